@@ -12,6 +12,8 @@ pub mod merkle;
 pub mod position;
 pub mod rlp;
 pub mod signature;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tx;
 
 pub use alloy_primitives::{Address, B256, U256, keccak256};

@@ -1,0 +1,61 @@
+//! Proptest strategies for valid formats (feature `testing`), shared by every crate's tests.
+
+use crate::{
+    Address, B256, U256,
+    position::UtxoPos,
+    signature::PrivateKey,
+    tx::{MAX_INPUTS, MAX_OUTPUTS, Output, PaymentTx},
+};
+use proptest::{collection::vec, prelude::*};
+
+/// Any 256-bit value, biased towards small and boundary values.
+pub fn arb_u256() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        any::<u64>().prop_map(U256::from),
+        any::<[u8; 32]>().prop_map(U256::from_be_bytes),
+        Just(U256::MAX),
+        Just(U256::from(1)),
+    ]
+}
+
+/// A non-zero position: mostly realistic ones, some arbitrary 32-byte values.
+pub fn arb_utxo_pos() -> impl Strategy<Value = UtxoPos> {
+    prop_oneof![
+        3 => (1u64..10_000_000, any::<u16>(), 0u8..4).prop_map(|(b, t, o)| UtxoPos::new(b, t, o)),
+        1 => arb_u256().prop_filter_map("zero", UtxoPos::from_raw),
+    ]
+}
+
+/// An address, sometimes zero.
+pub fn arb_token() -> impl Strategy<Value = Address> {
+    prop_oneof![Just(Address::ZERO), any::<[u8; 20]>().prop_map(Address::from)]
+}
+
+/// A valid output.
+pub fn arb_output() -> impl Strategy<Value = Output> {
+    (
+        any::<[u8; 20]>().prop_filter("zero owner", |a| a != &[0; 20]).prop_map(Address::from),
+        arb_token(),
+        arb_u256().prop_filter("zero amount", |a| !a.is_zero()),
+    )
+        .prop_map(|(owner, token, amount)| Output { owner, token, amount })
+}
+
+/// A valid payment transaction (deposits included).
+pub fn arb_tx() -> impl Strategy<Value = PaymentTx> {
+    (
+        vec(arb_utxo_pos(), 0..=MAX_INPUTS),
+        vec(arb_output(), 1..=MAX_OUTPUTS),
+        prop_oneof![Just(B256::ZERO), any::<[u8; 32]>().prop_map(B256::from)],
+    )
+        .prop_map(|(mut inputs, outputs, metadata)| {
+            inputs.sort();
+            inputs.dedup();
+            PaymentTx::new(inputs, outputs, metadata).expect("strategy builds valid transactions")
+        })
+}
+
+/// A private key from a random seed.
+pub fn arb_key() -> impl Strategy<Value = PrivateKey> {
+    any::<[u8; 32]>().prop_map(|seed| PrivateKey::from_seed(&seed))
+}

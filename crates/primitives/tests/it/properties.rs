@@ -1,0 +1,104 @@
+//! Properties of the codec and the tree over random input.
+
+use plasma_primitives::{
+    B256, MerkleTree, PaymentTx, SignedTx,
+    merkle::{self, MerkleError},
+    testing::{arb_key, arb_tx},
+};
+use proptest::prelude::*;
+
+/// A single-byte edit of an encoding: flip, insert, delete, or cut the tail.
+#[derive(Debug, Clone)]
+enum Edit {
+    Set(usize, u8),
+    Insert(usize, u8),
+    Delete(usize),
+    Truncate(usize),
+}
+
+fn apply(bytes: &[u8], edit: &Edit) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let at = |i: usize| i % (out.len() + 1);
+    match *edit {
+        Edit::Set(i, b) => {
+            let i = i % out.len();
+            out[i] = b;
+        }
+        Edit::Insert(i, b) => out.insert(at(i), b),
+        Edit::Delete(i) => {
+            let i = i % out.len();
+            out.remove(i);
+        }
+        Edit::Truncate(i) => out.truncate(i % out.len()),
+    }
+    out
+}
+
+fn arb_edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Set(i, b)),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Insert(i, b)),
+        any::<usize>().prop_map(Edit::Delete),
+        any::<usize>().prop_map(Edit::Truncate),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn encode_then_decode_is_identity(tx in arb_tx()) {
+        prop_assert_eq!(PaymentTx::decode(&tx.encode()), Ok(tx));
+    }
+
+    /// Strictness: whatever decodes was the one canonical encoding of what it decodes to.
+    #[test]
+    fn any_accepted_bytes_are_canonical(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        if let Ok(tx) = PaymentTx::decode(&bytes) {
+            prop_assert_eq!(tx.encode(), bytes);
+        }
+    }
+
+    /// Near-misses of valid encodings are either refused or still canonical.
+    #[test]
+    fn edits_of_valid_txs_are_refused_or_canonical(tx in arb_tx(), edit in arb_edit()) {
+        let edited = apply(&tx.encode(), &edit);
+        if let Ok(decoded) = PaymentTx::decode(&edited) {
+            prop_assert_eq!(decoded.encode(), edited);
+        }
+    }
+
+    #[test]
+    fn signed_round_trip_recovers_signers(tx in arb_tx(), key in arb_key(), domain: [u8; 32]) {
+        let domain = B256::from(domain);
+        let n = tx.inputs().len();
+        let keys = vec![&key; n];
+        let signed = tx.sign(&keys, &domain).unwrap();
+        let bytes = signed.encode();
+        prop_assert_eq!(SignedTx::decode(&bytes), Ok(signed.clone()));
+        prop_assert_eq!(signed.signers(&domain).unwrap(), vec![key.address(); n]);
+        let edited = apply(&bytes, &Edit::Set(bytes.len() / 2, bytes[bytes.len() / 2] ^ 1));
+        if let Ok(decoded) = SignedTx::decode(&edited) {
+            prop_assert_eq!(decoded.encode(), edited);
+        }
+    }
+
+    #[test]
+    fn every_leaf_proves_and_nothing_else_does(
+        leaves in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..40), 1..200),
+        pick: usize,
+        flip: usize,
+    ) {
+        let tree = MerkleTree::from_leaves(&leaves).unwrap();
+        let i = pick % leaves.len();
+        let proof = tree.proof(i as u64).unwrap();
+        prop_assert_eq!(merkle::verify(&leaves[i], i as u64, &tree.root(), &proof), Ok(()));
+        let mut bad = proof.clone();
+        bad[flip % merkle::PROOF_LEN] ^= 1;
+        let tampered = merkle::verify(&leaves[i], i as u64, &tree.root(), &bad);
+        prop_assert!(
+            matches!(tampered, Err(MerkleError::RootMismatch { .. })),
+            "a flipped proof bit must change the root"
+        );
+    }
+}
