@@ -59,3 +59,43 @@ pub fn arb_tx() -> impl Strategy<Value = PaymentTx> {
 pub fn arb_key() -> impl Strategy<Value = PrivateKey> {
     any::<[u8; 32]>().prop_map(|seed| PrivateKey::from_seed(&seed))
 }
+
+/// A one-byte edit of an encoding: the near-misses a strict decoder must get right.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    /// Overwrite the byte at (index mod length).
+    Set(usize, u8),
+    /// Insert a byte at (index mod length + 1).
+    Insert(usize, u8),
+    /// Delete the byte at (index mod length).
+    Delete(usize),
+    /// Keep only the first (index mod length) bytes.
+    Truncate(usize),
+}
+
+impl Edit {
+    /// The edited copy of `bytes` (which must not be empty).
+    pub fn apply(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        let len = out.len();
+        match *self {
+            Edit::Set(i, b) => out[i % len] = b,
+            Edit::Insert(i, b) => out.insert(i % (len + 1), b),
+            Edit::Delete(i) => {
+                out.remove(i % len);
+            }
+            Edit::Truncate(i) => out.truncate(i % len),
+        }
+        out
+    }
+}
+
+/// Any one-byte edit.
+pub fn arb_edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Set(i, b)),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Insert(i, b)),
+        any::<usize>().prop_map(Edit::Delete),
+        any::<usize>().prop_map(Edit::Truncate),
+    ]
+}

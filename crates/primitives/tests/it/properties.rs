@@ -3,45 +3,9 @@
 use plasma_primitives::{
     B256, MerkleTree, PaymentTx, SignedTx,
     merkle::{self, MerkleError},
-    testing::{arb_key, arb_tx},
+    testing::{Edit, arb_edit, arb_key, arb_tx},
 };
 use proptest::prelude::*;
-
-/// A single-byte edit of an encoding: flip, insert, delete, or cut the tail.
-#[derive(Debug, Clone)]
-enum Edit {
-    Set(usize, u8),
-    Insert(usize, u8),
-    Delete(usize),
-    Truncate(usize),
-}
-
-fn apply(bytes: &[u8], edit: &Edit) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    let at = |i: usize| i % (out.len() + 1);
-    match *edit {
-        Edit::Set(i, b) => {
-            let i = i % out.len();
-            out[i] = b;
-        }
-        Edit::Insert(i, b) => out.insert(at(i), b),
-        Edit::Delete(i) => {
-            let i = i % out.len();
-            out.remove(i);
-        }
-        Edit::Truncate(i) => out.truncate(i % out.len()),
-    }
-    out
-}
-
-fn arb_edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Set(i, b)),
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Insert(i, b)),
-        any::<usize>().prop_map(Edit::Delete),
-        any::<usize>().prop_map(Edit::Truncate),
-    ]
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
@@ -62,7 +26,7 @@ proptest! {
     /// Near-misses of valid encodings are either refused or still canonical.
     #[test]
     fn edits_of_valid_txs_are_refused_or_canonical(tx in arb_tx(), edit in arb_edit()) {
-        let edited = apply(&tx.encode(), &edit);
+        let edited = edit.apply(&tx.encode());
         if let Ok(decoded) = PaymentTx::decode(&edited) {
             prop_assert_eq!(decoded.encode(), edited);
         }
@@ -77,7 +41,7 @@ proptest! {
         let bytes = signed.encode();
         prop_assert_eq!(SignedTx::decode(&bytes), Ok(signed.clone()));
         prop_assert_eq!(signed.signers(&domain).unwrap(), vec![key.address(); n]);
-        let edited = apply(&bytes, &Edit::Set(bytes.len() / 2, bytes[bytes.len() / 2] ^ 1));
+        let edited = Edit::Set(bytes.len() / 2, bytes[bytes.len() / 2] ^ 1).apply(&bytes);
         if let Ok(decoded) = SignedTx::decode(&edited) {
             prop_assert_eq!(decoded.encode(), edited);
         }

@@ -1,0 +1,4 @@
+//! Tests that run our contracts' real bytecode in an embedded EVM (revm).
+
+mod agreement;
+mod evm;
