@@ -16,3 +16,9 @@ sol!(
     FormatsHarness,
     "../../contracts/artifacts/FormatsHarness.json"
 );
+
+/// Names a revert from any of our contracts' custom errors, with its arguments, if it is one.
+pub fn describe_error(data: &[u8]) -> Option<String> {
+    use alloy_sol_types::SolInterface;
+    FormatsHarness::FormatsHarnessErrors::abi_decode(data).ok().map(|e| format!("{e:?}"))
+}

@@ -1,0 +1,54 @@
+//! Reading the framework's events in order, only once they are buried deep enough.
+//!
+//! A log is read only when `confirmations` blocks sit on top of its block, so a reorganisation
+//! up to that depth never reaches the reader. A deeper one is detected (the last block read
+//! changed hash) and reported as [`RootChainError::DeepReorg`] instead of being followed blindly.
+
+use crate::{BlockInfo, ChainLog, Result, RootChain, RootChainError};
+use alloy_primitives::Address;
+
+/// Most blocks asked for in one `eth_getLogs` (nodes limit the range).
+const MAX_RANGE: u64 = 2_000;
+
+/// A position in the stream of the contracts' logs.
+#[derive(Debug, Clone)]
+pub struct EventCursor {
+    addresses: Vec<Address>,
+    next_block: u64,
+    confirmations: u64,
+    last_read: Option<BlockInfo>,
+}
+
+impl EventCursor {
+    /// A cursor over `addresses`' logs from block `from_block` on.
+    pub fn new(addresses: Vec<Address>, from_block: u64, confirmations: u64) -> Self {
+        Self { addresses, next_block: from_block, confirmations, last_read: None }
+    }
+
+    /// The first block not yet read.
+    pub fn next_block(&self) -> u64 {
+        self.next_block
+    }
+
+    /// The logs of the blocks that became final enough since the last poll, in chain order.
+    pub async fn poll<C: RootChain>(&mut self, chain: &C) -> Result<Vec<ChainLog>> {
+        if let Some(last) = self.last_read {
+            let now = chain.block(last.number).await?;
+            if now.map(|b| b.hash) != Some(last.hash) {
+                let now = now.map(|b| b.hash).unwrap_or_default();
+                return Err(RootChainError::DeepReorg { number: last.number, was: last.hash, now });
+            }
+        }
+        let head = chain.head().await?.number;
+        let Some(safe) = head.checked_sub(self.confirmations) else { return Ok(Vec::new()) };
+        if safe < self.next_block {
+            return Ok(Vec::new());
+        }
+        let to = safe.min(self.next_block + MAX_RANGE - 1);
+        let mut logs = chain.logs(&self.addresses, self.next_block, to).await?;
+        logs.sort_by_key(|l| (l.block_number, l.log_index));
+        self.last_read = chain.block(to).await?;
+        self.next_block = to + 1;
+        Ok(logs)
+    }
+}

@@ -1,0 +1,28 @@
+//! The root chain, behind one trait.
+//!
+//! [`RootChain`] is what the operator, the watcher and the wallet need of Ethereum: send a
+//! transaction and get its receipt, call, read logs, blocks, balances and code. Two
+//! implementations run the same code paths:
+//! - [`EmbeddedChain`]: revm in this process, for the demo, tests and benchmarks;
+//! - [`RpcChain`]: any JSON-RPC endpoint (anvil in the integration tests, a real node in
+//!   production), with retries, deadlines, and gas-price resubmission.
+//!
+//! [`DevChain`] adds what only development chains allow (moving the clock, snapshots);
+//! [`Anvil`] starts a real node from the pinned npm package.
+
+mod accounts;
+mod anvil;
+mod chain;
+mod embedded;
+mod error;
+mod events;
+pub mod revert;
+mod rpc;
+
+pub use accounts::{DEV_ACCOUNTS, dev_key, dev_keys};
+pub use anvil::Anvil;
+pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxRequest};
+pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
+pub use error::RootChainError;
+pub use events::EventCursor;
+pub use rpc::{GasPolicy, RpcChain, RpcConfig};

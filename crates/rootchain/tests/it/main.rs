@@ -1,0 +1,67 @@
+//! One test suite, two backends: every test in `suite` runs against the embedded chain and
+//! against a real anvil node started by the test itself.
+
+mod rpc_only;
+mod suite;
+
+use plasma_rootchain::{Anvil, DevChain, EmbeddedChain, RpcChain, RpcConfig, dev_keys};
+use std::time::Duration;
+
+/// A fresh embedded chain.
+pub(crate) fn embedded() -> EmbeddedChain {
+    EmbeddedChain::new()
+}
+
+/// A fresh anvil node, and a client holding (and funding) the development keys.
+pub(crate) async fn anvil() -> (Anvil, RpcChain) {
+    anvil_with(&[]).await
+}
+
+/// Same, with extra anvil arguments.
+pub(crate) async fn anvil_with(args: &[&str]) -> (Anvil, RpcChain) {
+    let node = Anvil::spawn(31337, args).expect("anvil starts");
+    let mut config = RpcConfig::new(node.url());
+    config.expected_chain_id = Some(31337);
+    config.confirmations = 0;
+    config.poll_interval = Duration::from_millis(20);
+    let chain = RpcChain::connect(config, &dev_keys()).await.expect("anvil answers");
+    let ten_thousand_eth = alloy_primitives::U256::from(10u128.pow(22));
+    for key in dev_keys() {
+        chain.set_balance(key.address(), ten_thousand_eth).await.expect("anvil_setBalance");
+    }
+    (node, chain)
+}
+
+/// Declares each listed suite test twice: once per backend.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod embedded_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    crate::suite::$name(&crate::embedded()).await;
+                }
+            )*
+        }
+        mod anvil_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (_node, chain) = crate::anvil().await;
+                    crate::suite::$name(&chain).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    deploys_and_calls_real_bytecode,
+    reverts_are_typed_and_named,
+    value_transfers_move_exact_balances,
+    refuses_what_a_node_refuses,
+    logs_stream_in_order_through_the_cursor,
+    the_clock_moves_only_when_told,
+    snapshots_restore_everything,
+    a_reorg_deeper_than_the_confirmations_is_detected,
+);
