@@ -1,0 +1,70 @@
+//! Why a transaction is not valid on the child chain.
+
+use plasma_primitives::{Address, SignatureError, U256, UtxoPos};
+
+/// A child-chain validity failure, naming the input, output or token at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// A transfer must spend something; only the root chain creates money (deposits).
+    #[error("a transfer needs at least one input")]
+    NoInputs,
+    /// A signature that does not recover.
+    #[error("signature of input {index}: {source}")]
+    BadSignature {
+        /// Which input.
+        index: usize,
+        /// Why it does not recover.
+        source: SignatureError,
+    },
+    /// An input that is not in the UTXO set: never created, already spent or exited.
+    #[error("input {index} ({pos}) does not exist or is already spent")]
+    UnknownInput {
+        /// Which input.
+        index: usize,
+        /// Its position.
+        pos: UtxoPos,
+    },
+    /// An input signed by someone other than its owner.
+    #[error("input {index} is owned by {owner} but signed by {signer}")]
+    WrongSigner {
+        /// Which input.
+        index: usize,
+        /// Who owns the output it spends.
+        owner: Address,
+        /// Who signed.
+        signer: Address,
+    },
+    /// More of a token out than in.
+    #[error("token {token}: outputs {outputs} exceed inputs {inputs}")]
+    Unbalanced {
+        /// The token.
+        token: Address,
+        /// Sum of inputs.
+        inputs: U256,
+        /// Sum of outputs.
+        outputs: U256,
+    },
+    /// Less fee than the policy asks.
+    #[error("fee too low: the policy asks for {required} of {token}")]
+    FeeTooLow {
+        /// The fee token the policy names.
+        token: Address,
+        /// The minimum.
+        required: U256,
+    },
+    /// Sums that overflow 256 bits.
+    #[error("token {0}: amounts overflow")]
+    Overflow(Address),
+    /// The block already holds 65,536 transactions.
+    #[error("block {0} is full")]
+    BlockFull(u64),
+    /// A deposit that is not one output with no inputs, or at a position already taken.
+    #[error("invalid deposit at block {blknum}: {reason}")]
+    BadDeposit {
+        /// The deposit block.
+        blknum: u64,
+        /// What was wrong.
+        reason: &'static str,
+    },
+}

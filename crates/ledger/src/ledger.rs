@@ -1,0 +1,202 @@
+//! The UTXO set and the block being built.
+
+use crate::{FeePolicy, LedgerError, VerifiedTx};
+use plasma_primitives::{
+    Address, B256, MerkleTree, Output, PaymentTx, U256, UtxoPos, merkle::MAX_LEAVES,
+    position::CHILD_BLOCK_INTERVAL,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// Where an applied transaction landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    /// The block it is in.
+    pub blknum: u64,
+    /// Its index in the block.
+    pub txindex: u16,
+    /// Its id.
+    pub hash: B256,
+}
+
+/// A finished block: its transactions in order and their Merkle root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedBlock {
+    /// Block number (a multiple of 1000).
+    pub number: u64,
+    /// The transactions, in order.
+    pub txs: Vec<VerifiedTx>,
+    /// The root committed to the root chain.
+    pub root: B256,
+    /// Fees the block's transactions left, per token.
+    pub fees: BTreeMap<Address, U256>,
+}
+
+/// The child chain's state: unspent outputs, plus the block being filled.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    utxos: HashMap<UtxoPos, Output>,
+    fees: FeePolicy,
+    block: u64,
+    pending: Vec<VerifiedTx>,
+    pending_fees: BTreeMap<Address, U256>,
+}
+
+impl Ledger {
+    /// An empty chain whose first block is 1000.
+    pub fn new(fees: FeePolicy) -> Self {
+        Self::restore(fees, CHILD_BLOCK_INTERVAL, std::iter::empty())
+    }
+
+    /// A chain rebuilt from stored state: the next block's number and the unspent outputs.
+    pub fn restore(
+        fees: FeePolicy,
+        next_block: u64,
+        utxos: impl IntoIterator<Item = (UtxoPos, Output)>,
+    ) -> Self {
+        Self {
+            utxos: utxos.into_iter().collect(),
+            fees,
+            block: next_block,
+            pending: Vec::new(),
+            pending_fees: BTreeMap::new(),
+        }
+    }
+
+    /// The number of the block being filled.
+    pub fn pending_block(&self) -> u64 {
+        self.block
+    }
+
+    /// The transactions of the block being filled, in order.
+    pub fn pending_txs(&self) -> &[VerifiedTx] {
+        &self.pending
+    }
+
+    /// The unspent output at `pos`.
+    pub fn utxo(&self, pos: UtxoPos) -> Option<&Output> {
+        self.utxos.get(&pos)
+    }
+
+    /// Every unspent output.
+    pub fn utxos(&self) -> impl Iterator<Item = (&UtxoPos, &Output)> {
+        self.utxos.iter()
+    }
+
+    /// Number of unspent outputs.
+    pub fn utxo_count(&self) -> usize {
+        self.utxos.len()
+    }
+
+    /// Checks a verified transaction against the state, without changing it; returns the fee
+    /// it leaves per token.
+    pub fn check(&self, tx: &VerifiedTx) -> Result<BTreeMap<Address, U256>, LedgerError> {
+        let inner = tx.signed.tx();
+        let mut ins: BTreeMap<Address, U256> = BTreeMap::new();
+        for (index, (&pos, &signer)) in inner.inputs().iter().zip(&tx.signers).enumerate() {
+            let spent = self.utxos.get(&pos).ok_or(LedgerError::UnknownInput { index, pos })?;
+            if spent.owner != signer {
+                return Err(LedgerError::WrongSigner { index, owner: spent.owner, signer });
+            }
+            add(&mut ins, spent.token, spent.amount)?;
+        }
+        let mut outs: BTreeMap<Address, U256> = BTreeMap::new();
+        for out in inner.outputs() {
+            add(&mut outs, out.token, out.amount)?;
+        }
+        let mut surplus = BTreeMap::new();
+        for (&token, &outputs) in &outs {
+            let inputs = ins.get(&token).copied().unwrap_or_default();
+            if outputs > inputs {
+                return Err(LedgerError::Unbalanced { token, inputs, outputs });
+            }
+        }
+        for (token, inputs) in ins {
+            let fee = inputs - outs.get(&token).copied().unwrap_or_default();
+            if !fee.is_zero() {
+                surplus.insert(token, fee);
+            }
+        }
+        self.fees.check(&surplus)?;
+        Ok(surplus)
+    }
+
+    /// Checks and applies a transaction to the block being filled.
+    pub fn apply(&mut self, tx: VerifiedTx) -> Result<Applied, LedgerError> {
+        if self.pending.len() >= MAX_LEAVES {
+            return Err(LedgerError::BlockFull(self.block));
+        }
+        let fees = self.check(&tx)?;
+        let txindex = self.pending.len() as u16;
+        let inner = tx.signed.tx();
+        for pos in inner.inputs() {
+            self.utxos.remove(pos);
+        }
+        for (oindex, out) in inner.outputs().iter().enumerate() {
+            self.utxos.insert(UtxoPos::new(self.block, txindex, oindex as u8), *out);
+        }
+        for (token, fee) in fees {
+            // Cannot overflow: fees are bounded by inputs that exist in the UTXO set.
+            let total = self.pending_fees.entry(token).or_default();
+            *total = total.saturating_add(fee);
+        }
+        let applied = Applied { blknum: self.block, txindex, hash: tx.hash };
+        self.pending.push(tx);
+        Ok(applied)
+    }
+
+    /// Closes the block being filled: computes its root and starts the next one.
+    pub fn seal(&mut self) -> SealedBlock {
+        let txs = std::mem::take(&mut self.pending);
+        let leaves: Vec<&[u8]> = txs.iter().map(|t| t.unsigned.as_slice()).collect();
+        let root =
+            MerkleTree::from_leaves(&leaves).expect("apply keeps blocks within 65,536 txs").root();
+        let block = SealedBlock {
+            number: self.block,
+            txs,
+            root,
+            fees: std::mem::take(&mut self.pending_fees),
+        };
+        self.block += CHILD_BLOCK_INTERVAL;
+        block
+    }
+
+    /// Adds a deposit seen on the root chain: its single output at `(blknum, 0, 0)`.
+    pub fn deposit(&mut self, blknum: u64, tx: &PaymentTx) -> Result<UtxoPos, LedgerError> {
+        let bad = |reason| LedgerError::BadDeposit { blknum, reason };
+        if !tx.is_deposit() {
+            return Err(bad("a deposit has no inputs and exactly one output"));
+        }
+        if blknum % CHILD_BLOCK_INTERVAL == 0 {
+            return Err(bad("deposit blocks are not multiples of 1000"));
+        }
+        let pos = UtxoPos::new(blknum, 0, 0);
+        if self.utxos.contains_key(&pos) {
+            return Err(bad("position already holds an output"));
+        }
+        self.utxos.insert(pos, tx.outputs()[0]);
+        Ok(pos)
+    }
+
+    /// Removes an output that exited on the root chain; returns it if it was unspent here.
+    pub fn exit(&mut self, pos: UtxoPos) -> Option<Output> {
+        self.utxos.remove(&pos)
+    }
+
+    /// The unspent outputs `owner` holds, in position order.
+    pub fn utxos_of(&self, owner: Address) -> Vec<(UtxoPos, Output)> {
+        let mut mine: Vec<_> =
+            self.utxos.iter().filter(|(_, o)| o.owner == owner).map(|(p, o)| (*p, *o)).collect();
+        mine.sort_by_key(|(p, _)| *p);
+        mine
+    }
+}
+
+fn add(
+    sums: &mut BTreeMap<Address, U256>,
+    token: Address,
+    amount: U256,
+) -> Result<(), LedgerError> {
+    let sum = sums.entry(token).or_default();
+    *sum = sum.checked_add(amount).ok_or(LedgerError::Overflow(token))?;
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! Signature recovery: the stateless, expensive half of validation.
+
+use crate::LedgerError;
+use plasma_primitives::{Address, B256, SignedTx};
+use rayon::prelude::*;
+
+/// A transaction whose signatures recovered, with its signers and id. Only [`verify`] makes
+/// one, so holding one means the recovery was done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedTx {
+    pub(crate) signed: SignedTx,
+    pub(crate) signers: Vec<Address>,
+    pub(crate) hash: B256,
+    pub(crate) unsigned: Vec<u8>,
+}
+
+impl VerifiedTx {
+    /// The signed transaction.
+    pub fn signed(&self) -> &SignedTx {
+        &self.signed
+    }
+
+    /// The signer of each input, in order.
+    pub fn signers(&self) -> &[Address] {
+        &self.signers
+    }
+
+    /// keccak256 of the unsigned bytes: the transaction's id.
+    pub fn hash(&self) -> B256 {
+        self.hash
+    }
+
+    /// The unsigned bytes: the block's leaf.
+    pub fn unsigned(&self) -> &[u8] {
+        &self.unsigned
+    }
+}
+
+/// Recovers every input's signer under the chain's EIP-712 domain.
+pub fn verify(signed: SignedTx, domain_separator: &B256) -> Result<VerifiedTx, LedgerError> {
+    if signed.tx().inputs().is_empty() {
+        return Err(LedgerError::NoInputs);
+    }
+    let digest = signed.tx().signing_hash(domain_separator);
+    let signers = signed
+        .signatures()
+        .iter()
+        .enumerate()
+        .map(|(index, sig)| {
+            sig.recover(&digest).map_err(|source| LedgerError::BadSignature { index, source })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let unsigned = signed.tx().encode();
+    let hash = plasma_primitives::keccak256(&unsigned);
+    Ok(VerifiedTx { signed, signers, hash, unsigned })
+}
+
+/// [`verify`] over many transactions on all cores, keeping their order.
+pub fn verify_batch(
+    txs: Vec<SignedTx>,
+    domain_separator: &B256,
+) -> Vec<Result<VerifiedTx, LedgerError>> {
+    txs.into_par_iter().map(|tx| verify(tx, domain_separator)).collect()
+}
