@@ -166,7 +166,7 @@ impl Ledger {
         if !tx.is_deposit() {
             return Err(bad("a deposit has no inputs and exactly one output"));
         }
-        if blknum % CHILD_BLOCK_INTERVAL == 0 {
+        if blknum.is_multiple_of(CHILD_BLOCK_INTERVAL) {
             return Err(bad("deposit blocks are not multiples of 1000"));
         }
         let pos = UtxoPos::new(blknum, 0, 0);
