@@ -1,0 +1,97 @@
+//! The byte layouts of stored records. Fixed-width big-endian fields and length prefixes:
+//! simple to check, and keys sort in position order.
+
+use crate::{LogEntry, StoreError, StoredBlock};
+use plasma_primitives::{Address, B256, Output, U256, UtxoPos};
+
+const CORRUPT_OUTPUT: StoreError = StoreError::Corrupt { what: "output" };
+
+pub(crate) fn pos_key(pos: UtxoPos) -> [u8; 32] {
+    pos.to_bytes()
+}
+
+pub(crate) fn pos_from_key(key: &[u8]) -> Result<UtxoPos, StoreError> {
+    let raw: [u8; 32] = key.try_into().map_err(|_| StoreError::Corrupt { what: "position" })?;
+    UtxoPos::from_raw(U256::from_be_bytes(raw)).ok_or(StoreError::Corrupt { what: "position" })
+}
+
+pub(crate) fn encode_output(out: &Output) -> [u8; 72] {
+    let mut buf = [0u8; 72];
+    buf[..20].copy_from_slice(out.owner.as_slice());
+    buf[20..40].copy_from_slice(out.token.as_slice());
+    buf[40..].copy_from_slice(&out.amount.to_be_bytes::<32>());
+    buf
+}
+
+pub(crate) fn decode_output(buf: &[u8]) -> Result<Output, StoreError> {
+    if buf.len() != 72 {
+        return Err(CORRUPT_OUTPUT);
+    }
+    Ok(Output {
+        owner: Address::from_slice(&buf[..20]),
+        token: Address::from_slice(&buf[20..40]),
+        amount: U256::from_be_slice(&buf[40..]),
+    })
+}
+
+fn push_chunk(out: &mut Vec<u8>, chunk: &[u8]) {
+    out.extend_from_slice(&(chunk.len() as u32).to_be_bytes());
+    out.extend_from_slice(chunk);
+}
+
+/// Splits `buf` into length-prefixed chunks.
+fn chunks(mut buf: &[u8], what: &'static str) -> Result<Vec<Vec<u8>>, StoreError> {
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        let len = buf.get(..4).ok_or(StoreError::Corrupt { what })?;
+        let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
+        let chunk = buf.get(4..4 + len).ok_or(StoreError::Corrupt { what })?;
+        out.push(chunk.to_vec());
+        buf = &buf[4 + len..];
+    }
+    Ok(out)
+}
+
+pub(crate) fn encode_block(block: &StoredBlock) -> Vec<u8> {
+    let size = 32 + block.txs.iter().map(|t| 4 + t.len()).sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(block.root.as_slice());
+    for tx in &block.txs {
+        push_chunk(&mut out, tx);
+    }
+    out
+}
+
+pub(crate) fn decode_block(number: u64, buf: &[u8]) -> Result<StoredBlock, StoreError> {
+    let root = buf.get(..32).ok_or(StoreError::Corrupt { what: "block" })?;
+    Ok(StoredBlock { number, root: B256::from_slice(root), txs: chunks(&buf[32..], "block")? })
+}
+
+pub(crate) fn encode_entry(entry: &LogEntry) -> Vec<u8> {
+    match entry {
+        LogEntry::Tx(tx) => [&[0u8][..], tx].concat(),
+        LogEntry::Deposit { blknum, tx } => [&[1u8][..], &blknum.to_be_bytes(), tx].concat(),
+        LogEntry::Exit(pos) => [&[2u8][..], &pos.to_bytes()].concat(),
+    }
+}
+
+pub(crate) fn decode_entry(buf: &[u8]) -> Result<LogEntry, StoreError> {
+    let corrupt = StoreError::Corrupt { what: "log entry" };
+    match buf.split_first() {
+        Some((0, tx)) => Ok(LogEntry::Tx(tx.to_vec())),
+        Some((1, rest)) if rest.len() >= 8 => {
+            let blknum = u64::from_be_bytes(rest[..8].try_into().expect("8 bytes"));
+            Ok(LogEntry::Deposit { blknum, tx: rest[8..].to_vec() })
+        }
+        Some((2, pos)) => Ok(LogEntry::Exit(pos_from_key(pos)?)),
+        _ => Err(corrupt),
+    }
+}
+
+pub(crate) fn location(blknum: u64, txindex: u16) -> u64 {
+    (blknum << 16) | u64::from(txindex)
+}
+
+pub(crate) fn split_location(value: u64) -> (u64, u16) {
+    (value >> 16, value as u16)
+}

@@ -1,0 +1,86 @@
+//! One suite over both stores, and what only the file store can show: surviving a reopen.
+
+use plasma_primitives::{Address, B256, Output, U256, UtxoPos};
+use plasma_storage::{LogEntry, MemoryStore, RedbStore, Store, StoredBlock, UtxoDiff};
+
+fn output(n: u8) -> Output {
+    Output { owner: Address::repeat_byte(n), token: Address::ZERO, amount: U256::from(n) }
+}
+
+fn exercise(store: &dyn Store) {
+    assert_eq!(store.recover().unwrap().next_block, 0, "a new store starts empty");
+    let deposit = LogEntry::Deposit { blknum: 1, tx: vec![0xc0, 1, 2] };
+    let entries = vec![deposit, LogEntry::Tx(vec![9; 100]), LogEntry::Exit(UtxoPos::new(1, 0, 0))];
+    store.append_log(&entries[..2]).unwrap();
+    store.append_log(&entries[2..]).unwrap();
+    assert_eq!(store.recover().unwrap().log, entries, "the log keeps order across appends");
+
+    let block = StoredBlock {
+        number: 1000,
+        root: B256::repeat_byte(3),
+        txs: vec![vec![1; 10], vec![2; 300]],
+    };
+    let hashes = [B256::repeat_byte(0xa), B256::repeat_byte(0xb)];
+    let diff = UtxoDiff {
+        removed: vec![],
+        added: vec![(UtxoPos::new(1000, 0, 0), output(1)), (UtxoPos::new(1000, 1, 0), output(2))],
+    };
+    store.seal_block(&block, &hashes, &diff, 2000).unwrap();
+    let after = store.recover().unwrap();
+    assert_eq!(after.next_block, 2000);
+    assert!(after.log.is_empty(), "sealing clears the log");
+    assert_eq!(after.utxos, diff.added);
+    assert_eq!(store.block(1000).unwrap(), Some(block));
+    assert_eq!(store.block(2000).unwrap(), None);
+    assert_eq!(store.tx_location(&hashes[1]).unwrap(), Some((1000, 1)));
+    assert_eq!(store.tx_location(&B256::ZERO).unwrap(), None);
+
+    let spend = UtxoDiff {
+        removed: vec![UtxoPos::new(1000, 0, 0)],
+        added: vec![(UtxoPos::new(2000, 0, 0), output(3))],
+    };
+    let next = StoredBlock { number: 2000, root: B256::ZERO, txs: vec![] };
+    store.seal_block(&next, &[], &spend, 3000).unwrap();
+    assert_eq!(
+        store.recover().unwrap().utxos,
+        vec![(UtxoPos::new(1000, 1, 0), output(2)), (UtxoPos::new(2000, 0, 0), output(3))],
+        "outputs come back in position order"
+    );
+
+    assert_eq!(store.meta("cursor").unwrap(), None);
+    store.set_meta("cursor", b"42").unwrap();
+    assert_eq!(store.meta("cursor").unwrap(), Some(b"42".to_vec()));
+}
+
+#[test]
+fn memory_store() {
+    exercise(&MemoryStore::new());
+}
+
+#[test]
+fn redb_store() {
+    let dir = tempfile::tempdir().unwrap();
+    exercise(&RedbStore::open(dir.path().join("chain.redb")).unwrap());
+}
+
+#[test]
+fn redb_state_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.redb");
+    {
+        let store = RedbStore::open(&path).unwrap();
+        store.append_log(&[LogEntry::Tx(vec![7; 50])]).unwrap();
+        store.set_meta("k", b"v").unwrap();
+    }
+    let store = RedbStore::open(&path).unwrap();
+    assert_eq!(store.recover().unwrap().log, vec![LogEntry::Tx(vec![7; 50])]);
+    assert_eq!(store.meta("k").unwrap(), Some(b"v".to_vec()));
+}
+
+#[test]
+fn a_foreign_file_is_refused_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("not-a-db");
+    std::fs::write(&path, b"this is not a redb file at all, just text").unwrap();
+    assert!(RedbStore::open(&path).is_err());
+}
