@@ -74,10 +74,9 @@ impl Store for RedbStore {
         let txn = self.db.begin_write().map_err(db_err(ctx))?;
         {
             let mut log = txn.open_table(LOG).map_err(db_err(ctx))?;
-            let mut seq = log.last().map_err(db_err(ctx))?.map_or(0, |(k, _)| k.value() + 1);
-            for entry in entries {
+            let first = log.last().map_err(db_err(ctx))?.map_or(0, |(k, _)| k.value() + 1);
+            for (seq, entry) in (first..).zip(entries) {
                 log.insert(seq, encode_entry(entry).as_slice()).map_err(db_err(ctx))?;
-                seq += 1;
             }
         }
         txn.commit().map_err(db_err(ctx))
