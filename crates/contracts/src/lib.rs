@@ -1,4 +1,5 @@
-//! Rust bindings over the compiled contracts in `contracts/artifacts/`.
+//! Rust bindings over the compiled contracts in `contracts/artifacts/`, and the deployment
+//! plan of the whole framework.
 //!
 //! The artifacts (ABI and bytecode) are committed and embedded at build time, so every crate
 //! that deploys or calls a contract uses exactly the bytecode that the forge tests exercised.
@@ -6,7 +7,11 @@
 
 #![allow(missing_docs)] // The `sol!` macro generates items whose docs come from the ABI.
 
-use alloy_sol_types::sol;
+mod deploy;
+
+pub use deploy::{DeployStep, FrameworkAddresses, FrameworkConfig, plan_deployment};
+
+use alloy_sol_types::{SolInterface, sol};
 
 sol!(
     /// Exposes the format libraries (transaction decoding, EIP-712, Merkle proofs,
@@ -17,8 +22,57 @@ sol!(
     "../../contracts/artifacts/FormatsHarness.json"
 );
 
+sol!(
+    /// Block roots, the operator, and the registry of vaults and exit games.
+    #[derive(Debug, PartialEq, Eq)]
+    PlasmaFramework,
+    "../../contracts/artifacts/PlasmaFramework.json"
+);
+
+sol!(
+    /// Holds deposited ETH; pays exits.
+    #[derive(Debug, PartialEq, Eq)]
+    EthVault,
+    "../../contracts/artifacts/EthVault.json"
+);
+
+sol!(
+    /// Holds deposited ERC20 tokens; pays exits.
+    #[derive(Debug, PartialEq, Eq)]
+    Erc20Vault,
+    "../../contracts/artifacts/Erc20Vault.json"
+);
+
+sol!(
+    /// Standard exits: start, challenge, process.
+    #[derive(Debug, PartialEq, Eq)]
+    PaymentExitGame,
+    "../../contracts/artifacts/PaymentExitGame.json"
+);
+
+sol!(
+    /// A plain ERC20 with public mint, for tests and devnets.
+    #[derive(Debug, PartialEq, Eq)]
+    TestToken,
+    "../../contracts/artifacts/TestToken.json"
+);
+
+sol!(
+    /// An ERC20 that keeps a fee on every transfer: the vault must refuse its deposits.
+    #[derive(Debug, PartialEq, Eq)]
+    FeeOnTransferToken,
+    "../../contracts/artifacts/FeeOnTransferToken.json"
+);
+
 /// Names a revert from any of our contracts' custom errors, with its arguments, if it is one.
 pub fn describe_error(data: &[u8]) -> Option<String> {
-    use alloy_sol_types::SolInterface;
-    FormatsHarness::FormatsHarnessErrors::abi_decode(data).ok().map(|e| format!("{e:?}"))
+    fn named<E: SolInterface + std::fmt::Debug>(data: &[u8]) -> Option<String> {
+        E::abi_decode(data).ok().map(|e| format!("{e:?}"))
+    }
+    named::<PaymentExitGame::PaymentExitGameErrors>(data)
+        .or_else(|| named::<PlasmaFramework::PlasmaFrameworkErrors>(data))
+        .or_else(|| named::<EthVault::EthVaultErrors>(data))
+        .or_else(|| named::<Erc20Vault::Erc20VaultErrors>(data))
+        .or_else(|| named::<FormatsHarness::FormatsHarnessErrors>(data))
+        .or_else(|| named::<TestToken::TestTokenErrors>(data))
 }

@@ -121,6 +121,9 @@ pub trait RootChain: Send + Sync {
     /// An account's balance in wei.
     fn balance(&self, address: Address) -> impl Future<Output = Result<U256>> + Send;
 
+    /// The number of transactions `address` has sent (its next nonce).
+    fn nonce(&self, address: Address) -> impl Future<Output = Result<u64>> + Send;
+
     /// An account's code.
     fn code(&self, address: Address) -> impl Future<Output = Result<Bytes>> + Send;
 

@@ -152,7 +152,8 @@ impl EmbeddedChain {
         out
     }
 
-    fn tx_env(&self, inner: &Inner, tx: &TxRequest) -> Result<TxEnv> {
+    /// The EVM transaction for `tx`; calls (`gas_price` 0) need no funds, as on a node.
+    fn tx_env(&self, inner: &Inner, tx: &TxRequest, gas_price: u128) -> Result<TxEnv> {
         let nonce = inner.db.basic_ref(tx.from).ok().flatten().map_or(0, |a| a.nonce);
         let kind = tx.to.map_or(TxKind::Create, TxKind::Call);
         TxEnv::builder()
@@ -163,7 +164,7 @@ impl EmbeddedChain {
             .nonce(nonce)
             .chain_id(Some(self.config.chain_id))
             .gas_limit(tx.gas_limit.unwrap_or(self.config.block_gas_limit))
-            .gas_price(self.config.gas_price)
+            .gas_price(gas_price)
             .build()
             .map_err(|e| RootChainError::Rejected(format!("{e:?}")))
     }
@@ -244,7 +245,7 @@ impl RootChain for EmbeddedChain {
             return Err(RootChainError::UnknownAccount(tx.from));
         }
         let mut inner = self.lock();
-        let env = self.tx_env(&inner, &tx)?;
+        let env = self.tx_env(&inner, &tx, self.config.gas_price)?;
         let tx_hash = keccak256(
             [tx.from.as_slice(), &env.nonce.to_be_bytes(), &self.config.chain_id.to_be_bytes()]
                 .concat(),
@@ -295,7 +296,7 @@ impl RootChain for EmbeddedChain {
 
     async fn call(&self, tx: TxRequest) -> Result<Bytes> {
         let mut inner = self.lock();
-        let env = self.tx_env(&inner, &tx)?;
+        let env = self.tx_env(&inner, &tx, 0)?;
         match self.with_evm(&mut inner, |evm| evm.transact(env)).map_err(rejected)?.result {
             ExecutionResult::Success { output, .. } => Ok(output.into_data()),
             ExecutionResult::Revert { output, .. } => Err(RootChainError::Reverted {
@@ -325,6 +326,10 @@ impl RootChain for EmbeddedChain {
     async fn balance(&self, address: Address) -> Result<U256> {
         let inner = self.lock();
         Ok(inner.db.basic_ref(address).ok().flatten().map_or(U256::ZERO, |a| a.balance))
+    }
+
+    async fn nonce(&self, address: Address) -> Result<u64> {
+        Ok(self.lock().db.basic_ref(address).ok().flatten().map_or(0, |a| a.nonce))
     }
 
     async fn code(&self, address: Address) -> Result<Bytes> {

@@ -16,6 +16,7 @@ mod chain;
 mod embedded;
 mod error;
 mod events;
+mod plasma;
 pub mod revert;
 mod rpc;
 
@@ -25,4 +26,6 @@ pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxReq
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
 pub use error::RootChainError;
 pub use events::EventCursor;
+pub use plasma::{Plasma, PlasmaEvent};
+pub use plasma_contracts::{FrameworkAddresses, FrameworkConfig};
 pub use rpc::{GasPolicy, RpcChain, RpcConfig};

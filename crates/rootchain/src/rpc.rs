@@ -391,6 +391,14 @@ impl RootChain for RpcChain {
         self.read("eth_getBalance", |p| async move { p.get_balance(address).await }).await
     }
 
+    async fn nonce(&self, address: Address) -> Result<u64> {
+        self.read(
+            "eth_getTransactionCount",
+            |p| async move { p.get_transaction_count(address).await },
+        )
+        .await
+    }
+
     async fn code(&self, address: Address) -> Result<Bytes> {
         self.read("eth_getCode", |p| async move { p.get_code_at(address).await }).await
     }

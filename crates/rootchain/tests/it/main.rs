@@ -1,6 +1,7 @@
 //! One test suite, two backends: every test in `suite` runs against the embedded chain and
 //! against a real anvil node started by the test itself.
 
+mod lifecycle;
 mod rpc_only;
 mod suite;
 
@@ -54,6 +55,34 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Declares each listed lifecycle test twice; these take the chain by `Arc`.
+macro_rules! lifecycle_on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod embedded_lifecycle {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    crate::lifecycle::$name(std::sync::Arc::new(crate::embedded())).await;
+                }
+            )*
+        }
+        mod anvil_lifecycle {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (_node, chain) = crate::anvil().await;
+                    crate::lifecycle::$name(std::sync::Arc::new(chain)).await;
+                }
+            )*
+        }
+    };
+}
+
+lifecycle_on_both_backends!(
+    eth_deposit_transfer_exit_challenge_and_process,
+    erc20_deposit_exit_and_process
+);
 
 on_both_backends!(
     deploys_and_calls_real_bytecode,

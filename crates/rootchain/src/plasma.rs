@@ -1,0 +1,314 @@
+//! The framework's contracts through any [`RootChain`]: deploy or attach, send its
+//! transactions, read its state, and decode its events.
+
+use crate::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
+use alloy_sol_types::{SolCall, SolEvent};
+use plasma_contracts::{
+    Erc20Vault, EthVault, FrameworkAddresses, FrameworkConfig, PaymentExitGame, PlasmaFramework,
+    TestToken, plan_deployment,
+};
+use plasma_primitives::{PaymentTx, UtxoPos};
+use std::sync::Arc;
+
+/// What the framework's contracts announce, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlasmaEvent {
+    /// The operator committed a block.
+    BlockSubmitted {
+        /// Block number.
+        blknum: u64,
+        /// The full 32-byte root.
+        root: B256,
+        /// When it was committed.
+        timestamp: u64,
+    },
+    /// A deposit created its deposit block.
+    DepositCreated {
+        /// Depositor and owner of the output.
+        owner: Address,
+        /// The deposit block.
+        blknum: u64,
+        /// Token (zero = ETH).
+        token: Address,
+        /// Amount.
+        amount: U256,
+        /// The deposit transaction's bytes.
+        tx_bytes: Bytes,
+    },
+    /// A standard exit started.
+    ExitStarted {
+        /// Exit id.
+        exit_id: U256,
+        /// The exiting owner.
+        owner: Address,
+        /// Token.
+        token: Address,
+        /// The exiting output.
+        utxo_pos: U256,
+        /// Amount.
+        amount: U256,
+        /// When it can be processed.
+        exitable_at: u64,
+    },
+    /// A standard exit was challenged and deleted.
+    ExitChallenged {
+        /// Exit id.
+        exit_id: U256,
+        /// Who challenged (and got the bond).
+        challenger: Address,
+    },
+    /// A standard exit paid out.
+    ExitFinalized {
+        /// Exit id.
+        exit_id: U256,
+        /// Who was paid.
+        owner: Address,
+        /// Token.
+        token: Address,
+        /// Amount.
+        amount: U256,
+    },
+}
+
+/// The deployed framework, driven through a root-chain client.
+pub struct Plasma<C> {
+    chain: Arc<C>,
+    addresses: FrameworkAddresses,
+}
+
+impl<C: RootChain> Plasma<C> {
+    /// Deploys the framework from `deployer` (who becomes its owner) and checks every contract
+    /// landed where the plan says.
+    pub async fn deploy(
+        chain: Arc<C>,
+        deployer: Address,
+        config: &FrameworkConfig,
+    ) -> Result<Self> {
+        let nonce = chain.nonce(deployer).await?;
+        let (steps, addresses) = plan_deployment(deployer, nonce, config);
+        for step in steps {
+            let tx =
+                TxRequest { from: deployer, to: step.to, data: step.data, ..TxRequest::default() };
+            let receipt = chain.send(tx).await?;
+            if step.to.is_none() && receipt.contract_address.is_none() {
+                return Err(RootChainError::Other(format!("{}: no contract created", step.what)));
+            }
+            tracing::debug!(what = step.what, gas = receipt.gas_used, "deployed");
+        }
+        Self::attach(chain, addresses).await
+    }
+
+    /// Uses an existing deployment, after checking each address holds code.
+    pub async fn attach(chain: Arc<C>, addresses: FrameworkAddresses) -> Result<Self> {
+        for address in
+            [addresses.framework, addresses.eth_vault, addresses.erc20_vault, addresses.exit_game]
+        {
+            chain.ensure_code(address).await?;
+        }
+        Ok(Self { chain, addresses })
+    }
+
+    /// The contracts' addresses.
+    pub fn addresses(&self) -> FrameworkAddresses {
+        self.addresses
+    }
+
+    /// The root-chain client.
+    pub fn chain(&self) -> &Arc<C> {
+        &self.chain
+    }
+
+    /// Every address whose events the child chain follows.
+    pub fn event_sources(&self) -> Vec<Address> {
+        let a = self.addresses;
+        vec![a.framework, a.eth_vault, a.erc20_vault, a.exit_game]
+    }
+
+    async fn view<T: SolCall>(&self, to: Address, call: T) -> Result<T::Return> {
+        let out = self.chain.call(TxRequest::call(Address::ZERO, to, call.abi_encode())).await?;
+        T::abi_decode_returns(&out)
+            .map_err(|e| RootChainError::Other(format!("{}: bad return: {e}", T::SIGNATURE)))
+    }
+
+    async fn send<T: SolCall>(
+        &self,
+        from: Address,
+        to: Address,
+        call: T,
+        value: U256,
+    ) -> Result<Receipt> {
+        self.chain.send(TxRequest::call(from, to, call.abi_encode()).with_value(value)).await
+    }
+
+    /// The EIP-712 domain separator the contracts check signatures against.
+    pub async fn domain_separator(&self) -> Result<B256> {
+        self.view(self.addresses.framework, PlasmaFramework::domainSeparatorCall {}).await
+    }
+
+    /// The number the next operator block will get.
+    pub async fn next_child_block(&self) -> Result<u64> {
+        let n = self.view(self.addresses.framework, PlasmaFramework::nextChildBlockCall {}).await?;
+        Ok(n.to())
+    }
+
+    /// Block `blknum`'s stored root (high 224 bits) and time, or `None` if it does not exist.
+    pub async fn block(&self, blknum: u64) -> Result<Option<(B256, u64)>> {
+        let b = self
+            .view(
+                self.addresses.framework,
+                PlasmaFramework::blocksCall { blknum: U256::from(blknum) },
+            )
+            .await?;
+        Ok((!b.timestamp.is_zero()).then(|| (b.root224, b.timestamp.to())))
+    }
+
+    /// The bond a standard exit must post now.
+    pub async fn exit_bond(&self) -> Result<U256> {
+        self.view(self.addresses.exit_game, PaymentExitGame::exitBondCall {}).await
+    }
+
+    /// Commits a block root (from the operator); returns its block number.
+    pub async fn submit_block(&self, operator: Address, root: B256) -> Result<(u64, Receipt)> {
+        let receipt = self
+            .send(
+                operator,
+                self.addresses.framework,
+                PlasmaFramework::submitBlockCall { root },
+                U256::ZERO,
+            )
+            .await?;
+        let blknum = receipt
+            .logs
+            .iter()
+            .find_map(|l| PlasmaFramework::BlockSubmitted::decode_log(&l.log).ok())
+            .map(|e| e.blknum.to())
+            .ok_or_else(|| RootChainError::Other("submitBlock emitted no BlockSubmitted".into()))?;
+        Ok((blknum, receipt))
+    }
+
+    /// Deposits the single output of `deposit` from its owner: ETH with value, an ERC20 after
+    /// approving the vault. Returns the deposit block and the receipts.
+    pub async fn deposit(&self, deposit: &PaymentTx) -> Result<(u64, Vec<Receipt>)> {
+        let out = deposit.outputs()[0];
+        let tx_bytes = Bytes::from(deposit.encode());
+        let mut receipts = Vec::new();
+        let receipt = if out.token.is_zero() {
+            let call = EthVault::depositCall { depositTx: tx_bytes };
+            self.send(out.owner, self.addresses.eth_vault, call, out.amount).await?
+        } else {
+            let approve =
+                TestToken::approveCall { spender: self.addresses.erc20_vault, value: out.amount };
+            receipts.push(self.send(out.owner, out.token, approve, U256::ZERO).await?);
+            let call = Erc20Vault::depositCall { depositTx: tx_bytes };
+            self.send(out.owner, self.addresses.erc20_vault, call, U256::ZERO).await?
+        };
+        let blknum = receipt
+            .logs
+            .iter()
+            .find_map(|l| EthVault::DepositCreated::decode_log(&l.log).ok())
+            .map(|e| e.blknum.to())
+            .ok_or_else(|| RootChainError::Other("deposit emitted no DepositCreated".into()))?;
+        receipts.push(receipt);
+        Ok((blknum, receipts))
+    }
+
+    /// Starts a standard exit of the output at `pos`, created by `tx_bytes`, posting the bond.
+    pub async fn start_standard_exit(
+        &self,
+        owner: Address,
+        pos: UtxoPos,
+        tx_bytes: &[u8],
+        proof: &[u8],
+    ) -> Result<Receipt> {
+        let bond = self.exit_bond().await?;
+        let call = PaymentExitGame::startStandardExitCall {
+            utxoPos: pos.raw(),
+            txBytes: tx_bytes.to_vec().into(),
+            inclusionProof: proof.to_vec().into(),
+        };
+        self.send(owner, self.addresses.exit_game, call, bond).await
+    }
+
+    /// Challenges the exit of `pos` with `challenge_tx`, which spends it, and the owner's
+    /// signature of it. The bond goes to `challenger`.
+    pub async fn challenge_standard_exit(
+        &self,
+        challenger: Address,
+        pos: UtxoPos,
+        exiting_tx: &[u8],
+        challenge_tx: &[u8],
+        signature: &[u8],
+    ) -> Result<Receipt> {
+        let call = PaymentExitGame::challengeStandardExitCall {
+            utxoPos: pos.raw(),
+            exitingTx: exiting_tx.to_vec().into(),
+            challengeTx: challenge_tx.to_vec().into(),
+            signature: signature.to_vec().into(),
+            senderData: keccak256(challenger.as_slice()),
+        };
+        self.send(challenger, self.addresses.exit_game, call, U256::ZERO).await
+    }
+
+    /// Processes up to `max` mature exits of `token`; the bounties go to `processor`.
+    pub async fn process_exits(
+        &self,
+        processor: Address,
+        token: Address,
+        max: u64,
+    ) -> Result<Receipt> {
+        let call = PaymentExitGame::processExitsCall { token, maxExits: U256::from(max) };
+        self.send(processor, self.addresses.exit_game, call, U256::ZERO).await
+    }
+
+    /// Decodes a log of the framework's contracts; `None` for other logs.
+    pub fn decode(&self, log: &ChainLog) -> Option<PlasmaEvent> {
+        let a = self.addresses;
+        let emitter = log.log.address;
+        if emitter == a.framework {
+            let e = PlasmaFramework::BlockSubmitted::decode_log(&log.log).ok()?;
+            return Some(PlasmaEvent::BlockSubmitted {
+                blknum: e.blknum.to(),
+                root: e.root,
+                timestamp: e.timestamp.to(),
+            });
+        }
+        if emitter == a.eth_vault || emitter == a.erc20_vault {
+            let e = EthVault::DepositCreated::decode_log(&log.log).ok()?;
+            return Some(PlasmaEvent::DepositCreated {
+                owner: e.owner,
+                blknum: e.blknum.to(),
+                token: e.token,
+                amount: e.amount,
+                tx_bytes: e.txBytes.clone(),
+            });
+        }
+        if emitter != a.exit_game {
+            return None;
+        }
+        if let Ok(e) = PaymentExitGame::ExitStarted::decode_log(&log.log) {
+            return Some(PlasmaEvent::ExitStarted {
+                exit_id: U256::from(e.exitId),
+                owner: e.owner,
+                token: e.token,
+                utxo_pos: e.utxoPos,
+                amount: e.amount,
+                exitable_at: e.exitableAt.to(),
+            });
+        }
+        if let Ok(e) = PaymentExitGame::ExitChallenged::decode_log(&log.log) {
+            return Some(PlasmaEvent::ExitChallenged {
+                exit_id: U256::from(e.exitId),
+                challenger: e.challenger,
+            });
+        }
+        let e = PaymentExitGame::ExitFinalized::decode_log(&log.log).ok()?;
+        Some(PlasmaEvent::ExitFinalized {
+            exit_id: U256::from(e.exitId),
+            owner: e.owner,
+            token: e.token,
+            amount: e.amount,
+        })
+    }
+}

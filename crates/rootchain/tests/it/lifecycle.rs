@@ -1,0 +1,167 @@
+//! The framework's whole lifecycle through the trait: deposit ETH and ERC20 → block →
+//! standard exit → challenge or process → funds back on L1, to the wei.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolCall, SolConstructor};
+use plasma_contracts::TestToken;
+use plasma_primitives::{MerkleTree, Output, PaymentTx, UtxoPos, merkle};
+use plasma_rootchain::{
+    DevChain, EventCursor, FrameworkConfig, Plasma, PlasmaEvent, RootChain, RootChainError,
+    TxRequest, dev_key,
+};
+use std::sync::Arc;
+
+const MEP: u64 = 3600;
+
+fn eth(milli: u64) -> U256 {
+    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
+}
+
+async fn deploy<C: RootChain>(chain: Arc<C>) -> Plasma<C> {
+    let operator = chain.accounts()[0];
+    let mut config = FrameworkConfig::new(operator);
+    config.min_exit_period = MEP;
+    Plasma::deploy(chain, operator, &config).await.expect("the framework deploys")
+}
+
+pub(crate) async fn eth_deposit_transfer_exit_challenge_and_process<C: DevChain>(chain: Arc<C>) {
+    let plasma = deploy(chain.clone()).await;
+    let [operator, alice, bob] = [0, 1, 2].map(|i| chain.accounts()[i]);
+    let start = chain.head().await.unwrap().number;
+    let domain = plasma.domain_separator().await.unwrap();
+
+    // Alice deposits 1 ETH: deposit block 1.
+    let deposit = PaymentTx::deposit(alice, Address::ZERO, eth(1000)).unwrap();
+    let (dep_blknum, _) = plasma.deposit(&deposit).await.unwrap();
+    assert_eq!(dep_blknum, 1);
+    let dep_pos = UtxoPos::new(dep_blknum, 0, 0);
+
+    // Block 1000: Alice pays Bob 0.4 ETH, 0.6 back to herself.
+    let outputs = vec![
+        Output { owner: bob, token: Address::ZERO, amount: eth(400) },
+        Output { owner: alice, token: Address::ZERO, amount: eth(600) },
+    ];
+    let transfer = PaymentTx::new(vec![dep_pos], outputs, Default::default()).unwrap();
+    let signed = transfer.clone().sign(&[&dev_key(1)], &domain).unwrap();
+    let tree = MerkleTree::from_leaves(&[transfer.encode()]).unwrap();
+    let (blknum, receipt) = plasma.submit_block(operator, tree.root()).await.unwrap();
+    assert_eq!(blknum, 1000);
+    assert!(receipt.gas_used <= 55_000, "submitBlock used {} gas", receipt.gas_used);
+    assert!(plasma.block(1000).await.unwrap().is_some());
+    assert_eq!(plasma.next_child_block().await.unwrap(), 2000);
+
+    // Only the operator may submit.
+    let err = plasma.submit_block(alice, tree.root()).await.unwrap_err();
+    assert!(
+        matches!(err, RootChainError::Reverted { ref reason, .. } if reason.contains("NotOperator")),
+        "{err}"
+    );
+
+    // Alice tries to exit the deposit she already spent; Bob exits his output.
+    let dep_proof = MerkleTree::from_leaves(&[deposit.encode()]).unwrap().proof(0).unwrap();
+    plasma.start_standard_exit(alice, dep_pos, &deposit.encode(), &dep_proof).await.unwrap();
+    let bob_pos = UtxoPos::new(1000, 0, 0);
+    let proof = tree.proof(0).unwrap();
+    assert_eq!(merkle::verify(&transfer.encode(), 0, &tree.root(), &proof), Ok(()));
+    let bob_exit =
+        plasma.start_standard_exit(bob, bob_pos, &transfer.encode(), &proof).await.unwrap();
+    assert!(bob_exit.gas_used <= 150_000, "startStandardExit used {} gas", bob_exit.gas_used);
+
+    // The operator challenges Alice's exit with her own signed spend and takes her bond.
+    let bond = plasma.exit_bond().await.unwrap();
+    let op_before = chain.balance(operator).await.unwrap();
+    let sig = signed.signatures()[0];
+    let challenge = plasma
+        .challenge_standard_exit(
+            operator,
+            dep_pos,
+            &deposit.encode(),
+            &transfer.encode(),
+            sig.as_bytes(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(chain.balance(operator).await.unwrap(), op_before + bond - challenge.fee());
+
+    // Not mature yet: nothing is paid.
+    let bob_before = chain.balance(bob).await.unwrap();
+    plasma.process_exits(operator, Address::ZERO, 10).await.unwrap();
+    assert_eq!(chain.balance(bob).await.unwrap(), bob_before);
+
+    // After the exit period Bob is paid his 0.4 ETH and his bond less the processing bounty.
+    chain.advance_time(2 * MEP + 1).await.unwrap();
+    let processor = chain.accounts()[3];
+    let processor_before = chain.balance(processor).await.unwrap();
+    let processed = plasma.process_exits(processor, Address::ZERO, 10).await.unwrap();
+    let bob_gain = chain.balance(bob).await.unwrap() - bob_before;
+    let bounty = chain.balance(processor).await.unwrap() + processed.fee() - processor_before;
+    assert!(!bounty.is_zero() && bounty < bond, "the processor earns a bounty out of the bond");
+    assert_eq!(bob_gain + bounty, eth(400) + bond, "Bob gets 0.4 ETH and his bond less the bounty");
+
+    // The exited output can never exit again.
+    let again =
+        plasma.start_standard_exit(bob, bob_pos, &transfer.encode(), &proof).await.unwrap_err();
+    assert!(
+        matches!(again, RootChainError::Reverted { ref reason, .. } if reason.contains("OutputAlreadyExited")),
+        "{again}"
+    );
+
+    // Every step is visible, decoded, in the event stream.
+    let mut cursor = EventCursor::new(plasma.event_sources(), start + 1, 0);
+    let events: Vec<PlasmaEvent> =
+        cursor.poll(&*chain).await.unwrap().iter().filter_map(|l| plasma.decode(l)).collect();
+    let deposit_root = merkle::deposit_root(&deposit.encode());
+    assert!(
+        matches!(events[0], PlasmaEvent::BlockSubmitted { blknum: 1, root, .. } if root == deposit_root)
+    );
+    assert!(
+        matches!(events[1], PlasmaEvent::DepositCreated { blknum: 1, owner, .. } if owner == alice)
+    );
+    assert!(
+        matches!(events[2], PlasmaEvent::BlockSubmitted { blknum: 1000, root, .. } if root == tree.root())
+    );
+    assert!(events.iter().any(
+        |e| matches!(e, PlasmaEvent::ExitChallenged { challenger, .. } if *challenger == operator)
+    ));
+    assert!(events.iter().any(|e| matches!(e, PlasmaEvent::ExitFinalized { owner, amount, .. } if *owner == bob && *amount == eth(400))));
+}
+
+pub(crate) async fn erc20_deposit_exit_and_process<C: DevChain>(chain: Arc<C>) {
+    let plasma = deploy(chain.clone()).await;
+    let [operator, carol] = [0, 4].map(|i| chain.accounts()[i]);
+    let created = chain
+        .send(TxRequest::create(
+            operator,
+            [
+                TestToken::BYTECODE.as_ref(),
+                &TestToken::constructorCall { name_: "Test".into(), symbol_: "TST".into() }
+                    .abi_encode(),
+            ]
+            .concat(),
+        ))
+        .await
+        .unwrap();
+    let token = created.contract_address.unwrap();
+    let mint = TestToken::mintCall { to: carol, amount: U256::from(1_000_000) };
+    chain.send(TxRequest::call(operator, token, mint.abi_encode())).await.unwrap();
+    let balance_of = |who| TestToken::balanceOfCall { account: who }.abi_encode();
+    let token_balance = |who: Address| {
+        let chain = chain.clone();
+        async move {
+            let out = chain.call(TxRequest::call(who, token, balance_of(who))).await.unwrap();
+            TestToken::balanceOfCall::abi_decode_returns(&out).unwrap()
+        }
+    };
+
+    let deposit = PaymentTx::deposit(carol, token, U256::from(250_000)).unwrap();
+    let (blknum, _) = plasma.deposit(&deposit).await.unwrap();
+    assert_eq!(token_balance(carol).await, U256::from(750_000));
+    let proof = MerkleTree::from_leaves(&[deposit.encode()]).unwrap().proof(0).unwrap();
+    plasma
+        .start_standard_exit(carol, UtxoPos::new(blknum, 0, 0), &deposit.encode(), &proof)
+        .await
+        .unwrap();
+    chain.advance_time(MEP + 1).await.unwrap();
+    plasma.process_exits(operator, token, 10).await.unwrap();
+    assert_eq!(token_balance(carol).await, U256::from(1_000_000), "all tokens back on L1");
+}
