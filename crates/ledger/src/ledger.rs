@@ -31,10 +31,39 @@ pub struct SealedBlock {
     pub fees: BTreeMap<Address, U256>,
 }
 
+/// How the UTXO set changed since the last [`Ledger::take_changes`], netted: an output created
+/// and spent in between appears in neither list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UtxoChanges {
+    /// Outputs that were unspent before and are gone now.
+    pub removed: Vec<UtxoPos>,
+    /// Outputs that are unspent now and were not before.
+    pub added: Vec<(UtxoPos, Output)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ChangeSet {
+    removed: std::collections::HashSet<UtxoPos>,
+    added: HashMap<UtxoPos, Output>,
+}
+
+impl ChangeSet {
+    fn insert(&mut self, pos: UtxoPos, out: Output) {
+        self.added.insert(pos, out);
+    }
+
+    fn remove(&mut self, pos: UtxoPos) {
+        if self.added.remove(&pos).is_none() {
+            self.removed.insert(pos);
+        }
+    }
+}
+
 /// The child chain's state: unspent outputs, plus the block being filled.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     utxos: HashMap<UtxoPos, Output>,
+    changes: ChangeSet,
     fees: FeePolicy,
     block: u64,
     pending: Vec<VerifiedTx>,
@@ -55,6 +84,7 @@ impl Ledger {
     ) -> Self {
         Self {
             utxos: utxos.into_iter().collect(),
+            changes: ChangeSet::default(),
             fees,
             block: next_block,
             pending: Vec::new(),
@@ -128,11 +158,14 @@ impl Ledger {
         let fees = self.check(&tx)?;
         let txindex = self.pending.len() as u16;
         let inner = tx.signed.tx();
-        for pos in inner.inputs() {
-            self.utxos.remove(pos);
+        for &pos in inner.inputs() {
+            self.utxos.remove(&pos);
+            self.changes.remove(pos);
         }
         for (oindex, out) in inner.outputs().iter().enumerate() {
-            self.utxos.insert(UtxoPos::new(self.block, txindex, oindex as u8), *out);
+            let pos = UtxoPos::new(self.block, txindex, oindex as u8);
+            self.utxos.insert(pos, *out);
+            self.changes.insert(pos, *out);
         }
         for (token, fee) in fees {
             // Cannot overflow: fees are bounded by inputs that exist in the UTXO set.
@@ -174,12 +207,26 @@ impl Ledger {
             return Err(bad("position already holds an output"));
         }
         self.utxos.insert(pos, tx.outputs()[0]);
+        self.changes.insert(pos, tx.outputs()[0]);
         Ok(pos)
     }
 
     /// Removes an output that exited on the root chain; returns it if it was unspent here.
     pub fn exit(&mut self, pos: UtxoPos) -> Option<Output> {
-        self.utxos.remove(&pos)
+        let out = self.utxos.remove(&pos)?;
+        self.changes.remove(pos);
+        Some(out)
+    }
+
+    /// The UTXO changes since the last call, in position order: what a store must apply to
+    /// catch up with this ledger.
+    pub fn take_changes(&mut self) -> UtxoChanges {
+        let ChangeSet { removed, added } = std::mem::take(&mut self.changes);
+        let mut removed: Vec<_> = removed.into_iter().collect();
+        removed.sort();
+        let mut added: Vec<_> = added.into_iter().collect();
+        added.sort_by_key(|(p, _)| *p);
+        UtxoChanges { removed, added }
     }
 
     /// The unspent outputs `owner` holds, in position order.

@@ -14,5 +14,5 @@ mod verify;
 
 pub use error::LedgerError;
 pub use fees::FeePolicy;
-pub use ledger::{Applied, Ledger, SealedBlock};
+pub use ledger::{Applied, Ledger, SealedBlock, UtxoChanges};
 pub use verify::{VerifiedTx, verify, verify_batch};

@@ -14,6 +14,7 @@ mod redb_store;
 pub use memory::MemoryStore;
 pub use redb_store::RedbStore;
 
+pub use plasma_ledger::UtxoChanges;
 use plasma_primitives::{B256, Output, UtxoPos};
 
 /// One acknowledged change to the ledger, in arrival order.
@@ -41,15 +42,6 @@ pub struct StoredBlock {
     pub root: B256,
     /// Signed transaction bytes, leaf order.
     pub txs: Vec<Vec<u8>>,
-}
-
-/// How the UTXO set changed between two sealed states.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UtxoDiff {
-    /// Outputs no longer unspent.
-    pub removed: Vec<UtxoPos>,
-    /// Outputs now unspent.
-    pub added: Vec<(UtxoPos, Output)>,
 }
 
 /// The state to resume from.
@@ -88,9 +80,10 @@ pub trait Store: Send + Sync {
     /// Everything needed to resume.
     fn recover(&self) -> Result<Recovered, StoreError>;
 
-    /// Appends entries to the log; they are durable when this returns. Callers batch many
-    /// entries per call (group commit): one disk sync acknowledges them all.
-    fn append_log(&self, entries: &[LogEntry]) -> Result<(), StoreError>;
+    /// Appends entries to the log, and sets named values in the same write; all are durable
+    /// when this returns. Callers batch many entries per call (group commit): one disk sync
+    /// acknowledges them all.
+    fn append_log(&self, entries: &[LogEntry], meta: &[(&str, &[u8])]) -> Result<(), StoreError>;
 
     /// Atomically: stores `block`, indexes its transactions by hash, applies `diff` to the
     /// UTXO set, clears the log, and records `next_block`.
@@ -98,7 +91,7 @@ pub trait Store: Send + Sync {
         &self,
         block: &StoredBlock,
         tx_hashes: &[B256],
-        diff: &UtxoDiff,
+        diff: &UtxoChanges,
         next_block: u64,
     ) -> Result<(), StoreError>;
 

@@ -1,6 +1,6 @@
 //! The in-memory store: the same contract as [`crate::RedbStore`], nothing on disk.
 
-use crate::{LogEntry, Recovered, Store, StoreError, StoredBlock, UtxoDiff};
+use crate::{LogEntry, Recovered, Store, StoreError, StoredBlock, UtxoChanges};
 use plasma_primitives::{B256, Output, UtxoPos};
 use std::{
     collections::{BTreeMap, HashMap},
@@ -44,8 +44,12 @@ impl Store for MemoryStore {
         })
     }
 
-    fn append_log(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
-        self.lock().log.extend_from_slice(entries);
+    fn append_log(&self, entries: &[LogEntry], meta: &[(&str, &[u8])]) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        s.log.extend_from_slice(entries);
+        for (key, value) in meta {
+            s.meta.insert((*key).to_owned(), value.to_vec());
+        }
         Ok(())
     }
 
@@ -53,7 +57,7 @@ impl Store for MemoryStore {
         &self,
         block: &StoredBlock,
         tx_hashes: &[B256],
-        diff: &UtxoDiff,
+        diff: &UtxoChanges,
         next_block: u64,
     ) -> Result<(), StoreError> {
         let mut s = self.lock();

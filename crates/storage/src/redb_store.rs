@@ -1,7 +1,7 @@
 //! The durable store on redb: every write is one ACID transaction, synced when it commits.
 
 use crate::{
-    LogEntry, Recovered, Store, StoreError, StoredBlock, UtxoDiff,
+    LogEntry, Recovered, Store, StoreError, StoredBlock, UtxoChanges,
     codec::{
         decode_block, decode_entry, decode_output, encode_block, encode_entry, encode_output,
         location, pos_from_key, pos_key, split_location,
@@ -69,7 +69,7 @@ impl Store for RedbStore {
         Ok(Recovered { next_block, utxos, log })
     }
 
-    fn append_log(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
+    fn append_log(&self, entries: &[LogEntry], meta: &[(&str, &[u8])]) -> Result<(), StoreError> {
         let ctx = "appending to the log";
         let txn = self.db.begin_write().map_err(db_err(ctx))?;
         {
@@ -77,6 +77,10 @@ impl Store for RedbStore {
             let first = log.last().map_err(db_err(ctx))?.map_or(0, |(k, _)| k.value() + 1);
             for (seq, entry) in (first..).zip(entries) {
                 log.insert(seq, encode_entry(entry).as_slice()).map_err(db_err(ctx))?;
+            }
+            let mut table = txn.open_table(META).map_err(db_err(ctx))?;
+            for (key, value) in meta {
+                table.insert(*key, *value).map_err(db_err(ctx))?;
             }
         }
         txn.commit().map_err(db_err(ctx))
@@ -86,7 +90,7 @@ impl Store for RedbStore {
         &self,
         block: &StoredBlock,
         tx_hashes: &[B256],
-        diff: &UtxoDiff,
+        diff: &UtxoChanges,
         next_block: u64,
     ) -> Result<(), StoreError> {
         let ctx = "sealing a block";

@@ -164,3 +164,21 @@ fn a_restored_ledger_continues_where_it_stopped() {
     let next = transfer(&[UtxoPos::new(1000, 0, 0)], vec![out(&alice, ETH, 100)], &[&bob]).unwrap();
     assert_eq!(restored.apply(next).unwrap().blknum, 2000);
 }
+
+#[test]
+fn changes_are_netted_between_takes() {
+    let (alice, bob) = (key("alice"), key("bob"));
+    let (mut ledger, pos) = funded(FeePolicy::free(), &[(&alice, ETH, 100), (&bob, ETH, 5)]);
+    let first = ledger.take_changes();
+    assert_eq!(first.added.len(), 2, "both deposits are new");
+    ledger.apply(transfer(&pos[..1], vec![out(&bob, ETH, 100)], &[&alice]).unwrap()).unwrap();
+    // Bob spends the new output within the same period: it nets out.
+    ledger
+        .apply(transfer(&[UtxoPos::new(1000, 0, 0)], vec![out(&alice, ETH, 100)], &[&bob]).unwrap())
+        .unwrap();
+    ledger.exit(pos[1]);
+    let changes = ledger.take_changes();
+    assert_eq!(changes.removed, vec![pos[0], pos[1]]);
+    assert_eq!(changes.added, vec![(UtxoPos::new(1000, 1, 0), out(&alice, ETH, 100))]);
+    assert_eq!(ledger.take_changes(), Default::default());
+}

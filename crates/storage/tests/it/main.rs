@@ -1,7 +1,7 @@
 //! One suite over both stores, and what only the file store can show: surviving a reopen.
 
 use plasma_primitives::{Address, B256, Output, U256, UtxoPos};
-use plasma_storage::{LogEntry, MemoryStore, RedbStore, Store, StoredBlock, UtxoDiff};
+use plasma_storage::{LogEntry, MemoryStore, RedbStore, Store, StoredBlock, UtxoChanges};
 
 fn output(n: u8) -> Output {
     Output { owner: Address::repeat_byte(n), token: Address::ZERO, amount: U256::from(n) }
@@ -11,8 +11,9 @@ fn exercise(store: &dyn Store) {
     assert_eq!(store.recover().unwrap().next_block, 0, "a new store starts empty");
     let deposit = LogEntry::Deposit { blknum: 1, tx: vec![0xc0, 1, 2] };
     let entries = vec![deposit, LogEntry::Tx(vec![9; 100]), LogEntry::Exit(UtxoPos::new(1, 0, 0))];
-    store.append_log(&entries[..2]).unwrap();
-    store.append_log(&entries[2..]).unwrap();
+    store.append_log(&entries[..2], &[]).unwrap();
+    store.append_log(&entries[2..], &[("l1_cursor", b"7")]).unwrap();
+    assert_eq!(store.meta("l1_cursor").unwrap(), Some(b"7".to_vec()), "meta lands with the log");
     assert_eq!(store.recover().unwrap().log, entries, "the log keeps order across appends");
 
     let block = StoredBlock {
@@ -21,7 +22,7 @@ fn exercise(store: &dyn Store) {
         txs: vec![vec![1; 10], vec![2; 300]],
     };
     let hashes = [B256::repeat_byte(0xa), B256::repeat_byte(0xb)];
-    let diff = UtxoDiff {
+    let diff = UtxoChanges {
         removed: vec![],
         added: vec![(UtxoPos::new(1000, 0, 0), output(1)), (UtxoPos::new(1000, 1, 0), output(2))],
     };
@@ -35,7 +36,7 @@ fn exercise(store: &dyn Store) {
     assert_eq!(store.tx_location(&hashes[1]).unwrap(), Some((1000, 1)));
     assert_eq!(store.tx_location(&B256::ZERO).unwrap(), None);
 
-    let spend = UtxoDiff {
+    let spend = UtxoChanges {
         removed: vec![UtxoPos::new(1000, 0, 0)],
         added: vec![(UtxoPos::new(2000, 0, 0), output(3))],
     };
@@ -69,7 +70,7 @@ fn redb_state_survives_a_reopen() {
     let path = dir.path().join("chain.redb");
     {
         let store = RedbStore::open(&path).unwrap();
-        store.append_log(&[LogEntry::Tx(vec![7; 50])]).unwrap();
+        store.append_log(&[LogEntry::Tx(vec![7; 50])], &[]).unwrap();
         store.set_meta("k", b"v").unwrap();
     }
     let store = RedbStore::open(&path).unwrap();
