@@ -124,6 +124,12 @@ pub trait RootChain: Send + Sync {
     /// The number of transactions `address` has sent (its next nonce).
     fn nonce(&self, address: Address) -> impl Future<Output = Result<u64>> + Send;
 
+    /// The next nonce counting transactions still waiting in the node's pool. Differs from
+    /// [`RootChain::nonce`] while a transaction of `address` is in flight.
+    fn pending_nonce(&self, address: Address) -> impl Future<Output = Result<u64>> + Send {
+        self.nonce(address)
+    }
+
     /// An account's code.
     fn code(&self, address: Address) -> impl Future<Output = Result<Bytes>> + Send;
 

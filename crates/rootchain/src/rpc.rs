@@ -399,6 +399,13 @@ impl RootChain for RpcChain {
         .await
     }
 
+    async fn pending_nonce(&self, address: Address) -> Result<u64> {
+        self.read("eth_getTransactionCount", |p| async move {
+            p.get_transaction_count(address).pending().await
+        })
+        .await
+    }
+
     async fn code(&self, address: Address) -> Result<Bytes> {
         self.read("eth_getCode", |p| async move { p.get_code_at(address).await }).await
     }

@@ -95,7 +95,10 @@ pub trait Store: Send + Sync {
         next_block: u64,
     ) -> Result<(), StoreError>;
 
-    /// A sealed block.
+    /// Stores a block outside the sealing path (a deposit block). Idempotent.
+    fn put_block(&self, block: &StoredBlock) -> Result<(), StoreError>;
+
+    /// A stored block.
     fn block(&self, number: u64) -> Result<Option<StoredBlock>, StoreError>;
 
     /// Where a sealed transaction is: `(block, index)`.

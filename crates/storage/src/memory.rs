@@ -74,6 +74,11 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn put_block(&self, block: &StoredBlock) -> Result<(), StoreError> {
+        self.lock().blocks.insert(block.number, block.clone());
+        Ok(())
+    }
+
     fn block(&self, number: u64) -> Result<Option<StoredBlock>, StoreError> {
         Ok(self.lock().blocks.get(&number).cloned())
     }

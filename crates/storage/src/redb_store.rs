@@ -120,6 +120,16 @@ impl Store for RedbStore {
         txn.commit().map_err(db_err(ctx))
     }
 
+    fn put_block(&self, block: &StoredBlock) -> Result<(), StoreError> {
+        let ctx = "storing a block";
+        let txn = self.db.begin_write().map_err(db_err(ctx))?;
+        {
+            let mut blocks = txn.open_table(BLOCKS).map_err(db_err(ctx))?;
+            blocks.insert(block.number, encode_block(block).as_slice()).map_err(db_err(ctx))?;
+        }
+        txn.commit().map_err(db_err(ctx))
+    }
+
     fn block(&self, number: u64) -> Result<Option<StoredBlock>, StoreError> {
         let ctx = "reading a block";
         let txn = self.db.begin_read().map_err(db_err(ctx))?;

@@ -48,6 +48,11 @@ fn exercise(store: &dyn Store) {
         "outputs come back in position order"
     );
 
+    let deposit = StoredBlock { number: 2001, root: B256::repeat_byte(4), txs: vec![vec![5; 20]] };
+    store.put_block(&deposit).unwrap();
+    store.put_block(&deposit).unwrap();
+    assert_eq!(store.block(2001).unwrap(), Some(deposit));
+
     assert_eq!(store.meta("cursor").unwrap(), None);
     store.set_meta("cursor", b"42").unwrap();
     assert_eq!(store.meta("cursor").unwrap(), Some(b"42".to_vec()));

@@ -1,0 +1,30 @@
+//! The operator: the child chain that users send payments to.
+//!
+//! ```text
+//!  API (jsonrpsee) ──verify on all cores──▶ sequencer thread ──group commit──▶ store (redb)
+//!                                            │   ▲                                   │
+//!                              seal every    │   │ deposits, exits                   │ sealed
+//!                              interval/full ▼   │                                   ▼
+//!                                         ledger  listener ◀── root chain ──▶ submitter
+//! ```
+//! - A transaction is acknowledged only once its log entry is durable; many requests share
+//!   one disk sync (group commit).
+//! - After a crash the node replays the log onto the last sealed state, and the submitter
+//!   asks the contract which block comes next, so no root is skipped or submitted twice.
+
+mod api;
+mod config;
+mod error;
+mod listener;
+mod node;
+mod rpc;
+mod sequencer;
+mod submitter;
+
+pub use api::{
+    BlockData, ExitData, OperatorApiClient, OperatorApiServer, Status, SubmitResult, TokenBalance,
+    TxAck, TxData, Utxo, UtxoPage, codes,
+};
+pub use config::OperatorConfig;
+pub use error::OperatorError;
+pub use node::OperatorNode;

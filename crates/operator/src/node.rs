@@ -1,0 +1,164 @@
+//! Wires the operator together: recover from the store, start the sequencer thread, the
+//! root-chain listener and submitter, and the API server.
+
+use crate::{
+    OperatorConfig, OperatorError,
+    api::OperatorApiServer,
+    listener, rpc,
+    sequencer::{self, L1_CURSOR, Msg, Shared},
+    submitter,
+};
+use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
+use plasma_ledger::{Ledger, verify};
+use plasma_primitives::{Address, PaymentTx, SignedTx, position::CHILD_BLOCK_INTERVAL};
+use plasma_rootchain::{EventCursor, Plasma, RootChain};
+use plasma_storage::{LogEntry, Store};
+use std::{
+    net::SocketAddr,
+    sync::{
+        Arc, Mutex, RwLock,
+        atomic::AtomicU64,
+        mpsc::{SyncSender, sync_channel},
+    },
+    thread::JoinHandle,
+};
+use tokio::{sync::watch, task::JoinSet};
+
+/// A running operator.
+pub struct OperatorNode {
+    rpc_addr: SocketAddr,
+    server: ServerHandle,
+    sequencer: Option<JoinHandle<()>>,
+    to_sequencer: SyncSender<Msg>,
+    tasks: JoinSet<()>,
+    shared: Arc<Shared>,
+}
+
+impl OperatorNode {
+    /// Recovers the chain from `store`, then starts serving. `operator` must be an account
+    /// `plasma`'s root-chain client can send from, and the framework's operator.
+    pub async fn start<C: RootChain + 'static>(
+        config: OperatorConfig,
+        plasma: Arc<Plasma<C>>,
+        operator: Address,
+        store: Arc<dyn Store>,
+    ) -> Result<Self, OperatorError> {
+        let domain = plasma.domain_separator().await?;
+        let (ledger, cursor) = recover(&config, store.as_ref(), &domain)?;
+        let last_sealed = ledger.pending_block() - CHILD_BLOCK_INTERVAL;
+        let (sealed_tx, sealed_rx) = watch::channel(last_sealed);
+        let shared = Arc::new(Shared {
+            ledger: RwLock::new(ledger),
+            store,
+            domain,
+            last_sealed: AtomicU64::new(last_sealed),
+            last_submitted: AtomicU64::new(0),
+            l1_next: AtomicU64::new(cursor),
+            sealed: sealed_tx,
+            failure: Mutex::new(None),
+        });
+
+        let (to_sequencer, from_api) = sync_channel(config.intake_capacity);
+        let seq_shared = shared.clone();
+        let interval = config.block_interval;
+        let sequencer = std::thread::Builder::new()
+            .name("sequencer".into())
+            .spawn(move || sequencer::run(seq_shared, from_api, interval))
+            .map_err(|e| {
+                OperatorError::Diverged(format!("cannot start the sequencer thread: {e}"))
+            })?;
+
+        let mut tasks = JoinSet::new();
+        let events = EventCursor::new(plasma.event_sources(), cursor, config.l1_confirmations);
+        tasks.spawn(listener::run(
+            shared.clone(),
+            plasma.clone(),
+            events,
+            to_sequencer.clone(),
+            config.l1_poll_interval,
+        ));
+        tasks.spawn(submitter::run(shared.clone(), plasma, operator, sealed_rx));
+
+        let server_config = ServerConfig::builder()
+            .max_request_body_size(config.max_request_bytes)
+            .max_response_body_size(config.max_response_bytes)
+            .max_connections(config.max_connections)
+            .set_batch_request_config(BatchRequestConfig::Limit(config.max_rpc_batch))
+            .build();
+        let listen = |source| OperatorError::Listen { addr: config.rpc_addr, source };
+        let server = Server::builder()
+            .set_config(server_config)
+            .build(config.rpc_addr)
+            .await
+            .map_err(listen)?;
+        let rpc_addr = server.local_addr().map_err(listen)?;
+        let api = rpc::Api {
+            shared: shared.clone(),
+            sequencer: to_sequencer.clone(),
+            max_batch_txs: config.max_batch_txs,
+        };
+        let server = server.start(api.into_rpc());
+        tracing::info!(%rpc_addr, "operator API listening");
+        Ok(Self { rpc_addr, server, sequencer: Some(sequencer), to_sequencer, tasks, shared })
+    }
+
+    /// Where the API listens.
+    pub fn rpc_addr(&self) -> SocketAddr {
+        self.rpc_addr
+    }
+
+    /// Why the node stopped accepting transactions, if it did.
+    pub fn failure(&self) -> Option<String> {
+        self.shared.failure()
+    }
+
+    /// Stops gracefully: no new requests, queued submissions committed, background tasks ended.
+    /// Acknowledged transactions not yet in a block stay in the log for the next start.
+    pub async fn stop(mut self) {
+        let _ = self.server.stop();
+        self.server.clone().stopped().await;
+        let _ = self.to_sequencer.send(Msg::Shutdown);
+        if let Some(handle) = self.sequencer.take() {
+            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        }
+        self.tasks.shutdown().await;
+    }
+}
+
+/// Rebuilds the ledger: the last sealed state, then the log replayed in order.
+fn recover(
+    config: &OperatorConfig,
+    store: &dyn Store,
+    domain: &plasma_primitives::B256,
+) -> Result<(Ledger, u64), OperatorError> {
+    let recovered = store.recover()?;
+    let next_block =
+        if recovered.next_block == 0 { CHILD_BLOCK_INTERVAL } else { recovered.next_block };
+    let mut ledger = Ledger::restore(config.fees.clone(), next_block, recovered.utxos);
+    for (index, entry) in recovered.log.iter().enumerate() {
+        let replay = |reason: String| OperatorError::Replay { index, reason };
+        match entry {
+            LogEntry::Tx(bytes) => {
+                let signed = SignedTx::decode(bytes).map_err(|e| replay(e.to_string()))?;
+                let verified = verify(signed, domain).map_err(|e| replay(e.to_string()))?;
+                ledger.apply(verified).map_err(|e| replay(e.to_string()))?;
+            }
+            LogEntry::Deposit { blknum, tx } => {
+                let tx = PaymentTx::decode(tx).map_err(|e| replay(e.to_string()))?;
+                ledger.deposit(*blknum, &tx).map_err(|e| replay(e.to_string()))?;
+            }
+            LogEntry::Exit(pos) => {
+                ledger.exit(*pos);
+            }
+        }
+    }
+    let cursor = match store.meta(L1_CURSOR)? {
+        Some(bytes) => u64::from_be_bytes(bytes.try_into().map_err(|_| OperatorError::Replay {
+            index: 0,
+            reason: "stored root-chain cursor is not 8 bytes".into(),
+        })?),
+        None => config.l1_start_block,
+    };
+    tracing::info!(next_block, replayed = recovered.log.len(), cursor, "recovered");
+    Ok((ledger, cursor))
+}

@@ -1,0 +1,247 @@
+//! The sequencer: the one thread that changes the ledger. It applies verified transactions in
+//! arrival order, commits them to the log in groups (one disk sync acknowledges a whole group),
+//! folds in deposits and exits from the root chain, and seals blocks.
+//!
+//! If the store fails, the sequencer stops (fail-stop): nothing unacknowledged is ever
+//! acknowledged, and a restart replays the log to the last durable state.
+
+use crate::api::TxAck;
+use plasma_ledger::{Ledger, VerifiedTx};
+use plasma_primitives::{B256, PaymentTx, SignedTx, UtxoPos, merkle::MAX_LEAVES};
+use plasma_storage::{LogEntry, Store, StoreError, StoredBlock};
+use std::{
+    sync::{
+        Arc, Mutex, RwLock,
+        atomic::{AtomicU64, Ordering},
+        mpsc::{Receiver, RecvTimeoutError},
+    },
+    time::{Duration, Instant},
+};
+use tokio::sync::{oneshot, watch};
+
+/// Most transactions gathered into one group commit.
+const MAX_GROUP: usize = 16_384;
+
+/// Why a submitted transaction was not acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Not a well-formed signed transaction.
+    Malformed(String),
+    /// Not valid on the chain.
+    Invalid(String),
+}
+
+/// A change on the root chain the ledger must follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum L1Change {
+    Deposit { blknum: u64, tx: Vec<u8> },
+    Exit(UtxoPos),
+}
+
+pub(crate) type Verdicts = Vec<Result<VerifiedTx, Refusal>>;
+
+pub(crate) enum Msg {
+    /// Verified (or already refused) transactions, in order.
+    Submit { txs: Verdicts, reply: oneshot::Sender<Vec<Result<TxAck, Refusal>>> },
+    /// Root-chain changes up to (excluding) root-chain block `cursor`.
+    RootChain { changes: Vec<L1Change>, cursor: u64 },
+    /// Stop after what is queued before this.
+    Shutdown,
+}
+
+/// State shared by the sequencer, the API and the background tasks.
+pub(crate) struct Shared {
+    pub(crate) ledger: RwLock<Ledger>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) domain: B256,
+    pub(crate) last_sealed: AtomicU64,
+    pub(crate) last_submitted: AtomicU64,
+    pub(crate) l1_next: AtomicU64,
+    pub(crate) sealed: watch::Sender<u64>,
+    pub(crate) failure: Mutex<Option<String>>,
+}
+
+impl Shared {
+    pub(crate) fn ledger(&self) -> std::sync::RwLockReadGuard<'_, Ledger> {
+        self.ledger.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn ledger_mut(&self) -> std::sync::RwLockWriteGuard<'_, Ledger> {
+        self.ledger.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn fail(&self, reason: String) {
+        tracing::error!(%reason, "sequencer stopped");
+        *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+    }
+
+    pub(crate) fn failure(&self) -> Option<String> {
+        self.failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// Key of the root-chain cursor in the store's named values.
+pub(crate) const L1_CURSOR: &str = "l1_cursor";
+
+/// Runs until `Shutdown` or a store failure.
+pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Msg>, block_interval: Duration) {
+    let mut next_seal = Instant::now() + block_interval;
+    let mut stash: Option<Msg> = None;
+    loop {
+        let msg = match stash.take() {
+            Some(msg) => msg,
+            None => match rx.recv_timeout(next_seal.saturating_duration_since(Instant::now())) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Err(e) = seal(&shared) {
+                        return shared.fail(format!("sealing a block: {e}"));
+                    }
+                    next_seal = Instant::now() + block_interval;
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            },
+        };
+        let result = match msg {
+            Msg::Submit { txs, reply } => {
+                let mut group = vec![(txs, reply)];
+                let mut size = group[0].0.len();
+                while size < MAX_GROUP {
+                    match rx.try_recv() {
+                        Ok(Msg::Submit { txs, reply }) => {
+                            size += txs.len();
+                            group.push((txs, reply));
+                        }
+                        Ok(other) => {
+                            stash = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                commit_group(&shared, group)
+            }
+            Msg::RootChain { changes, cursor } => follow_root_chain(&shared, changes, cursor),
+            Msg::Shutdown => return,
+        };
+        if let Err(e) = result {
+            return shared.fail(format!("storage: {e}"));
+        }
+    }
+}
+
+type Group = Vec<(Verdicts, oneshot::Sender<Vec<Result<TxAck, Refusal>>>)>;
+
+/// Applies a group of submissions in order, makes them durable with one log append, then
+/// answers each. A full block is sealed on the way.
+fn commit_group(shared: &Shared, group: Group) -> Result<(), StoreError> {
+    let mut answers: Vec<Vec<Result<TxAck, Refusal>>> = Vec::with_capacity(group.len());
+    let mut entries = Vec::new();
+    let mut replies = Vec::with_capacity(group.len());
+    for (verdicts, reply) in group {
+        let mut answer = Vec::with_capacity(verdicts.len());
+        for verdict in verdicts {
+            answer.push(match verdict {
+                Err(refusal) => Err(refusal),
+                Ok(tx) => apply_one(shared, tx, &mut entries)?,
+            });
+        }
+        answers.push(answer);
+        replies.push(reply);
+    }
+    if !entries.is_empty() {
+        shared.store.append_log(&entries, &[])?;
+    }
+    for (reply, answer) in replies.into_iter().zip(answers) {
+        // The submitter may have gone (client disconnected); the tx stays acknowledged.
+        let _ = reply.send(answer);
+    }
+    Ok(())
+}
+
+fn apply_one(
+    shared: &Shared,
+    tx: VerifiedTx,
+    entries: &mut Vec<LogEntry>,
+) -> Result<Result<TxAck, Refusal>, StoreError> {
+    if shared.ledger().pending_txs().len() >= MAX_LEAVES {
+        // Make what is applied durable before the seal clears the log.
+        shared.store.append_log(entries, &[])?;
+        entries.clear();
+        seal(shared)?;
+    }
+    let bytes = tx.signed().encode();
+    Ok(match shared.ledger_mut().apply(tx) {
+        Ok(a) => {
+            entries.push(LogEntry::Tx(bytes));
+            Ok(TxAck { tx_hash: a.hash, blknum: a.blknum, txindex: a.txindex })
+        }
+        Err(e) => Err(Refusal::Invalid(e.to_string())),
+    })
+}
+
+/// Folds root-chain deposits and exits into the ledger, durably with the new cursor.
+fn follow_root_chain(
+    shared: &Shared,
+    changes: Vec<L1Change>,
+    cursor: u64,
+) -> Result<(), StoreError> {
+    let mut entries = Vec::new();
+    for change in changes {
+        match change {
+            L1Change::Deposit { blknum, tx } => {
+                let Ok(deposit) = PaymentTx::decode(&tx) else {
+                    tracing::warn!(blknum, "deposit transaction does not decode; ignored");
+                    continue;
+                };
+                let signed =
+                    SignedTx::new(deposit.clone(), vec![]).expect("a deposit has no inputs");
+                let root = plasma_primitives::merkle::deposit_root(&tx);
+                shared.store.put_block(&StoredBlock {
+                    number: blknum,
+                    root,
+                    txs: vec![signed.encode()],
+                })?;
+                match shared.ledger_mut().deposit(blknum, &deposit) {
+                    Ok(pos) => {
+                        tracing::info!(%pos, "deposit");
+                        entries.push(LogEntry::Deposit { blknum, tx });
+                    }
+                    // Seen before (a replay of events after a restart): nothing to do.
+                    Err(e) => tracing::debug!(blknum, %e, "deposit already known"),
+                }
+            }
+            L1Change::Exit(pos) => {
+                if shared.ledger_mut().exit(pos).is_some() {
+                    tracing::info!(%pos, "output exiting on the root chain; no longer spendable");
+                    entries.push(LogEntry::Exit(pos));
+                }
+            }
+        }
+    }
+    shared.store.append_log(&entries, &[(L1_CURSOR, &cursor.to_be_bytes())])?;
+    shared.l1_next.store(cursor, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Seals the block being filled, if it has transactions.
+fn seal(shared: &Shared) -> Result<(), StoreError> {
+    let mut ledger = shared.ledger_mut();
+    if ledger.pending_txs().is_empty() {
+        return Ok(());
+    }
+    let block = ledger.seal();
+    let changes = ledger.take_changes();
+    let stored = StoredBlock {
+        number: block.number,
+        root: block.root,
+        txs: block.txs.iter().map(|t| t.signed().encode()).collect(),
+    };
+    let hashes: Vec<B256> = block.txs.iter().map(|t| t.hash()).collect();
+    shared.store.seal_block(&stored, &hashes, &changes, ledger.pending_block())?;
+    drop(ledger);
+    tracing::info!(number = block.number, txs = hashes.len(), root = %block.root, "block sealed");
+    shared.last_sealed.store(block.number, Ordering::Relaxed);
+    shared.sealed.send_replace(block.number);
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! The operator as its users meet it: over its JSON-RPC API, on the embedded root chain with
+//! the real contracts.
+
+mod flow;
+mod refusals;
+mod restart;
+
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};
+use plasma_primitives::{
+    Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos,
+};
+use plasma_rootchain::{EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
+use plasma_storage::Store;
+use std::{sync::Arc, time::Duration};
+
+pub(crate) const MEP: u64 = 3600;
+
+pub(crate) fn eth(milli: u64) -> U256 {
+    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
+}
+
+/// A root chain with the framework deployed; the operator is development account 0.
+pub(crate) async fn root_chain() -> Arc<Plasma<EmbeddedChain>> {
+    let chain = Arc::new(EmbeddedChain::new());
+    let operator = chain.accounts()[0];
+    let mut config = FrameworkConfig::new(operator);
+    config.min_exit_period = MEP;
+    Arc::new(Plasma::deploy(chain, operator, &config).await.unwrap())
+}
+
+pub(crate) fn test_config() -> OperatorConfig {
+    OperatorConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval: Duration::from_millis(100),
+        l1_poll_interval: Duration::from_millis(10),
+        ..OperatorConfig::default()
+    }
+}
+
+pub(crate) async fn start(
+    plasma: &Arc<Plasma<EmbeddedChain>>,
+    store: Arc<dyn Store>,
+    config: OperatorConfig,
+) -> (OperatorNode, HttpClient) {
+    let operator = plasma.chain().accounts()[0];
+    let node = OperatorNode::start(config, plasma.clone(), operator, store).await.unwrap();
+    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    (node, client)
+}
+
+/// Polls the node until `done` holds (background tasks run on their own schedule).
+pub(crate) async fn until(
+    client: &HttpClient,
+    what: &str,
+    done: impl Fn(&Status) -> bool,
+) -> Status {
+    for _ in 0..500 {
+        let status = client.status().await.unwrap();
+        if done(&status) {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Deposits `amount` ETH (milli) for development account `who` on the root chain.
+pub(crate) async fn deposit(plasma: &Plasma<EmbeddedChain>, who: usize, milli: u64) -> UtxoPos {
+    let owner = plasma.chain().accounts()[who];
+    let tx = PaymentTx::deposit(owner, Address::ZERO, eth(milli)).unwrap();
+    let (blknum, _) = plasma.deposit(&tx).await.unwrap();
+    UtxoPos::new(blknum, 0, 0)
+}
+
+/// A transfer from development account `from`, spending `inputs`.
+pub(crate) fn transfer(
+    domain: &B256,
+    from: usize,
+    inputs: Vec<UtxoPos>,
+    outputs: Vec<(Address, u64)>,
+) -> SignedTx {
+    let outputs = outputs
+        .into_iter()
+        .map(|(owner, milli)| Output { owner, token: Address::ZERO, amount: eth(milli) })
+        .collect();
+    let key: PrivateKey = dev_key(from);
+    let keys = vec![&key; inputs.len()];
+    PaymentTx::new(inputs, outputs, B256::ZERO).unwrap().sign(&keys, domain).unwrap()
+}
+
+pub(crate) fn root_of(txs: &[SignedTx]) -> B256 {
+    let leaves: Vec<Vec<u8>> = txs.iter().map(|t| t.tx().encode()).collect();
+    MerkleTree::from_leaves(&leaves).unwrap().root()
+}

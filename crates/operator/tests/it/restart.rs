@@ -1,0 +1,41 @@
+//! Acknowledged transactions survive a restart, and block roots are submitted exactly once.
+
+use crate::*;
+use plasma_storage::RedbStore;
+
+#[tokio::test]
+async fn acknowledged_transactions_survive_a_restart() {
+    let plasma = root_chain().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("operator.redb");
+    let domain = plasma.domain_separator().await.unwrap();
+    let bob = plasma.chain().accounts()[2];
+
+    // A node that never seals (long interval): the ack is all there is.
+    let mut config = test_config();
+    config.block_interval = Duration::from_secs(3600);
+    let (node, client) =
+        start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), config.clone()).await;
+    let dep = deposit(&plasma, 1, 1000).await;
+    until(&client, "the deposit", |s| s.utxos == 1).await;
+    let pay = transfer(&domain, 1, vec![dep], vec![(bob, 1000)]);
+    client.submit_tx(pay.encode().into()).await.unwrap();
+    node.stop().await;
+
+    // The next life replays it: the same block, the same index; then seals and submits.
+    config.block_interval = Duration::from_millis(50);
+    let (node, client) = start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), config).await;
+    let status = client.status().await.unwrap();
+    assert_eq!((status.pending_block, status.utxos), (1000, 1));
+    until(&client, "block 1000 on the root chain", |s| s.last_submitted_block == 1000).await;
+    assert_eq!(client.get_tx(pay.tx().hash()).await.unwrap().blknum, 1000);
+    assert_eq!(plasma.next_child_block().await.unwrap(), 2000, "submitted once");
+    node.stop().await;
+
+    // A third life with nothing new submits nothing.
+    let (node, client) =
+        start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), test_config()).await;
+    until(&client, "the submitter to catch up", |s| s.last_submitted_block == 1000).await;
+    assert_eq!(plasma.next_child_block().await.unwrap(), 2000);
+    node.stop().await;
+}
