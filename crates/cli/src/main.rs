@@ -2,6 +2,10 @@
 //! library crates; every behaviour lives in a library.
 
 mod demo;
+mod deploy;
+mod deployment;
+mod keys;
+mod node;
 mod tx;
 
 use clap::{Parser, Subcommand};
@@ -22,13 +26,25 @@ enum Command {
     Tx(tx::TxCommand),
     /// Walk through the formats: keys, a deposit, a signed transfer, a block and its proof.
     Demo(demo::DemoArgs),
+    /// Deploy the framework, vaults and exit game to a root chain.
+    Deploy(deploy::DeployArgs),
+    /// Run the operator node.
+    Node(node::NodeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let result = match cli.command {
         Command::Tx(cmd) => tx::run(cmd),
         Command::Demo(args) => demo::run(&args),
+        Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy::run(args))),
+        Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -37,4 +53,8 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }

@@ -1,5 +1,6 @@
 //! `plasma tx …`: the transaction tools a protocol engineer reaches for first.
 
+use crate::keys::{parse_hex, parse_key};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use plasma_primitives::{
@@ -127,28 +128,7 @@ fn arg_or_stdin(arg: String) -> Result<String> {
     Ok(text)
 }
 
-fn parse_hex(text: &str) -> Result<Vec<u8>> {
-    let text = text.trim();
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    hex::decode(digits).with_context(|| format!("bad hex {:?}", shorten(text)))
-}
-
 fn decode(arg: &str) -> Result<AnyTx> {
     let bytes = parse_hex(&arg_or_stdin(arg.to_owned())?)?;
     Ok(AnyTx::decode(&bytes)?)
-}
-
-fn parse_key(text: &str) -> Result<PrivateKey> {
-    let bytes: [u8; 32] = parse_hex(text)
-        .context("bad private key")?
-        .try_into()
-        .map_err(|b: Vec<u8>| anyhow::anyhow!("private key must be 32 bytes, got {}", b.len()))?;
-    Ok(PrivateKey::from_bytes(bytes)?)
-}
-
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(24) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
-    }
 }

@@ -152,6 +152,11 @@ fn commit_group(shared: &Shared, group: Group) -> Result<(), StoreError> {
     if !entries.is_empty() {
         shared.store.append_log(&entries, &[])?;
     }
+    let accepted = answers.iter().flatten().filter(|a| a.is_ok()).count();
+    let rejected = answers.iter().map(Vec::len).sum::<usize>() - accepted;
+    metrics::counter!("plasma_txs_accepted_total").increment(accepted as u64);
+    metrics::counter!("plasma_txs_rejected_total").increment(rejected as u64);
+    metrics::gauge!("plasma_mempool_depth").set(shared.ledger().pending_txs().len() as f64);
     for (reply, answer) in replies.into_iter().zip(answers) {
         // The submitter may have gone (client disconnected); the tx stays acknowledged.
         let _ = reply.send(answer);
@@ -241,6 +246,8 @@ fn seal(shared: &Shared) -> Result<(), StoreError> {
     shared.store.seal_block(&stored, &hashes, &changes, ledger.pending_block())?;
     drop(ledger);
     tracing::info!(number = block.number, txs = hashes.len(), root = %block.root, "block sealed");
+    metrics::histogram!("plasma_block_size").record(hashes.len() as f64);
+    metrics::gauge!("plasma_mempool_depth").set(0.0);
     shared.last_sealed.store(block.number, Ordering::Relaxed);
     shared.sealed.send_replace(block.number);
     Ok(())

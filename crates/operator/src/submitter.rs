@@ -87,7 +87,9 @@ async fn submit_pending<C: RootChain>(
         let block = shared.store.block(next)?.ok_or_else(|| {
             OperatorError::Diverged(format!("sealed block {next} is missing from the store"))
         })?;
+        let started = std::time::Instant::now();
         let (number, receipt) = plasma.submit_block(operator, block.root).await?;
+        metrics::histogram!("plasma_submit_seconds").record(started.elapsed().as_secs_f64());
         if number != next {
             return Err(OperatorError::Diverged(format!(
                 "submitted block {next} but the contract numbered it {number}"

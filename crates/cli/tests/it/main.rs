@@ -1,5 +1,6 @@
 //! The `plasma` binary as a user runs it.
 
+mod crash;
 mod demo;
 mod tx;
 

@@ -2,8 +2,19 @@ use crate::*;
 use plasma_storage::MemoryStore;
 
 #[tokio::test]
-async fn deposit_transfer_block_submission_and_exit() {
-    let plasma = root_chain().await;
+async fn deposit_transfer_block_submission_and_exit_on_the_embedded_chain() {
+    deposit_transfer_block_submission_and_exit(root_chain().await).await;
+}
+
+#[tokio::test]
+async fn deposit_transfer_block_submission_and_exit_on_anvil() {
+    let (_anvil, plasma) = anvil_root_chain().await;
+    deposit_transfer_block_submission_and_exit(plasma).await;
+}
+
+async fn deposit_transfer_block_submission_and_exit<C: RootChain + 'static>(
+    plasma: Arc<Plasma<C>>,
+) {
     let (node, client) = start(&plasma, Arc::new(MemoryStore::new()), test_config()).await;
     let domain = plasma.domain_separator().await.unwrap();
     let [alice, bob] = [1, 2].map(|i| plasma.chain().accounts()[i]);

@@ -10,7 +10,10 @@ use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};
 use plasma_primitives::{
     Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos,
 };
-use plasma_rootchain::{EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
+use plasma_rootchain::{
+    Anvil, DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig,
+    dev_key, dev_keys,
+};
 use plasma_storage::Store;
 use std::{sync::Arc, time::Duration};
 
@@ -22,7 +25,24 @@ pub(crate) fn eth(milli: u64) -> U256 {
 
 /// A root chain with the framework deployed; the operator is development account 0.
 pub(crate) async fn root_chain() -> Arc<Plasma<EmbeddedChain>> {
-    let chain = Arc::new(EmbeddedChain::new());
+    deploy_on(Arc::new(EmbeddedChain::new())).await
+}
+
+/// The same on a real anvil node (kept alive by the returned handle).
+pub(crate) async fn anvil_root_chain() -> (Anvil, Arc<Plasma<RpcChain>>) {
+    let node = Anvil::spawn(31337, &[]).unwrap();
+    let mut config = RpcConfig::new(node.url());
+    config.poll_interval = Duration::from_millis(10);
+    config.confirmations = 0;
+    let chain = RpcChain::connect(config, &dev_keys()).await.unwrap();
+    for key in dev_keys() {
+        chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.unwrap();
+    }
+    let plasma = deploy_on(Arc::new(chain)).await;
+    (node, plasma)
+}
+
+async fn deploy_on<C: RootChain>(chain: Arc<C>) -> Arc<Plasma<C>> {
     let operator = chain.accounts()[0];
     let mut config = FrameworkConfig::new(operator);
     config.min_exit_period = MEP;
@@ -38,8 +58,8 @@ pub(crate) fn test_config() -> OperatorConfig {
     }
 }
 
-pub(crate) async fn start(
-    plasma: &Arc<Plasma<EmbeddedChain>>,
+pub(crate) async fn start<C: RootChain + 'static>(
+    plasma: &Arc<Plasma<C>>,
     store: Arc<dyn Store>,
     config: OperatorConfig,
 ) -> (OperatorNode, HttpClient) {
@@ -66,7 +86,7 @@ pub(crate) async fn until(
 }
 
 /// Deposits `amount` ETH (milli) for development account `who` on the root chain.
-pub(crate) async fn deposit(plasma: &Plasma<EmbeddedChain>, who: usize, milli: u64) -> UtxoPos {
+pub(crate) async fn deposit<C: RootChain>(plasma: &Plasma<C>, who: usize, milli: u64) -> UtxoPos {
     let owner = plasma.chain().accounts()[who];
     let tx = PaymentTx::deposit(owner, Address::ZERO, eth(milli)).unwrap();
     let (blknum, _) = plasma.deposit(&tx).await.unwrap();

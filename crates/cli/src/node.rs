@@ -1,0 +1,159 @@
+//! `plasma node`: run the operator against a root chain, configured by flags and/or a TOML file.
+
+use crate::{deployment::Deployment, keys::parse_key};
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use plasma_ledger::FeePolicy;
+use plasma_operator::{OperatorConfig, OperatorNode};
+use plasma_primitives::{Address, U256};
+use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
+use plasma_storage::RedbStore;
+use serde::Deserialize;
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+/// Flags; each may also come from the TOML file given with `--config` (flags win).
+#[derive(Debug, Args)]
+pub(crate) struct NodeArgs {
+    /// TOML file with the settings below (see docs/operations.md).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Root-chain JSON-RPC endpoint.
+    #[arg(long = "l1.rpc")]
+    l1_rpc: Option<String>,
+    /// Blocks a root-chain event must be buried under before the node acts on it.
+    #[arg(long = "l1.confirmations")]
+    l1_confirmations: Option<u64>,
+    /// The deployment file written by `plasma deploy`.
+    #[arg(long)]
+    contracts: Option<PathBuf>,
+    /// The operator's private key (hex). Prefer the environment variable.
+    #[arg(long = "operator-key", env = "PLASMA_OPERATOR_KEY", hide_env_values = true)]
+    operator_key: Option<String>,
+    /// Directory for the node's database.
+    #[arg(long = "data-dir")]
+    data_dir: Option<PathBuf>,
+    /// Where the JSON-RPC API listens (port 0 picks a free port).
+    #[arg(long = "rpc.addr")]
+    rpc_addr: Option<SocketAddr>,
+    /// Longest time between blocks, in milliseconds.
+    #[arg(long = "block.interval-ms")]
+    block_interval_ms: Option<u64>,
+    /// Minimum fee per transaction, in wei of ETH (0: no fee).
+    #[arg(long = "fee.min-wei")]
+    fee_min_wei: Option<U256>,
+    /// Where to serve Prometheus metrics (off when absent).
+    #[arg(long = "metrics.addr")]
+    metrics_addr: Option<SocketAddr>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    contracts: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    l1: L1Section,
+    #[serde(default)]
+    rpc: AddrSection,
+    #[serde(default)]
+    metrics: AddrSection,
+    #[serde(default)]
+    block: BlockSection,
+    #[serde(default)]
+    fee: FeeSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct L1Section {
+    rpc: Option<String>,
+    confirmations: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddrSection {
+    addr: Option<SocketAddr>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockSection {
+    interval_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeeSection {
+    min_wei: Option<U256>,
+}
+
+pub(crate) async fn run(args: NodeArgs) -> Result<()> {
+    let file = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str::<FileConfig>(&text)
+                .with_context(|| format!("{} is not a valid node config", path.display()))?
+        }
+        None => FileConfig::default(),
+    };
+    let required = |name: &str| anyhow::anyhow!("missing setting: --{name} (or in the TOML file)");
+    let l1_rpc = args.l1_rpc.or(file.l1.rpc).ok_or_else(|| required("l1.rpc"))?;
+    let contracts = args.contracts.or(file.contracts).ok_or_else(|| required("contracts"))?;
+    let data_dir = args.data_dir.or(file.data_dir).ok_or_else(|| required("data-dir"))?;
+    let key = parse_key(
+        &args.operator_key.ok_or_else(|| required("operator-key (or PLASMA_OPERATOR_KEY)"))?,
+    )?;
+    let deployment = Deployment::read(&contracts)?;
+
+    let mut config = OperatorConfig::default();
+    if let Some(addr) = args.rpc_addr.or(file.rpc.addr) {
+        config.rpc_addr = addr;
+    }
+    if let Some(ms) = args.block_interval_ms.or(file.block.interval_ms) {
+        config.block_interval = Duration::from_millis(ms);
+    }
+    config.l1_confirmations = args.l1_confirmations.or(file.l1.confirmations).unwrap_or(0);
+    config.l1_start_block = deployment.deployed_at_block;
+    if let Some(min) = args.fee_min_wei.or(file.fee.min_wei).filter(|m| !m.is_zero()) {
+        config.fees = FeePolicy::flat(Address::ZERO, min);
+    }
+    if let Some(addr) = args.metrics_addr.or(file.metrics.addr) {
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .with_http_listener(addr)
+            .install()
+            .with_context(|| format!("serving metrics on {addr}"))?;
+        println!("metrics: http://{addr}/metrics");
+    }
+
+    let mut rpc = RpcConfig::new(l1_rpc);
+    rpc.expected_chain_id = Some(deployment.chain_id);
+    rpc.confirmations = config.l1_confirmations;
+    let operator = key.address();
+    let chain = Arc::new(RpcChain::connect(rpc, &[key]).await?);
+    let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let store = Arc::new(RedbStore::open(data_dir.join("operator.redb"))?);
+    let node = OperatorNode::start(config, plasma, operator, store).await?;
+    println!("rpc: http://{}", node.rpc_addr());
+
+    shutdown_signal().await?;
+    tracing::info!("shutting down");
+    let failure = node.failure();
+    node.stop().await;
+    if let Some(reason) = failure {
+        bail!("the node had stopped accepting transactions: {reason}");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() -> Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r.context("waiting for Ctrl-C")?,
+        _ = term.recv() => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! `kill -9` at any point: the node restarts, loses no acknowledged transaction, and neither
+//! skips nor double-submits a block root. A real node process against a real anvil.
+
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_operator::OperatorApiClient;
+use plasma_primitives::{Address, B256, Output, PaymentTx, U256, UtxoPos};
+use plasma_rootchain::{
+    Anvil, DevChain, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig, dev_key, dev_keys,
+};
+use std::{
+    collections::HashSet,
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::Duration,
+};
+
+const USERS: [usize; 4] = [1, 2, 3, 4];
+
+struct NodeProcess {
+    child: Child,
+    client: HttpClient,
+}
+
+fn spawn_node(url: &str, contracts: &Path, data: &Path) -> NodeProcess {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
+        .args(["node", "--l1.rpc", url, "--rpc.addr", "127.0.0.1:0", "--block.interval-ms", "150"])
+        .arg("--contracts")
+        .arg(contracts)
+        .arg("--data-dir")
+        .arg(data)
+        .env("PLASMA_OPERATOR_KEY", hex::encode(dev_key(0).to_bytes()))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the plasma binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("the node prints its address").unwrap();
+        if let Some(url) = line.strip_prefix("rpc: ") {
+            break url.to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    NodeProcess { child, client: HttpClientBuilder::default().build(url).unwrap() }
+}
+
+/// Each user moves their one output to themselves, over and over; returns the acknowledged
+/// hashes (until the node stops answering).
+async fn traffic(client: HttpClient, domain: B256, rounds: usize) -> Vec<B256> {
+    let mut acked = Vec::new();
+    for _ in 0..rounds {
+        for &user in &USERS {
+            let key = dev_key(user);
+            let Ok(page) = client.get_utxos(key.address(), None, Some(1)).await else {
+                return acked;
+            };
+            let Some(utxo) = page.utxos.first() else { continue };
+            let pos = UtxoPos::from_raw(utxo.utxo_pos).unwrap();
+            let out = Output { owner: key.address(), token: Address::ZERO, amount: utxo.amount };
+            let tx = PaymentTx::new(vec![pos], vec![out], B256::ZERO)
+                .unwrap()
+                .sign(&[&key], &domain)
+                .unwrap();
+            match client.submit_tx(tx.encode().into()).await {
+                Ok(ack) => acked.push(ack.tx_hash),
+                Err(jsonrpsee::core::ClientError::Call(e)) => panic!("refused: {e}"),
+                Err(_) => return acked,
+            }
+        }
+    }
+    acked
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_loses_nothing_acknowledged_and_submits_each_root_once() {
+    let anvil = Anvil::spawn(31337, &[]).unwrap();
+    let mut rpc = RpcConfig::new(anvil.url());
+    rpc.poll_interval = Duration::from_millis(20);
+    let chain = Arc::new(RpcChain::connect(rpc, &dev_keys()).await.unwrap());
+    for key in dev_keys() {
+        chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.unwrap();
+    }
+    let operator = chain.accounts()[0];
+    let start = chain.head().await.unwrap().number;
+    let plasma =
+        Plasma::deploy(chain.clone(), operator, &FrameworkConfig::new(operator)).await.unwrap();
+    let domain = plasma.domain_separator().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("deployment.json");
+    let a = plasma.addresses();
+    let deployment = serde_json::json!({
+        "chainId": 31337, "deployedAtBlock": start + 1,
+        "framework": a.framework, "ethVault": a.eth_vault, "erc20Vault": a.erc20_vault, "exitGame": a.exit_game,
+    });
+    std::fs::write(&contracts, deployment.to_string()).unwrap();
+    for &user in &USERS {
+        let owner = chain.accounts()[user];
+        let tx = PaymentTx::deposit(owner, Address::ZERO, U256::from(10u64.pow(18))).unwrap();
+        plasma.deposit(&tx).await.unwrap();
+    }
+    let data = dir.path().join("data");
+
+    let mut acked = Vec::new();
+    // Kill at different moments relative to the 150 ms block interval.
+    for (life, kill_after_ms) in [230u64, 95, 410, 160].into_iter().enumerate() {
+        let mut node = spawn_node(anvil.url(), &contracts, &data);
+        let sending = tokio::spawn(traffic(node.client.clone(), domain, 1000));
+        tokio::time::sleep(Duration::from_millis(kill_after_ms)).await;
+        node.child.kill().expect("SIGKILL");
+        node.child.wait().unwrap();
+        let got = sending.await.unwrap();
+        eprintln!("life {life}: {} acknowledged before kill -9", got.len());
+        acked.extend(got);
+    }
+    assert!(!acked.is_empty(), "the test must acknowledge transactions before killing");
+
+    // A last, undisturbed life: everything acknowledged ends up in a block on the root chain.
+    let mut node = spawn_node(anvil.url(), &contracts, &data);
+    let client = node.client.clone();
+    let mut status = client.status().await.unwrap();
+    for _ in 0..300 {
+        status = client.status().await.unwrap();
+        if status.pending_txs == 0
+            && status.last_sealed_block > 0
+            && status.last_submitted_block == status.last_sealed_block
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status.pending_txs, 0, "{status:?}");
+    assert_eq!(status.last_submitted_block, status.last_sealed_block, "{status:?}");
+
+    for hash in &acked {
+        let found =
+            client.get_tx(*hash).await.unwrap_or_else(|e| panic!("acknowledged {hash} lost: {e}"));
+        let block = client.get_block(found.blknum).await.unwrap();
+        assert_eq!(
+            plasma_primitives::merkle::verify(
+                &plasma_primitives::SignedTx::decode(&found.tx).unwrap().tx().encode(),
+                u64::from(found.txindex),
+                &block.root,
+                &found.proof
+            ),
+            Ok(())
+        );
+    }
+
+    // Every root on the root chain is this node's block of that number, none skipped or twice.
+    let next = plasma.next_child_block().await.unwrap();
+    assert_eq!(next, status.last_sealed_block + 1000);
+    let mut roots = HashSet::new();
+    for blknum in (1000..next).step_by(1000) {
+        let (on_chain, _) = plasma.block(blknum).await.unwrap().expect("no gap in block numbers");
+        let ours = client.get_block(blknum).await.unwrap().root;
+        assert_eq!(on_chain[..28], ours[..28], "block {blknum}");
+        assert!(roots.insert(ours), "root of block {blknum} submitted twice");
+    }
+    node.child.kill().unwrap();
+    node.child.wait().unwrap();
+}
