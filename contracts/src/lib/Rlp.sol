@@ -88,18 +88,35 @@ library Rlp {
     }
 
     /// @notice The items of a list, in order. Reverts with `RlpExpectedList` on a string.
+    /// Every item header is checked (in order) before this returns, as by `listLength`.
     function toList(Item item) internal pure returns (Item[] memory items) {
-        // First pass: validate every item header and count the items.
-        items = new Item[](listLength(item));
-        // Second pass: the headers are known good, read them into the array.
+        if (!isList(item)) revert RlpExpectedList();
         uint256 ptr = payloadPtr(item);
+        uint256 len_ = payloadLen(item);
+        // One pass: read each header once and write the items straight into new memory. Room
+        // for the largest possible count (one byte per item) is reserved first, so nothing can
+        // be allocated over it; the unused tail is released at the end (reserving memory
+        // without touching it costs no gas).
+        assembly ("memory-safe") {
+            items := mload(0x40)
+            mstore(0x40, add(items, shl(5, add(len_, 1))))
+        }
+        uint256 count;
         unchecked {
-            uint256 end = ptr + payloadLen(item);
-            for (uint256 i; i < items.length; ++i) {
+            uint256 end = ptr + len_;
+            while (ptr < end) {
                 (bool list, uint256 headerLen, uint256 len) = _header(ptr, end - ptr);
-                items[i] = _item(list, ptr + headerLen, len);
+                Item it = _item(list, ptr + headerLen, len);
+                ++count;
+                assembly ("memory-safe") {
+                    mstore(add(items, shl(5, count)), it)
+                }
                 ptr += headerLen + len;
             }
+        }
+        assembly ("memory-safe") {
+            mstore(items, count)
+            mstore(0x40, add(items, shl(5, add(count, 1))))
         }
     }
 

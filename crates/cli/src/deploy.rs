@@ -22,7 +22,7 @@ pub(crate) struct DeployArgs {
     /// Minimum exit period in seconds.
     #[arg(long = "min-exit-period", default_value_t = 7 * 24 * 3600)]
     min_exit_period: u64,
-    /// Standard exit bond in wei (default: the derived 0.014 ETH).
+    /// Standard exit bond in wei (default: the derived 0.017 ETH).
     #[arg(long = "exit-bond")]
     exit_bond: Option<U256>,
     /// Where to write the deployment file.

@@ -1,6 +1,7 @@
 //! `plasma`: the command-line front of the project. It parses arguments and calls the
 //! library crates; every behaviour lives in a library.
 
+mod bench;
 mod demo;
 mod deploy;
 mod deployment;
@@ -30,6 +31,9 @@ enum Command {
     Deploy(deploy::DeployArgs),
     /// Run the operator node.
     Node(node::NodeArgs),
+    /// Measure throughput against this machine's ceiling.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy::run(args))),
         Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
+        Command::Bench(cmd) => runtime().and_then(|rt| rt.block_on(bench::run(cmd))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,7 +25,7 @@ pub struct FrameworkConfig {
 
 impl FrameworkConfig {
     /// The production defaults with OMG's EIP-712 domain: 7-day exit period, and the exit bond
-    /// derived in `docs/contracts.md` (0.014 ETH).
+    /// derived in `docs/contracts.md` (0.017 ETH).
     pub fn new(operator: Address) -> Self {
         Self {
             min_exit_period: 7 * 24 * 3600,
@@ -33,7 +33,7 @@ impl FrameworkConfig {
             eip712_name: "OMG Network".into(),
             eip712_version: "1".into(),
             eip712_salt: B256::from(plasma_primitives_salt()),
-            exit_bond: U256::from(14_000_000_000_000_000u64),
+            exit_bond: U256::from(17_000_000_000_000_000u64),
         }
     }
 }

@@ -13,6 +13,7 @@
 //!   asks the contract which block comes next, so no root is skipped or submitted twice.
 
 mod api;
+pub mod bench;
 mod config;
 mod error;
 mod listener;

@@ -27,6 +27,7 @@ use tokio::{sync::watch, task::JoinSet};
 /// A running operator.
 pub struct OperatorNode {
     rpc_addr: SocketAddr,
+    api: rpc::Api,
     server: ServerHandle,
     sequencer: Option<JoinHandle<()>>,
     to_sequencer: SyncSender<Msg>,
@@ -92,19 +93,45 @@ impl OperatorNode {
             .await
             .map_err(listen)?;
         let rpc_addr = server.local_addr().map_err(listen)?;
-        let api = rpc::Api {
+        let api = || rpc::Api {
             shared: shared.clone(),
             sequencer: to_sequencer.clone(),
             max_batch_txs: config.max_batch_txs,
         };
-        let server = server.start(api.into_rpc());
+        let server = server.start(api().into_rpc());
         tracing::info!(%rpc_addr, "operator API listening");
-        Ok(Self { rpc_addr, server, sequencer: Some(sequencer), to_sequencer, tasks, shared })
+        Ok(Self {
+            rpc_addr,
+            api: api(),
+            server,
+            sequencer: Some(sequencer),
+            to_sequencer,
+            tasks,
+            shared,
+        })
     }
 
     /// Where the API listens.
     pub fn rpc_addr(&self) -> SocketAddr {
         self.rpc_addr
+    }
+
+    /// Submits signed transactions in-process, through exactly the path of `plasma_submitTxs`
+    /// minus HTTP: decode and verify on all cores, apply, group commit. One result each.
+    pub async fn submit(
+        &self,
+        txs: Vec<alloy_primitives::Bytes>,
+    ) -> Result<Vec<Result<crate::TxAck, String>>, String> {
+        let answers = self.api.submit(txs).await.map_err(|e| e.message().to_owned())?;
+        Ok(answers
+            .into_iter()
+            .map(|a| a.map_err(|r| rpc::refusal(r).message().to_owned()))
+            .collect())
+    }
+
+    /// The node's progress, as `plasma_status` reports it.
+    pub async fn status(&self) -> crate::Status {
+        self.api.status_now()
     }
 
     /// Why the node stopped accepting transactions, if it did.

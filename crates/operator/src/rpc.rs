@@ -25,7 +25,7 @@ pub(crate) struct Api {
     pub(crate) max_batch_txs: usize,
 }
 
-fn refusal(r: Refusal) -> ErrorObjectOwned {
+pub(crate) fn refusal(r: Refusal) -> ErrorObjectOwned {
     match r {
         Refusal::Malformed(m) => error(codes::MALFORMED_TX, m),
         Refusal::Invalid(m) => error(codes::INVALID_TX, m),
@@ -39,7 +39,7 @@ fn internal(e: impl std::fmt::Display) -> ErrorObjectOwned {
 impl Api {
     /// Decodes and verifies on all cores, then hands the batch to the sequencer and waits for
     /// the group commit.
-    async fn submit(&self, txs: Vec<Bytes>) -> RpcResult<Vec<Result<TxAck, Refusal>>> {
+    pub(crate) async fn submit(&self, txs: Vec<Bytes>) -> RpcResult<Vec<Result<TxAck, Refusal>>> {
         if let Some(reason) = self.shared.failure() {
             return Err(error(
                 codes::INTERNAL,
@@ -179,15 +179,21 @@ impl OperatorApiServer for Api {
     }
 
     async fn status(&self) -> RpcResult<Status> {
+        Ok(self.status_now())
+    }
+}
+
+impl Api {
+    pub(crate) fn status_now(&self) -> Status {
         let ledger = self.shared.ledger();
-        Ok(Status {
+        Status {
             pending_block: ledger.pending_block(),
             pending_txs: ledger.pending_txs().len() as u64,
             last_sealed_block: self.shared.last_sealed.load(Ordering::Relaxed),
             last_submitted_block: self.shared.last_submitted.load(Ordering::Relaxed),
             l1_next_block: self.shared.l1_next.load(Ordering::Relaxed),
             utxos: ledger.utxo_count() as u64,
-        })
+        }
     }
 }
 

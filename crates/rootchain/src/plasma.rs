@@ -227,8 +227,42 @@ impl<C: RootChain> Plasma<C> {
             utxoPos: pos.raw(),
             txBytes: tx_bytes.to_vec().into(),
             inclusionProof: proof.to_vec().into(),
+            queueHint: self.queue_hint(pos, tx_bytes).await?,
         };
         self.send(owner, self.addresses.exit_game, call, bond).await
+    }
+
+    /// Where the exit of `pos` will sit in its token's queue, so the contract inserts it without
+    /// walking the queue. The exit time is estimated from the head block; a hint that turns
+    /// out stale costs only gas, never correctness.
+    async fn queue_hint(&self, pos: UtxoPos, tx_bytes: &[u8]) -> Result<U256> {
+        let game = self.addresses.exit_game;
+        let Ok(tx) = PaymentTx::decode(tx_bytes) else { return Ok(U256::ZERO) };
+        let Some(output) = tx.outputs().get(pos.oindex() as usize) else { return Ok(U256::ZERO) };
+        let blknum = pos.blknum_u64().unwrap_or_default();
+        let mep = self.view(game, PaymentExitGame::minExitPeriodCall {}).await?.to::<u64>();
+        let now = self.chain.head().await?.timestamp;
+        let block_time = self.block(blknum).await?.map_or(now, |(_, t)| t);
+        let exitable_at =
+            if blknum % 1000 != 0 { now + mep } else { (block_time + 2 * mep).max(now + mep) };
+        let output_id = self
+            .view(
+                game,
+                PaymentExitGame::outputIdCall {
+                    txBytes: tx_bytes.to_vec().into(),
+                    utxoPos: pos.raw(),
+                },
+            )
+            .await?;
+        let exit_id =
+            self.view(game, PaymentExitGame::exitIdOfCall { outputId_: output_id }).await?;
+        let key = PaymentExitGame::priorityKeyCall {
+            exitableAt: U256::from(exitable_at),
+            txPos: pos.tx_pos(),
+            exitId: exit_id,
+        };
+        let key = self.view(game, key).await?;
+        self.view(game, PaymentExitGame::queueHintCall { token: output.token, key }).await
     }
 
     /// Challenges the exit of `pos` with `challenge_tx`, which spends it, and the owner's

@@ -1,0 +1,249 @@
+//! `plasma bench node`: the operator's sustained throughput against the machine's own
+//! signature-recovery ceiling, measured in the same run.
+//!
+//! It runs the real node (sequencer, ledger, group commit to a redb file, block sealing, root
+//! submission to an embedded root chain with the real contracts), gives many accounts
+//! deposits, fans their outputs out, then times `txs` pre-signed one-input transfers through
+//! the node's submission path: once in-process and once over HTTP JSON-RPC. The ceiling is
+//! the rate at which all cores recover the same transactions' signatures, and nothing else.
+
+use crate::{OperatorApiClient, OperatorConfig, OperatorError, OperatorNode, TxAck};
+use alloy_primitives::Bytes;
+use futures::StreamExt;
+use plasma_ledger::verify_batch;
+use plasma_primitives::{Address, B256, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos};
+use plasma_rootchain::{EmbeddedChain, EmbeddedConfig, FrameworkConfig, Plasma, dev_keys};
+use plasma_storage::RedbStore;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct NodeBenchConfig {
+    /// Timed transactions per measurement.
+    pub txs: usize,
+    /// Accounts that deposit and send.
+    pub accounts: usize,
+    /// Transactions per submission call.
+    pub batch: usize,
+    /// Submission calls in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for NodeBenchConfig {
+    fn default() -> Self {
+        Self { txs: 65_536, accounts: 512, batch: 1000, concurrency: 4 }
+    }
+}
+
+/// The measurement.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeBenchReport {
+    /// Timed transactions per measurement.
+    pub txs: usize,
+    /// Threads rayon used (all cores).
+    pub threads: usize,
+    /// Signatures recovered per second on all cores: the ceiling.
+    pub ceiling_recoveries_per_sec: f64,
+    /// Transactions acknowledged per second, submitted in-process.
+    pub node_tx_per_sec: f64,
+    /// `node_tx_per_sec / ceiling`.
+    pub node_ratio: f64,
+    /// Transactions acknowledged per second over HTTP JSON-RPC.
+    pub http_tx_per_sec: f64,
+    /// `http_tx_per_sec / ceiling`.
+    pub http_ratio: f64,
+    /// Blocks sealed during the run.
+    pub blocks_sealed: u64,
+}
+
+fn bench_err(what: impl std::fmt::Display) -> OperatorError {
+    OperatorError::Diverged(format!("benchmark: {what}"))
+}
+
+/// Runs the benchmark; `progress` hears what is happening.
+pub async fn run(
+    config: NodeBenchConfig,
+    progress: impl Fn(&str),
+) -> Result<NodeBenchReport, OperatorError> {
+    let keys: Vec<PrivateKey> = (0..config.accounts)
+        .map(|i| PrivateKey::from_seed(format!("bench {i}").as_bytes()))
+        .collect();
+    let operator_key = &dev_keys()[0];
+    let mut chain_config = EmbeddedConfig::default();
+    chain_config.accounts = std::iter::once(operator_key.address())
+        .chain(keys.iter().map(PrivateKey::address))
+        .collect();
+    let chain = Arc::new(EmbeddedChain::with_config(chain_config));
+    let operator = operator_key.address();
+    let plasma = Arc::new(Plasma::deploy(chain, operator, &FrameworkConfig::new(operator)).await?);
+    let domain = plasma.domain_separator().await?;
+
+    let dir = std::env::temp_dir().join(format!(
+        "plasma-bench-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).map_err(bench_err)?;
+    let store = Arc::new(RedbStore::open(dir.join("operator.redb"))?);
+    let node_config = OperatorConfig {
+        rpc_addr: "127.0.0.1:0".parse().expect("literal address"),
+        block_interval: Duration::from_millis(500),
+        l1_poll_interval: Duration::from_millis(20),
+        ..OperatorConfig::default()
+    };
+    let node = OperatorNode::start(node_config, plasma.clone(), operator, store).await?;
+    let result = measure(&config, &node, &plasma, &keys, &domain, &progress).await;
+    node.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn measure(
+    config: &NodeBenchConfig,
+    node: &OperatorNode,
+    plasma: &Plasma<EmbeddedChain>,
+    keys: &[PrivateKey],
+    domain: &B256,
+    progress: &impl Fn(&str),
+) -> Result<NodeBenchReport, OperatorError> {
+    progress(&format!("{} deposits on the embedded root chain", keys.len()));
+    let amount = U256::from(10u64).pow(U256::from(18));
+    let mut outputs: Vec<(usize, UtxoPos, U256)> = Vec::with_capacity(2 * config.txs);
+    for (i, key) in keys.iter().enumerate() {
+        let (blknum, _) = plasma
+            .deposit(&PaymentTx::deposit(key.address(), Address::ZERO, amount).map_err(bench_err)?)
+            .await?;
+        outputs.push((i, UtxoPos::new(blknum, 0, 0), amount));
+    }
+    while node.status().await.utxos < keys.len() as u64 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Fan out (untimed) until there is a distinct output for every timed transaction.
+    while outputs.len() < 2 * config.txs {
+        progress(&format!("fanning out {} outputs to {}", outputs.len(), outputs.len() * 4));
+        let txs: Vec<SignedTx> = outputs
+            .par_iter()
+            .map(|(owner, pos, amount)| {
+                let quarter = *amount / U256::from(4);
+                let out =
+                    Output { owner: keys[*owner].address(), token: Address::ZERO, amount: quarter };
+                PaymentTx::new(vec![*pos], vec![out; 4], B256::ZERO)
+                    .and_then(|tx| tx.sign(&[&keys[*owner]], domain))
+                    .expect("fan-out transactions are valid by construction")
+            })
+            .collect();
+        let acks = submit_all(node, &txs, config.batch).await?;
+        outputs = outputs
+            .iter()
+            .zip(acks)
+            .flat_map(|((owner, _, amount), ack)| {
+                (0..4u8).map(move |o| {
+                    (*owner, UtxoPos::new(ack.blknum, ack.txindex, o), *amount / U256::from(4))
+                })
+            })
+            .collect();
+    }
+
+    progress(&format!("signing {} transfers", 2 * config.txs));
+    let timed: Vec<SignedTx> = outputs[..2 * config.txs]
+        .par_iter()
+        .map(|(owner, pos, amount)| {
+            let out =
+                Output { owner: keys[*owner].address(), token: Address::ZERO, amount: *amount };
+            PaymentTx::new(vec![*pos], vec![out], B256::ZERO)
+                .and_then(|tx| tx.sign(&[&keys[*owner]], domain))
+                .expect("transfers are valid by construction")
+        })
+        .collect();
+    let (in_process, over_http) = timed.split_at(config.txs);
+
+    progress("measuring the signature-recovery ceiling on all cores");
+    let started = Instant::now();
+    let verified = verify_batch(in_process.to_vec(), domain);
+    let ceiling = config.txs as f64 / started.elapsed().as_secs_f64();
+    if verified.iter().any(Result::is_err) {
+        return Err(bench_err("a pre-signed transaction failed verification"));
+    }
+
+    let sealed_before = node.status().await.last_sealed_block;
+    progress(&format!("submitting {} transfers in-process", config.txs));
+    let started = Instant::now();
+    submit_concurrently(config, in_process, |batch| async move { node.submit(batch).await })
+        .await?;
+    let node_rate = config.txs as f64 / started.elapsed().as_secs_f64();
+
+    progress(&format!("submitting {} transfers over HTTP", config.txs));
+    let client = jsonrpsee::http_client::HttpClientBuilder::default()
+        .max_request_size(64 * 1024 * 1024)
+        .build(format!("http://{}", node.rpc_addr()))
+        .map_err(bench_err)?;
+    let started = Instant::now();
+    submit_concurrently(config, over_http, |batch| {
+        let client = client.clone();
+        async move {
+            let results = client.submit_txs(batch).await.map_err(|e| e.to_string())?;
+            Ok(results.into_iter().map(|r| r.ack.ok_or(r.error.unwrap_or_default())).collect())
+        }
+    })
+    .await?;
+    let http_rate = config.txs as f64 / started.elapsed().as_secs_f64();
+    let sealed_after = node.status().await.last_sealed_block;
+
+    Ok(NodeBenchReport {
+        txs: config.txs,
+        threads: rayon::current_num_threads(),
+        ceiling_recoveries_per_sec: ceiling,
+        node_tx_per_sec: node_rate,
+        node_ratio: node_rate / ceiling,
+        http_tx_per_sec: http_rate,
+        http_ratio: http_rate / ceiling,
+        blocks_sealed: sealed_after.saturating_sub(sealed_before) / 1000,
+    })
+}
+
+/// Submits in order, one batch at a time; every transaction must be acknowledged.
+async fn submit_all(
+    node: &OperatorNode,
+    txs: &[SignedTx],
+    batch: usize,
+) -> Result<Vec<TxAck>, OperatorError> {
+    let mut acks = Vec::with_capacity(txs.len());
+    for chunk in txs.chunks(batch) {
+        let bytes = chunk.iter().map(|t| Bytes::from(t.encode())).collect();
+        for answer in node.submit(bytes).await.map_err(bench_err)? {
+            acks.push(answer.map_err(bench_err)?);
+        }
+    }
+    Ok(acks)
+}
+
+/// Submits `txs` in batches with `config.concurrency` calls in flight.
+async fn submit_concurrently<F, Fut>(
+    config: &NodeBenchConfig,
+    txs: &[SignedTx],
+    submit: F,
+) -> Result<(), OperatorError>
+where
+    F: Fn(Vec<Bytes>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<Result<TxAck, String>>, String>>,
+{
+    let batches: Vec<Vec<Bytes>> = txs
+        .chunks(config.batch)
+        .map(|c| c.iter().map(|t| Bytes::from(t.encode())).collect())
+        .collect();
+    let mut in_flight = futures::stream::iter(batches.into_iter().map(&submit))
+        .buffer_unordered(config.concurrency);
+    while let Some(result) = in_flight.next().await {
+        for answer in result.map_err(bench_err)? {
+            answer.map_err(bench_err)?;
+        }
+    }
+    Ok(())
+}
