@@ -75,10 +75,10 @@ pub async fn run(
         .map(|i| PrivateKey::from_seed(format!("bench {i}").as_bytes()))
         .collect();
     let operator_key = &dev_keys()[0];
-    let mut chain_config = EmbeddedConfig::default();
-    chain_config.accounts = std::iter::once(operator_key.address())
+    let accounts = std::iter::once(operator_key.address())
         .chain(keys.iter().map(PrivateKey::address))
         .collect();
+    let chain_config = EmbeddedConfig { accounts, ..EmbeddedConfig::default() };
     let chain = Arc::new(EmbeddedChain::with_config(chain_config));
     let operator = operator_key.address();
     let plasma = Arc::new(Plasma::deploy(chain, operator, &FrameworkConfig::new(operator)).await?);

@@ -243,8 +243,11 @@ impl<C: RootChain> Plasma<C> {
         let mep = self.view(game, PaymentExitGame::minExitPeriodCall {}).await?.to::<u64>();
         let now = self.chain.head().await?.timestamp;
         let block_time = self.block(blknum).await?.map_or(now, |(_, t)| t);
-        let exitable_at =
-            if blknum % 1000 != 0 { now + mep } else { (block_time + 2 * mep).max(now + mep) };
+        let exitable_at = if !blknum.is_multiple_of(1000) {
+            now + mep
+        } else {
+            (block_time + 2 * mep).max(now + mep)
+        };
         let output_id = self
             .view(
                 game,
