@@ -12,6 +12,8 @@ pub struct VerifiedTx {
     pub(crate) signers: Vec<Address>,
     pub(crate) hash: B256,
     pub(crate) unsigned: Vec<u8>,
+    pub(crate) leaf: B256,
+    pub(crate) signed_bytes: Vec<u8>,
 }
 
 impl VerifiedTx {
@@ -34,6 +36,16 @@ impl VerifiedTx {
     pub fn unsigned(&self) -> &[u8] {
         &self.unsigned
     }
+
+    /// The Merkle leaf hash of the unsigned bytes.
+    pub fn leaf(&self) -> B256 {
+        self.leaf
+    }
+
+    /// The signed bytes, as stored and served.
+    pub fn signed_bytes(&self) -> &[u8] {
+        &self.signed_bytes
+    }
 }
 
 /// Recovers every input's signer under the chain's EIP-712 domain.
@@ -50,9 +62,12 @@ pub fn verify(signed: SignedTx, domain_separator: &B256) -> Result<VerifiedTx, L
             sig.recover(&digest).map_err(|source| LedgerError::BadSignature { index, source })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Everything the sequencer will need is computed here, on the verifying cores.
     let unsigned = signed.tx().encode();
     let hash = plasma_primitives::keccak256(&unsigned);
-    Ok(VerifiedTx { signed, signers, hash, unsigned })
+    let leaf = plasma_primitives::merkle::leaf_hash(&unsigned);
+    let signed_bytes = signed.encode();
+    Ok(VerifiedTx { signed, signers, hash, unsigned, leaf, signed_bytes })
 }
 
 /// [`verify`] over many transactions on all cores, keeping their order.

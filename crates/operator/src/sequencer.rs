@@ -175,7 +175,7 @@ fn apply_one(
         entries.clear();
         seal(shared)?;
     }
-    let bytes = tx.signed().encode();
+    let bytes = tx.signed_bytes().to_vec();
     Ok(match shared.ledger_mut().apply(tx) {
         Ok(a) => {
             entries.push(LogEntry::Tx(bytes));
@@ -240,7 +240,7 @@ fn seal(shared: &Shared) -> Result<(), StoreError> {
     let stored = StoredBlock {
         number: block.number,
         root: block.root,
-        txs: block.txs.iter().map(|t| t.signed().encode()).collect(),
+        txs: block.txs.iter().map(|t| t.signed_bytes().to_vec()).collect(),
     };
     let hashes: Vec<B256> = block.txs.iter().map(|t| t.hash()).collect();
     shared.store.seal_block(&stored, &hashes, &changes, ledger.pending_block())?;

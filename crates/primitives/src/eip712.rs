@@ -78,12 +78,14 @@ impl Eip712Domain {
     }
 }
 
+/// keccak256 of the words concatenated (`abi.encode` of static values). At most 12 words,
+/// hashed from the stack: this runs once per input and output of every transaction.
 fn hash_words(words: &[B256]) -> B256 {
-    let mut buf = Vec::with_capacity(32 * words.len());
-    for word in words {
-        buf.extend_from_slice(word.as_slice());
+    let mut buf = [0u8; 32 * 12];
+    for (chunk, word) in buf.chunks_exact_mut(32).zip(words) {
+        chunk.copy_from_slice(word.as_slice());
     }
-    keccak256(&buf)
+    keccak256(&buf[..32 * words.len()])
 }
 
 fn word(value: U256) -> B256 {
@@ -117,17 +119,18 @@ fn hash_output(output: &Output) -> B256 {
 /// empty forms. Takes the parts rather than a [`PaymentTx`] so that tests can hash OMG's
 /// published fixtures, some of which are not valid transactions.
 fn struct_hash_of(inputs: &[UtxoPos], outputs: &[Output], metadata: B256) -> B256 {
-    let mut words = Vec::with_capacity(11);
-    words.push(TYPE_HASHES.tx);
-    words.push(word(U256::from(PAYMENT_TX_TYPE)));
+    let hashes = &*TYPE_HASHES;
+    let mut words = [B256::ZERO; 12];
+    words[0] = hashes.tx;
+    words[1] = word(U256::from(PAYMENT_TX_TYPE));
     for i in 0..MAX_INPUTS {
-        words.push(inputs.get(i).map_or(TYPE_HASHES.empty_input, |&p| hash_input(p)));
+        words[2 + i] = inputs.get(i).map_or(hashes.empty_input, |&p| hash_input(p));
     }
     for i in 0..MAX_OUTPUTS {
-        words.push(outputs.get(i).map_or(TYPE_HASHES.empty_output, hash_output));
+        words[6 + i] = outputs.get(i).map_or(hashes.empty_output, hash_output);
     }
-    words.push(B256::ZERO);
-    words.push(metadata);
+    // words[10] is txData, always 0.
+    words[11] = metadata;
     hash_words(&words)
 }
 
