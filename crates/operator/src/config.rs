@@ -26,7 +26,7 @@ pub struct OperatorConfig {
     pub max_batch_txs: usize,
     /// Largest JSON-RPC request body, in bytes.
     pub max_request_bytes: u32,
-    /// Largest JSON-RPC response body, in bytes (a full block is about 16 MiB of hex).
+    /// Largest JSON-RPC response body, in bytes (a full block is about 32 MiB of hex).
     pub max_response_bytes: u32,
     /// Most JSON-RPC calls in one batch request.
     pub max_rpc_batch: u32,
