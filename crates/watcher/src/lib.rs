@@ -1,0 +1,16 @@
+//! The watcher: the watchtower that keeps the operator honest.
+//!
+//! It follows the root chain, fetches every committed block from a [`BlockSource`] (the
+//! operator's API, which it does not trust), checks the block against the committed root and
+//! re-executes every transaction against its own ledger (`plasma-ledger`, the same rules as the
+//! operator). It reports byzantine behaviour as [`WatcherEvent`]s with their evidence,
+//! challenges exits of outputs it has seen spent, and when the chain breaks (an invalid or a
+//! withheld block) it says "exit now" and starts the exits of the owners it watches.
+
+mod events;
+mod source;
+mod watcher;
+
+pub use events::WatcherEvent;
+pub use source::BlockSource;
+pub use watcher::{Watcher, WatcherConfig, WatcherError};

@@ -1,0 +1,430 @@
+//! The watcher's state and its one loop step: read the root chain, verify blocks in order,
+//! judge exits, and act.
+
+use crate::{BlockSource, WatcherEvent};
+use alloy_primitives::{Address, B256, Bytes, U256};
+use plasma_ledger::{FeePolicy, Ledger, verify_batch};
+use plasma_primitives::{
+    MerkleTree, PaymentTx, SignedTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL,
+};
+use plasma_rootchain::{EventCursor, Plasma, PlasmaEvent, RootChain, RootChainError};
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    sync::Arc,
+};
+
+/// How the watcher behaves.
+#[derive(Debug, Clone)]
+pub struct WatcherConfig {
+    /// The root-chain block to start reading from (the deployment block).
+    pub start_block: u64,
+    /// Blocks a root-chain event must be buried under before the watcher reads it.
+    pub confirmations: u64,
+    /// Root-chain seconds a committed block may stay unserved before it counts as withheld.
+    pub withholding_secs: u64,
+    /// The account that challenges invalid exits (its bond reward is the watcher's pay);
+    /// `None` only reports them.
+    pub challenger: Option<Address>,
+    /// Owners whose outputs the watcher exits when the chain becomes byzantine (the root-chain
+    /// client must hold their keys).
+    pub mass_exit_owners: Vec<Address>,
+    /// Most exits started per step in mass-exit mode (the gas budget).
+    pub max_exits_per_step: usize,
+    /// Warn about an unchallenged invalid exit this many seconds before it can be processed.
+    pub deadline_margin_secs: u64,
+}
+
+impl Default for WatcherConfig {
+    fn default() -> Self {
+        Self {
+            start_block: 0,
+            confirmations: 0,
+            withholding_secs: 3600,
+            challenger: None,
+            mass_exit_owners: Vec::new(),
+            max_exits_per_step: 50,
+            deadline_margin_secs: 24 * 3600,
+        }
+    }
+}
+
+/// A spend the watcher has seen in a verified block: the evidence a challenge needs.
+#[derive(Debug, Clone)]
+struct Spend {
+    tx: Vec<u8>,
+    signature: [u8; 65],
+    hash: B256,
+}
+
+#[derive(Debug, Clone)]
+struct ExitRecord {
+    utxo_pos: UtxoPos,
+    exitable_at: u64,
+    spent_in: Option<B256>,
+    challenged: bool,
+    warned: bool,
+}
+
+/// A failure that stops a step (the next step retries).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WatcherError {
+    /// The root chain failed.
+    #[error(transparent)]
+    RootChain(#[from] RootChainError),
+}
+
+/// The watchtower. Call [`Watcher::step`] periodically; it never trusts the block source.
+pub struct Watcher<C, S> {
+    config: WatcherConfig,
+    plasma: Arc<Plasma<C>>,
+    source: S,
+    domain: B256,
+    cursor: EventCursor,
+    queue: VecDeque<PlasmaEvent>,
+    ledger: Ledger,
+    /// Unsigned bytes of every transaction in a verified or deposit block, by (block, index).
+    created: HashMap<(u64, u32), Vec<u8>>,
+    /// Leaf hashes of verified blocks, for proofs.
+    leaves: HashMap<u64, Vec<B256>>,
+    spends: HashMap<UtxoPos, Spend>,
+    exits: HashMap<U256, ExitRecord>,
+    exits_by_pos: HashMap<UtxoPos, U256>,
+    exited_by_us: HashSet<UtxoPos>,
+    byzantine: Option<String>,
+    last_verified: u64,
+    events: Vec<WatcherEvent>,
+}
+
+impl<C: RootChain, S: BlockSource> Watcher<C, S> {
+    /// A watcher of `plasma`'s chain, fetching blocks from `source`.
+    pub async fn new(
+        config: WatcherConfig,
+        plasma: Arc<Plasma<C>>,
+        source: S,
+    ) -> Result<Self, WatcherError> {
+        let domain = plasma.domain_separator().await?;
+        let cursor =
+            EventCursor::new(plasma.event_sources(), config.start_block, config.confirmations);
+        Ok(Self {
+            config,
+            plasma,
+            source,
+            domain,
+            cursor,
+            queue: VecDeque::new(),
+            ledger: Ledger::new(FeePolicy::free()),
+            created: HashMap::new(),
+            leaves: HashMap::new(),
+            spends: HashMap::new(),
+            exits: HashMap::new(),
+            exits_by_pos: HashMap::new(),
+            exited_by_us: HashSet::new(),
+            byzantine: None,
+            last_verified: 0,
+            events: Vec::new(),
+        })
+    }
+
+    /// Every event so far, in order; `events()[n..]` are those after cursor `n`.
+    pub fn events(&self) -> &[WatcherEvent] {
+        &self.events
+    }
+
+    /// The last block verified (0 if none).
+    pub fn last_verified(&self) -> u64 {
+        self.last_verified
+    }
+
+    /// Why the chain is byzantine, if it is.
+    pub fn byzantine(&self) -> Option<&str> {
+        self.byzantine.as_deref()
+    }
+
+    /// One round: read new root-chain events, verify what can be verified, judge exits,
+    /// challenge, and in mass-exit mode start exits. Returns the new events.
+    pub async fn step(&mut self) -> Result<Vec<WatcherEvent>, WatcherError> {
+        let before = self.events.len();
+        let logs = self.cursor.poll(self.plasma.chain().as_ref()).await?;
+        self.queue.extend(logs.iter().filter_map(|l| self.plasma.decode(l)));
+        let now = self.plasma.chain().head().await?.timestamp;
+        while let Some(event) = self.queue.front().cloned() {
+            if !self.handle(event, now).await? {
+                break;
+            }
+            self.queue.pop_front();
+        }
+        self.act(now).await?;
+        Ok(self.events[before..].to_vec())
+    }
+
+    fn report(&mut self, event: WatcherEvent) {
+        if event.is_alarm() {
+            tracing::warn!(?event, "watcher");
+        } else {
+            tracing::info!(?event, "watcher");
+        }
+        self.events.push(event);
+    }
+
+    fn turn_byzantine(&mut self, reason: String) {
+        if self.byzantine.is_none() {
+            self.report(WatcherEvent::ExitNow { reason: reason.clone() });
+            self.byzantine = Some(reason);
+        }
+    }
+
+    /// Handles one event in chain order; `false` means "not yet" (a block still to fetch).
+    async fn handle(&mut self, event: PlasmaEvent, now: u64) -> Result<bool, WatcherError> {
+        match event {
+            PlasmaEvent::BlockSubmitted { blknum, root, timestamp } => {
+                if !blknum.is_multiple_of(CHILD_BLOCK_INTERVAL) {
+                    return Ok(true); // a deposit block: its DepositCreated follows
+                }
+                if self.byzantine.is_some() {
+                    return Ok(true); // nothing after the break is trusted or needed
+                }
+                return self.verify(blknum, root, timestamp, now).await;
+            }
+            PlasmaEvent::DepositCreated { blknum, tx_bytes, .. } => {
+                if let Ok(tx) = PaymentTx::decode(&tx_bytes)
+                    && self.ledger.deposit(blknum, &tx).is_ok()
+                {
+                    self.created.insert((blknum, 0), tx_bytes.to_vec());
+                }
+            }
+            PlasmaEvent::ExitStarted { exit_id, utxo_pos, exitable_at, .. } => {
+                let Some(pos) = UtxoPos::from_raw(utxo_pos) else { return Ok(true) };
+                let spent_in = self.spends.get(&pos).map(|s| s.hash);
+                self.exits.insert(
+                    exit_id,
+                    ExitRecord {
+                        utxo_pos: pos,
+                        exitable_at,
+                        spent_in,
+                        challenged: false,
+                        warned: false,
+                    },
+                );
+                self.exits_by_pos.insert(pos, exit_id);
+                // The output stays spendable in the watcher's ledger until the exit pays out:
+                // a spend included before the exit makes the exit invalid, not the block.
+                if let Some(spent_in) = spent_in {
+                    self.report(WatcherEvent::InvalidExit { exit_id, utxo_pos, spent_in });
+                }
+            }
+            PlasmaEvent::ExitChallenged { exit_id, .. } => {
+                if let Some(exit) = self.exits.get_mut(&exit_id) {
+                    exit.challenged = true;
+                }
+            }
+            PlasmaEvent::ExitFinalized { exit_id, .. } => {
+                if let Some(exit) = self.exits.remove(&exit_id) {
+                    // Paid out on the root chain: from now on a spend of it creates money.
+                    self.ledger.exit(exit.utxo_pos);
+                }
+            }
+            _ => {}
+        }
+        Ok(true)
+    }
+
+    /// Fetches and re-executes operator block `blknum`.
+    async fn verify(
+        &mut self,
+        blknum: u64,
+        root: B256,
+        committed_at: u64,
+        now: u64,
+    ) -> Result<bool, WatcherError> {
+        let txs = match self.source.block(blknum).await {
+            Ok(Some(txs)) => txs,
+            Ok(None) | Err(_) => {
+                let waited = now.saturating_sub(committed_at);
+                if waited >= self.config.withholding_secs {
+                    self.report(WatcherEvent::BlockWithheld { blknum, root, for_secs: waited });
+                    self.turn_byzantine(format!("block {blknum} is withheld"));
+                    return Ok(true);
+                }
+                return Ok(false);
+            }
+        };
+        match self.re_execute(blknum, root, &txs) {
+            Ok(()) => {
+                self.last_verified = blknum;
+                self.report(WatcherEvent::BlockVerified { blknum, txs: txs.len() });
+            }
+            Err(reason) => {
+                self.report(WatcherEvent::InvalidBlock { blknum, reason: reason.clone() });
+                self.turn_byzantine(format!("block {blknum} is invalid: {reason}"));
+            }
+        }
+        Ok(true)
+    }
+
+    /// Checks the block against its root and applies every transaction to the watcher's own
+    /// ledger, with signatures checked on all cores.
+    fn re_execute(&mut self, blknum: u64, root: B256, txs: &[Bytes]) -> Result<(), String> {
+        let signed = txs
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| SignedTx::decode(bytes).map_err(|e| format!("tx {i}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let unsigned: Vec<Vec<u8>> = signed.iter().map(|s| s.tx().encode()).collect();
+        let computed = MerkleTree::from_leaves(&unsigned).map_err(|e| e.to_string())?.root();
+        if computed != root {
+            return Err(format!(
+                "its transactions hash to root {computed}, not the committed {root}"
+            ));
+        }
+        if self.ledger.pending_block() != blknum {
+            return Err(format!(
+                "expected block {} next, got {blknum}",
+                self.ledger.pending_block()
+            ));
+        }
+        // Applied to a copy: an invalid block must leave the last valid state intact, since
+        // that is what users exit from.
+        let mut ledger = self.ledger.clone();
+        let mut spent = Vec::new();
+        for (i, verdict) in verify_batch(signed, &self.domain).into_iter().enumerate() {
+            let tx = verdict.map_err(|e| format!("tx {i}: {e}"))?;
+            let spends: Vec<(UtxoPos, Spend)> = tx
+                .signed()
+                .tx()
+                .inputs()
+                .iter()
+                .zip(tx.signed().signatures())
+                .map(|(&pos, sig)| {
+                    (
+                        pos,
+                        Spend {
+                            tx: tx.unsigned().to_vec(),
+                            signature: *sig.as_bytes(),
+                            hash: tx.hash(),
+                        },
+                    )
+                })
+                .collect();
+            ledger.apply(tx).map_err(|e| format!("tx {i}: {e}"))?;
+            spent.extend(spends);
+        }
+        ledger.seal();
+        self.ledger = ledger;
+        for (pos, spend) in spent {
+            if let Some(&exit_id) = self.exits_by_pos.get(&pos)
+                && let Some(exit) = self.exits.get_mut(&exit_id)
+                && exit.spent_in.is_none()
+            {
+                exit.spent_in = Some(spend.hash);
+                let event = WatcherEvent::InvalidExit {
+                    exit_id,
+                    utxo_pos: pos.raw(),
+                    spent_in: spend.hash,
+                };
+                self.report(event);
+            }
+            self.spends.insert(pos, spend);
+        }
+        self.leaves.insert(blknum, unsigned.iter().map(|u| merkle::leaf_hash(u)).collect());
+        for (i, tx) in unsigned.into_iter().enumerate() {
+            self.created.insert((blknum, i as u32), tx);
+        }
+        Ok(())
+    }
+
+    /// Challenges invalid exits, warns about deadlines, and in mass-exit mode exits owners.
+    async fn act(&mut self, now: u64) -> Result<(), WatcherError> {
+        let invalid: Vec<(U256, ExitRecord)> = self
+            .exits
+            .iter()
+            .filter(|(_, e)| e.spent_in.is_some() && !e.challenged)
+            .map(|(id, e)| (*id, e.clone()))
+            .collect();
+        for (exit_id, exit) in invalid {
+            if let Some(challenger) = self.config.challenger
+                && let Some(tx_hash) = self.challenge(challenger, &exit).await
+            {
+                if let Some(e) = self.exits.get_mut(&exit_id) {
+                    e.challenged = true;
+                }
+                self.report(WatcherEvent::ExitChallenged { exit_id, tx_hash });
+                continue;
+            }
+            if now + self.config.deadline_margin_secs >= exit.exitable_at && !exit.warned {
+                if let Some(e) = self.exits.get_mut(&exit_id) {
+                    e.warned = true;
+                }
+                self.report(WatcherEvent::UnchallengedInvalidExit {
+                    exit_id,
+                    exitable_at: exit.exitable_at,
+                });
+            }
+        }
+        if self.byzantine.is_some() {
+            self.mass_exit().await;
+        }
+        Ok(())
+    }
+
+    /// Challenges one invalid exit; `None` if it could not (already challenged, no evidence).
+    async fn challenge(&self, challenger: Address, exit: &ExitRecord) -> Option<B256> {
+        let spend = self.spends.get(&exit.utxo_pos)?;
+        let exiting = self.created.get(&(exit.utxo_pos.blknum_u64()?, exit.utxo_pos.txindex()))?;
+        let result = self
+            .plasma
+            .challenge_standard_exit(
+                challenger,
+                exit.utxo_pos,
+                exiting,
+                &spend.tx,
+                &spend.signature,
+            )
+            .await;
+        match result {
+            Ok(receipt) => Some(receipt.tx_hash),
+            Err(e) => {
+                tracing::warn!(%e, pos = %exit.utxo_pos, "challenge failed");
+                None
+            }
+        }
+    }
+
+    /// Starts standard exits of the watched owners' outputs that are provable from verified
+    /// history, oldest first, within the per-step budget.
+    async fn mass_exit(&mut self) {
+        let mut budget = self.config.max_exits_per_step;
+        for owner in self.config.mass_exit_owners.clone() {
+            for (pos, _) in self.ledger.utxos_of(owner) {
+                if budget == 0 {
+                    return;
+                }
+                if self.exited_by_us.contains(&pos) || self.exits_by_pos.contains_key(&pos) {
+                    continue;
+                }
+                let Some((tx, proof)) = self.exit_data(pos) else { continue };
+                match self.plasma.start_standard_exit(owner, pos, &tx, &proof).await {
+                    Ok(_) => {
+                        budget -= 1;
+                        self.exited_by_us.insert(pos);
+                        self.report(WatcherEvent::ExitStartedFor { owner, utxo_pos: pos.raw() });
+                    }
+                    Err(e) => tracing::warn!(%e, %pos, "could not start an exit"),
+                }
+            }
+        }
+    }
+
+    /// The transaction that created `pos` and its inclusion proof, from verified data only.
+    pub fn exit_data(&self, pos: UtxoPos) -> Option<(Vec<u8>, Vec<u8>)> {
+        let blknum = pos.blknum_u64()?;
+        let tx = self.created.get(&(blknum, pos.txindex()))?.clone();
+        let proof = if blknum.is_multiple_of(CHILD_BLOCK_INTERVAL) {
+            let tree = MerkleTree::from_leaf_hashes(self.leaves.get(&blknum)?.clone()).ok()?;
+            tree.proof(u64::from(pos.txindex())).ok()?
+        } else {
+            MerkleTree::from_leaves(&[&tx]).ok()?.proof(0).ok()?
+        };
+        Some((tx, proof))
+    }
+}
