@@ -9,6 +9,18 @@ use std::time::Instant;
 pub(crate) enum BenchCommand {
     /// Operator throughput against the signature-recovery ceiling of this machine.
     Node(NodeBenchArgs),
+    /// Watcher verification of a full block against the same ceiling.
+    Watcher(WatcherBenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WatcherBenchArgs {
+    /// Transactions in the block (at most 65,536).
+    #[arg(long, default_value_t = 65_536)]
+    txs: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -27,7 +39,34 @@ pub(crate) struct NodeBenchArgs {
 pub(crate) async fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Node(args) => node(args).await,
+        BenchCommand::Watcher(args) => watcher(args),
     }
+}
+
+fn watcher(args: WatcherBenchArgs) -> Result<()> {
+    anyhow::ensure!((1..=65_536).contains(&args.txs), "--txs must be 1 to 65536, got {}", args.txs);
+    let started = Instant::now();
+    let report = plasma_watcher::bench::run(args.txs, 512, |step| {
+        eprintln!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64())
+    })
+    .map_err(anyhow::Error::msg)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "watcher block verification, {} one-input transfers, {} threads",
+        report.txs, report.threads
+    );
+    println!(
+        "  signature-recovery ceiling   {:>9.0} recoveries/s",
+        report.ceiling_recoveries_per_sec
+    );
+    println!(
+        "  full-block verification      {:>9.0} tx/s   ratio {:.2}",
+        report.verify_tx_per_sec, report.ratio
+    );
+    Ok(())
 }
 
 async fn node(args: NodeBenchArgs) -> Result<()> {

@@ -121,7 +121,8 @@ impl Ledger {
     /// it leaves per token.
     pub fn check(&self, tx: &VerifiedTx) -> Result<BTreeMap<Address, U256>, LedgerError> {
         let inner = tx.signed.tx();
-        let mut ins: BTreeMap<Address, U256> = BTreeMap::new();
+        // At most four tokens each side: a small vector beats a map on this hot path.
+        let mut ins: Vec<(Address, U256)> = Vec::with_capacity(4);
         for (index, (&pos, &signer)) in inner.inputs().iter().zip(&tx.signers).enumerate() {
             let spent = self.utxos.get(&pos).ok_or(LedgerError::UnknownInput { index, pos })?;
             if spent.owner != signer {
@@ -129,23 +130,21 @@ impl Ledger {
             }
             add(&mut ins, spent.token, spent.amount)?;
         }
-        let mut outs: BTreeMap<Address, U256> = BTreeMap::new();
+        let mut outs: Vec<(Address, U256)> = Vec::with_capacity(4);
         for out in inner.outputs() {
             add(&mut outs, out.token, out.amount)?;
         }
-        let mut surplus = BTreeMap::new();
-        for (&token, &outputs) in &outs {
-            let inputs = ins.get(&token).copied().unwrap_or_default();
+        for &(token, outputs) in &outs {
+            let inputs = sum_of(&ins, token);
             if outputs > inputs {
                 return Err(LedgerError::Unbalanced { token, inputs, outputs });
             }
         }
-        for (token, inputs) in ins {
-            let fee = inputs - outs.get(&token).copied().unwrap_or_default();
-            if !fee.is_zero() {
-                surplus.insert(token, fee);
-            }
-        }
+        let surplus: BTreeMap<Address, U256> = ins
+            .into_iter()
+            .map(|(token, inputs)| (token, inputs - sum_of(&outs, token)))
+            .filter(|(_, fee)| !fee.is_zero())
+            .collect();
         self.fees.check(&surplus)?;
         Ok(surplus)
     }
@@ -238,12 +237,14 @@ impl Ledger {
     }
 }
 
-fn add(
-    sums: &mut BTreeMap<Address, U256>,
-    token: Address,
-    amount: U256,
-) -> Result<(), LedgerError> {
-    let sum = sums.entry(token).or_default();
-    *sum = sum.checked_add(amount).ok_or(LedgerError::Overflow(token))?;
+fn add(sums: &mut Vec<(Address, U256)>, token: Address, amount: U256) -> Result<(), LedgerError> {
+    match sums.iter_mut().find(|(t, _)| *t == token) {
+        Some((_, sum)) => *sum = sum.checked_add(amount).ok_or(LedgerError::Overflow(token))?,
+        None => sums.push((token, amount)),
+    }
     Ok(())
+}
+
+fn sum_of(sums: &[(Address, U256)], token: Address) -> U256 {
+    sums.iter().find(|(t, _)| *t == token).map_or(U256::ZERO, |(_, s)| *s)
 }

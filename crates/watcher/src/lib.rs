@@ -7,10 +7,11 @@
 //! challenges exits of outputs it has seen spent, and when the chain breaks (an invalid or a
 //! withheld block) it says "exit now" and starts the exits of the owners it watches.
 
+pub mod bench;
 mod events;
 mod source;
 mod watcher;
 
 pub use events::WatcherEvent;
 pub use source::BlockSource;
-pub use watcher::{Watcher, WatcherConfig, WatcherError};
+pub use watcher::{Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block};

@@ -3,7 +3,7 @@
 
 use crate::{BlockSource, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
-use plasma_ledger::{FeePolicy, Ledger, verify_batch};
+use plasma_ledger::{FeePolicy, Ledger};
 use plasma_primitives::{
     MerkleTree, PaymentTx, SignedTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL,
 };
@@ -48,12 +48,75 @@ impl Default for WatcherConfig {
     }
 }
 
-/// A spend the watcher has seen in a verified block: the evidence a challenge needs.
+/// A spend seen in a verified block: the evidence a challenge needs.
 #[derive(Debug, Clone)]
-struct Spend {
-    tx: Vec<u8>,
-    signature: [u8; 65],
-    hash: B256,
+pub struct Spend {
+    /// The spending transaction's unsigned bytes.
+    pub tx: Vec<u8>,
+    /// The signature of the spending input.
+    pub signature: [u8; 65],
+    /// The spending transaction's id.
+    pub hash: B256,
+}
+
+/// A block that passed [`verify_block`].
+#[derive(Debug, Clone)]
+pub struct VerifiedBlock {
+    /// The ledger after the block.
+    pub ledger: Ledger,
+    /// Every input the block spends: the position, the index of the spending transaction, and
+    /// the signature of that input.
+    pub spends: Vec<(UtxoPos, usize, [u8; 65])>,
+    /// The transactions' unsigned bytes, in order.
+    pub unsigned: Vec<Vec<u8>>,
+    /// The transactions' ids, in order.
+    pub hashes: Vec<B256>,
+}
+
+/// Checks block `blknum` (signed transactions `txs`) against its committed `root`, and
+/// re-executes it on a copy of `ledger`, signatures checked on all cores. `Err` names the
+/// first thing wrong; `ledger` itself is left as it was either way, since an invalid block's
+/// predecessor state is what users exit from.
+pub fn verify_block(
+    ledger: &Ledger,
+    domain: &B256,
+    blknum: u64,
+    root: B256,
+    txs: &[Bytes],
+) -> Result<VerifiedBlock, String> {
+    use rayon::prelude::*;
+    if ledger.pending_block() != blknum {
+        return Err(format!("expected block {} next, got {blknum}", ledger.pending_block()));
+    }
+    // Decoding, hashing and signature recovery are independent per transaction: all cores.
+    let verified = txs
+        .par_iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let signed = SignedTx::decode(bytes).map_err(|e| format!("tx {i}: {e}"))?;
+            plasma_ledger::verify(signed, domain).map_err(|e| format!("tx {i}: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let leaves = verified.iter().map(|t| t.leaf()).collect();
+    let computed = MerkleTree::from_leaf_hashes(leaves).map_err(|e| e.to_string())?.root();
+    if computed != root {
+        return Err(format!("its transactions hash to root {computed}, not the committed {root}"));
+    }
+    // Then the state, in block order.
+    let mut ledger = ledger.clone();
+    let mut spends = Vec::with_capacity(verified.len());
+    let mut unsigned = Vec::with_capacity(verified.len());
+    let mut hashes = Vec::with_capacity(verified.len());
+    for (i, tx) in verified.into_iter().enumerate() {
+        for (&pos, sig) in tx.signed().tx().inputs().iter().zip(tx.signed().signatures()) {
+            spends.push((pos, i, *sig.as_bytes()));
+        }
+        unsigned.push(tx.unsigned().to_vec());
+        hashes.push(tx.hash());
+        ledger.apply(tx).map_err(|e| format!("tx {i}: {e}"))?;
+    }
+    ledger.seal();
+    Ok(VerifiedBlock { ledger, spends, unsigned, hashes })
 }
 
 #[derive(Debug, Clone)]
@@ -262,56 +325,17 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         Ok(true)
     }
 
-    /// Checks the block against its root and applies every transaction to the watcher's own
-    /// ledger, with signatures checked on all cores.
+    /// Checks the block against its root and applies it to the watcher's own ledger; records
+    /// the evidence of every spend.
     fn re_execute(&mut self, blknum: u64, root: B256, txs: &[Bytes]) -> Result<(), String> {
-        let signed = txs
-            .iter()
-            .enumerate()
-            .map(|(i, bytes)| SignedTx::decode(bytes).map_err(|e| format!("tx {i}: {e}")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let unsigned: Vec<Vec<u8>> = signed.iter().map(|s| s.tx().encode()).collect();
-        let computed = MerkleTree::from_leaves(&unsigned).map_err(|e| e.to_string())?.root();
-        if computed != root {
-            return Err(format!(
-                "its transactions hash to root {computed}, not the committed {root}"
-            ));
-        }
-        if self.ledger.pending_block() != blknum {
-            return Err(format!(
-                "expected block {} next, got {blknum}",
-                self.ledger.pending_block()
-            ));
-        }
-        // Applied to a copy: an invalid block must leave the last valid state intact, since
-        // that is what users exit from.
-        let mut ledger = self.ledger.clone();
-        let mut spent = Vec::new();
-        for (i, verdict) in verify_batch(signed, &self.domain).into_iter().enumerate() {
-            let tx = verdict.map_err(|e| format!("tx {i}: {e}"))?;
-            let spends: Vec<(UtxoPos, Spend)> = tx
-                .signed()
-                .tx()
-                .inputs()
-                .iter()
-                .zip(tx.signed().signatures())
-                .map(|(&pos, sig)| {
-                    (
-                        pos,
-                        Spend {
-                            tx: tx.unsigned().to_vec(),
-                            signature: *sig.as_bytes(),
-                            hash: tx.hash(),
-                        },
-                    )
-                })
-                .collect();
-            ledger.apply(tx).map_err(|e| format!("tx {i}: {e}"))?;
-            spent.extend(spends);
-        }
-        ledger.seal();
-        self.ledger = ledger;
-        for (pos, spend) in spent {
+        let verified = verify_block(&self.ledger, &self.domain, blknum, root, txs)?;
+        self.ledger = verified.ledger;
+        for (pos, index, signature) in verified.spends {
+            let spend = Spend {
+                tx: verified.unsigned[index].clone(),
+                signature,
+                hash: verified.hashes[index],
+            };
             if let Some(&exit_id) = self.exits_by_pos.get(&pos)
                 && let Some(exit) = self.exits.get_mut(&exit_id)
                 && exit.spent_in.is_none()
@@ -326,8 +350,9 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             }
             self.spends.insert(pos, spend);
         }
-        self.leaves.insert(blknum, unsigned.iter().map(|u| merkle::leaf_hash(u)).collect());
-        for (i, tx) in unsigned.into_iter().enumerate() {
+        self.leaves
+            .insert(blknum, verified.unsigned.iter().map(|u| merkle::leaf_hash(u)).collect());
+        for (i, tx) in verified.unsigned.into_iter().enumerate() {
             self.created.insert((blknum, i as u32), tx);
         }
         Ok(())
