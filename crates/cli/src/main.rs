@@ -8,6 +8,7 @@ mod deployment;
 mod keys;
 mod node;
 mod tx;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
     Deploy(deploy::DeployArgs),
     /// Run the operator node.
     Node(node::NodeArgs),
+    /// Run a watcher: verify every block, challenge invalid exits, exit when the chain breaks.
+    Watch(watch::WatchArgs),
     /// Measure throughput against this machine's ceiling.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy::run(args))),
         Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
+        Command::Watch(args) => runtime().and_then(|rt| rt.block_on(watch::run(args))),
         Command::Bench(cmd) => runtime().and_then(|rt| rt.block_on(bench::run(cmd))),
     };
     match result {

@@ -7,11 +7,16 @@
 //! challenges exits of outputs it has seen spent, and when the chain breaks (an invalid or a
 //! withheld block) it says "exit now" and starts the exits of the owners it watches.
 
+mod api;
 pub mod bench;
 mod events;
 mod source;
 mod watcher;
 
+pub use api::{
+    ChallengeData, EventPage, WatcherApiClient, WatcherApiServer, WatcherExitData, WatcherService,
+    WatcherStatus,
+};
 pub use events::WatcherEvent;
 pub use source::BlockSource;
 pub use watcher::{Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block};

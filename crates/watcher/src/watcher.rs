@@ -440,6 +440,13 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         }
     }
 
+    /// The transaction that created `pos` and the verified spend of it, if the watcher saw one.
+    pub fn challenge_data(&self, pos: UtxoPos) -> Option<(Vec<u8>, Spend)> {
+        let spend = self.spends.get(&pos)?.clone();
+        let exiting = self.created.get(&(pos.blknum_u64()?, pos.txindex()))?.clone();
+        Some((exiting, spend))
+    }
+
     /// The transaction that created `pos` and its inclusion proof, from verified data only.
     pub fn exit_data(&self, pos: UtxoPos) -> Option<(Vec<u8>, Vec<u8>)> {
         let blknum = pos.blknum_u64()?;

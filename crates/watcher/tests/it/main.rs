@@ -4,6 +4,7 @@
 
 mod byzantine;
 mod exits;
+mod service;
 
 use alloy_primitives::Bytes;
 use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, U256, UtxoPos};

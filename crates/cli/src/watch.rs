@@ -1,0 +1,91 @@
+//! `plasma watch`: run a watcher against a chain's root-chain contracts and its operator.
+
+use crate::{deployment::Deployment, keys::parse_key};
+use anyhow::{Context, Result};
+use clap::Args;
+use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
+use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Root-chain JSON-RPC endpoint.
+    #[arg(long = "l1.rpc")]
+    l1_rpc: String,
+    /// Blocks a root-chain event must be buried under before the watcher reads it.
+    #[arg(long = "l1.confirmations", default_value_t = 12)]
+    l1_confirmations: u64,
+    /// The deployment file written by `plasma deploy`.
+    #[arg(long)]
+    contracts: PathBuf,
+    /// The operator's JSON-RPC endpoint (blocks are fetched there, and checked).
+    #[arg(long = "operator.rpc")]
+    operator_rpc: String,
+    /// Where the watcher's API listens.
+    #[arg(long = "rpc.addr", default_value = "127.0.0.1:9546")]
+    rpc_addr: SocketAddr,
+    /// Key of the account that challenges invalid exits (hex). Without it the watcher only reports.
+    #[arg(long = "challenger-key", env = "PLASMA_CHALLENGER_KEY", hide_env_values = true)]
+    challenger_key: Option<String>,
+    /// Keys of owners to exit when the chain breaks (hex, comma-separated).
+    #[arg(
+        long = "exit-keys",
+        env = "PLASMA_EXIT_KEYS",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    exit_keys: Vec<String>,
+    /// Root-chain seconds a committed block may stay unserved before it counts as withheld.
+    #[arg(long = "withholding-secs", default_value_t = 3600)]
+    withholding_secs: u64,
+    /// Most exits started per round in mass-exit mode.
+    #[arg(long = "max-exits", default_value_t = 50)]
+    max_exits: usize,
+    /// Where to POST alarms as JSON.
+    #[arg(long)]
+    webhook: Option<String>,
+    /// Milliseconds between rounds.
+    #[arg(long = "poll-ms", default_value_t = 2000)]
+    poll_ms: u64,
+}
+
+pub(crate) async fn run(args: WatchArgs) -> Result<()> {
+    let deployment = Deployment::read(&args.contracts)?;
+    let challenger = args.challenger_key.as_deref().map(parse_key).transpose()?;
+    let exiters = args.exit_keys.iter().map(|k| parse_key(k)).collect::<Result<Vec<_>>>()?;
+    let mut keys = exiters.clone();
+    keys.extend(challenger.clone());
+    let mut rpc = RpcConfig::new(args.l1_rpc);
+    rpc.expected_chain_id = Some(deployment.chain_id);
+    rpc.confirmations = args.l1_confirmations;
+    let chain = Arc::new(RpcChain::connect(rpc, &keys).await?);
+    let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
+    let operator = HttpClientBuilder::default()
+        .request_timeout(Duration::from_secs(30))
+        .max_response_size(64 * 1024 * 1024)
+        .build(&args.operator_rpc)
+        .with_context(|| format!("bad operator URL {:?}", args.operator_rpc))?;
+    let config = WatcherConfig {
+        start_block: deployment.deployed_at_block,
+        confirmations: args.l1_confirmations,
+        withholding_secs: args.withholding_secs,
+        challenger: challenger.map(|k| k.address()),
+        mass_exit_owners: exiters.iter().map(|k| k.address()).collect(),
+        max_exits_per_step: args.max_exits,
+        ..WatcherConfig::default()
+    };
+    let watcher = Watcher::new(config, plasma, operator).await?;
+    let service = WatcherService::start(
+        watcher,
+        args.rpc_addr,
+        Duration::from_millis(args.poll_ms),
+        args.webhook,
+    )
+    .await
+    .with_context(|| format!("serving the watcher API on {}", args.rpc_addr))?;
+    println!("rpc: http://{}", service.rpc_addr());
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    service.stop().await;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! The watcher's JSON-RPC API (namespace `watcher`) and the service that runs the watcher:
+//! a step every poll interval, alerts to the log and to a webhook, and the API beside it.
+
+use crate::{BlockSource, Watcher, WatcherEvent};
+use alloy_primitives::{B256, Bytes, U256};
+use jsonrpsee::{
+    core::RpcResult,
+    proc_macros::rpc,
+    server::{Server, ServerHandle},
+    types::ErrorObjectOwned,
+};
+use plasma_primitives::UtxoPos;
+use plasma_rootchain::RootChain;
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{sync::Mutex, task::JoinHandle};
+
+/// The watcher's view of the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WatcherStatus {
+    /// The last block verified (0 if none).
+    pub last_verified_block: u64,
+    /// Why the chain must not be trusted, if it must not.
+    pub byzantine: Option<String>,
+    /// Events so far (a cursor for `watcher_events`).
+    pub events: u64,
+}
+
+/// A page of events.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPage {
+    /// The events, oldest first, as JSON objects with a `kind`.
+    pub events: Vec<serde_json::Value>,
+    /// The cursor to ask from next.
+    pub next: u64,
+}
+
+/// What `startStandardExit` needs, from verified data only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WatcherExitData {
+    /// The output's position.
+    pub utxo_pos: U256,
+    /// The transaction that created it (unsigned).
+    pub tx_bytes: Bytes,
+    /// Its inclusion proof.
+    pub proof: Bytes,
+}
+
+/// What `challengeStandardExit` needs against an exit of a spent output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengeData {
+    /// The exiting output.
+    pub utxo_pos: U256,
+    /// The transaction that created it (unsigned).
+    pub exiting_tx: Bytes,
+    /// The transaction that spends it (unsigned).
+    pub challenge_tx: Bytes,
+    /// The owner's signature of the spending input.
+    pub signature: Bytes,
+    /// The spending transaction's id.
+    pub challenge_tx_hash: B256,
+}
+
+/// The watcher's API.
+#[rpc(server, client, namespace = "watcher")]
+pub trait WatcherApi {
+    /// Progress and whether the chain is byzantine.
+    #[method(name = "status")]
+    async fn status(&self) -> RpcResult<WatcherStatus>;
+
+    /// Up to `limit` (≤ 1,000) events from cursor `since`.
+    #[method(name = "events")]
+    async fn events(&self, since: u64, limit: Option<u32>) -> RpcResult<EventPage>;
+
+    /// Exit data for an output, built from blocks this watcher verified.
+    #[method(name = "exitData")]
+    async fn exit_data(&self, utxo_pos: U256) -> RpcResult<WatcherExitData>;
+
+    /// Challenge data for an output this watcher has seen spent.
+    #[method(name = "challengeData")]
+    async fn challenge_data(&self, utxo_pos: U256) -> RpcResult<ChallengeData>;
+}
+
+const NOT_FOUND: i32 = -32005;
+const LIMIT: i32 = -32004;
+
+fn not_found(what: String) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(NOT_FOUND, what, None::<()>)
+}
+
+struct Api<C, S> {
+    watcher: Arc<Mutex<Watcher<C, S>>>,
+}
+
+fn position(raw: U256) -> RpcResult<UtxoPos> {
+    UtxoPos::from_raw(raw).ok_or_else(|| not_found("position 0 names no output".into()))
+}
+
+#[jsonrpsee::core::async_trait]
+impl<C: RootChain + 'static, S: BlockSource + 'static> WatcherApiServer for Api<C, S> {
+    async fn status(&self) -> RpcResult<WatcherStatus> {
+        let w = self.watcher.lock().await;
+        Ok(WatcherStatus {
+            last_verified_block: w.last_verified(),
+            byzantine: w.byzantine().map(str::to_owned),
+            events: w.events().len() as u64,
+        })
+    }
+
+    async fn events(&self, since: u64, limit: Option<u32>) -> RpcResult<EventPage> {
+        let limit = limit.unwrap_or(1000);
+        if limit == 0 || limit > 1000 {
+            return Err(ErrorObjectOwned::owned(
+                LIMIT,
+                format!("limit {limit} must be 1 to 1000"),
+                None::<()>,
+            ));
+        }
+        let w = self.watcher.lock().await;
+        let all = w.events();
+        let start = (since as usize).min(all.len());
+        let end = (start + limit as usize).min(all.len());
+        let events =
+            all[start..end].iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
+        Ok(EventPage { events, next: end as u64 })
+    }
+
+    async fn exit_data(&self, utxo_pos: U256) -> RpcResult<WatcherExitData> {
+        let pos = position(utxo_pos)?;
+        let w = self.watcher.lock().await;
+        let (tx, proof) =
+            w.exit_data(pos).ok_or_else(|| not_found(format!("no verified output at {pos}")))?;
+        Ok(WatcherExitData { utxo_pos, tx_bytes: tx.into(), proof: proof.into() })
+    }
+
+    async fn challenge_data(&self, utxo_pos: U256) -> RpcResult<ChallengeData> {
+        let pos = position(utxo_pos)?;
+        let w = self.watcher.lock().await;
+        let (exiting, spend) =
+            w.challenge_data(pos).ok_or_else(|| not_found(format!("no known spend of {pos}")))?;
+        Ok(ChallengeData {
+            utxo_pos,
+            exiting_tx: exiting.into(),
+            challenge_tx: spend.tx.into(),
+            signature: spend.signature.to_vec().into(),
+            challenge_tx_hash: spend.hash,
+        })
+    }
+}
+
+/// A running watcher service.
+pub struct WatcherService {
+    rpc_addr: SocketAddr,
+    server: ServerHandle,
+    task: JoinHandle<()>,
+}
+
+impl WatcherService {
+    /// Starts stepping `watcher` every `poll`, posting alarms to `webhook` (if any) as JSON,
+    /// and serving the API on `rpc_addr`.
+    pub async fn start<C: RootChain + 'static, S: BlockSource + 'static>(
+        watcher: Watcher<C, S>,
+        rpc_addr: SocketAddr,
+        poll: Duration,
+        webhook: Option<String>,
+    ) -> std::io::Result<Self> {
+        let watcher = Arc::new(Mutex::new(watcher));
+        let server = Server::builder().build(rpc_addr).await?;
+        let rpc_addr = server.local_addr()?;
+        let server = server.start(Api { watcher: watcher.clone() }.into_rpc());
+        let task = tokio::spawn(run(watcher, poll, webhook));
+        Ok(Self { rpc_addr, server, task })
+    }
+
+    /// Where the API listens.
+    pub fn rpc_addr(&self) -> SocketAddr {
+        self.rpc_addr
+    }
+
+    /// Stops the loop and the API.
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.server.stop();
+        self.server.stopped().await;
+    }
+}
+
+async fn run<C: RootChain, S: BlockSource>(
+    watcher: Arc<Mutex<Watcher<C, S>>>,
+    poll: Duration,
+    webhook: Option<String>,
+) {
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().ok();
+    loop {
+        let result = watcher.lock().await.step().await;
+        match result {
+            Ok(events) => {
+                if let (Some(url), Some(http)) = (&webhook, &http) {
+                    for event in events.iter().filter(|e| e.is_alarm()) {
+                        alert(http, url, event).await;
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(%e, "watcher step failed; retrying"),
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+async fn alert(http: &reqwest::Client, url: &str, event: &WatcherEvent) {
+    if let Err(e) = http.post(url).json(event).send().await.and_then(|r| r.error_for_status()) {
+        tracing::warn!(%e, url, "webhook alert failed");
+    }
+}
