@@ -5,8 +5,22 @@ use clap::{Args, Subcommand};
 use plasma_operator::bench::{self, NodeBenchConfig};
 use std::time::Instant;
 
+/// With no subcommand, everything below in one run.
+#[derive(Debug, Args)]
+pub(crate) struct BenchArgs {
+    #[command(subcommand)]
+    command: Option<BenchCommand>,
+    /// Print the report as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum BenchCommand {
+    /// Whole-transaction gas of every framework operation on the embedded chain.
+    Gas,
+    /// Merkle root and proof times for a full block.
+    Merkle,
     /// Operator throughput against the signature-recovery ceiling of this machine.
     Node(NodeBenchArgs),
     /// Watcher verification of a full block against the same ceiling.
@@ -18,9 +32,6 @@ pub(crate) struct WatcherBenchArgs {
     /// Transactions in the block (at most 65,536).
     #[arg(long, default_value_t = 65_536)]
     txs: usize,
-    /// Print the report as JSON.
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -31,26 +42,91 @@ pub(crate) struct NodeBenchArgs {
     /// Accounts that deposit and send.
     #[arg(long, default_value_t = 512)]
     accounts: usize,
-    /// Print the report as JSON.
-    #[arg(long)]
-    json: bool,
 }
 
-pub(crate) async fn run(cmd: BenchCommand) -> Result<()> {
-    match cmd {
-        BenchCommand::Node(args) => node(args).await,
-        BenchCommand::Watcher(args) => watcher(args),
+pub(crate) async fn run(args: BenchArgs) -> Result<()> {
+    let json = args.json;
+    match args.command {
+        Some(BenchCommand::Gas) => gas(json).await,
+        Some(BenchCommand::Merkle) => merkle(json),
+        Some(BenchCommand::Node(a)) => node(a, json).await,
+        Some(BenchCommand::Watcher(a)) => watcher(a, json),
+        None => {
+            gas(json).await?;
+            merkle(json)?;
+            watcher(WatcherBenchArgs { txs: 65_536 }, json)?;
+            node(NodeBenchArgs { txs: 65_536, accounts: 512 }, json).await
+        }
     }
 }
 
-fn watcher(args: WatcherBenchArgs) -> Result<()> {
+async fn gas(json: bool) -> Result<()> {
+    eprintln!("measuring gas on the embedded chain");
+    let gas = plasma_rootchain::gas::measure().await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "gas": gas }))?);
+        return Ok(());
+    }
+    println!("gas per L1 transaction (embedded chain, real contracts, intrinsic included)");
+    let rows = [
+        ("ETH transfer (L1)", gas.eth_transfer),
+        ("ERC20 transfer (L1, existing holder)", gas.erc20_transfer),
+        ("ERC20 transfer (L1, new holder)", gas.erc20_transfer_new_holder),
+        ("submitBlock", gas.submit_block),
+        ("EthVault.deposit", gas.deposit_eth),
+        ("ERC20 approve", gas.erc20_approve),
+        ("Erc20Vault.deposit", gas.deposit_erc20),
+        ("startStandardExit (1-in/2-out output)", gas.start_standard_exit),
+        ("challengeStandardExit", gas.challenge_standard_exit),
+        ("processExits, per exit (10 per call)", gas.process_exit_per_exit),
+    ];
+    for (name, value) in rows {
+        println!("  {name:<40} {value:>8}");
+    }
+    println!(
+        "  submitBlock per transfer, full block    {:>8.3}",
+        gas.submit_block as f64 / 65_536.0
+    );
+    Ok(())
+}
+
+fn merkle(json: bool) -> Result<()> {
+    use plasma_primitives::{MerkleTree, merkle};
+    let leaves: Vec<Vec<u8>> = (0..merkle::MAX_LEAVES as u32)
+        .map(|i| [i.to_be_bytes().as_slice(), &[0xab; 200]].concat())
+        .collect();
+    let started = Instant::now();
+    let tree = MerkleTree::from_leaves(&leaves)?;
+    let root_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let proofs: Vec<_> = (0..1000u64).map(|i| tree.proof(i * 65)).collect::<Result<_, _>>()?;
+    let proof_us = started.elapsed().as_secs_f64() * 1e6 / 1000.0;
+    let started = Instant::now();
+    for (i, proof) in proofs.iter().enumerate() {
+        let index = i as u64 * 65;
+        merkle::verify(&leaves[index as usize], index, &tree.root(), proof)?;
+    }
+    let verify_us = started.elapsed().as_secs_f64() * 1e6 / 1000.0;
+    if json {
+        let report = serde_json::json!({ "merkle": { "rootMs": root_ms, "proofUs": proof_us, "verifyUs": verify_us } });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!("Merkle tree of a full block (65,536 transactions of 204 bytes, one core)");
+    println!("  root from transaction bytes          {root_ms:>8.1} ms");
+    println!("  proof from the built tree            {proof_us:>8.2} µs");
+    println!("  proof verification                   {verify_us:>8.2} µs");
+    Ok(())
+}
+
+fn watcher(args: WatcherBenchArgs, json: bool) -> Result<()> {
     anyhow::ensure!((1..=65_536).contains(&args.txs), "--txs must be 1 to 65536, got {}", args.txs);
     let started = Instant::now();
     let report = plasma_watcher::bench::run(args.txs, 512, |step| {
         eprintln!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64())
     })
     .map_err(anyhow::Error::msg)?;
-    if args.json {
+    if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
@@ -69,7 +145,7 @@ fn watcher(args: WatcherBenchArgs) -> Result<()> {
     Ok(())
 }
 
-async fn node(args: NodeBenchArgs) -> Result<()> {
+async fn node(args: NodeBenchArgs, json: bool) -> Result<()> {
     anyhow::ensure!(args.txs > 0 && args.accounts > 0, "--txs and --accounts must be positive");
     let config =
         NodeBenchConfig { txs: args.txs, accounts: args.accounts, ..NodeBenchConfig::default() };
@@ -77,7 +153,7 @@ async fn node(args: NodeBenchArgs) -> Result<()> {
     let report =
         bench::run(config, |step| eprintln!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64()))
             .await?;
-    if args.json {
+    if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }

@@ -2,6 +2,7 @@
 //! library crates; every behaviour lives in a library.
 
 mod bench;
+mod cost;
 mod demo;
 mod deploy;
 mod deployment;
@@ -34,9 +35,10 @@ enum Command {
     Node(node::NodeArgs),
     /// Run a watcher: verify every block, challenge invalid exits, exit when the chain breaks.
     Watch(watch::WatchArgs),
-    /// Measure throughput against this machine's ceiling.
-    #[command(subcommand)]
-    Bench(bench::BenchCommand),
+    /// Measure gas, Merkle times, and throughput against this machine's ceiling.
+    Bench(bench::BenchArgs),
+    /// Price transfers on L1, directly and through Plasma, from gas measured now.
+    Cost(cost::CostArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,7 +55,8 @@ fn main() -> ExitCode {
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy::run(args))),
         Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
         Command::Watch(args) => runtime().and_then(|rt| rt.block_on(watch::run(args))),
-        Command::Bench(cmd) => runtime().and_then(|rt| rt.block_on(bench::run(cmd))),
+        Command::Bench(args) => runtime().and_then(|rt| rt.block_on(bench::run(args))),
+        Command::Cost(args) => runtime().and_then(|rt| rt.block_on(cost::run(args))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,9 +13,11 @@
 mod accounts;
 mod anvil;
 mod chain;
+pub mod cost;
 mod embedded;
 mod error;
 mod events;
+pub mod gas;
 mod plasma;
 pub mod revert;
 mod rpc;

@@ -165,3 +165,14 @@ pub(crate) async fn erc20_deposit_exit_and_process<C: DevChain>(chain: Arc<C>) {
     plasma.process_exits(operator, token, 10).await.unwrap();
     assert_eq!(token_balance(carol).await, U256::from(1_000_000), "all tokens back on L1");
 }
+
+/// The measured whole-transaction gas meets the targets in DESIGN.md.
+#[tokio::test]
+async fn measured_gas_meets_the_targets() {
+    let gas = plasma_rootchain::gas::measure().await.unwrap();
+    assert_eq!(gas.eth_transfer, 21_000);
+    assert!(gas.submit_block <= 55_000, "{gas:?}");
+    assert!(gas.start_standard_exit <= 150_000, "{gas:?}");
+    assert!(gas.process_exit_per_exit <= 40_000, "{gas:?}");
+    assert!(gas.erc20_transfer < gas.erc20_transfer_new_holder, "{gas:?}");
+}

@@ -1,0 +1,95 @@
+//! `plasma cost`: what a volume of transfers costs on L1, directly and through Plasma.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use plasma_rootchain::cost::{CostInputs, entry_exit_gas, plot_svg, price};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub(crate) struct CostArgs {
+    /// Transfers to price.
+    #[arg(long, default_value_t = 1_000_000)]
+    transfers: u64,
+    /// Transactions per child-chain block.
+    #[arg(long, default_value_t = 65_536)]
+    fill: u64,
+    /// Transfers each user makes between one deposit and one exit.
+    #[arg(long = "per-cycle", default_value_t = 100)]
+    per_cycle: u64,
+    /// L1 gas price in gwei.
+    #[arg(long = "gas-price", default_value_t = 20.0)]
+    gas_price_gwei: f64,
+    /// ETH price in dollars.
+    #[arg(long = "eth-usd", default_value_t = 3000.0)]
+    eth_usd: f64,
+    /// Price ERC20 transfers instead of ETH.
+    #[arg(long)]
+    erc20: bool,
+    /// Write an SVG plot of gas per transfer against block fill here.
+    #[arg(long)]
+    plot: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) async fn run(args: CostArgs) -> Result<()> {
+    anyhow::ensure!(
+        (1..=65_536).contains(&args.fill),
+        "--fill must be 1 to 65536, got {}",
+        args.fill
+    );
+    anyhow::ensure!(args.per_cycle > 0, "--per-cycle must be positive");
+    eprintln!("measuring gas on the embedded chain");
+    let gas = plasma_rootchain::gas::measure().await?;
+    let inputs = CostInputs {
+        transfers: args.transfers,
+        block_fill: args.fill,
+        transfers_per_cycle: args.per_cycle,
+        gas_price_gwei: args.gas_price_gwei,
+        eth_usd: args.eth_usd,
+        erc20: args.erc20,
+    };
+    let report = price(&gas, &inputs);
+    if let Some(path) = &args.plot {
+        std::fs::write(path, plot_svg(&gas, args.per_cycle))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if args.json {
+        let out = serde_json::json!({ "gas": gas, "inputs": inputs, "report": report });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let kind = if args.erc20 { "ERC20" } else { "ETH" };
+    println!(
+        "{} {kind} transfers, {} per block, one deposit+exit per {} transfers, {} gwei, ${}/ETH",
+        args.transfers, args.fill, args.per_cycle, args.gas_price_gwei, args.eth_usd
+    );
+    println!(
+        "  gas per transfer, directly on L1          {:>12.1}",
+        report.direct_gas_per_transfer
+    );
+    println!("  gas per transfer, Plasma block root       {:>12.3}", report.root_gas_per_transfer);
+    println!(
+        "  gas per transfer, deposit+exit amortized  {:>12.1}   ({} gas per cycle)",
+        report.entry_exit_gas_per_transfer,
+        entry_exit_gas(&gas, args.erc20)
+    );
+    println!(
+        "  gas per transfer, Plasma total            {:>12.1}",
+        report.plasma_gas_per_transfer
+    );
+    println!("  cost directly on L1                       {:>12.2} $", report.direct_usd);
+    println!("  cost through Plasma                       {:>12.2} $", report.plasma_usd);
+    println!("  saving                                    {:>12.1} ×", report.saving_ratio);
+    match report.break_even_transfers_per_cycle {
+        Some(k) => println!("  break-even: at least {k} transfers per deposit-and-exit"),
+        None => println!(
+            "  break-even: never at this block fill (the root alone costs more than a transfer)"
+        ),
+    }
+    if let Some(path) = &args.plot {
+        println!("  plot written to {}", path.display());
+    }
+    Ok(())
+}
