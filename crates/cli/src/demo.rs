@@ -1,7 +1,6 @@
-//! `plasma demo`: a tour of the formats a child chain is made of, end to end in one process.
-//!
-//! Until the operator and the watcher land, this is the project's main job: it shows what
-//! users sign, what the operator commits, and what an exit will have to prove.
+//! `plasma demo`: the network end to end (`plasma-devnet`), or with `--formats` a tour of the
+//! bytes a child chain is made of: what users sign, what the operator commits, what an exit
+//! proves.
 
 use anyhow::{Result, ensure};
 use clap::Args;
@@ -12,9 +11,29 @@ use std::time::Instant;
 
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
-    /// Transactions in the demo block (at most 65,536).
+    /// Instead of the network, tour the byte formats (keys, a deposit, a signed transfer, a
+    /// block and its proof).
+    #[arg(long)]
+    formats: bool,
+    /// With --formats: transactions in the demo block (at most 65,536).
     #[arg(long, default_value_t = 65_536)]
     txs: usize,
+    /// Payments streamed through the network.
+    #[arg(long, default_value_t = 2000)]
+    transfers: usize,
+}
+
+/// `plasma demo`: the whole network in this process, or with `--formats` the byte formats.
+pub(crate) fn dispatch(args: &DemoArgs) -> Result<()> {
+    if args.formats {
+        return run(args);
+    }
+    anyhow::ensure!(args.transfers > 0, "--transfers must be positive");
+    let started = std::time::Instant::now();
+    let config = plasma_devnet::demo::DemoConfig { transfers: args.transfers };
+    crate::runtime()?.block_on(plasma_devnet::demo::run(config, |line| println!("{line}")))?;
+    println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 const ETH: Address = Address::ZERO;

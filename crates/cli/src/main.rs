@@ -27,7 +27,7 @@ enum Command {
     /// Work with payment transactions: decode, encode, hash, sign.
     #[command(subcommand)]
     Tx(tx::TxCommand),
-    /// Walk through the formats: keys, a deposit, a signed transfer, a block and its proof.
+    /// The whole network in this process: deposits, payments, blocks, a watcher, exits, a challenge.
     Demo(demo::DemoArgs),
     /// Deploy the framework, vaults and exit game to a root chain.
     Deploy(deploy::DeployArgs),
@@ -43,15 +43,18 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The demo narrates on standard output; its components' logs stay quiet unless asked for.
+    let default_filter = if matches!(cli.command, Command::Demo(_)) { "off" } else { "info" };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
         Command::Tx(cmd) => tx::run(cmd),
-        Command::Demo(args) => demo::run(&args),
+        Command::Demo(args) => demo::dispatch(&args),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy::run(args))),
         Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
         Command::Watch(args) => runtime().and_then(|rt| rt.block_on(watch::run(args))),
@@ -67,6 +70,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }

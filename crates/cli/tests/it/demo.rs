@@ -1,14 +1,31 @@
-use crate::ok;
+use crate::{fails, ok};
 
 #[test]
-fn demo_runs_and_every_check_holds() {
-    let out = ok(&["demo", "--txs", "300"]);
+fn the_format_tour_runs_and_every_check_holds() {
+    let out = ok(&["demo", "--formats", "--txs", "300"]);
     assert_eq!(out.matches('✓').count(), 3, "{out}");
     assert!(!out.contains('✗') && !out.contains("NOT REFUSED"), "{out}");
 }
 
 #[test]
-fn demo_refuses_an_impossible_block() {
-    let err = crate::fails(&["demo", "--txs", "70000"]);
+fn the_format_tour_refuses_an_impossible_block() {
+    let err = fails(&["demo", "--formats", "--txs", "70000"]);
     assert!(err.contains("70000"), "{err}");
+}
+
+#[test]
+fn the_network_demo_runs_end_to_end() {
+    let out = ok(&["demo", "--transfers", "200"]);
+    for step in [
+        "1. ",
+        "4. 200 payments",
+        "5. ",
+        "watcher: invalid exit",
+        "watcher: challenged it",
+        "8. Balances",
+    ] {
+        assert!(out.contains(step), "missing {step:?} in:\n{out}");
+    }
+    assert!(out.contains("no alarm: true"), "{out}");
+    assert!(out.contains("done in"), "{out}");
 }
