@@ -8,6 +8,7 @@ mod deploy;
 mod deployment;
 mod keys;
 mod node;
+mod scenario;
 mod tx;
 mod watch;
 
@@ -37,6 +38,8 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Measure gas, Merkle times, and throughput against this machine's ceiling.
     Bench(bench::BenchArgs),
+    /// Run the adversarial scenarios (or one by name) and print their accounting.
+    Scenario(scenario::ScenarioArgs),
     /// Price transfers on L1, directly and through Plasma, from gas measured now.
     Cost(cost::CostArgs),
 }
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
         Command::Watch(args) => runtime().and_then(|rt| rt.block_on(watch::run(args))),
         Command::Bench(args) => runtime().and_then(|rt| rt.block_on(bench::run(args))),
+        Command::Scenario(args) => runtime().and_then(|rt| rt.block_on(scenario::run(args))),
         Command::Cost(args) => runtime().and_then(|rt| rt.block_on(cost::run(args))),
     };
     match result {

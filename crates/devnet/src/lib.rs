@@ -3,3 +3,4 @@
 //! transfers, an honest exit, a cheating exit that the watcher challenges, and the payout.
 
 pub mod demo;
+pub mod scenario;

@@ -1,0 +1,46 @@
+//! Every scenario of the suite passes: honest users made whole to the wei, cheaters paid nothing.
+
+use plasma_devnet::scenario::{self, SCENARIOS};
+
+#[tokio::test]
+async fn every_scenario_ends_with_nothing_lost() {
+    for name in SCENARIOS {
+        let report = scenario::run(name).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(report.passed(), "{name}:\n{}", report.table());
+        assert!(
+            report.accounts.iter().any(|a| a.honest && !a.owned.is_zero()),
+            "{name} must put money at stake"
+        );
+        match name {
+            "honest" => assert!(report.alarms.is_empty(), "{:?}", report.alarms),
+            "double-spend" => assert!(
+                report.alarms.iter().any(|a| a.contains("InvalidBlock")),
+                "{:?}",
+                report.alarms
+            ),
+            "withheld-block" => assert!(
+                report.alarms.iter().any(|a| a.contains("BlockWithheld")),
+                "{:?}",
+                report.alarms
+            ),
+            "invalid-exit" => {
+                assert!(
+                    report.alarms.iter().any(|a| a.contains("InvalidExit")),
+                    "{:?}",
+                    report.alarms
+                );
+                assert!(
+                    !report.bonds_to_watcher.is_zero(),
+                    "the challenger collects the cheater's bond"
+                );
+            }
+            other => panic!("unchecked scenario {other}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_scenario_is_refused_by_name() {
+    let err = scenario::run("nope").await.err().unwrap();
+    assert!(err.to_string().contains("nope") && err.to_string().contains("honest"), "{err}");
+}
