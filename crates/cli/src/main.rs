@@ -46,8 +46,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The demo narrates on standard output; its components' logs stay quiet unless asked for.
-    let default_filter = if matches!(cli.command, Command::Demo(_)) { "off" } else { "info" };
+    // The demo and the scenarios narrate on standard output; their components stay quiet.
+    let quiet = matches!(cli.command, Command::Demo(_) | Command::Scenario(_));
+    let default_filter = if quiet { "off" } else { "info" };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
