@@ -29,3 +29,10 @@ fn the_network_demo_runs_end_to_end() {
     assert!(out.contains("no alarm: true"), "{out}");
     assert!(out.contains("done in"), "{out}");
 }
+
+#[test]
+fn a_scenario_prints_its_accounting() {
+    let out = ok(&["scenario", "invalid-exit"]);
+    assert!(out.contains("== invalid-exit") && out.contains("cheater") && !out.contains("LOST"), "{out}");
+    assert!(fails(&["scenario", "nope"]).contains("no scenario \"nope\""));
+}
