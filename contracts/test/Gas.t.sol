@@ -5,6 +5,7 @@ import {PlasmaTest} from "./utils/PlasmaTest.sol";
 import {Tree} from "./utils/Tree.sol";
 import {Vm} from "./utils/Vm.sol";
 import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
+import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
 
 /// @notice Whole-transaction gas of the hot paths, checked against the targets of the issue.
 /// Run with `--isolate` (scripts/gas-report does): forge then executes every top-level call as
@@ -188,5 +189,197 @@ contract GasTest is PlasmaTest {
         vm.prank(carol);
         game.processExits(address(0), 10);
         _report(key, _lastGas() / 10, 0);
+    }
+
+    // ---------------------------------------------------------------- in-flight exits
+
+    /// In-flight tx fixture: `n` deposits of Alice (one per deposit block) spent by one tx with
+    /// `n` inputs and `n` outputs (output 2, if any, Bob's; the rest Alice's).
+    function _ifeFixture(uint256 n)
+        internal
+        returns (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a)
+    {
+        a.inputTxs = new bytes[](n);
+        a.inputUtxosPos = new uint256[](n);
+        a.inputTxsInclusionProofs = new bytes[](n);
+        a.inFlightTxSigs = new bytes[](n);
+        bytes32[] memory ins = new bytes32[](n);
+        PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](n);
+        for (uint256 i; i < n; ++i) {
+            (a.inputUtxosPos[i], a.inputTxs[i]) = _depositEth(alice, 2 ether);
+            a.inputTxsInclusionProofs[i] = Tree.depositProof();
+            ins[i] = bytes32(a.inputUtxosPos[i]);
+            outs[i] = _out(i == 2 ? bob : alice, address(0), 1 ether + i);
+        }
+        t = _tx(ins, outs);
+        a.inFlightTx = t;
+        for (uint256 i; i < n; ++i) {
+            a.inFlightTxSigs[i] = _sign(ALICE_KEY, t);
+        }
+    }
+
+    /// A 4-in/4-out tx of Alice whose input 3 is `shared`, the others unrelated.
+    function _spend4(uint256 shared, uint256 salt) internal view returns (bytes memory) {
+        bytes32[] memory ins = new bytes32[](4);
+        PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](4);
+        for (uint256 i; i < 4; ++i) {
+            ins[i] = bytes32(i == 3 ? shared : _pos(1000 * (i + 1) + 7, 60_000 + i + salt, 3));
+            outs[i] = _out(i == 2 ? bob : carol, address(0), 1 ether + i);
+        }
+        return _tx(ins, outs);
+    }
+
+    function _startIfe(PaymentExitBase.StartInFlightExitArgs memory a) internal {
+        uint256 b = game.inFlightExitBond();
+        vm.prank(carol);
+        game.startInFlightExit{value: b}(a);
+    }
+
+    function test_gas_startInFlightExit() public {
+        (, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(1);
+        _startIfe(a);
+        _report("gas.tx.startInFlightExit.1in1out", _lastGas(), 0);
+        (, a) = _ifeFixture(2);
+        _startIfe(a);
+        _report("gas.tx.startInFlightExit.2in2out", _lastGas(), 0);
+        (, a) = _ifeFixture(4);
+        _startIfe(a);
+        _report("gas.tx.startInFlightExit.4in4out", _lastGas(), 0);
+    }
+
+    function test_gas_piggyback() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(4);
+        _startIfe(a);
+        uint256 pb = game.piggybackBond();
+        vm.prank(alice);
+        game.piggybackInFlightExitOnInput{value: pb}(t, 0, 0);
+        _report("gas.tx.piggybackInFlightExitOnInput.first", _lastGas(), 0);
+        vm.prank(alice);
+        game.piggybackInFlightExitOnInput{value: pb}(t, 1, 0);
+        _report("gas.tx.piggybackInFlightExitOnInput", _lastGas(), 0);
+        vm.prank(bob);
+        game.piggybackInFlightExitOnOutput{value: pb}(t, 2, 0);
+        _report("gas.tx.piggybackInFlightExitOnOutput", _lastGas(), 0);
+    }
+
+    function _challengeArgs(bytes memory t, bytes memory comp, uint256 pos, bytes memory proof)
+        internal
+        view
+        returns (PaymentExitBase.CanonicityChallenge memory)
+    {
+        return
+            PaymentExitBase.CanonicityChallenge(t, 3, comp, 3, pos, proof, _sign(ALICE_KEY, comp));
+    }
+
+    function test_gas_challengeInFlightExitNotCanonical() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(4);
+        _startIfe(a);
+        // The worst case: an included 4-in/4-out competitor at txindex 5 of 8.
+        bytes[] memory txs = new bytes[](8);
+        for (uint256 i; i < 8; ++i) {
+            txs[i] = _spend4(a.inputUtxosPos[3], i);
+        }
+        uint256 blknum = _submit(txs);
+        (, bytes memory proof) = Tree.rootAndProof(txs, 5);
+        PaymentExitBase.CanonicityChallenge memory c =
+            _challengeArgs(t, txs[5], blknum * 100_000 + 5, proof);
+        vm.prank(bob);
+        game.challengeInFlightExitNotCanonical(c);
+        _report("gas.tx.challengeInFlightExitNotCanonical.4in4out", _lastGas(), 0);
+    }
+
+    function test_gas_challengeInFlightExitNotCanonical_unincluded() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(1);
+        _startIfe(a);
+        bytes memory comp = _spend(a.inputUtxosPos[0], carol, address(0), 1 ether);
+        PaymentExitBase.CanonicityChallenge memory c =
+            PaymentExitBase.CanonicityChallenge(t, 0, comp, 0, 0, "", _sign(ALICE_KEY, comp));
+        vm.prank(bob);
+        game.challengeInFlightExitNotCanonical(c);
+        _report("gas.tx.challengeInFlightExitNotCanonical", _lastGas(), 0);
+    }
+
+    function test_gas_respondToNonCanonicalChallenge() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(4);
+        _startIfe(a);
+        bytes[] memory txs = new bytes[](8);
+        for (uint256 i; i < 8; ++i) {
+            txs[i] = i == 5 ? t : _spend4(a.inputUtxosPos[3], i);
+        }
+        uint256 blknum = _submit(txs);
+        (, bytes memory proof) = Tree.rootAndProof(txs, 5);
+        PaymentExitBase.CanonicityChallenge memory c =
+            _challengeArgs(t, _spend4(a.inputUtxosPos[3], 99), 0, "");
+        game.challengeInFlightExitNotCanonical(c);
+        vm.prank(alice);
+        game.respondToNonCanonicalChallenge(t, blknum * 100_000 + 5, proof);
+        _report("gas.tx.respondToNonCanonicalChallenge.4in4out", _lastGas(), 0);
+    }
+
+    function test_gas_challengeInFlightExitInputSpent() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(4);
+        _startIfe(a);
+        uint256 pb = game.piggybackBond();
+        vm.prank(alice);
+        game.piggybackInFlightExitOnInput{value: pb}(t, 3, 0);
+        bytes memory spend = _spend4(a.inputUtxosPos[3], 0);
+        bytes memory sig = _sign(ALICE_KEY, spend);
+        vm.prank(bob);
+        game.challengeInFlightExitInputSpent(t, 3, spend, 3, sig);
+        _report("gas.tx.challengeInFlightExitInputSpent.4in4out", _lastGas(), 0);
+    }
+
+    function test_gas_challengeInFlightExitOutputSpent() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(4);
+        _startIfe(a);
+        bytes[] memory txs = new bytes[](8);
+        for (uint256 i; i < 8; ++i) {
+            txs[i] = i == 5 ? t : _spend4(a.inputUtxosPos[3], i);
+        }
+        uint256 blknum = _submit(txs);
+        (, bytes memory proof) = Tree.rootAndProof(txs, 5);
+        uint256 pb = game.piggybackBond();
+        vm.prank(bob);
+        game.piggybackInFlightExitOnOutput{value: pb}(t, 2, 0);
+        uint256 txPos = blknum * 100_000 + 5;
+        bytes32[] memory ins = new bytes32[](4);
+        PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](4);
+        for (uint256 i; i < 4; ++i) {
+            ins[i] = bytes32(i == 3 ? txPos * 10_000 + 2 : _pos(1000 * (i + 1) + 7, 60_000 + i, 3));
+            outs[i] = _out(carol, address(0), 1 ether + i);
+        }
+        bytes memory spend = _tx(ins, outs);
+        PaymentExitBase.OutputSpentChallenge memory c = PaymentExitBase.OutputSpentChallenge(
+            t, txPos, proof, 2, spend, 3, _sign(BOB_KEY, spend)
+        );
+        vm.prank(carol);
+        game.challengeInFlightExitOutputSpent(c);
+        _report("gas.tx.challengeInFlightExitOutputSpent.4in4out", _lastGas(), 0);
+    }
+
+    function test_gas_deleteNonPiggybackedInFlightExit() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(2);
+        _startIfe(a);
+        uint160 exitId = game.inFlightExitId(t);
+        vm.warp(block.timestamp + MEP / 2);
+        vm.prank(bob);
+        game.deleteNonPiggybackedInFlightExit(exitId);
+        _report("gas.tx.deleteNonPiggybackedInFlightExit", _lastGas(), 0);
+    }
+
+    /// One canonical 2-in/2-out in-flight exit with both outputs piggybacked (two payouts,
+    /// both inputs marked spent, the in-flight bond returned).
+    function test_gas_processExits_inFlight() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(2);
+        _startIfe(a);
+        uint256 pb = game.piggybackBond();
+        vm.prank(alice);
+        game.piggybackInFlightExitOnOutput{value: pb}(t, 0, 0);
+        vm.prank(alice);
+        game.piggybackInFlightExitOnOutput{value: pb}(t, 1, 0);
+        vm.warp(block.timestamp + MEP);
+        vm.prank(bob);
+        game.processExits(address(0), 1);
+        _report("gas.tx.processExits.inFlight.2outputs", _lastGas(), 0);
     }
 }

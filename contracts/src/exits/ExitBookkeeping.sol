@@ -6,8 +6,8 @@ import {PriorityQueue} from "../utils/PriorityQueue.sol";
 import {UtxoPos} from "../lib/UtxoPos.sol";
 
 /// @title ExitBookkeeping
-/// @notice The exit bookkeeping any exit type of the payment chain shares (standard exits now,
-/// MoreVP in-flight exits later in the same game):
+/// @notice The exit bookkeeping any exit type of the payment chain shares (standard exits and
+/// MoreVP in-flight exits, in the same queues):
 /// - one priority queue per token (a sorted linked list with O(1) pops and hinted inserts, see
 ///   PriorityQueue); the vault is implied by the token (address(0) → EthVault, else
 ///   Erc20Vault);

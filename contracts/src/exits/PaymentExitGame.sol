@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {ExitBookkeeping} from "./ExitBookkeeping.sol";
-import {ExitBonds} from "./ExitBonds.sol";
+import {PaymentExitBase} from "./PaymentExitBase.sol";
+import {PaymentInFlightExitModule} from "./PaymentInFlightExitModule.sol";
 import {PriorityQueue} from "../utils/PriorityQueue.sol";
 import {PlasmaFramework} from "../PlasmaFramework.sol";
 import {EthVault} from "../vaults/EthVault.sol";
@@ -25,56 +25,25 @@ import {UtxoPos} from "../lib/UtxoPos.sol";
 ///   output through its vault with the bond minus the bounty, marks the output exited forever,
 ///   and pays the bounties to the caller. Challenged and stale entries are dropped. At most
 ///   `maxExits` entries per call.
-contract PaymentExitGame is ExitBookkeeping, ExitBonds {
+///
+/// And MoreVP in-flight exits (code in PaymentInFlightExitModule, run here with DELEGATECALL;
+/// rules and timeline in docs/exit-games.md):
+/// `startInFlightExit`, `piggybackInFlightExitOnInput` / `…OnOutput`,
+/// `challengeInFlightExitNotCanonical` / `respondToNonCanonicalChallenge`,
+/// `challengeInFlightExitInputSpent` / `…OutputSpent`, `deleteNonPiggybackedInFlightExit`;
+/// processed by `processExits` from the same queues. Both exit types share the per-output
+/// record: EXITED once an output left through either game, PIGGYBACKED while an in-flight
+/// exit claims it, so an output can never leave twice.
+contract PaymentExitGame is PaymentExitBase {
     using PriorityQueue for PriorityQueue.Queue;
 
-    PlasmaFramework public immutable framework;
-    EthVault public immutable ethVault;
-    Erc20Vault public immutable erc20Vault;
-    uint256 public immutable minExitPeriod;
-    bytes32 internal immutable _domainSeparator;
-
-    /// @dev An exit record, two words keyed by exit id:
-    /// head = owner | exitableAt << 160 | bond << 192 (EXITED = 1 once processed; 0 = none),
-    /// body = amount | utxoPos << 160 (amount < 2^160, utxoPos < 2^96).
-    struct Record {
-        uint256 head;
-        uint256 body;
-    }
-
-    mapping(uint160 => Record) internal _records;
-
-    /// @dev Gas forwarded with a bond refund (as EthVault.PAYOUT_GAS).
-    uint256 internal constant PAYOUT_GAS = 50_000;
-
-    event ExitStarted(
-        uint160 indexed exitId,
-        address indexed owner,
-        address indexed token,
-        uint256 utxoPos,
-        uint256 amount,
-        uint256 exitableAt
-    );
-    event ExitChallenged(
-        uint160 indexed exitId, address indexed challenger, bytes32 challengeTxHash
-    );
-    event ExitFinalized(
-        uint160 indexed exitId, address indexed owner, address indexed token, uint256 amount
-    );
-    /// @notice One `processExits` call: `popped` queue entries, `bounty` wei paid to `processor`.
-    event ExitsProcessed(
-        address indexed token, address indexed processor, uint256 popped, uint256 bounty
-    );
-
+    // Errors of standard exits (the in-flight module declares those it shares).
     error WrongBond(uint256 sent, uint256 required);
     /// @notice Block `blknum` does not exist (never submitted, or in the future).
     error BlockNotFound(uint256 blknum);
     error OutputIndexOutOfRange(uint256 oindex, uint256 outputs);
     error NotOutputOwner(address owner, address caller);
-    error AmountTooLarge(uint256 amount);
     error InvalidInclusionProof(uint256 utxoPos);
-    /// @notice txPos = utxoPos / 10⁴ must be below 2^64.
-    error PositionTooLarge(uint256 utxoPos);
     error ExitAlreadyStarted(uint160 exitId);
     /// @notice exitableAt must fit 32 bits (until 2106; a huge minExitPeriod would break it).
     error ExitableAtTooLarge(uint256 exitableAt);
@@ -88,28 +57,25 @@ contract PaymentExitGame is ExitBookkeeping, ExitBonds {
     /// @notice `senderData` must be keccak256(abi.encodePacked(msg.sender)).
     error SenderDataMismatch(bytes32 senderData);
     error NotOperator(address caller);
-    error BondTransferFailed(address to, uint256 amount);
-    error ZeroAddress();
+
+    /// @notice The in-flight exit code, created by the constructor and run with DELEGATECALL
+    /// on this contract's storage (see PaymentInFlightExitModule).
+    address public immutable inFlightExitModule;
 
     /// @param framework_ the PlasmaFramework (minExitPeriod and EIP-712 domain come from it)
     /// @param ethVault_ the vault of address(0) (ETH) outputs
     /// @param erc20Vault_ the vault of every other token
-    /// @param exitBond_ the standard exit bond in wei (see docs/contracts.md for the default)
+    /// @param exitBond_ the standard exit bond in wei (see docs/contracts.md for the default);
+    ///        the in-flight bonds derive from it (`inFlightExitBond`, `piggybackBond`)
     constructor(
         PlasmaFramework framework_,
         EthVault ethVault_,
         Erc20Vault erc20Vault_,
         uint256 exitBond_
-    ) ExitBonds(exitBond_) {
-        if (
-            address(framework_) == address(0) || address(ethVault_) == address(0)
-                || address(erc20Vault_) == address(0)
-        ) revert ZeroAddress();
-        framework = framework_;
-        ethVault = ethVault_;
-        erc20Vault = erc20Vault_;
-        minExitPeriod = framework_.minExitPeriod();
-        _domainSeparator = framework_.domainSeparator();
+    ) PaymentExitBase(framework_, ethVault_, erc20Vault_, exitBond_) {
+        inFlightExitModule = address(
+            new PaymentInFlightExitModule(framework_, ethVault_, erc20Vault_, exitBond_)
+        );
     }
 
     // ---------------------------------------------------------------- start
@@ -136,8 +102,31 @@ contract PaymentExitGame is ExitBookkeeping, ExitBonds {
             _verifyOwnedOutput(utxoPos, txb, inclusionProof);
         uint160 exitId = exitIdOf(outputId(txb, utxoPos));
         uint256 exitableAt = _recordExit(exitId, utxoPos, amount, blockTime);
+        if (!isDepositBlock(UtxoPos.blknum(utxoPos))) _noteIncluded(txb, UtxoPos.txPos(utxoPos));
         _queues[token].insert(_priorityKey(exitableAt, UtxoPos.txPos(utxoPos), exitId), queueHint);
         emit ExitStarted(exitId, msg.sender, token, utxoPos, amount, exitableAt);
+    }
+
+    /// @dev A standard exit of an output proves its tx included at `txPos`. If the tx has an
+    /// in-flight exit: refuse if that exit already paid an input (the tx's value left through
+    /// its inputs); before processing, count the inclusion as a response to canonicity
+    /// challenges (exactly as `respondToNonCanonicalChallenge`: it wins against competitors
+    /// included later or never, and a later challenge needs one included before it).
+    function _noteIncluded(bytes memory txb, uint256 txPos) private {
+        uint160 id = inFlightExitId(txb);
+        Header storage h = _ifes[id].h;
+        uint8 flags = h.flags;
+        if (h.startedAt == 0) return;
+        if (flags & F_INPUTS_PAID != 0) revert InputsExitedInFlight(id);
+        if (flags & F_PROCESSING != 0) return;
+        uint256 cp = h.competitorPos;
+        if ((cp != 0 && txPos >= cp) || txPos <= h.youngestTxPos) return;
+        h.competitorPos = uint64(txPos);
+        if (flags & F_NON_CANONICAL != 0) {
+            h.flags = flags & ~F_NON_CANONICAL;
+            h.bondOwner = msg.sender;
+            emit InFlightExitChallengeResponded(id, msg.sender, txPos);
+        }
     }
 
     /// @dev Checks that output `utxoPos` of `txb` exists (block submitted, tx included at
@@ -174,6 +163,7 @@ contract PaymentExitGame is ExitBookkeeping, ExitBonds {
         if (msg.value != bond) revert WrongBond(msg.value, bond);
         uint256 head = _records[exitId].head;
         if (head == EXITED) revert OutputAlreadyExited(exitId);
+        if (head == PIGGYBACKED) revert OutputPiggybacked(exitId);
         if (head != 0) revert ExitAlreadyStarted(exitId);
         uint256 txPos = UtxoPos.txPos(utxoPos);
         if (txPos > MAX_TXPOS) revert PositionTooLarge(utxoPos);
@@ -255,9 +245,12 @@ contract PaymentExitGame is ExitBookkeeping, ExitBonds {
             uint160 exitId = uint160(key);
             Record storage rec = _records[exitId];
             uint256 head = rec.head;
-            // Challenged (deleted), processed (EXITED), or a stale entry of an earlier,
-            // challenged exit of the same output (another exitableAt): drop the entry.
-            if ((head >> 160) & 0xffffffff != exitableAt) continue;
+            // Not a live standard exit with this entry's exitableAt: an in-flight exit, or a
+            // challenged (deleted) / processed (EXITED) / stale standard exit entry (dropped).
+            if ((head >> 160) & 0xffffffff != exitableAt) {
+                bountyTotal += _processInFlightExit(exitId, token, exitableAt);
+                continue;
+            }
             uint256 amount = uint160(rec.body);
             rec.head = EXITED;
             rec.body = 0;
@@ -271,31 +264,6 @@ contract PaymentExitGame is ExitBookkeeping, ExitBonds {
         }
     }
 
-    /// @dev Pays `amount` of `token` and the bond minus the bounty to `owner`: through the
-    /// EthVault in one transfer for an ETH exit; for a token exit the tokens through the
-    /// Erc20Vault and the bond directly (through the EthVault, which credits it, if the owner
-    /// refuses it). Returns the bounty.
-    function _payOut(address token, address owner, uint256 amount, uint256 bond)
-        private
-        returns (uint256 bounty)
-    {
-        bounty = processBounty(bond);
-        if (token == address(0)) {
-            ethVault.withdraw{value: bond - bounty}(owner, amount);
-        } else {
-            erc20Vault.withdraw(owner, token, amount);
-            // The bond goes straight to the owner (with the vault's stipend, no return data);
-            // if that fails, through the EthVault, which credits it.
-            uint256 refund = bond - bounty;
-            uint256 stipend = PAYOUT_GAS;
-            bool ok;
-            assembly ("memory-safe") {
-                ok := call(stipend, owner, refund, 0, 0, 0, 0)
-            }
-            if (!ok) ethVault.withdraw{value: refund}(owner, 0);
-        }
-    }
-
     // ---------------------------------------------------------------- views
 
     /// @notice The standard exit `exitId`; all zero if none is live.
@@ -305,7 +273,7 @@ contract PaymentExitGame is ExitBookkeeping, ExitBonds {
         returns (address owner, uint256 exitableAt, uint256 bond, uint256 amount, uint256 utxoPos)
     {
         Record memory r = _records[exitId];
-        if (r.head == EXITED) return (address(0), 0, 0, 0, 0);
+        if (r.head <= PIGGYBACKED) return (address(0), 0, 0, 0, 0);
         return (
             address(uint160(r.head)),
             (r.head >> 160) & 0xffffffff,
@@ -320,12 +288,228 @@ contract PaymentExitGame is ExitBookkeeping, ExitBonds {
         return _records[exitIdOf(outputId_)].head == EXITED;
     }
 
+    function _checkBondUpdater() internal view override {
+        if (msg.sender != framework.operator()) revert NotOperator(msg.sender);
+    }
+
     /// @notice The EIP-712 domain separator challenges are checked against (the framework's).
     function domainSeparator() external view returns (bytes32) {
         return _domainSeparator;
     }
 
-    function _checkBondUpdater() internal view override {
-        if (msg.sender != framework.operator()) revert NotOperator(msg.sender);
+    // ---------------------------------------------------------------- in-flight exits
+    // Each runs PaymentInFlightExitModule's function of the same signature on this contract's
+    // storage (DELEGATECALL with the same calldata); the NatSpec there is the reference. The
+    // parameters are named for the ABI only (the module decodes the calldata).
+
+    /// @notice Starts an in-flight exit (see PaymentInFlightExitModule.startInFlightExit).
+    function startInFlightExit(StartInFlightExitArgs calldata args) external payable nonReentrant {
+        args;
+        _delegate();
+    }
+
+    /// @notice Piggybacks an input (see PaymentInFlightExitModule).
+    function piggybackInFlightExitOnInput(
+        bytes calldata inFlightTx,
+        uint256 inputIndex,
+        uint256 queueHint
+    ) external payable nonReentrant {
+        (inFlightTx, inputIndex, queueHint);
+        _delegate();
+    }
+
+    /// @notice Piggybacks an output (see PaymentInFlightExitModule).
+    function piggybackInFlightExitOnOutput(
+        bytes calldata inFlightTx,
+        uint256 outputIndex,
+        uint256 queueHint
+    ) external payable nonReentrant {
+        (inFlightTx, outputIndex, queueHint);
+        _delegate();
+    }
+
+    /// @notice Challenges canonicity with a competing tx (see PaymentInFlightExitModule).
+    function challengeInFlightExitNotCanonical(CanonicityChallenge calldata challenge)
+        external
+        nonReentrant
+    {
+        challenge;
+        _delegate();
+    }
+
+    /// @notice Responds to a canonicity challenge (see PaymentInFlightExitModule).
+    function respondToNonCanonicalChallenge(
+        bytes calldata inFlightTx,
+        uint256 txPos,
+        bytes calldata inclusionProof
+    ) external nonReentrant {
+        (inFlightTx, txPos, inclusionProof);
+        _delegate();
+    }
+
+    /// @notice Challenges a piggybacked input as spent (see PaymentInFlightExitModule).
+    function challengeInFlightExitInputSpent(
+        bytes calldata inFlightTx,
+        uint256 inputIndex,
+        bytes calldata spendingTx,
+        uint256 spendingTxInputIndex,
+        bytes calldata spendingTxSig
+    ) external nonReentrant {
+        (inFlightTx, inputIndex, spendingTx, spendingTxInputIndex, spendingTxSig);
+        _delegate();
+    }
+
+    /// @notice Challenges a piggybacked output as spent (see PaymentInFlightExitModule).
+    function challengeInFlightExitOutputSpent(OutputSpentChallenge calldata challenge)
+        external
+        nonReentrant
+    {
+        challenge;
+        _delegate();
+    }
+
+    /// @dev Runs the module's function of this call's selector; returns or reverts as it does.
+    function _delegate() private {
+        address m = inFlightExitModule;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), m, ptr, calldatasize(), 0, 0)
+            if iszero(ok) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
+    }
+
+    /// @notice Deletes an in-flight exit that has no piggyback once the piggyback period is
+    /// over; its bond goes back to its bond owner (the starter, or the last successful
+    /// challenger / responder). The tx may then be exited in flight again.
+    function deleteNonPiggybackedInFlightExit(uint160 exitId) external nonReentrant {
+        Header memory h = _ifes[exitId].h;
+        if (h.startedAt == 0 || h.flags & F_FINALIZED != 0) revert InFlightExitNotFound(exitId);
+        uint256 deadline = uint256(h.startedAt) + minExitPeriod / 2;
+        if (block.timestamp < deadline) revert PiggybackPeriodNotOver(exitId, deadline);
+        if (h.piggybacks != 0) revert InFlightExitHasPiggybacks(exitId);
+        delete _ifes[exitId].h;
+        emit InFlightExitDeleted(exitId);
+        _refund(h.bondOwner, h.bond);
+    }
+
+    /// @dev One queue entry of in-flight exit `id` in `token`'s queue: settles its piggybacked
+    /// legs of that token; after the last leg, returns the in-flight bond. The first pass
+    /// (of any token) freezes canonicity: canonical only if never successfully challenged and
+    /// no input has exited elsewhere; a canonical exit then marks all its inputs exited.
+    /// Returns the processing bounty.
+    function _processInFlightExit(uint160 id, address token, uint256 exitableAt)
+        private
+        returns (uint256 bounty)
+    {
+        InFlightExit storage e = _ifes[id];
+        Header memory h = e.h;
+        if (h.exitableAt != exitableAt || h.startedAt == 0 || h.flags & F_FINALIZED != 0) {
+            return 0;
+        }
+        if (h.flags & F_PROCESSING == 0) {
+            bool payOutputs = h.flags & F_NON_CANONICAL == 0;
+            for (uint256 i; payOutputs && i < h.inputCount; ++i) {
+                if (_records[exitIdOf(e.legs[i].outputId)].head == EXITED) payOutputs = false;
+            }
+            if (payOutputs) {
+                for (uint256 i; i < h.inputCount; ++i) {
+                    bounty += _markSpent(e.legs[i].outputId);
+                }
+                h.flags |= F_PAY_OUTPUTS;
+            }
+            h.flags |= F_PROCESSING;
+        }
+        bool canonical = h.flags & F_PAY_OUTPUTS != 0;
+        bool payInputs = !canonical;
+        // Effects first: the legs of this token leave the piggyback set, then they are paid.
+        uint256 mine;
+        for (uint256 i; i < 2 * OUTPUT_LEG; ++i) {
+            if (h.piggybacks & (1 << i) == 0 || e.legs[i].token != token) continue;
+            mine |= 1 << i;
+            if (
+                i < OUTPUT_LEG && payInputs && _records[exitIdOf(e.legs[i].outputId)].head != EXITED
+            ) {
+                h.flags |= F_INPUTS_PAID;
+            }
+        }
+        h.piggybacks &= ~uint8(mine);
+        bool last = h.piggybacks == 0;
+        if (last) h.flags |= F_FINALIZED;
+        e.h = h;
+        for (uint256 i; mine != 0; ++i) {
+            if (mine & (1 << i) == 0) continue;
+            mine &= ~(1 << i);
+            bounty += _settleLeg(id, e.legs[i], i, i >= OUTPUT_LEG ? canonical : payInputs);
+        }
+        if (last) {
+            emit InFlightExitFinalized(id, h.bondOwner, canonical);
+            _refund(h.bondOwner, h.bond);
+        }
+    }
+
+    /// @dev Marks an input of a canonical in-flight tx exited (it is spent). A live standard
+    /// exit of it is void (the spend is public); its bond goes to the processor.
+    function _markSpent(bytes32 oid) private returns (uint256 forfeited) {
+        Record storage r = _records[exitIdOf(oid)];
+        uint256 head = r.head;
+        if (head > PIGGYBACKED) {
+            forfeited = head >> 192;
+            r.body = 0;
+        }
+        r.head = EXITED;
+    }
+
+    /// @dev Pays a piggybacked leg if `exitable` and its output has not exited elsewhere, else
+    /// refunds the bond; the bounty (bond / 4) is kept for the processor either way.
+    function _settleLeg(uint160 id, Leg storage leg, uint256 legIndex, bool exitable)
+        private
+        returns (uint256 bounty)
+    {
+        uint256 ownerBond = leg.ownerBond;
+        address owner = address(uint160(ownerBond));
+        uint256 bond = ownerBond >> 160;
+        Record storage r = _records[exitIdOf(leg.outputId)];
+        uint256 head = r.head;
+        if (exitable && head != EXITED) {
+            r.head = EXITED;
+            address tkn = leg.token;
+            uint256 amount = leg.amount;
+            emit InFlightExitLegPaid(id, owner, tkn, legIndex, amount);
+            return _payOut(tkn, owner, amount, bond);
+        }
+        if (head == PIGGYBACKED) r.head = 0;
+        bounty = processBounty(bond);
+        emit InFlightExitLegRefunded(id, owner, legIndex);
+        _refund(owner, bond - bounty);
+    }
+
+    /// @notice The priority key of in-flight exit `exitId` (0 if none).
+    function inFlightExitPriorityKey(uint160 exitId) external view returns (uint256) {
+        Header memory h = _ifes[exitId].h;
+        if (h.startedAt == 0) return 0;
+        return _priorityKey(h.exitableAt, h.youngestTxPos, exitId);
+    }
+
+    /// @notice In-flight exit `exitId` (all zero if none). `flags`: 1 non-canonical,
+    /// 2 processing started, 4 outputs paid (canonical), 8 finalized; `piggybacks`: bit i
+    /// input i, bit 4 + j output j.
+    function inFlightExit(uint160 exitId) external view returns (Header memory) {
+        return _ifes[exitId].h;
+    }
+
+    /// @notice Leg `legIndex` (0-3 inputs, 4-7 outputs) of in-flight exit `exitId`; an
+    /// output's leg is filled at its piggyback. `bond` is the piggyback bond (if piggybacked).
+    function inFlightExitLeg(uint160 exitId, uint256 legIndex)
+        external
+        view
+        returns (bytes32 outputId_, address owner, address token, uint256 amount, uint256 bond)
+    {
+        Leg memory l = _ifes[exitId].legs[legIndex];
+        return (l.outputId, address(uint160(l.ownerBond)), l.token, l.amount, l.ownerBond >> 160);
     }
 }
+

@@ -6,6 +6,7 @@ mod cost;
 mod demo;
 mod deploy;
 mod deployment;
+mod devnet;
 mod keys;
 mod node;
 mod scenario;
@@ -30,6 +31,8 @@ enum Command {
     Tx(tx::TxCommand),
     /// The whole network in this process: deposits, payments, blocks, a watcher, exits, a challenge.
     Demo(demo::DemoArgs),
+    /// A local network for developers: anvil, the contracts, an operator, a watcher, funded keys.
+    Devnet(devnet::DevnetArgs),
     /// Deploy the framework, vaults and exit game to a root chain.
     Deploy(deploy::DeployArgs),
     /// Run the operator node.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Tx(cmd) => tx::run(cmd),
         Command::Demo(args) => demo::dispatch(&args),
+        Command::Devnet(args) => runtime().and_then(|rt| rt.block_on(devnet::run(args))),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy::run(args))),
         Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
         Command::Watch(args) => runtime().and_then(|rt| rt.block_on(watch::run(args))),

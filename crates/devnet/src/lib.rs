@@ -3,4 +3,5 @@
 //! transfers, an honest exit, a cheating exit that the watcher challenges, and the payout.
 
 pub mod demo;
+pub mod devnet;
 pub mod scenario;

@@ -33,6 +33,9 @@ fn the_network_demo_runs_end_to_end() {
 #[test]
 fn a_scenario_prints_its_accounting() {
     let out = ok(&["scenario", "invalid-exit"]);
-    assert!(out.contains("== invalid-exit") && out.contains("cheater") && !out.contains("LOST"), "{out}");
+    assert!(
+        out.contains("== invalid-exit") && out.contains("cheater") && !out.contains("LOST"),
+        "{out}"
+    );
     assert!(fails(&["scenario", "nope"]).contains("no scenario \"nope\""));
 }

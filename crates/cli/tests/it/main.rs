@@ -2,6 +2,7 @@
 
 mod crash;
 mod demo;
+mod devnet;
 mod tx;
 
 use std::process::{Command, Output};

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ExitBookkeeping} from "./ExitBookkeeping.sol";
+import {ExitBonds} from "./ExitBonds.sol";
+import {PriorityQueue} from "../utils/PriorityQueue.sol";
+import {PlasmaFramework} from "../PlasmaFramework.sol";
+import {EthVault} from "../vaults/EthVault.sol";
+import {Erc20Vault} from "../vaults/Erc20Vault.sol";
+import {PaymentTransaction} from "../lib/PaymentTransaction.sol";
+import {PaymentEip712} from "../lib/PaymentEip712.sol";
+import {Merkle} from "../lib/Merkle.sol";
+import {Signature} from "../lib/Signature.sol";
+import {UtxoPos} from "../lib/UtxoPos.sol";
+
+/// @title PaymentExitBase
+/// @notice What the payment exit game and its in-flight module share: the configuration
+/// (framework, vaults, MEP, EIP-712 domain), the storage (queues, bonds, per-output records,
+/// in-flight exits), events, errors and payouts. `PaymentExitGame` and
+/// `PaymentInFlightExitModule` both inherit it, so their storage layouts are identical: the
+/// game runs the module's code on its own storage with DELEGATECALL.
+abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
+    using PriorityQueue for PriorityQueue.Queue;
+
+    PlasmaFramework public immutable framework;
+    EthVault public immutable ethVault;
+    Erc20Vault public immutable erc20Vault;
+    uint256 public immutable minExitPeriod;
+    bytes32 internal immutable _domainSeparator;
+
+    /// @dev An exit record, two words keyed by exit id:
+    /// head = owner | exitableAt << 160 | bond << 192 (EXITED = 1 once processed; 0 = none),
+    /// body = amount | utxoPos << 160 (amount < 2^160, utxoPos < 2^96).
+    struct Record {
+        uint256 head;
+        uint256 body;
+    }
+
+    mapping(uint160 => Record) internal _records;
+
+    /// @dev Gas forwarded with a bond refund (as EthVault.PAYOUT_GAS).
+    uint256 internal constant PAYOUT_GAS = 50_000;
+
+    event ExitStarted(
+        uint160 indexed exitId,
+        address indexed owner,
+        address indexed token,
+        uint256 utxoPos,
+        uint256 amount,
+        uint256 exitableAt
+    );
+    event ExitChallenged(
+        uint160 indexed exitId, address indexed challenger, bytes32 challengeTxHash
+    );
+    event ExitFinalized(
+        uint160 indexed exitId, address indexed owner, address indexed token, uint256 amount
+    );
+    /// @notice One `processExits` call: `popped` queue entries, `bounty` wei paid to `processor`.
+    event ExitsProcessed(
+        address indexed token, address indexed processor, uint256 popped, uint256 bounty
+    );
+
+    error AmountTooLarge(uint256 amount);
+    /// @notice txPos = utxoPos / 10⁴ must be below 2^64.
+    error PositionTooLarge(uint256 utxoPos);
+    /// @notice The output is piggybacked on a live in-flight exit (it may exit only there).
+    error OutputPiggybacked(uint160 exitId);
+    error BondTransferFailed(address to, uint256 amount);
+    error ZeroAddress();
+
+    /// @param framework_ the PlasmaFramework (minExitPeriod and EIP-712 domain come from it)
+    /// @param ethVault_ the vault of address(0) (ETH) outputs
+    /// @param erc20Vault_ the vault of every other token
+    /// @param exitBond_ the standard exit bond in wei (see docs/contracts.md for the default)
+    constructor(
+        PlasmaFramework framework_,
+        EthVault ethVault_,
+        Erc20Vault erc20Vault_,
+        uint256 exitBond_
+    ) ExitBonds(exitBond_) {
+        if (
+            address(framework_) == address(0) || address(ethVault_) == address(0)
+                || address(erc20Vault_) == address(0)
+        ) revert ZeroAddress();
+        framework = framework_;
+        ethVault = ethVault_;
+        erc20Vault = erc20Vault_;
+        minExitPeriod = framework_.minExitPeriod();
+        _domainSeparator = framework_.domainSeparator();
+    }
+
+    /// @dev Pays `amount` of `token` and the bond minus the bounty to `owner`: through the
+    /// EthVault in one transfer for an ETH exit; for a token exit the tokens through the
+    /// Erc20Vault and the bond directly (through the EthVault, which credits it, if the owner
+    /// refuses it). Returns the bounty.
+    function _payOut(address token, address owner, uint256 amount, uint256 bond)
+        internal
+        returns (uint256 bounty)
+    {
+        bounty = processBounty(bond);
+        if (token == address(0)) {
+            ethVault.withdraw{value: bond - bounty}(owner, amount);
+        } else {
+            erc20Vault.withdraw(owner, token, amount);
+            // The bond goes straight to the owner (with the vault's stipend, no return data);
+            // if that fails, through the EthVault, which credits it.
+            uint256 refund = bond - bounty;
+            uint256 stipend = PAYOUT_GAS;
+            bool ok;
+            assembly ("memory-safe") {
+                ok := call(stipend, owner, refund, 0, 0, 0, 0)
+            }
+            if (!ok) ethVault.withdraw{value: refund}(owner, 0);
+        }
+    }
+
+    // ================================================================ in-flight exits (MoreVP)
+
+    /// @dev `_records[exitId].head` of an output piggybacked on a live in-flight exit.
+    uint256 internal constant PIGGYBACKED = 2;
+    /// @dev Gas the standard exit bond is sized for (docs/contracts.md, "Bonds"); the in-flight
+    /// bonds scale with the (operator-adjustable) exit bond by their own challenges' gas.
+    uint256 public constant EXIT_BOND_GAS = 85_000;
+    /// @notice Gas the in-flight exit bond is sized for: its worst-case challenge, a canonicity
+    /// challenge with an included 4-in/4-out competitor (144,317 gas as a whole transaction,
+    /// test/Gas.t.sol), rounded up. With the default exit bond: 0.03 ETH.
+    uint256 public constant IN_FLIGHT_BOND_GAS = 150_000;
+    /// @notice Gas a piggyback bond is sized for: its worst-case challenge, an input-spent
+    /// challenge of a 4-in/4-out in-flight tx with a 4-in/4-out spend (130,267 gas; the
+    /// output-spent challenge is 115,616), rounded up. With the default exit bond: 0.027 ETH.
+    uint256 public constant PIGGYBACK_BOND_GAS = 135_000;
+    /// @dev Legs 0-3 are the inputs, 4-7 the outputs of the in-flight tx.
+    uint256 internal constant OUTPUT_LEG = 4;
+    uint256 internal constant TXPOS_BLOCK = 100_000;
+
+    uint8 internal constant F_NON_CANONICAL = 1;
+    /// @dev The first processing pass ran: canonicity is frozen in F_PAY_OUTPUTS.
+    uint8 internal constant F_PROCESSING = 2;
+    uint8 internal constant F_PAY_OUTPUTS = 4;
+    uint8 internal constant F_FINALIZED = 8;
+    /// @dev An input was paid: the tx's outputs can no longer exit through standard exits.
+    uint8 internal constant F_INPUTS_PAID = 32;
+
+    /// @dev One input or output of an in-flight tx. Inputs are written at start, outputs at
+    /// their piggyback. `ownerBond` = owner | piggyback bond << 160.
+    struct Leg {
+        bytes32 outputId;
+        uint256 ownerBond;
+        address token;
+        uint256 amount;
+    }
+
+    /// @dev Two words.
+    struct Header {
+        address bondOwner;
+        uint32 startedAt;
+        uint32 exitableAt;
+        /// @dev bit i: input i piggybacked; bit 4 + j: output j.
+        uint8 piggybacks;
+        uint8 flags;
+        uint8 inputCount;
+        uint8 outputCount;
+        uint64 youngestTxPos;
+        /// @dev txPos of the oldest competitor shown (2^64-1 = not included; 0 = none), or of
+        /// the in-flight tx itself after a successful response.
+        uint64 competitorPos;
+        uint128 bond;
+    }
+
+    struct InFlightExit {
+        Header h;
+        Leg[8] legs;
+    }
+
+    /// @notice Arguments of `challengeInFlightExitNotCanonical`.
+    /// @param inFlightTx the unsigned in-flight tx
+    /// @param inFlightTxInputIndex the index of the shared input in inFlightTx
+    /// @param competingTx the unsigned competing tx (another tx spending that input)
+    /// @param competingTxInputIndex the index of the shared input in competingTx
+    /// @param competingTxPos the competitor's txPos (blknum·10⁵ + txindex) if it is included,
+    ///        0 if not
+    /// @param competingTxInclusionProof its 512-byte inclusion proof (empty if not included)
+    /// @param competingTxSig the shared input owner's signature of competingTx
+    struct CanonicityChallenge {
+        bytes inFlightTx;
+        uint256 inFlightTxInputIndex;
+        bytes competingTx;
+        uint256 competingTxInputIndex;
+        uint256 competingTxPos;
+        bytes competingTxInclusionProof;
+        bytes competingTxSig;
+    }
+
+    /// @notice Arguments of `challengeInFlightExitOutputSpent`.
+    /// @param inFlightTx the unsigned in-flight tx
+    /// @param inFlightTxPos its txPos (it must be included for its outputs to be spent)
+    /// @param inFlightTxInclusionProof its 512-byte inclusion proof
+    /// @param outputIndex the piggybacked output
+    /// @param spendingTx the unsigned tx spending it
+    /// @param spendingTxInputIndex the input of spendingTx that is the output
+    /// @param spendingTxSig the output owner's signature of spendingTx
+    struct OutputSpentChallenge {
+        bytes inFlightTx;
+        uint256 inFlightTxPos;
+        bytes inFlightTxInclusionProof;
+        uint256 outputIndex;
+        bytes spendingTx;
+        uint256 spendingTxInputIndex;
+        bytes spendingTxSig;
+    }
+
+    mapping(uint160 => InFlightExit) internal _ifes;
+
+    event InFlightExitStarted(
+        uint160 indexed exitId, address indexed starter, bytes32 txHash, uint256 exitableAt
+    );
+    event InFlightExitInputPiggybacked(
+        uint160 indexed exitId, address indexed owner, uint256 inputIndex
+    );
+    event InFlightExitOutputPiggybacked(
+        uint160 indexed exitId, address indexed owner, uint256 outputIndex
+    );
+    /// @notice Canonicity challenged with a competitor at `competitorPos` (2^64-1: not included).
+    event InFlightExitChallenged(
+        uint160 indexed exitId, address indexed challenger, uint256 competitorPos
+    );
+    event InFlightExitChallengeResponded(
+        uint160 indexed exitId, address indexed responder, uint256 txPos
+    );
+    /// @notice A piggyback (leg 0-3: input, 4-7: output 0-3) removed by a spent challenge.
+    event InFlightExitPiggybackChallenged(
+        uint160 indexed exitId, address indexed challenger, uint256 leg
+    );
+    event InFlightExitDeleted(uint160 indexed exitId);
+    /// @notice A piggybacked leg paid out (`amount` of `token` to `owner`).
+    event InFlightExitLegPaid(
+        uint160 indexed exitId,
+        address indexed owner,
+        address indexed token,
+        uint256 leg,
+        uint256 amount
+    );
+    /// @notice A piggybacked leg not exitable (input of a canonical tx, output of a
+    /// non-canonical one, or already exited elsewhere): only its bond is returned.
+    event InFlightExitLegRefunded(uint160 indexed exitId, address indexed owner, uint256 leg);
+    /// @notice Every piggyback settled; the in-flight bond went to `bondOwner`.
+    event InFlightExitFinalized(uint160 indexed exitId, address indexed bondOwner, bool canonical);
+
+    error NoInputs();
+    /// @notice The argument arrays must have one entry per input of the in-flight tx.
+    error InputCountMismatch(uint256 inputs, uint256 given);
+    /// @notice inputUtxosPos[index] is not the tx's input `index`.
+    error InputPositionMismatch(uint256 index, uint256 utxoPos);
+    /// @notice Per token, the outputs must not exceed the inputs.
+    error OutputsExceedInputs(address token, uint256 inputs, uint256 outputs);
+    error InFlightExitAlreadyStarted(uint160 exitId);
+    /// @notice The tx's inputs left through its (non-canonical) in-flight exit `exitId`: its
+    /// outputs cannot exit too.
+    error InputsExitedInFlight(uint160 exitId);
+    error InFlightExitNotFound(uint160 exitId);
+    /// @notice The first half of the exit period (piggybacks, canonicity challenges) ended at
+    /// `deadline`.
+    error PiggybackPeriodOver(uint160 exitId, uint256 deadline);
+    error PiggybackPeriodNotOver(uint160 exitId, uint256 deadline);
+    error IndexOutOfRange(uint256 index, uint256 count);
+    error AlreadyPiggybacked(uint160 exitId, uint256 leg);
+    error NotPiggybacked(uint160 exitId, uint256 leg);
+    error InFlightExitHasPiggybacks(uint160 exitId);
+    /// @notice Processing has started: canonicity is final.
+    error InFlightExitProcessing(uint160 exitId);
+    /// @notice The competing / spending tx is the in-flight tx itself.
+    error SameTx();
+    /// @notice The competing tx's input differs from the in-flight tx's input.
+    error InputNotShared(bytes32 competingInput, bytes32 inFlightInput);
+    /// @notice A new competitor must be older than the one already shown.
+    error CompetitorNotOlder(uint256 competitorPos, uint256 currentPos);
+    error NotChallenged(uint160 exitId);
+    /// @notice The response's position must be before the competitor's and after the inputs.
+    error ResponseNotEarlier(uint256 txPos, uint256 competitorPos);
+    error ResponseBeforeInputs(uint256 txPos, uint256 youngestInputTxPos);
+
+    /// @notice The in-flight exit id of a tx: the low 160 bits of keccak256(unsigned tx).
+    function inFlightExitId(bytes memory txBytes) public pure returns (uint160) {
+        return uint160(uint256(keccak256(txBytes)));
+    }
+
+    /// @notice The bond `startInFlightExit` takes now: exitBond × IN_FLIGHT_BOND_GAS / EXIT_BOND_GAS.
+    function inFlightExitBond() public view returns (uint256) {
+        return exitBond() * IN_FLIGHT_BOND_GAS / EXIT_BOND_GAS;
+    }
+
+    /// @notice The bond a piggyback takes now: exitBond × PIGGYBACK_BOND_GAS / EXIT_BOND_GAS.
+    function piggybackBond() public view returns (uint256) {
+        return exitBond() * PIGGYBACK_BOND_GAS / EXIT_BOND_GAS;
+    }
+
+    /// @notice Arguments of `startInFlightExit`.
+    /// @param inFlightTx the unsigned in-flight tx (≥ 1 input; per token Σ outputs ≤ Σ inputs)
+    /// @param inputTxs the unsigned txs that created its inputs, in input order
+    /// @param inputUtxosPos the inputs' positions (must equal the tx's inputs)
+    /// @param inputTxsInclusionProofs the 512-byte inclusion proof of each input tx
+    /// @param inFlightTxSigs one signature of inFlightTx's EIP-712 digest per input, by the
+    ///        owner of that input
+    struct StartInFlightExitArgs {
+        bytes inFlightTx;
+        bytes[] inputTxs;
+        uint256[] inputUtxosPos;
+        bytes[] inputTxsInclusionProofs;
+        bytes[] inFlightTxSigs;
+    }
+
+    /// @dev Sends `value` wei with the payout stipend; credited through the EthVault if the
+    /// recipient refuses it.
+    function _refund(address to, uint256 value) internal {
+        if (value == 0) return;
+        uint256 stipend = PAYOUT_GAS;
+        bool ok;
+        assembly ("memory-safe") {
+            ok := call(stipend, to, value, 0, 0, 0, 0)
+        }
+        if (!ok) ethVault.withdraw{value: value}(to, 0);
+    }
+}

@@ -1,0 +1,61 @@
+//! `plasma devnet`: a local network for developers, until Ctrl-C.
+
+use crate::deployment::Deployment;
+use anyhow::Result;
+use clap::Args;
+use plasma_devnet::devnet::{Devnet, DevnetConfig};
+use plasma_rootchain::dev_keys;
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Debug, Args)]
+pub(crate) struct DevnetArgs {
+    /// Use this root chain instead of starting anvil (its development accounts must be funded).
+    #[arg(long = "l1-rpc")]
+    l1_rpc: Option<String>,
+    /// Minimum exit period in seconds (short, for trying exits).
+    #[arg(long = "min-exit-period", default_value_t = 300)]
+    min_exit_period: u64,
+    /// Directory for the operator's database.
+    #[arg(long = "data-dir", default_value = "devnet-data")]
+    data_dir: PathBuf,
+    /// The operator's API address.
+    #[arg(long = "operator.addr", default_value = "127.0.0.1:9545")]
+    operator_addr: SocketAddr,
+    /// The watcher's API address.
+    #[arg(long = "watcher.addr", default_value = "127.0.0.1:9546")]
+    watcher_addr: SocketAddr,
+    /// Where to write the deployment file.
+    #[arg(long, default_value = "devnet-deployment.json")]
+    out: PathBuf,
+}
+
+pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
+    let config = DevnetConfig {
+        l1_rpc: args.l1_rpc,
+        chain_id: 31337,
+        min_exit_period: args.min_exit_period,
+        data_dir: args.data_dir,
+        operator_addr: args.operator_addr,
+        watcher_addr: args.watcher_addr,
+    };
+    let devnet = Devnet::start(config).await?;
+    let deployment = Deployment::new(devnet.chain_id, devnet.deployed_at_block, devnet.addresses);
+    deployment.write(&args.out)?;
+    println!("root chain  {} (chain id {})", devnet.l1_url, devnet.chain_id);
+    println!("operator    {}", devnet.operator_url);
+    println!("watcher     {}", devnet.watcher_url);
+    println!("contracts   {} (framework {})", args.out.display(), devnet.addresses.framework);
+    println!("accounts (development keys: public, never use them elsewhere)");
+    for (i, key) in dev_keys().iter().enumerate() {
+        let role = match i {
+            0 => "operator, owner",
+            9 => "watcher challenger",
+            _ => "user",
+        };
+        println!("  {i} {} 0x{}  {role}", key.address(), hex::encode(key.to_bytes()));
+    }
+    println!("ready; Ctrl-C stops");
+    tokio::signal::ctrl_c().await?;
+    devnet.stop().await;
+    Ok(())
+}
