@@ -1,0 +1,14 @@
+//! The wallet SDK: what a person holding money on the chain needs, with the safe thing made
+//! the easy thing.
+//!
+//! - [`keystore`]: Ethereum keystore v3 files (scrypt + AES-128-CTR); keys never printed.
+//! - [`amount`]: human amounts (`1.5`, `0.25 ETH`) in a token's decimals, and back.
+//! - [`Wallet`]: deposit (ERC20 approval included), balances, transfers with coin selection and
+//!   change, merging small outputs, standard exits from exit data the wallet checks itself,
+//!   processing, and checking that a received payment sits in a block the watcher verified.
+
+pub mod amount;
+pub mod keystore;
+mod wallet;
+
+pub use wallet::{Received, Wallet, WalletError};

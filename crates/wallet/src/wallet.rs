@@ -1,0 +1,301 @@
+//! The wallet: one key, the chain's contracts, the operator (untrusted) and optionally a
+//! watcher.
+
+use alloy_primitives::{Address, B256, Bytes, U256};
+use jsonrpsee::{core::ClientError, http_client::HttpClient};
+use plasma_operator::{OperatorApiClient, TxAck, Utxo};
+use plasma_primitives::{Output, PaymentTx, PrivateKey, SignedTx, UtxoPos, merkle, tx::MAX_INPUTS};
+use plasma_rootchain::{Plasma, PlasmaEvent, RootChain, RootChainError};
+use plasma_watcher::WatcherApiClient;
+use std::sync::Arc;
+
+/// Why a wallet operation did not happen, in one line a person can act on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WalletError {
+    /// The operator did not answer.
+    #[error("the operator does not answer: {0}")]
+    OperatorUnreachable(String),
+    /// The operator refused the request.
+    #[error("the operator refused: {0}")]
+    Refused(String),
+    /// Not enough of a token.
+    #[error("insufficient funds: you hold {have} of token {token}, the payment needs {need}")]
+    InsufficientFunds {
+        /// The token.
+        token: Address,
+        /// What the wallet holds.
+        have: U256,
+        /// What the payment needs (amount and fee).
+        need: U256,
+    },
+    /// The money is spread over too many outputs for one transaction.
+    #[error(
+        "the payment needs {needed} outputs of token {token} but a transaction spends at most 4: run `plasma wallet merge` first"
+    )]
+    TooFragmented {
+        /// The token.
+        token: Address,
+        /// Outputs it would take.
+        needed: usize,
+    },
+    /// An output this wallet does not hold.
+    #[error("output {0} is not held by this wallet")]
+    UnknownUtxo(U256),
+    /// An exit already started for the output.
+    #[error("output {0} is already exiting")]
+    AlreadyExiting(U256),
+    /// Exit or payment data that does not prove against the root on the root chain.
+    #[error(
+        "the data for {0} does not prove against the root on the root chain: the operator may be lying"
+    )]
+    BadProof(U256),
+    /// A payment not (yet) safe to accept.
+    #[error("not verified: {0}")]
+    NotVerified(String),
+    /// The root chain failed or refused.
+    #[error(transparent)]
+    RootChain(#[from] RootChainError),
+}
+
+fn operator_error(e: ClientError) -> WalletError {
+    match e {
+        ClientError::Call(e) => WalletError::Refused(e.message().to_owned()),
+        other => WalletError::OperatorUnreachable(other.to_string()),
+    }
+}
+
+/// A received payment, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// The block it is in.
+    pub blknum: u64,
+    /// Its index.
+    pub txindex: u16,
+    /// What it pays this wallet, per output position.
+    pub outputs: Vec<(UtxoPos, Output)>,
+}
+
+/// A wallet over a chain reached through `C`.
+pub struct Wallet<C> {
+    key: PrivateKey,
+    plasma: Arc<Plasma<C>>,
+    operator: HttpClient,
+    watcher: Option<HttpClient>,
+    domain: B256,
+}
+
+impl<C: RootChain> Wallet<C> {
+    /// A wallet for `key`. The root-chain client must be able to send from `key`'s address.
+    pub async fn new(
+        key: PrivateKey,
+        plasma: Arc<Plasma<C>>,
+        operator: HttpClient,
+        watcher: Option<HttpClient>,
+    ) -> Result<Self, WalletError> {
+        let domain = plasma.domain_separator().await?;
+        Ok(Self { key, plasma, operator, watcher, domain })
+    }
+
+    /// The wallet's address.
+    pub fn address(&self) -> Address {
+        self.key.address()
+    }
+
+    /// Deposits `amount` of `token` (zero = ETH) from L1; returns the new output's position.
+    pub async fn deposit(&self, token: Address, amount: U256) -> Result<UtxoPos, WalletError> {
+        let tx = PaymentTx::deposit(self.address(), token, amount)
+            .map_err(|e| WalletError::Refused(e.to_string()))?;
+        let (blknum, _) = self.plasma.deposit(&tx).await?;
+        Ok(UtxoPos::new(blknum, 0, 0))
+    }
+
+    /// Every output the wallet holds on the child chain.
+    pub async fn utxos(&self) -> Result<Vec<Utxo>, WalletError> {
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self
+                .operator
+                .get_utxos(self.address(), after, Some(1000))
+                .await
+                .map_err(operator_error)?;
+            all.extend(page.utxos);
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// Balance per token on the child chain.
+    pub async fn balances(&self) -> Result<Vec<(Address, U256)>, WalletError> {
+        let balances = self.operator.get_balance(self.address()).await.map_err(operator_error)?;
+        Ok(balances.into_iter().map(|b| (b.token, b.amount)).collect())
+    }
+
+    /// Pays `amount` of `token` to `to`, leaving `fee` to the operator; change comes back.
+    /// Spends the largest outputs first.
+    pub async fn send(
+        &self,
+        to: Address,
+        token: Address,
+        amount: U256,
+        fee: U256,
+    ) -> Result<TxAck, WalletError> {
+        let need = amount + fee;
+        let mut mine: Vec<Utxo> =
+            self.utxos().await?.into_iter().filter(|u| u.token == token).collect();
+        mine.sort_by(|a, b| b.amount.cmp(&a.amount));
+        let have: U256 = mine.iter().map(|u| u.amount).sum();
+        if have < need {
+            return Err(WalletError::InsufficientFunds { token, have, need });
+        }
+        let mut picked = Vec::new();
+        let mut sum = U256::ZERO;
+        for u in &mine {
+            if sum >= need {
+                break;
+            }
+            picked.push(u);
+            sum += u.amount;
+        }
+        if picked.len() > MAX_INPUTS {
+            return Err(WalletError::TooFragmented { token, needed: picked.len() });
+        }
+        let mut outputs = vec![Output { owner: to, token, amount }];
+        if sum > need {
+            outputs.push(Output { owner: self.address(), token, amount: sum - need });
+        }
+        let inputs = picked
+            .iter()
+            .map(|u| UtxoPos::from_raw(u.utxo_pos))
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default();
+        self.submit(inputs, outputs).await
+    }
+
+    /// Merges up to four of the smallest outputs of `token` into one; `None` if there is
+    /// nothing to merge.
+    pub async fn merge(&self, token: Address) -> Result<Option<TxAck>, WalletError> {
+        let mut mine: Vec<Utxo> =
+            self.utxos().await?.into_iter().filter(|u| u.token == token).collect();
+        if mine.len() < 2 {
+            return Ok(None);
+        }
+        mine.sort_by(|a, b| a.amount.cmp(&b.amount));
+        mine.truncate(MAX_INPUTS);
+        let total = mine.iter().map(|u| u.amount).sum();
+        let inputs = mine.iter().filter_map(|u| UtxoPos::from_raw(u.utxo_pos)).collect();
+        let output = Output { owner: self.address(), token, amount: total };
+        self.submit(inputs, vec![output]).await.map(Some)
+    }
+
+    async fn submit(
+        &self,
+        inputs: Vec<UtxoPos>,
+        outputs: Vec<Output>,
+    ) -> Result<TxAck, WalletError> {
+        let tx = PaymentTx::new(inputs, outputs, B256::ZERO)
+            .map_err(|e| WalletError::Refused(e.to_string()))?;
+        let keys = vec![&self.key; tx.inputs().len()];
+        let signed =
+            tx.sign(&keys, &self.domain).map_err(|e| WalletError::Refused(e.to_string()))?;
+        self.operator.submit_tx(Bytes::from(signed.encode())).await.map_err(operator_error)
+    }
+
+    /// Starts the standard exit of output `pos`, with exit data from the watcher if there is
+    /// one (else the operator), checked against the root on L1 first. Returns when it can be
+    /// processed (Unix time).
+    pub async fn exit(&self, pos: UtxoPos) -> Result<u64, WalletError> {
+        let (tx, proof) = match &self.watcher {
+            Some(watcher) => {
+                let data = watcher.exit_data(pos.raw()).await.map_err(operator_error)?;
+                (data.tx_bytes, data.proof)
+            }
+            None => {
+                let data = self.operator.get_exit_data(pos.raw()).await.map_err(operator_error)?;
+                (data.tx_bytes, data.proof)
+            }
+        };
+        let created = PaymentTx::decode(&tx).map_err(|_| WalletError::BadProof(pos.raw()))?;
+        match created.outputs().get(pos.oindex() as usize) {
+            Some(out) if out.owner == self.address() => {}
+            _ => return Err(WalletError::UnknownUtxo(pos.raw())),
+        }
+        self.check_proof(pos, &tx, &proof).await?;
+        let receipt = match self.plasma.start_standard_exit(self.address(), pos, &tx, &proof).await
+        {
+            Err(RootChainError::Reverted { reason, .. })
+                if reason.contains("ExitAlreadyStarted") =>
+            {
+                return Err(WalletError::AlreadyExiting(pos.raw()));
+            }
+            other => other?,
+        };
+        let exitable_at = receipt.logs.iter().find_map(|l| match self.plasma.decode(l) {
+            Some(PlasmaEvent::ExitStarted { exitable_at, .. }) => Some(exitable_at),
+            _ => None,
+        });
+        exitable_at.ok_or_else(|| {
+            WalletError::RootChain(RootChainError::Other("no ExitStarted event".into()))
+        })
+    }
+
+    /// Processes up to `max` mature exits of `token` (anyone may; the caller earns bounties).
+    pub async fn process(&self, token: Address, max: u64) -> Result<(), WalletError> {
+        self.plasma.process_exits(self.address(), token, max).await?;
+        Ok(())
+    }
+
+    /// Checks a payment to this wallet on its own: its inclusion proof against the root on L1,
+    /// and, with a watcher, that the watcher verified its block and sees no byzantine chain.
+    pub async fn verify_received(&self, tx_hash: B256) -> Result<Received, WalletError> {
+        let found = self.operator.get_tx(tx_hash).await.map_err(operator_error)?;
+        let signed =
+            SignedTx::decode(&found.tx).map_err(|e| WalletError::NotVerified(e.to_string()))?;
+        let pos = UtxoPos::new(found.blknum, found.txindex, 0);
+        self.check_proof(pos, &signed.tx().encode(), &found.proof).await?;
+        let outputs: Vec<(UtxoPos, Output)> = signed
+            .tx()
+            .outputs()
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.owner == self.address())
+            .map(|(i, o)| (UtxoPos::new(found.blknum, found.txindex, i as u8), *o))
+            .collect();
+        if outputs.is_empty() {
+            return Err(WalletError::NotVerified(format!(
+                "{tx_hash} pays nothing to {}",
+                self.address()
+            )));
+        }
+        if let Some(watcher) = &self.watcher {
+            let status = WatcherApiClient::status(watcher).await.map_err(operator_error)?;
+            if let Some(reason) = status.byzantine {
+                return Err(WalletError::NotVerified(format!(
+                    "the watcher says the chain is byzantine: {reason}"
+                )));
+            }
+            if status.last_verified_block < found.blknum {
+                return Err(WalletError::NotVerified(format!(
+                    "block {} is not verified by the watcher yet (it has verified up to {})",
+                    found.blknum, status.last_verified_block
+                )));
+            }
+        }
+        Ok(Received { blknum: found.blknum, txindex: found.txindex, outputs })
+    }
+
+    /// Checks that `tx` is at `pos`'s block and index under the root the contract holds.
+    async fn check_proof(&self, pos: UtxoPos, tx: &[u8], proof: &[u8]) -> Result<(), WalletError> {
+        let bad = || WalletError::BadProof(pos.raw());
+        let blknum = pos.blknum_u64().ok_or_else(bad)?;
+        let (root224, _) = self.plasma.block(blknum).await?.ok_or_else(bad)?;
+        let root = merkle::compute_root(tx, u64::from(pos.txindex()), proof).map_err(|_| bad())?;
+        if root[..28] != root224[..28] {
+            return Err(bad());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! The wallet against a real operator and watcher on the embedded root chain.
+
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_operator::{OperatorConfig, OperatorNode};
+use plasma_primitives::{Address, U256, UtxoPos};
+use plasma_rootchain::{DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
+use plasma_storage::MemoryStore;
+use plasma_wallet::{Wallet, WalletError};
+use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
+use std::{sync::Arc, time::Duration};
+
+const MEP: u64 = 3600;
+
+fn eth(milli: u64) -> U256 {
+    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
+}
+
+fn client(addr: std::net::SocketAddr) -> HttpClient {
+    HttpClientBuilder::default().build(format!("http://{addr}")).unwrap()
+}
+
+async fn eventually<F, Fut, T, E>(mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+    E: std::fmt::Debug,
+{
+    let mut last = None;
+    for _ in 0..300 {
+        match f().await {
+            Ok(v) => return v,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("never happened: {last:?}");
+}
+
+#[tokio::test]
+async fn deposit_send_verify_exit_and_process() {
+    let chain = Arc::new(EmbeddedChain::new());
+    let operator = chain.accounts()[0];
+    let mut config = FrameworkConfig::new(operator);
+    config.min_exit_period = MEP;
+    let plasma = Arc::new(Plasma::deploy(chain.clone(), operator, &config).await.unwrap());
+    let node_config = OperatorConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval: Duration::from_millis(30),
+        l1_poll_interval: Duration::from_millis(10),
+        ..OperatorConfig::default()
+    };
+    let node =
+        OperatorNode::start(node_config, plasma.clone(), operator, Arc::new(MemoryStore::new()))
+            .await
+            .unwrap();
+    let watcher = Watcher::new(WatcherConfig::default(), plasma.clone(), client(node.rpc_addr()))
+        .await
+        .unwrap();
+    let service = WatcherService::start(
+        watcher,
+        "127.0.0.1:0".parse().unwrap(),
+        Duration::from_millis(10),
+        None,
+    )
+    .await
+    .unwrap();
+
+    let alice = Wallet::new(
+        dev_key(1),
+        plasma.clone(),
+        client(node.rpc_addr()),
+        Some(client(service.rpc_addr())),
+    )
+    .await
+    .unwrap();
+    let bob = Wallet::new(
+        dev_key(2),
+        plasma.clone(),
+        client(node.rpc_addr()),
+        Some(client(service.rpc_addr())),
+    )
+    .await
+    .unwrap();
+
+    alice.deposit(Address::ZERO, eth(1000)).await.unwrap();
+    eventually(|| async {
+        alice
+            .balances()
+            .await
+            .map(|b| b.first().map(|x| x.1))
+            .and_then(|b| b.ok_or(WalletError::UnknownUtxo(U256::ZERO)))
+    })
+    .await;
+
+    // Not enough money, then a payment with change and a fee.
+    let too_much = alice.send(bob.address(), Address::ZERO, eth(1000), eth(1)).await.unwrap_err();
+    assert!(matches!(too_much, WalletError::InsufficientFunds { .. }), "{too_much}");
+    let ack = alice.send(bob.address(), Address::ZERO, eth(400), eth(1)).await.unwrap();
+    assert_eq!(alice.balances().await.unwrap(), vec![(Address::ZERO, eth(599))]);
+
+    // Bob checks the payment himself: proof against L1 and the watcher's verdict.
+    let received = eventually(|| bob.verify_received(ack.tx_hash)).await;
+    assert_eq!(received.outputs.len(), 1);
+    assert_eq!(received.outputs[0].1.amount, eth(400));
+
+    // Bob exits it; a second exit of the same output is refused by name.
+    let pos = received.outputs[0].0;
+    let exitable_at = bob.exit(pos).await.unwrap();
+    assert!(exitable_at > chain.head().await.unwrap().timestamp);
+    let again = bob.exit(pos).await.unwrap_err();
+    assert!(matches!(again, WalletError::AlreadyExiting(_) | WalletError::Refused(_)), "{again}");
+    // Alice cannot exit Bob's output.
+    assert!(matches!(alice.exit(pos).await, Err(WalletError::UnknownUtxo(_))));
+
+    let before = chain.balance(bob.address()).await.unwrap();
+    chain.advance_time(2 * MEP + 1).await.unwrap();
+    bob.process(Address::ZERO, 10).await.unwrap();
+    let after = chain.balance(bob.address()).await.unwrap();
+    assert!(
+        after > before + eth(400),
+        "Bob's 0.4 ETH (and his bond less his own gas) is back on L1"
+    );
+
+    service.stop().await;
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn fragmented_money_asks_for_a_merge_and_a_dead_operator_is_named() {
+    let chain = Arc::new(EmbeddedChain::new());
+    let operator = chain.accounts()[0];
+    let plasma = Arc::new(
+        Plasma::deploy(chain.clone(), operator, &FrameworkConfig::new(operator)).await.unwrap(),
+    );
+    let node_config = OperatorConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        l1_poll_interval: Duration::from_millis(10),
+        ..OperatorConfig::default()
+    };
+    let node =
+        OperatorNode::start(node_config, plasma.clone(), operator, Arc::new(MemoryStore::new()))
+            .await
+            .unwrap();
+    let alice =
+        Wallet::new(dev_key(1), plasma.clone(), client(node.rpc_addr()), None).await.unwrap();
+    for _ in 0..5 {
+        alice.deposit(Address::ZERO, eth(10)).await.unwrap();
+    }
+    eventually(|| async {
+        alice
+            .utxos()
+            .await
+            .map(|u| u.len())
+            .and_then(|n| if n == 5 { Ok(n) } else { Err(WalletError::UnknownUtxo(U256::ZERO)) })
+    })
+    .await;
+    let err =
+        alice.send(dev_key(2).address(), Address::ZERO, eth(45), U256::ZERO).await.unwrap_err();
+    assert!(matches!(err, WalletError::TooFragmented { needed: 5, .. }), "{err}");
+    assert!(err.to_string().contains("plasma wallet merge"));
+    alice.merge(Address::ZERO).await.unwrap().unwrap();
+    assert_eq!(alice.utxos().await.unwrap().len(), 2);
+    alice.send(dev_key(2).address(), Address::ZERO, eth(45), U256::ZERO).await.unwrap();
+    assert!(matches!(
+        alice.exit(UtxoPos::new(9999, 0, 0)).await,
+        Err(WalletError::Refused(_) | WalletError::UnknownUtxo(_))
+    ));
+
+    let dead = HttpClientBuilder::default().build("http://127.0.0.1:9").unwrap();
+    let orphan = Wallet::new(dev_key(3), plasma.clone(), dead, None).await.unwrap();
+    assert!(matches!(orphan.balances().await, Err(WalletError::OperatorUnreachable(_))));
+    node.stop().await;
+}
