@@ -146,7 +146,7 @@ impl<C: RootChain> Wallet<C> {
         let need = amount + fee;
         let mut mine: Vec<Utxo> =
             self.utxos().await?.into_iter().filter(|u| u.token == token).collect();
-        mine.sort_by(|a, b| b.amount.cmp(&a.amount));
+        mine.sort_by_key(|u| std::cmp::Reverse(u.amount));
         let have: U256 = mine.iter().map(|u| u.amount).sum();
         if have < need {
             return Err(WalletError::InsufficientFunds { token, have, need });
@@ -183,7 +183,7 @@ impl<C: RootChain> Wallet<C> {
         if mine.len() < 2 {
             return Ok(None);
         }
-        mine.sort_by(|a, b| a.amount.cmp(&b.amount));
+        mine.sort_by_key(|u| u.amount);
         mine.truncate(MAX_INPUTS);
         let total = mine.iter().map(|u| u.amount).sum();
         let inputs = mine.iter().filter_map(|u| UtxoPos::from_raw(u.utxo_pos)).collect();
