@@ -138,7 +138,11 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     uint8 internal constant F_PROCESSING = 2;
     uint8 internal constant F_PAY_OUTPUTS = 4;
     uint8 internal constant F_FINALIZED = 8;
-    /// @dev An input was paid: the tx's outputs can no longer exit through standard exits.
+    /// @dev Inputs are paid: set once, at the first processing pass (any token) of a
+    /// non-canonical exit with a piggybacked input not exited elsewhere, before any leg is
+    /// settled, and never cleared (a processing exit cannot be deleted). The tx's outputs can
+    /// then never exit through standard exits. (Conservative: it stays set if that input's
+    /// piggyback is later removed by a spent challenge, i.e. its owner signed another spend.)
     uint8 internal constant F_INPUTS_PAID = 32;
 
     /// @dev One input or output of an in-flight tx. Inputs are written at start, outputs at
@@ -254,8 +258,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// @notice Per token, the outputs must not exceed the inputs.
     error OutputsExceedInputs(address token, uint256 inputs, uint256 outputs);
     error InFlightExitAlreadyStarted(uint160 exitId);
-    /// @notice The tx's inputs left through its (non-canonical) in-flight exit `exitId`: its
-    /// outputs cannot exit too.
+    /// @notice The tx's inputs leave through its (non-canonical) in-flight exit `exitId`
+    /// (processing has started and pays a piggybacked input): its outputs cannot exit too.
     error InputsExitedInFlight(uint160 exitId);
     error InFlightExitNotFound(uint160 exitId);
     /// @notice The first half of the exit period (piggybacks, canonicity challenges) ended at
@@ -266,7 +270,7 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     error AlreadyPiggybacked(uint160 exitId, uint256 leg);
     error NotPiggybacked(uint160 exitId, uint256 leg);
     error InFlightExitHasPiggybacks(uint160 exitId);
-    /// @notice Processing has started: canonicity is final.
+    /// @notice Processing has started: canonicity is final, and the exit cannot be deleted.
     error InFlightExitProcessing(uint160 exitId);
     /// @notice The competing / spending tx is the in-flight tx itself.
     error SameTx();

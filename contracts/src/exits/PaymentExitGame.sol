@@ -108,10 +108,11 @@ contract PaymentExitGame is PaymentExitBase {
     }
 
     /// @dev A standard exit of an output proves its tx included at `txPos`. If the tx has an
-    /// in-flight exit: refuse if that exit already paid an input (the tx's value left through
-    /// its inputs); before processing, count the inclusion as a response to canonicity
-    /// challenges (exactly as `respondToNonCanonicalChallenge`: it wins against competitors
-    /// included later or never, and a later challenge needs one included before it).
+    /// in-flight exit: refuse if that exit pays an input (F_INPUTS_PAID, decided at its first
+    /// processing pass over every token: the tx's value leaves through its inputs); before
+    /// processing, count the inclusion as a response to canonicity challenges (exactly as
+    /// `respondToNonCanonicalChallenge`: it wins against competitors included later or never,
+    /// and a later challenge needs one included before it).
     function _noteIncluded(bytes memory txb, uint256 txPos) private {
         uint160 id = inFlightExitId(txb);
         Header storage h = _ifes[id].h;
@@ -384,10 +385,14 @@ contract PaymentExitGame is PaymentExitBase {
 
     /// @notice Deletes an in-flight exit that has no piggyback once the piggyback period is
     /// over; its bond goes back to its bond owner (the starter, or the last successful
-    /// challenger / responder). The tx may then be exited in flight again.
+    /// challenger / responder). The tx may then be exited in flight again. Not once processing
+    /// has started (`InFlightExitProcessing`): a half-processed exit whose last piggybacks were
+    /// removed by spent challenges finalizes on its remaining queue entry, and keeps its record
+    /// (F_INPUTS_PAID bars the tx's outputs forever).
     function deleteNonPiggybackedInFlightExit(uint160 exitId) external nonReentrant {
         Header memory h = _ifes[exitId].h;
         if (h.startedAt == 0 || h.flags & F_FINALIZED != 0) revert InFlightExitNotFound(exitId);
+        if (h.flags & F_PROCESSING != 0) revert InFlightExitProcessing(exitId);
         uint256 deadline = uint256(h.startedAt) + minExitPeriod / 2;
         if (block.timestamp < deadline) revert PiggybackPeriodNotOver(exitId, deadline);
         if (h.piggybacks != 0) revert InFlightExitHasPiggybacks(exitId);
@@ -399,8 +404,10 @@ contract PaymentExitGame is PaymentExitBase {
     /// @dev One queue entry of in-flight exit `id` in `token`'s queue: settles its piggybacked
     /// legs of that token; after the last leg, returns the in-flight bond. The first pass
     /// (of any token) freezes canonicity: canonical only if never successfully challenged and
-    /// no input has exited elsewhere; a canonical exit then marks all its inputs exited.
-    /// Returns the processing bounty.
+    /// no input has exited elsewhere; a canonical exit then marks all its inputs exited, a
+    /// non-canonical one with a piggybacked input not exited elsewhere sets F_INPUTS_PAID then,
+    /// for every token at once (before any leg is settled), so no output of the tx can start a
+    /// standard exit between the passes of its tokens. Returns the processing bounty.
     function _processInFlightExit(uint160 id, address token, uint256 exitableAt)
         private
         returns (uint256 bounty)
@@ -420,6 +427,16 @@ contract PaymentExitGame is PaymentExitBase {
                     bounty += _markSpent(e.legs[i].outputId);
                 }
                 h.flags |= F_PAY_OUTPUTS;
+            } else {
+                for (uint256 i; i < h.inputCount; ++i) {
+                    if (
+                        h.piggybacks & (1 << i) != 0
+                            && _records[exitIdOf(e.legs[i].outputId)].head != EXITED
+                    ) {
+                        h.flags |= F_INPUTS_PAID;
+                        break;
+                    }
+                }
             }
             h.flags |= F_PROCESSING;
         }
@@ -428,13 +445,7 @@ contract PaymentExitGame is PaymentExitBase {
         // Effects first: the legs of this token leave the piggyback set, then they are paid.
         uint256 mine;
         for (uint256 i; i < 2 * OUTPUT_LEG; ++i) {
-            if (h.piggybacks & (1 << i) == 0 || e.legs[i].token != token) continue;
-            mine |= 1 << i;
-            if (
-                i < OUTPUT_LEG && payInputs && _records[exitIdOf(e.legs[i].outputId)].head != EXITED
-            ) {
-                h.flags |= F_INPUTS_PAID;
-            }
+            if (h.piggybacks & (1 << i) != 0 && e.legs[i].token == token) mine |= 1 << i;
         }
         h.piggybacks &= ~uint8(mine);
         bool last = h.piggybacks == 0;

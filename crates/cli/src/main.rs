@@ -11,6 +11,7 @@ mod keys;
 mod node;
 mod scenario;
 mod tx;
+mod wallet;
 mod watch;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ enum Command {
     Deploy(deploy::DeployArgs),
     /// Run the operator node.
     Node(node::NodeArgs),
+    /// The wallet: keys, deposits, payments, exits.
+    Wallet(wallet::WalletArgs),
     /// Run a watcher: verify every block, challenge invalid exits, exit when the chain breaks.
     Watch(watch::WatchArgs),
     /// Measure gas, Merkle times, and throughput against this machine's ceiling.
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Devnet(args) => runtime().and_then(|rt| rt.block_on(devnet::run(args))),
         Command::Deploy(args) => runtime().and_then(|rt| rt.block_on(deploy::run(args))),
         Command::Node(args) => runtime().and_then(|rt| rt.block_on(node::run(args))),
+        Command::Wallet(args) => runtime().and_then(|rt| rt.block_on(wallet::run(args))),
         Command::Watch(args) => runtime().and_then(|rt| rt.block_on(watch::run(args))),
         Command::Bench(args) => runtime().and_then(|rt| rt.block_on(bench::run(args))),
         Command::Scenario(args) => runtime().and_then(|rt| rt.block_on(scenario::run(args))),

@@ -4,6 +4,7 @@ mod crash;
 mod demo;
 mod devnet;
 mod tx;
+mod wallet;
 
 use std::process::{Command, Output};
 

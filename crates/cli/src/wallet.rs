@@ -1,0 +1,308 @@
+//! `plasma wallet …`: the wallet SDK for people, with human amounts and next steps.
+
+use crate::{deployment::Deployment, keys::parse_key};
+use alloy_sol_types::SolCall;
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_contracts::TestToken;
+use plasma_primitives::{Address, B256, PrivateKey, U256, UtxoPos};
+use plasma_rootchain::{Plasma, RootChain, RpcChain, RpcConfig, TxRequest};
+use plasma_wallet::{Wallet, amount, keystore};
+use serde_json::json;
+use std::{
+    io::{BufRead, IsTerminal, Write},
+    path::PathBuf,
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+#[derive(Debug, Args)]
+pub(crate) struct WalletArgs {
+    /// Keystore v3 file holding the key (the password comes from PLASMA_PASSWORD or a prompt).
+    #[arg(long, env = "PLASMA_KEYSTORE", global = true)]
+    keystore: Option<PathBuf>,
+    /// A raw private key instead of a keystore (development only).
+    #[arg(long, env = "PLASMA_KEY", hide_env_values = true, global = true)]
+    key: Option<String>,
+    /// Root-chain JSON-RPC endpoint.
+    #[arg(long = "l1.rpc", env = "PLASMA_L1_RPC", global = true)]
+    l1_rpc: Option<String>,
+    /// The deployment file (`plasma deploy` or `plasma devnet` writes it).
+    #[arg(long, env = "PLASMA_CONTRACTS", global = true)]
+    contracts: Option<PathBuf>,
+    /// The operator's JSON-RPC endpoint.
+    #[arg(long = "operator.rpc", env = "PLASMA_OPERATOR_RPC", global = true)]
+    operator_rpc: Option<String>,
+    /// A watcher's JSON-RPC endpoint: exit data and payment checks come from it.
+    #[arg(long = "watcher.rpc", env = "PLASMA_WATCHER_RPC", global = true)]
+    watcher_rpc: Option<String>,
+    /// Print results as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: WalletCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum WalletCommand {
+    /// Create a new key in a keystore file.
+    New {
+        /// Directory for the keystore file.
+        #[arg(long, default_value = "keystore")]
+        dir: PathBuf,
+    },
+    /// Print the wallet's address.
+    Address,
+    /// Deposit from L1 (ERC20: the approval is sent first).
+    Deposit {
+        /// Amount, e.g. `1.5`.
+        amount: String,
+        /// Token contract (default: ETH).
+        #[arg(long)]
+        token: Option<Address>,
+    },
+    /// Balances on the child chain.
+    Balance,
+    /// Outputs held on the child chain.
+    Utxos,
+    /// Pay someone on the child chain.
+    Send {
+        /// Recipient.
+        to: Address,
+        /// Amount, e.g. `0.25`.
+        amount: String,
+        /// Token contract (default: ETH).
+        #[arg(long)]
+        token: Option<Address>,
+        /// Fee left to the operator, in the same token.
+        #[arg(long, default_value = "0")]
+        fee: String,
+    },
+    /// Merge up to four small outputs into one.
+    Merge {
+        /// Token contract (default: ETH).
+        #[arg(long)]
+        token: Option<Address>,
+    },
+    /// Start the standard exit of an output (its position, from `utxos`).
+    Exit {
+        /// The output's position.
+        utxo_pos: U256,
+    },
+    /// Process mature exits of a token (anyone may; the caller earns the bounties).
+    Process {
+        /// Token contract (default: ETH).
+        #[arg(long)]
+        token: Option<Address>,
+        /// Most exits to process.
+        #[arg(long, default_value_t = 10)]
+        max: u64,
+    },
+    /// Check a payment you received: its proof against L1 and the watcher's verdict.
+    Verify {
+        /// The transaction's hash.
+        tx_hash: B256,
+    },
+}
+
+pub(crate) async fn run(args: WalletArgs) -> Result<()> {
+    if let WalletCommand::New { dir } = &args.command {
+        let password = password(true)?;
+        let (key, path) = keystore::create(dir, &password)?;
+        return report(args.json, json!({"address": key.address(), "keystore": path}), || {
+            format!(
+                "new key {} in {}\nkeep the password safe: without it the key is gone",
+                key.address(),
+                path.display()
+            )
+        });
+    }
+    let key = load_key(&args)?;
+    if let WalletCommand::Address = args.command {
+        return report(args.json, json!({"address": key.address()}), || key.address().to_string());
+    }
+    let need =
+        |name: &str| anyhow::anyhow!("missing --{name} (or its PLASMA_ environment variable)");
+    let contracts = args.contracts.clone().ok_or_else(|| need("contracts"))?;
+    let deployment = Deployment::read(&contracts)?;
+    let mut rpc = RpcConfig::new(args.l1_rpc.clone().ok_or_else(|| need("l1.rpc"))?);
+    rpc.expected_chain_id = Some(deployment.chain_id);
+    let chain = Arc::new(RpcChain::connect(rpc, std::slice::from_ref(&key)).await?);
+    let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
+    let client = |url: &str| {
+        HttpClientBuilder::default().request_timeout(Duration::from_secs(30)).build(url)
+    };
+    let operator_url = args.operator_rpc.clone().ok_or_else(|| need("operator.rpc"))?;
+    let operator =
+        client(&operator_url).with_context(|| format!("bad operator URL {operator_url:?}"))?;
+    let watcher = args.watcher_rpc.as_deref().map(client).transpose().context("bad watcher URL")?;
+    let wallet = Wallet::new(key, plasma.clone(), operator, watcher).await?;
+    let json = args.json;
+
+    match args.command {
+        WalletCommand::New { .. } | WalletCommand::Address => unreachable!("handled above"),
+        WalletCommand::Deposit { amount: text, token } => {
+            let token = token.unwrap_or(Address::ZERO);
+            let value = amount::parse(&text, decimals(&plasma, token).await?)?;
+            eprintln!("depositing on L1, waiting for the transaction to be mined…");
+            let pos = wallet.deposit(token, value).await?;
+            report(json, json!({"utxoPos": pos.raw(), "blknum": pos.blknum()}), || {
+                format!(
+                    "deposited {text} {} as output {pos}\nnext: `plasma wallet balance` shows it once the operator has seen the deposit",
+                    symbol(token)
+                )
+            })
+        }
+        WalletCommand::Balance => {
+            let balances = wallet.balances().await?;
+            let mut lines = Vec::new();
+            for (token, value) in &balances {
+                lines.push(format!(
+                    "{} {}",
+                    amount::format(*value, decimals(&plasma, *token).await?),
+                    symbol(*token)
+                ));
+            }
+            let value = json!(
+                balances
+                    .iter()
+                    .map(|(t, v)| json!({"token": t, "amount": v.to_string()}))
+                    .collect::<Vec<_>>()
+            );
+            report(json, value, || {
+                if lines.is_empty() {
+                    "nothing on the child chain".into()
+                } else {
+                    lines.join("\n")
+                }
+            })
+        }
+        WalletCommand::Utxos => {
+            let utxos = wallet.utxos().await?;
+            let mut lines = Vec::new();
+            for u in &utxos {
+                let pos = UtxoPos::from_raw(u.utxo_pos).map(|p| p.to_string()).unwrap_or_default();
+                lines.push(format!(
+                    "{pos:<48} {} {}",
+                    amount::format(u.amount, decimals(&plasma, u.token).await?),
+                    symbol(u.token)
+                ));
+            }
+            let value = json!(utxos.iter().map(|u| json!({"utxoPos": u.utxo_pos.to_string(), "token": u.token, "amount": u.amount.to_string()})).collect::<Vec<_>>());
+            report(json, value, || {
+                if lines.is_empty() { "no outputs".into() } else { lines.join("\n") }
+            })
+        }
+        WalletCommand::Send { to, amount: text, token, fee } => {
+            let token = token.unwrap_or(Address::ZERO);
+            let dec = decimals(&plasma, token).await?;
+            let ack = wallet
+                .send(to, token, amount::parse(&text, dec)?, amount::parse(&fee, dec)?)
+                .await?;
+            report(
+                json,
+                json!({"txHash": ack.tx_hash, "blknum": ack.blknum, "txindex": ack.txindex}),
+                || {
+                    format!(
+                        "sent {text} {} to {to}: tx {} (block {}, index {})\nthe recipient can check it with `plasma wallet verify {}`",
+                        symbol(token),
+                        ack.tx_hash,
+                        ack.blknum,
+                        ack.txindex,
+                        ack.tx_hash
+                    )
+                },
+            )
+        }
+        WalletCommand::Merge { token } => match wallet.merge(token.unwrap_or(Address::ZERO)).await?
+        {
+            Some(ack) => report(json, json!({"txHash": ack.tx_hash}), || {
+                format!("merged into one output: tx {}", ack.tx_hash)
+            }),
+            None => report(json, json!({"txHash": null}), || "nothing to merge".into()),
+        },
+        WalletCommand::Exit { utxo_pos } => {
+            let pos = UtxoPos::from_raw(utxo_pos)
+                .ok_or_else(|| anyhow::anyhow!("position 0 names no output"))?;
+            eprintln!("starting the exit on L1 (the bond is sent with it)…");
+            let exitable_at = wallet.exit(pos).await?;
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            report(json, json!({"utxoPos": utxo_pos, "exitableAt": exitable_at}), || {
+                format!(
+                    "exit started for {pos}\nit matures at Unix time {exitable_at} (in about {} h); then run `plasma wallet process`",
+                    exitable_at.saturating_sub(now).div_ceil(3600)
+                )
+            })
+        }
+        WalletCommand::Process { token, max } => {
+            wallet.process(token.unwrap_or(Address::ZERO), max).await?;
+            report(json, json!({"processed": true}), || "processed the mature exits".into())
+        }
+        WalletCommand::Verify { tx_hash } => {
+            let received = wallet.verify_received(tx_hash).await?;
+            let total: U256 = received.outputs.iter().map(|(_, o)| o.amount).sum();
+            report(
+                json,
+                json!({"blknum": received.blknum, "txindex": received.txindex, "amount": total.to_string()}),
+                || {
+                    format!(
+                        "verified: {tx_hash} pays you {} wei in block {} (proof checked against L1)",
+                        total, received.blknum
+                    )
+                },
+            )
+        }
+    }
+}
+
+fn report(json: bool, value: serde_json::Value, human: impl FnOnce() -> String) -> Result<()> {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{}", human());
+    }
+    Ok(())
+}
+
+fn symbol(token: Address) -> String {
+    if token.is_zero() { "ETH".into() } else { format!("of token {token}") }
+}
+
+/// The token's decimals from its contract (18 for ETH); an address without a token is refused.
+async fn decimals<C: RootChain>(plasma: &Plasma<C>, token: Address) -> Result<u8> {
+    if token.is_zero() {
+        return Ok(18);
+    }
+    let call = TestToken::decimalsCall {}.abi_encode();
+    let out = plasma.chain().call(TxRequest::call(Address::ZERO, token, call)).await;
+    match out.ok().and_then(|o| TestToken::decimalsCall::abi_decode_returns(&o).ok()) {
+        Some(d) => Ok(d),
+        None => bail!("unknown token {token}: no ERC20 contract there"),
+    }
+}
+
+fn load_key(args: &WalletArgs) -> Result<PrivateKey> {
+    match (&args.keystore, &args.key) {
+        (Some(path), _) => Ok(keystore::load(path, &password(false)?)?),
+        (None, Some(key)) => parse_key(key),
+        (None, None) => {
+            bail!("no key: give --keystore FILE (or PLASMA_KEYSTORE), or --key for development")
+        }
+    }
+}
+
+/// The password from PLASMA_PASSWORD, else asked for on the terminal.
+fn password(new: bool) -> Result<String> {
+    if let Ok(password) = std::env::var("PLASMA_PASSWORD") {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no password: set PLASMA_PASSWORD or run in a terminal");
+    }
+    eprint!("{}", if new { "password for the new key: " } else { "password: " });
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

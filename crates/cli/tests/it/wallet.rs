@@ -1,0 +1,184 @@
+//! docs/wallet.md, followed as a new user would against `plasma devnet` (anvil): deposit,
+//! send, receive, exit, process; the L1 balances checked with an independent client (`cast`).
+
+use serde_json::Value;
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+struct Devnet {
+    child: Child,
+    operator: String,
+    watcher: String,
+    l1: String,
+    keys: Vec<String>,
+}
+
+fn start_devnet(dir: &Path) -> Devnet {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
+        .args([
+            "devnet",
+            "--operator.addr",
+            "127.0.0.1:0",
+            "--watcher.addr",
+            "127.0.0.1:0",
+            "--min-exit-period",
+            "600",
+        ])
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--out")
+        .arg(dir.join("deployment.json"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut operator, mut watcher, mut l1, mut keys) =
+        (String::new(), String::new(), String::new(), Vec::new());
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("operator    ") {
+            operator = rest.to_owned();
+        } else if let Some(rest) = line.strip_prefix("watcher     ") {
+            watcher = rest.to_owned();
+        } else if let Some(rest) = line.strip_prefix("root chain  ") {
+            l1 = rest.split_whitespace().next().unwrap().to_owned();
+        } else if line.starts_with("  ") && line.contains("0x") {
+            keys.push(line.split_whitespace().nth(2).unwrap().to_owned());
+        }
+        if line == "ready; Ctrl-C stops" {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    Devnet { child, operator, watcher, l1, keys }
+}
+
+fn cast() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/node_modules/.bin/cast")
+}
+
+fn cast_out(args: &[&str]) -> String {
+    let out = Command::new(cast()).args(args).output().expect("cast runs");
+    assert!(out.status.success(), "cast {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn wei(text: &str) -> u128 {
+    text.parse().unwrap()
+}
+
+impl Devnet {
+    /// `plasma wallet --json …` as user `who`; the parsed JSON, or the error line.
+    fn wallet(&self, dir: &Path, who: usize, args: &[&str]) -> Result<Value, String> {
+        let out = Command::new(env!("CARGO_BIN_EXE_plasma"))
+            .arg("wallet")
+            .args(args)
+            .arg("--json")
+            .env("PLASMA_KEY", &self.keys[who])
+            .env("PLASMA_L1_RPC", &self.l1)
+            .env("PLASMA_CONTRACTS", dir.join("deployment.json"))
+            .env("PLASMA_OPERATOR_RPC", &self.operator)
+            .env("PLASMA_WATCHER_RPC", &self.watcher)
+            .env("RUST_LOG", "off")
+            .output()
+            .unwrap();
+        if out.status.success() {
+            Ok(serde_json::from_slice(&out.stdout).unwrap())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+        }
+    }
+
+    /// Retries while the chain catches up (the operator and watcher follow L1 on their own).
+    fn eventually(
+        &self,
+        dir: &Path,
+        who: usize,
+        args: &[&str],
+        ok: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let mut last = String::new();
+        for _ in 0..100 {
+            match self.wallet(dir, who, args) {
+                Ok(v) if ok(&v) => return v,
+                Ok(v) => last = v.to_string(),
+                Err(e) => last = e,
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("plasma wallet {args:?} never succeeded: {last}");
+    }
+}
+
+#[test]
+fn the_wallet_walkthrough_ends_with_the_right_balances_on_l1() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = start_devnet(dir.path());
+    let d = dir.path();
+    let alice = net.wallet(d, 1, &["address"]).unwrap()["address"].as_str().unwrap().to_owned();
+    let bob = net.wallet(d, 2, &["address"]).unwrap()["address"].as_str().unwrap().to_owned();
+
+    // 1. Alice deposits 1.5 ETH and sees it on the child chain.
+    net.wallet(d, 1, &["deposit", "1.5"]).unwrap();
+    net.eventually(d, 1, &["balance"], |v| v[0]["amount"] == "1500000000000000000");
+
+    // 2. She pays Bob 0.5; 3. Bob checks the payment himself (proof against L1, watcher verdict).
+    let sent = net.wallet(d, 1, &["send", &bob, "0.5"]).unwrap();
+    let tx_hash = sent["txHash"].as_str().unwrap().to_owned();
+    let verified = net.eventually(d, 2, &["verify", &tx_hash], |_| true);
+    assert_eq!(verified["amount"], "500000000000000000");
+
+    // 4. Bob exits his output.
+    let utxos = net.eventually(d, 2, &["utxos"], |v| v.as_array().is_some_and(|a| !a.is_empty()));
+    let pos = utxos[0]["utxoPos"].as_str().unwrap().to_owned();
+    let bob_before = wei(&cast_out(&["balance", &bob, "--rpc-url", &net.l1]));
+    let exit = net.eventually(d, 2, &["exit", &pos], |_| true);
+    assert!(exit["exitableAt"].as_u64().unwrap() > 0);
+    let again = net.wallet(d, 2, &["exit", &pos]).unwrap_err();
+    let last = again.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error:") && last.contains("already exiting"), "{again}");
+
+    // 5. The exit period passes (on anvil: move its clock), and Bob processes.
+    cast_out(&["rpc", "evm_increaseTime", "1300", "--rpc-url", &net.l1]);
+    cast_out(&["rpc", "evm_mine", "--rpc-url", &net.l1]);
+    net.wallet(d, 2, &["process"]).unwrap();
+    let bob_after = wei(&cast_out(&["balance", &bob, "--rpc-url", &net.l1]));
+    let bond: u128 = 17_000_000_000_000_000;
+    // Bob gets his 0.5 ETH and his bond less the bounty (a quarter) back, and, as the processor,
+    // the bounty too; he paid gas for the exit and the processing.
+    let gained = bob_after as i128 - bob_before as i128;
+    let expected = 500_000_000_000_000_000i128;
+    assert!(
+        gained > expected - 10_000_000_000_000_000 && gained <= expected,
+        "Bob gained {gained} wei"
+    );
+    let _ = (bond, &alice);
+
+    // Bad input gets one clear line.
+    let err = net.wallet(d, 1, &["send", &bob, "100"]).unwrap_err();
+    assert!(err.contains("insufficient funds"), "{err}");
+    let err = net
+        .wallet(d, 1, &["deposit", "1", "--token", "0x0000000000000000000000000000000000000001"])
+        .unwrap_err();
+    assert!(err.contains("unknown token"), "{err}");
+}
+
+impl Drop for Devnet {
+    /// Ctrl-C, also when a step failed: the devnet stops its operator, watcher and anvil.
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
