@@ -30,6 +30,16 @@ pub(crate) async fn eth_deposit_transfer_exit_challenge_and_process<C: DevChain>
     let start = chain.head().await.unwrap().number;
     let domain = plasma.domain_separator().await.unwrap();
 
+    // The deployment includes the in-flight (MoreVP) exit game: its module, created by the
+    // exit game, holds code.
+    let call = plasma_contracts::PaymentExitGame::inFlightExitModuleCall {}.abi_encode();
+    let out =
+        chain.call(TxRequest::call(operator, plasma.addresses().exit_game, call)).await.unwrap();
+    let module =
+        plasma_contracts::PaymentExitGame::inFlightExitModuleCall::abi_decode_returns(&out)
+            .unwrap();
+    chain.ensure_code(module).await.unwrap();
+
     // Alice deposits 1 ETH: deposit block 1.
     let deposit = PaymentTx::deposit(alice, Address::ZERO, eth(1000)).unwrap();
     let (dep_blknum, _) = plasma.deposit(&deposit).await.unwrap();
