@@ -27,6 +27,9 @@ pub(crate) async fn run(args: ScenarioArgs) -> Result<()> {
         if !report.bonds_to_watcher.is_zero() {
             println!("   bonds collected by the watcher: {} wei", report.bonds_to_watcher);
         }
+        if let Some(per_block) = report.exits_per_l1_block {
+            println!("   exits per 30M-gas L1 block: {per_block}");
+        }
         println!("{}", report.table());
         if !report.passed() {
             failed.push(name);

@@ -34,6 +34,12 @@ async fn every_scenario_ends_with_nothing_lost() {
                     "the challenger collects the cheater's bond"
                 );
             }
+            "mass-exit" => {
+                assert!(report.alarms.is_empty(), "{:?}", report.alarms);
+                assert_eq!(report.accounts.len(), 8);
+                let per_block = report.exits_per_l1_block.unwrap();
+                assert!((150..=300).contains(&per_block), "{per_block} exits per L1 block");
+            }
             other => panic!("unchecked scenario {other}"),
         }
     }
