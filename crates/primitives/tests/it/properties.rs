@@ -66,3 +66,24 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Plasma Cash: every coin proves its leaf, and any other slot proves its emptiness.
+    #[test]
+    fn sparse_tree_proves_inclusion_and_absence(
+        leaves in proptest::collection::btree_map(any::<u64>(), any::<[u8; 32]>(), 1..40),
+        absent: u64,
+    ) {
+        use plasma_primitives::cash::{SparseMerkleTree, compute_root, empty_subtree};
+        let leaves: std::collections::BTreeMap<u64, B256> = leaves.into_iter().map(|(k, v)| (k, B256::from(v))).collect();
+        let tree = SparseMerkleTree::new(leaves.clone());
+        for (&slot, leaf) in &leaves {
+            prop_assert_eq!(compute_root(leaf, slot, &tree.proof(slot)), Ok(tree.root()));
+        }
+        if !leaves.contains_key(&absent) {
+            prop_assert_eq!(compute_root(&empty_subtree(0), absent, &tree.proof(absent)), Ok(tree.root()));
+        }
+    }
+}

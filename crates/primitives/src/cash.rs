@@ -1,0 +1,381 @@
+//! Plasma Cash formats (SPEC §3), byte-compatible with Loom's: coin slots, the coin
+//! transaction and its hash rule, the depth-64 sparse Merkle tree keyed by slot with
+//! bitmap-compressed proofs (inclusion and non-inclusion), and mode-prefixed signatures.
+
+use crate::{
+    rlp::{self, Item, RlpError},
+    signature::{PrivateKey, Signature, SignatureError},
+};
+use alloy_primitives::{Address, B256, U256, keccak256};
+use std::{collections::BTreeMap, sync::LazyLock};
+
+/// Levels of the sparse Merkle tree: one per bit of a slot.
+pub const SMT_DEPTH: usize = 64;
+
+/// The slot of the `num_coins`-th coin, deposited by `from` through `sender` (the token
+/// contract for token deposits, else the depositor):
+/// `uint64(bytes8(keccak256(abi.encodePacked(uint64 numCoins, sender, from))))`.
+pub fn slot_of(num_coins: u64, sender: Address, from: Address) -> u64 {
+    let mut packed = Vec::with_capacity(48);
+    packed.extend_from_slice(&num_coins.to_be_bytes());
+    packed.extend_from_slice(sender.as_slice());
+    packed.extend_from_slice(from.as_slice());
+    u64::from_be_bytes(keccak256(&packed)[..8].try_into().expect("8 bytes"))
+}
+
+/// Why bytes are not a valid coin transaction or proof.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CashError {
+    /// The RLP of `field` breaks a strictness rule.
+    #[error("{field}: {source}")]
+    Rlp {
+        /// Which field.
+        field: &'static str,
+        /// What was wrong.
+        source: RlpError,
+    },
+    /// A slot wider than 64 bits.
+    #[error("slot {0} does not fit in 64 bits")]
+    SlotTooLarge(U256),
+    /// A proof whose length does not match its bitmap.
+    #[error("proof of {found} bytes, its bitmap announces {expected}")]
+    BadProofLength {
+        /// Bytes the bitmap announces (8 + 32 per set bit).
+        expected: usize,
+        /// Bytes found.
+        found: usize,
+    },
+    /// A signature that is not 66 bytes or has an unknown mode byte.
+    #[error("signature must be 66 bytes with mode 0 or 1 first, found {len} bytes, mode {mode:?}")]
+    BadSignature {
+        /// Its length.
+        len: usize,
+        /// Its first byte.
+        mode: Option<u8>,
+    },
+}
+
+fn rlp_at(field: &'static str) -> impl FnOnce(RlpError) -> CashError {
+    move |source| CashError::Rlp { field, source }
+}
+
+/// A coin's transfer: `RLP([slot, prevBlock, denomination, newOwner])`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CashTx {
+    /// The coin.
+    pub slot: u64,
+    /// The block of the coin's previous transaction; 0 for its deposit.
+    pub prev_block: U256,
+    /// The coin's value.
+    pub denomination: U256,
+    /// Who owns the coin after this transaction.
+    pub new_owner: Address,
+}
+
+impl CashTx {
+    /// The RLP bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut payload = Vec::with_capacity(80);
+        rlp::write_uint(&mut payload, U256::from(self.slot));
+        rlp::write_uint(&mut payload, self.prev_block);
+        rlp::write_uint(&mut payload, self.denomination);
+        rlp::write_bytes(&mut payload, self.new_owner.as_slice());
+        let mut out = Vec::with_capacity(payload.len() + 2);
+        rlp::write_list(&mut out, &payload);
+        out
+    }
+
+    /// Decodes under the strict RLP rules.
+    pub fn decode(bytes: &[u8]) -> Result<Self, CashError> {
+        let top = Item::decode_exact(bytes).map_err(rlp_at("transaction"))?;
+        let [slot, prev, denom, owner] = top.list_of::<4>().map_err(rlp_at("transaction"))?;
+        let slot_value = slot.uint().map_err(rlp_at("slot"))?;
+        let slot = u64::try_from(slot_value).map_err(|_| CashError::SlotTooLarge(slot_value))?;
+        Ok(Self {
+            slot,
+            prev_block: prev.uint().map_err(rlp_at("prevBlock"))?,
+            denomination: denom.uint().map_err(rlp_at("denomination"))?,
+            new_owner: Address::from(owner.fixed::<20>().map_err(rlp_at("newOwner"))?),
+        })
+    }
+
+    /// Whether this is the coin's deposit.
+    pub fn is_deposit(&self) -> bool {
+        self.prev_block.is_zero()
+    }
+
+    /// The transaction's hash: `keccak(RLP)`, or for a deposit `keccak(slot as 8 bytes)`.
+    pub fn hash(&self) -> B256 {
+        if self.is_deposit() {
+            keccak256(self.slot.to_be_bytes())
+        } else {
+            keccak256(self.encode())
+        }
+    }
+
+    /// Signs the hash (mode 0: the raw hash).
+    pub fn sign(&self, key: &PrivateKey) -> CashSignature {
+        CashSignature { mode: SignMode::Raw, sig: key.sign(&self.hash()) }
+    }
+}
+
+/// What a Plasma Cash signature signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignMode {
+    /// The transaction hash itself (mode byte 0).
+    Raw,
+    /// `keccak("\x19Ethereum Signed Message:\n32" ‖ hash)` (mode byte 1), as wallets sign.
+    EthSigned,
+}
+
+/// A 66-byte mode-prefixed signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CashSignature {
+    /// What was signed.
+    pub mode: SignMode,
+    /// The 65-byte signature.
+    pub sig: Signature,
+}
+
+impl CashSignature {
+    /// Parses the 66 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, CashError> {
+        let bad = CashError::BadSignature { len: bytes.len(), mode: bytes.first().copied() };
+        let mode = match bytes.first() {
+            Some(0) if bytes.len() == 66 => SignMode::Raw,
+            Some(1) if bytes.len() == 66 => SignMode::EthSigned,
+            _ => return Err(bad),
+        };
+        let sig = Signature::from_slice(&bytes[1..]).map_err(|_| bad)?;
+        Ok(Self { mode, sig })
+    }
+
+    /// The 66 bytes.
+    pub fn to_bytes(&self) -> [u8; 66] {
+        let mut out = [0u8; 66];
+        out[0] = match self.mode {
+            SignMode::Raw => 0,
+            SignMode::EthSigned => 1,
+        };
+        out[1..].copy_from_slice(self.sig.as_bytes());
+        out
+    }
+
+    /// Who signed `hash`.
+    pub fn recover(&self, hash: &B256) -> Result<Address, SignatureError> {
+        match self.mode {
+            SignMode::Raw => self.sig.recover(hash),
+            SignMode::EthSigned => {
+                let mut prefixed = b"\x19Ethereum Signed Message:\n32".to_vec();
+                prefixed.extend_from_slice(hash.as_slice());
+                self.sig.recover(&keccak256(&prefixed))
+            }
+        }
+    }
+}
+
+/// `DEFAULTS[d]` is the root of an empty subtree of height `d`.
+static DEFAULTS: LazyLock<Vec<B256>> = LazyLock::new(|| {
+    let mut d = vec![keccak256([0u8; 32])];
+    for i in 1..=SMT_DEPTH {
+        d.push(pair(&d[i - 1], &d[i - 1]));
+    }
+    d
+});
+
+fn pair(left: &B256, right: &B256) -> B256 {
+    let mut buf = [0u8; 64];
+    buf[..32].copy_from_slice(left.as_slice());
+    buf[32..].copy_from_slice(right.as_slice());
+    keccak256(buf)
+}
+
+/// The root of an empty subtree of height `level` (0: an empty leaf).
+pub fn empty_subtree(level: usize) -> B256 {
+    DEFAULTS[level]
+}
+
+/// A Plasma Cash block: the sparse Merkle tree of its transactions' hashes by slot.
+#[derive(Debug, Clone)]
+pub struct SparseMerkleTree {
+    /// `levels[d]` holds the non-empty nodes at height `d`, keyed by index (slot >> d).
+    levels: Vec<BTreeMap<u64, B256>>,
+}
+
+impl SparseMerkleTree {
+    /// The tree with `leaves` (slot → leaf hash, i.e. the transaction hash).
+    pub fn new(leaves: BTreeMap<u64, B256>) -> Self {
+        let mut levels = Vec::with_capacity(SMT_DEPTH + 1);
+        levels.push(leaves);
+        for d in 0..SMT_DEPTH {
+            let mut above = BTreeMap::new();
+            for (&index, node) in &levels[d] {
+                let parent = index >> 1;
+                if above.contains_key(&parent) {
+                    continue;
+                }
+                let (left, right) = if index & 1 == 0 {
+                    (*node, levels[d].get(&(index | 1)).copied().unwrap_or(DEFAULTS[d]))
+                } else {
+                    (levels[d].get(&(index & !1)).copied().unwrap_or(DEFAULTS[d]), *node)
+                };
+                above.insert(parent, pair(&left, &right));
+            }
+            levels.push(above);
+        }
+        Self { levels }
+    }
+
+    /// The root.
+    pub fn root(&self) -> B256 {
+        self.levels[SMT_DEPTH].get(&0).copied().unwrap_or(DEFAULTS[SMT_DEPTH])
+    }
+
+    /// The compressed proof for `slot` (of inclusion if it has a leaf, else of non-inclusion).
+    pub fn proof(&self, slot: u64) -> Vec<u8> {
+        let mut bitmap = 0u64;
+        let mut siblings = Vec::new();
+        let mut index = slot;
+        for d in 0..SMT_DEPTH {
+            if let Some(sibling) = self.levels[d].get(&(index ^ 1)) {
+                bitmap |= 1 << d;
+                siblings.extend_from_slice(sibling.as_slice());
+            }
+            index >>= 1;
+        }
+        let mut proof = bitmap.to_be_bytes().to_vec();
+        proof.extend(siblings);
+        proof
+    }
+}
+
+/// The root a compressed proof gives for `leaf` at `slot`.
+pub fn compute_root(leaf: &B256, slot: u64, proof: &[u8]) -> Result<B256, CashError> {
+    let bitmap = u64::from_be_bytes(
+        proof
+            .get(..8)
+            .ok_or(CashError::BadProofLength { expected: 8, found: proof.len() })?
+            .try_into()
+            .expect("8 bytes"),
+    );
+    let expected = 8 + 32 * bitmap.count_ones() as usize;
+    if proof.len() != expected {
+        return Err(CashError::BadProofLength { expected, found: proof.len() });
+    }
+    let mut siblings = proof[8..].chunks_exact(32);
+    let mut node = *leaf;
+    for d in 0..SMT_DEPTH {
+        let sibling = if bitmap >> d & 1 == 1 {
+            B256::from_slice(siblings.next().expect("counted above"))
+        } else {
+            DEFAULTS[d]
+        };
+        node = if slot >> d & 1 == 0 { pair(&node, &sibling) } else { pair(&sibling, &node) };
+    }
+    Ok(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transactions_round_trip_and_hash_by_the_rule() {
+        let tx = CashTx {
+            slot: u64::MAX,
+            prev_block: U256::from(3000),
+            denomination: U256::from(7),
+            new_owner: Address::repeat_byte(9),
+        };
+        assert_eq!(CashTx::decode(&tx.encode()), Ok(tx));
+        assert_eq!(tx.hash(), keccak256(tx.encode()));
+        let deposit = CashTx { prev_block: U256::ZERO, ..tx };
+        assert_eq!(deposit.hash(), keccak256(u64::MAX.to_be_bytes()));
+        let mut wide = Vec::new();
+        rlp::write_list(&mut wide, &{
+            let mut p = Vec::new();
+            rlp::write_uint(&mut p, U256::from(u64::MAX) + U256::from(1));
+            rlp::write_uint(&mut p, U256::ZERO);
+            rlp::write_uint(&mut p, U256::from(1));
+            rlp::write_bytes(&mut p, Address::ZERO.as_slice());
+            p
+        });
+        assert!(matches!(CashTx::decode(&wide), Err(CashError::SlotTooLarge(_))));
+    }
+
+    #[test]
+    fn slots_follow_the_deposit_formula() {
+        let (a, b) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let mut packed = 5u64.to_be_bytes().to_vec();
+        packed.extend_from_slice(a.as_slice());
+        packed.extend_from_slice(b.as_slice());
+        let want = u64::from_be_bytes(keccak256(&packed)[..8].try_into().unwrap());
+        assert_eq!(slot_of(5, a, b), want);
+        assert_ne!(slot_of(6, a, b), want);
+    }
+
+    #[test]
+    fn inclusion_and_non_inclusion_proofs() {
+        let leaves: BTreeMap<u64, B256> = [
+            (0u64, B256::repeat_byte(1)),
+            (1, B256::repeat_byte(2)),
+            (u64::MAX, B256::repeat_byte(3)),
+            (1 << 40, B256::repeat_byte(4)),
+        ]
+        .into();
+        let tree = SparseMerkleTree::new(leaves.clone());
+        for (&slot, leaf) in &leaves {
+            let proof = tree.proof(slot);
+            assert_eq!(compute_root(leaf, slot, &proof), Ok(tree.root()), "slot {slot}");
+            assert_ne!(compute_root(&B256::repeat_byte(0xee), slot, &proof), Ok(tree.root()));
+        }
+        // An empty slot proves its emptiness with the default leaf.
+        let empty = 12345u64;
+        let proof = tree.proof(empty);
+        assert_eq!(compute_root(&empty_subtree(0), empty, &proof), Ok(tree.root()));
+        // A neighbour shares all but the lowest sibling: only 4 siblings are real here.
+        assert_eq!(
+            tree.proof(0).len(),
+            8 + 32
+                * u64::from_be_bytes(tree.proof(0)[..8].try_into().unwrap()).count_ones() as usize
+        );
+        assert!(tree.proof(0).len() <= 8 + 32 * 4);
+        let mut bad = tree.proof(0);
+        bad.pop();
+        assert!(matches!(
+            compute_root(&B256::repeat_byte(1), 0, &bad),
+            Err(CashError::BadProofLength { .. })
+        ));
+        assert_eq!(SparseMerkleTree::new(BTreeMap::new()).root(), empty_subtree(SMT_DEPTH));
+    }
+
+    #[test]
+    fn signatures_in_both_modes() {
+        let key = PrivateKey::from_seed(b"cash");
+        let tx = CashTx {
+            slot: 7,
+            prev_block: U256::from(1000),
+            denomination: U256::from(1),
+            new_owner: Address::repeat_byte(1),
+        };
+        let raw = tx.sign(&key);
+        let parsed = CashSignature::from_slice(&raw.to_bytes()).unwrap();
+        assert_eq!(parsed.recover(&tx.hash()), Ok(key.address()));
+        // Signed as a wallet signs a message (EIP-191), computed by alloy independently.
+        let eth = CashSignature {
+            mode: SignMode::EthSigned,
+            sig: key.sign(&alloy_primitives::eip191_hash_message(tx.hash())),
+        };
+        assert_eq!(
+            CashSignature::from_slice(&eth.to_bytes()).unwrap().recover(&tx.hash()),
+            Ok(key.address())
+        );
+        let mut bad = raw.to_bytes();
+        bad[0] = 2;
+        assert!(matches!(
+            CashSignature::from_slice(&bad),
+            Err(CashError::BadSignature { mode: Some(2), .. })
+        ));
+    }
+}
