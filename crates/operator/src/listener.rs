@@ -2,7 +2,7 @@
 //! stop being spendable. Events are read once they are `confirmations` deep.
 
 use crate::sequencer::{L1Change, Msg, Shared};
-use plasma_primitives::{U256, UtxoPos};
+use plasma_primitives::UtxoPos;
 use plasma_rootchain::{EventCursor, Plasma, PlasmaEvent, RootChain};
 use std::{
     sync::{Arc, mpsc::SyncSender},
@@ -26,7 +26,7 @@ pub(crate) async fn run<C: RootChain + 'static>(
                             Some(L1Change::Deposit { blknum, tx: tx_bytes.to_vec() })
                         }
                         PlasmaEvent::ExitStarted { utxo_pos, .. } => {
-                            position(utxo_pos).map(L1Change::Exit)
+                            UtxoPos::from_raw(utxo_pos).map(L1Change::Exit)
                         }
                         _ => None,
                     })
@@ -45,8 +45,4 @@ pub(crate) async fn run<C: RootChain + 'static>(
         }
         tokio::time::sleep(poll).await;
     }
-}
-
-fn position(raw: U256) -> Option<UtxoPos> {
-    UtxoPos::from_raw(raw)
 }
