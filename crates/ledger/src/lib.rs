@@ -15,4 +15,4 @@ mod verify;
 pub use error::LedgerError;
 pub use fees::FeePolicy;
 pub use ledger::{Applied, Ledger, SealedBlock, UtxoChanges};
-pub use verify::{VerifiedTx, verify, verify_batch};
+pub use verify::{VerifiedTx, verify, verify_batch, verify_decoded};

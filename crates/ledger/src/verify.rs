@@ -50,6 +50,18 @@ impl VerifiedTx {
 
 /// Recovers every input's signer under the chain's EIP-712 domain.
 pub fn verify(signed: SignedTx, domain_separator: &B256) -> Result<VerifiedTx, LedgerError> {
+    let signed_bytes = signed.encode();
+    verify_decoded(signed, signed_bytes, domain_separator)
+}
+
+/// [`verify`] for a transaction decoded from `signed_bytes`, which it keeps instead of
+/// encoding them again (strict decoding makes them the one encoding of `signed`).
+pub fn verify_decoded(
+    signed: SignedTx,
+    signed_bytes: Vec<u8>,
+    domain_separator: &B256,
+) -> Result<VerifiedTx, LedgerError> {
+    debug_assert_eq!(signed.encode(), signed_bytes, "bytes are not the transaction's encoding");
     if signed.tx().inputs().is_empty() {
         return Err(LedgerError::NoInputs);
     }
@@ -66,7 +78,6 @@ pub fn verify(signed: SignedTx, domain_separator: &B256) -> Result<VerifiedTx, L
     let unsigned = signed.tx().encode();
     let hash = plasma_primitives::keccak256(&unsigned);
     let leaf = plasma_primitives::merkle::leaf_hash(&unsigned);
-    let signed_bytes = signed.encode();
     Ok(VerifiedTx { signed, signers, hash, unsigned, leaf, signed_bytes })
 }
 

@@ -35,7 +35,7 @@ pub struct NodeBenchConfig {
 
 impl Default for NodeBenchConfig {
     fn default() -> Self {
-        Self { txs: 65_536, accounts: 512, batch: 1000, concurrency: 4 }
+        Self { txs: 65_536, accounts: 512, batch: 1000, concurrency: 16 }
     }
 }
 
@@ -163,15 +163,28 @@ async fn measure(
         .collect();
     let (in_process, over_http) = timed.split_at(config.txs);
 
+    // The ceiling is measured on a quiet node: the fan-out sealed and its roots submitted.
+    progress("waiting for the fan-out blocks to be sealed and submitted");
+    loop {
+        let status = node.status().await;
+        if status.pending_txs == 0 && status.last_submitted_block == status.last_sealed_block {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     progress("measuring the signature-recovery ceiling on all cores");
     // Only the recoveries are timed: digests and signatures are prepared beforehand.
     let work: Vec<(B256, plasma_primitives::Signature)> =
         in_process.par_iter().map(|t| (t.tx().signing_hash(domain), t.signatures()[0])).collect();
-    let started = Instant::now();
-    let recovered: Vec<_> = work.par_iter().map(|(digest, sig)| sig.recover(digest)).collect();
-    let ceiling = config.txs as f64 / started.elapsed().as_secs_f64();
-    if recovered.iter().any(Result::is_err) {
-        return Err(bench_err("a pre-signed transaction failed recovery"));
+    // Best of three, so that a ceiling disturbed by other work never flatters the ratio.
+    let mut ceiling = 0f64;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let recovered: Vec<_> = work.par_iter().map(|(digest, sig)| sig.recover(digest)).collect();
+        ceiling = ceiling.max(config.txs as f64 / started.elapsed().as_secs_f64());
+        if recovered.iter().any(Result::is_err) {
+            return Err(bench_err("a pre-signed transaction failed recovery"));
+        }
     }
 
     let sealed_before = node.status().await.last_sealed_block;

@@ -9,7 +9,7 @@ use crate::{
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
-use plasma_ledger::verify;
+use plasma_ledger::verify_decoded;
 use plasma_primitives::{MerkleTree, SignedTx, UtxoPos};
 use std::{
     collections::BTreeMap,
@@ -53,7 +53,8 @@ impl Api {
                 .map(|bytes| {
                     let signed =
                         SignedTx::decode(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
-                    verify(signed, &domain).map_err(|e| Refusal::Invalid(e.to_string()))
+                    verify_decoded(signed, bytes.to_vec(), &domain)
+                        .map_err(|e| Refusal::Invalid(e.to_string()))
                 })
                 .collect()
         })

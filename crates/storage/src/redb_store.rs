@@ -105,15 +105,22 @@ impl Store for RedbStore {
                     .insert(pos_key(*pos).as_slice(), encode_output(out).as_slice())
                     .map_err(db_err(ctx))?;
             }
+            // Inserted in key order: neighbouring keys share B-tree pages.
+            let mut index: Vec<(&B256, u64)> = tx_hashes
+                .iter()
+                .enumerate()
+                .map(|(i, hash)| (hash, location(block.number, i as u16)))
+                .collect();
+            index.sort_unstable();
             let mut txs = txn.open_table(TXS).map_err(db_err(ctx))?;
-            for (i, hash) in tx_hashes.iter().enumerate() {
-                txs.insert(hash.as_slice(), location(block.number, i as u16))
-                    .map_err(db_err(ctx))?;
+            for (hash, at) in index {
+                txs.insert(hash.as_slice(), at).map_err(db_err(ctx))?;
             }
             let mut blocks = txn.open_table(BLOCKS).map_err(db_err(ctx))?;
             blocks.insert(block.number, encode_block(block).as_slice()).map_err(db_err(ctx))?;
-            let mut log = txn.open_table(LOG).map_err(db_err(ctx))?;
-            log.retain(|_, _| false).map_err(db_err(ctx))?;
+            // Dropping the whole log table frees its pages without visiting each entry.
+            txn.delete_table(LOG).map_err(db_err(ctx))?;
+            txn.open_table(LOG).map_err(db_err(ctx))?;
             let mut meta = txn.open_table(META).map_err(db_err(ctx))?;
             meta.insert(NEXT_BLOCK, next_block.to_be_bytes().as_slice()).map_err(db_err(ctx))?;
         }
