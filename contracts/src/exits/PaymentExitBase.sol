@@ -215,8 +215,14 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
 
     mapping(uint160 => InFlightExit) internal _ifes;
 
+    /// @notice Carries the in-flight tx itself: watchers learn its inputs from the event
+    /// alone, even when the tx is in no block they have.
     event InFlightExitStarted(
-        uint160 indexed exitId, address indexed starter, bytes32 txHash, uint256 exitableAt
+        uint160 indexed exitId,
+        address indexed starter,
+        bytes32 txHash,
+        uint256 exitableAt,
+        bytes inFlightTx
     );
     event InFlightExitInputPiggybacked(
         uint160 indexed exitId, address indexed owner, uint256 inputIndex

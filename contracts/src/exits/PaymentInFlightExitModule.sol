@@ -90,7 +90,7 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         }
         _checkAmounts(t, e.legs);
         _storeHeader(e, t, youngest, youngestTime, bond, _includedPos(txb, t.outputs.length));
-        emit InFlightExitStarted(id, msg.sender, keccak256(txb), e.h.exitableAt);
+        emit InFlightExitStarted(id, msg.sender, keccak256(txb), e.h.exitableAt, txb);
     }
 
     function _storeHeader(
