@@ -18,6 +18,7 @@ mod embedded;
 mod error;
 mod events;
 pub mod gas;
+mod inflight;
 mod plasma;
 pub mod revert;
 mod rpc;
@@ -28,6 +29,9 @@ pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxReq
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
 pub use error::RootChainError;
 pub use events::EventCursor;
+pub use inflight::{
+    Competitor, InFlightExitArgs, NOT_INCLUDED, OUTPUT_LEG, SpendingTx, in_flight_exit_id,
+};
 pub use plasma::{Plasma, PlasmaEvent};
 pub use plasma_contracts::{FrameworkAddresses, FrameworkConfig};
 pub use rpc::{GasPolicy, RpcChain, RpcConfig};

@@ -70,6 +70,75 @@ pub enum PlasmaEvent {
         /// Amount.
         amount: U256,
     },
+    /// An in-flight exit started.
+    InFlightExitStarted {
+        /// Exit id (low 160 bits of the transaction's hash).
+        exit_id: U256,
+        /// Who started it.
+        starter: Address,
+        /// The in-flight transaction's hash.
+        tx_hash: B256,
+        /// When its piggybacks can be processed.
+        exitable_at: u64,
+        /// The unsigned in-flight transaction.
+        tx_bytes: Bytes,
+    },
+    /// An input (leg 0-3) or output (leg 4-7) of an in-flight exit was piggybacked.
+    InFlightExitPiggybacked {
+        /// Exit id.
+        exit_id: U256,
+        /// The owner who piggybacked.
+        owner: Address,
+        /// The leg: input `leg`, or output `leg - 4`.
+        leg: u8,
+    },
+    /// An in-flight exit's canonicity was challenged.
+    InFlightExitChallenged {
+        /// Exit id.
+        exit_id: U256,
+        /// The challenger.
+        challenger: Address,
+        /// The competitor's `txPos` (`u64::MAX`: in no block).
+        competitor_pos: u64,
+    },
+    /// A canonicity challenge was answered: the in-flight transaction is included first.
+    InFlightExitChallengeResponded {
+        /// Exit id.
+        exit_id: U256,
+        /// The responder.
+        responder: Address,
+        /// The in-flight transaction's `txPos`.
+        tx_pos: u64,
+    },
+    /// A piggyback was removed: its input or output was shown spent.
+    InFlightPiggybackChallenged {
+        /// Exit id.
+        exit_id: U256,
+        /// The challenger (who got the piggyback bond).
+        challenger: Address,
+        /// The leg.
+        leg: u8,
+    },
+    /// A piggybacked leg of an in-flight exit paid out.
+    InFlightLegPaid {
+        /// Exit id.
+        exit_id: U256,
+        /// Who was paid.
+        owner: Address,
+        /// Token.
+        token: Address,
+        /// The leg: input `leg`, or output `leg - 4`.
+        leg: u8,
+        /// Amount.
+        amount: U256,
+    },
+    /// An in-flight exit is over: finalized (`Some(canonical)`), or deleted unpiggybacked.
+    InFlightExitEnded {
+        /// Exit id.
+        exit_id: U256,
+        /// Whether it settled as canonical; `None` if it was deleted.
+        canonical: Option<bool>,
+    },
 }
 
 /// The deployed framework, driven through a root-chain client.
@@ -126,13 +195,13 @@ impl<C: RootChain> Plasma<C> {
         vec![a.framework, a.eth_vault, a.erc20_vault, a.exit_game]
     }
 
-    async fn view<T: SolCall>(&self, to: Address, call: T) -> Result<T::Return> {
+    pub(crate) async fn view<T: SolCall>(&self, to: Address, call: T) -> Result<T::Return> {
         let out = self.chain.call(TxRequest::call(Address::ZERO, to, call.abi_encode())).await?;
         T::abi_decode_returns(&out)
             .map_err(|e| RootChainError::Other(format!("{}: bad return: {e}", T::SIGNATURE)))
     }
 
-    async fn send<T: SolCall>(
+    pub(crate) async fn send<T: SolCall>(
         &self,
         from: Address,
         to: Address,
@@ -323,6 +392,9 @@ impl<C: RootChain> Plasma<C> {
         }
         if emitter != a.exit_game {
             return None;
+        }
+        if let Some(event) = crate::inflight::decode_in_flight(log) {
+            return Some(event);
         }
         if let Ok(e) = PaymentExitGame::ExitStarted::decode_log(&log.log) {
             return Some(PlasmaEvent::ExitStarted {

@@ -6,8 +6,8 @@ use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_contracts::TestToken;
 use plasma_primitives::{MerkleTree, Output, PaymentTx, UtxoPos, merkle};
 use plasma_rootchain::{
-    DevChain, EventCursor, FrameworkConfig, Plasma, PlasmaEvent, RootChain, RootChainError,
-    TxRequest, dev_key,
+    Competitor, DevChain, EventCursor, FrameworkConfig, InFlightExitArgs, NOT_INCLUDED, Plasma,
+    PlasmaEvent, RootChain, RootChainError, SpendingTx, TxRequest, dev_key, in_flight_exit_id,
 };
 use std::sync::Arc;
 
@@ -185,4 +185,196 @@ async fn measured_gas_meets_the_targets() {
     assert!(gas.start_standard_exit <= 150_000, "{gas:?}");
     assert!(gas.process_exit_per_exit <= 40_000, "{gas:?}");
     assert!(gas.erc20_transfer < gas.erc20_transfer_new_holder, "{gas:?}");
+}
+
+async fn process_bounty<C: RootChain>(plasma: &Plasma<C>, bond: U256) -> U256 {
+    let call = plasma_contracts::PaymentExitGame::processBountyCall { bond }.abi_encode();
+    let out = plasma
+        .chain()
+        .call(TxRequest::call(Address::ZERO, plasma.addresses().exit_game, call))
+        .await
+        .unwrap();
+    plasma_contracts::PaymentExitGame::processBountyCall::abi_decode_returns(&out).unwrap()
+}
+
+/// A signed one-input payment of `owner`'s output `input` (worth `amount` in total).
+fn payment(
+    input: UtxoPos,
+    owner: usize,
+    outputs: &[(Address, U256)],
+    domain: &alloy_primitives::B256,
+) -> plasma_primitives::SignedTx {
+    let outputs =
+        outputs.iter().map(|&(owner, amount)| Output { owner, token: Address::ZERO, amount });
+    PaymentTx::new(vec![input], outputs.collect(), Default::default())
+        .unwrap()
+        .sign(&[&dev_key(owner)], domain)
+        .unwrap()
+}
+
+/// MoreVP, canonical: Bob exits the in-flight payment Alice made him; Alice's false canonicity
+/// challenge (with a double spend she signed but nobody included) is answered with the
+/// payment's inclusion; both outputs are paid, to the wei, and every step is decoded.
+pub(crate) async fn in_flight_exit_canonical_pays_the_outputs<C: DevChain>(chain: Arc<C>) {
+    let plasma = deploy(chain.clone()).await;
+    let [operator, alice, bob, carol] = [0, 1, 2, 3].map(|i| chain.accounts()[i]);
+    let start = chain.head().await.unwrap().number;
+    let domain = plasma.domain_separator().await.unwrap();
+    let deposit = PaymentTx::deposit(alice, Address::ZERO, eth(1000)).unwrap();
+    let (dep_blknum, _) = plasma.deposit(&deposit).await.unwrap();
+    let dep_pos = UtxoPos::new(dep_blknum, 0, 0);
+    let dep_proof = MerkleTree::from_leaves(&[deposit.encode()]).unwrap().proof(0).unwrap();
+
+    let pay = payment(dep_pos, 1, &[(bob, eth(400)), (alice, eth(600))], &domain);
+    let tx = pay.tx().encode();
+    let tree = MerkleTree::from_leaves(&[&tx]).unwrap();
+    plasma.submit_block(operator, tree.root()).await.unwrap();
+
+    let args = InFlightExitArgs {
+        tx: tx.clone(),
+        input_txs: vec![deposit.encode()],
+        input_positions: vec![dep_pos],
+        input_proofs: vec![dep_proof],
+        signatures: vec![pay.signatures()[0].as_bytes().to_vec()],
+    };
+    plasma.start_in_flight_exit(bob, &args).await.unwrap();
+    let again = plasma.start_in_flight_exit(bob, &args).await.unwrap_err();
+    assert!(again.to_string().contains("InFlightExitAlreadyStarted"), "{again}");
+    let exit_id = in_flight_exit_id(&tx);
+    assert_eq!(plasma.in_flight_exit(exit_id).await.unwrap().bondOwner, bob);
+
+    // Alice double-signs her deposit to Carol and claims the exit is not canonical.
+    let double = payment(dep_pos, 1, &[(carol, eth(1000))], &domain);
+    let competitor = Competitor {
+        in_flight_input_index: 0,
+        tx: double.tx().encode(),
+        input_index: 0,
+        inclusion: None,
+        signature: double.signatures()[0].as_bytes().to_vec(),
+    };
+    plasma.challenge_in_flight_not_canonical(alice, &tx, &competitor).await.unwrap();
+    assert_eq!(plasma.in_flight_exit(exit_id).await.unwrap().flags & 1, 1, "non-canonical");
+    // Bob answers: the payment is in block 1000, older than any unincluded competitor.
+    let pos = UtxoPos::new(1000, 0, 0);
+    plasma
+        .respond_to_non_canonical_challenge(bob, &tx, pos, &tree.proof(0).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(plasma.in_flight_exit(exit_id).await.unwrap().flags & 1, 0, "canonical again");
+
+    plasma.piggyback_output(bob, &tx, 0, Address::ZERO).await.unwrap();
+    plasma.piggyback_output(alice, &tx, 1, Address::ZERO).await.unwrap();
+    let stolen = plasma.piggyback_output(carol, &tx, 0, Address::ZERO).await.unwrap_err();
+    assert!(stolen.to_string().contains("NotOutputOwner"), "{stolen}");
+
+    chain.advance_time(2 * MEP + 1).await.unwrap();
+    let pbond = plasma.piggyback_bond().await.unwrap();
+    let bounty = process_bounty(&plasma, pbond).await;
+    let (bob_before, alice_before) =
+        (chain.balance(bob).await.unwrap(), chain.balance(alice).await.unwrap());
+    plasma.process_exits(operator, Address::ZERO, 10).await.unwrap();
+    let bob_gain = chain.balance(bob).await.unwrap() - bob_before;
+    let alice_gain = chain.balance(alice).await.unwrap() - alice_before;
+    let ife_bond = plasma.in_flight_exit_bond().await.unwrap();
+    assert_eq!(bob_gain, eth(400) + pbond - bounty + ife_bond, "Bob: output, bonds back");
+    assert_eq!(alice_gain, eth(600) + pbond - bounty, "Alice: her change");
+
+    let mut cursor = EventCursor::new(plasma.event_sources(), start + 1, 0);
+    let events: Vec<PlasmaEvent> =
+        cursor.poll(&*chain).await.unwrap().iter().filter_map(|l| plasma.decode(l)).collect();
+    let ours: Vec<&PlasmaEvent> = events
+        .iter()
+        .filter(|e| {
+            !matches!(e, PlasmaEvent::BlockSubmitted { .. } | PlasmaEvent::DepositCreated { .. })
+        })
+        .collect();
+    assert!(
+        matches!(ours[0], PlasmaEvent::InFlightExitStarted { exit_id: id, starter, tx_bytes, .. }
+        if *id == exit_id && *starter == bob && tx_bytes[..] == tx[..])
+    );
+    assert!(
+        matches!(ours[1], PlasmaEvent::InFlightExitChallenged { challenger, competitor_pos, .. }
+        if *challenger == alice && *competitor_pos == NOT_INCLUDED)
+    );
+    assert!(matches!(ours[2], PlasmaEvent::InFlightExitChallengeResponded { tx_pos, .. }
+        if *tx_pos == 1000 * 100_000));
+    assert!(
+        matches!(ours[3], PlasmaEvent::InFlightExitPiggybacked { owner, leg: 4, .. } if *owner == bob)
+    );
+    assert!(
+        matches!(ours[4], PlasmaEvent::InFlightExitPiggybacked { owner, leg: 5, .. } if *owner == alice)
+    );
+    assert!(
+        ours.iter().any(|e| matches!(e, PlasmaEvent::InFlightLegPaid { owner, leg: 4, amount, .. }
+        if *owner == bob && *amount == eth(400)))
+    );
+    assert!(
+        ours.iter()
+            .any(|e| matches!(e, PlasmaEvent::InFlightExitEnded { canonical: Some(true), .. }))
+    );
+}
+
+/// MoreVP, non-canonical: Alice's deposit is spent by an included payment to Carol, yet Bob
+/// exits an older signed payment of it. Carol shows the included spend: the exit turns
+/// non-canonical and Alice's input piggyback is removed; Bob's output is not paid.
+pub(crate) async fn in_flight_exit_non_canonical_pays_no_output<C: DevChain>(chain: Arc<C>) {
+    let plasma = deploy(chain.clone()).await;
+    let [operator, alice, bob, carol] = [0, 1, 2, 3].map(|i| chain.accounts()[i]);
+    let domain = plasma.domain_separator().await.unwrap();
+    let deposit = PaymentTx::deposit(alice, Address::ZERO, eth(1000)).unwrap();
+    let (dep_blknum, _) = plasma.deposit(&deposit).await.unwrap();
+    let dep_pos = UtxoPos::new(dep_blknum, 0, 0);
+    let dep_proof = MerkleTree::from_leaves(&[deposit.encode()]).unwrap().proof(0).unwrap();
+
+    let to_bob = payment(dep_pos, 1, &[(bob, eth(1000))], &domain);
+    let to_carol = payment(dep_pos, 1, &[(carol, eth(1000))], &domain);
+    let tree = MerkleTree::from_leaves(&[to_carol.tx().encode()]).unwrap();
+    plasma.submit_block(operator, tree.root()).await.unwrap();
+
+    let tx = to_bob.tx().encode();
+    let args = InFlightExitArgs {
+        tx: tx.clone(),
+        input_txs: vec![deposit.encode()],
+        input_positions: vec![dep_pos],
+        input_proofs: vec![dep_proof],
+        signatures: vec![to_bob.signatures()[0].as_bytes().to_vec()],
+    };
+    plasma.start_in_flight_exit(bob, &args).await.unwrap();
+    plasma.piggyback_output(bob, &tx, 0, Address::ZERO).await.unwrap();
+    plasma.piggyback_input(alice, &tx, 0).await.unwrap();
+
+    let spend = SpendingTx {
+        tx: to_carol.tx().encode(),
+        input_index: 0,
+        signature: to_carol.signatures()[0].as_bytes().to_vec(),
+    };
+    // The in-flight tx cannot be shown as its own spend.
+    let own = SpendingTx { tx: tx.clone(), ..spend.clone() };
+    let err = plasma.challenge_in_flight_input_spent(carol, &tx, 0, &own).await.unwrap_err();
+    assert!(err.to_string().contains("SameTx"), "{err}");
+    let pbond = plasma.piggyback_bond().await.unwrap();
+    let carol_before = chain.balance(carol).await.unwrap();
+    let r = plasma.challenge_in_flight_input_spent(carol, &tx, 0, &spend).await.unwrap();
+    assert_eq!(chain.balance(carol).await.unwrap(), carol_before + pbond - r.fee());
+
+    let competitor = Competitor {
+        in_flight_input_index: 0,
+        tx: to_carol.tx().encode(),
+        input_index: 0,
+        inclusion: Some((UtxoPos::new(1000, 0, 0), tree.proof(0).unwrap())),
+        signature: to_carol.signatures()[0].as_bytes().to_vec(),
+    };
+    plasma.challenge_in_flight_not_canonical(carol, &tx, &competitor).await.unwrap();
+    let exit_id = in_flight_exit_id(&tx);
+    assert_eq!(plasma.in_flight_exit(exit_id).await.unwrap().flags & 1, 1, "non-canonical");
+
+    chain.advance_time(2 * MEP + 1).await.unwrap();
+    let bounty = process_bounty(&plasma, pbond).await;
+    let bob_before = chain.balance(bob).await.unwrap();
+    plasma.process_exits(operator, Address::ZERO, 10).await.unwrap();
+    assert_eq!(
+        chain.balance(bob).await.unwrap() - bob_before,
+        pbond - bounty,
+        "Bob gets his piggyback bond back (less the bounty), not the output"
+    );
 }

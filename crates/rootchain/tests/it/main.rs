@@ -81,7 +81,9 @@ macro_rules! lifecycle_on_both_backends {
 
 lifecycle_on_both_backends!(
     eth_deposit_transfer_exit_challenge_and_process,
-    erc20_deposit_exit_and_process
+    erc20_deposit_exit_and_process,
+    in_flight_exit_canonical_pays_the_outputs,
+    in_flight_exit_non_canonical_pays_no_output,
 );
 
 on_both_backends!(
