@@ -48,6 +48,10 @@ pub(crate) struct WatchArgs {
     /// Milliseconds between rounds.
     #[arg(long = "poll-ms", default_value_t = 2000)]
     poll_ms: u64,
+    /// The watcher's own block store (redb): verified blocks are kept there, so a restart
+    /// rebuilds without the operator. Without it, a restart refetches every block.
+    #[arg(long)]
+    db: Option<PathBuf>,
 }
 
 pub(crate) async fn run(args: WatchArgs) -> Result<()> {
@@ -75,7 +79,12 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
         max_exits_per_step: args.max_exits,
         ..WatcherConfig::default()
     };
-    let watcher = Watcher::new(config, plasma, operator).await?;
+    let mut watcher = Watcher::new(config, plasma, operator).await?;
+    if let Some(path) = &args.db {
+        let store = plasma_storage::RedbStore::open(path)
+            .with_context(|| format!("opening the watcher's store {}", path.display()))?;
+        watcher = watcher.with_store(Arc::new(store));
+    }
     let service = WatcherService::start(
         watcher,
         args.rpc_addr,

@@ -238,6 +238,11 @@ impl<C: RootChain> Plasma<C> {
         self.view(self.addresses.exit_game, PaymentExitGame::exitBondCall {}).await
     }
 
+    /// The part of an exit's or piggyback's `bond` that goes to whoever processes it.
+    pub async fn process_bounty(&self, bond: U256) -> Result<U256> {
+        self.view(self.addresses.exit_game, PaymentExitGame::processBountyCall { bond }).await
+    }
+
     /// Commits a block root (from the operator); returns its block number.
     pub async fn submit_block(&self, operator: Address, root: B256) -> Result<(u64, Receipt)> {
         let receipt = self

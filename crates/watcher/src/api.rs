@@ -65,6 +65,36 @@ pub struct ChallengeData {
     pub challenge_tx_hash: B256,
 }
 
+/// What `startInFlightExit` needs, from verified data only (the signatures are the signed
+/// transaction's own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InFlightExitData {
+    /// The unsigned in-flight transaction.
+    pub in_flight_tx: Bytes,
+    /// The unsigned transactions that created its inputs.
+    pub input_txs: Vec<Bytes>,
+    /// The inputs' positions.
+    pub input_utxos_pos: Vec<U256>,
+    /// Each input transaction's inclusion proof.
+    pub input_txs_inclusion_proofs: Vec<Bytes>,
+    /// The signatures of the in-flight transaction, one per input.
+    pub in_flight_tx_sigs: Vec<Bytes>,
+}
+
+impl From<plasma_rootchain::InFlightExitArgs> for InFlightExitData {
+    fn from(a: plasma_rootchain::InFlightExitArgs) -> Self {
+        let bytes = |v: Vec<Vec<u8>>| v.into_iter().map(Bytes::from).collect();
+        Self {
+            in_flight_tx: a.tx.into(),
+            input_txs: bytes(a.input_txs),
+            input_utxos_pos: a.input_positions.iter().map(|p| p.raw()).collect(),
+            input_txs_inclusion_proofs: bytes(a.input_proofs),
+            in_flight_tx_sigs: bytes(a.signatures),
+        }
+    }
+}
+
 /// The watcher's API.
 #[rpc(server, client, namespace = "watcher")]
 pub trait WatcherApi {
@@ -83,10 +113,15 @@ pub trait WatcherApi {
     /// Challenge data for an output this watcher has seen spent.
     #[method(name = "challengeData")]
     async fn challenge_data(&self, utxo_pos: U256) -> RpcResult<ChallengeData>;
+
+    /// In-flight exit data for a signed transaction (its inputs must be in verified blocks).
+    #[method(name = "inFlightExitData")]
+    async fn in_flight_exit_data(&self, signed_tx: Bytes) -> RpcResult<InFlightExitData>;
 }
 
 const NOT_FOUND: i32 = -32005;
 const LIMIT: i32 = -32004;
+const INVALID_PARAMS: i32 = -32602;
 
 fn not_found(what: String) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(NOT_FOUND, what, None::<()>)
@@ -149,6 +184,18 @@ impl<C: RootChain + 'static, S: BlockSource + 'static> WatcherApiServer for Api<
             signature: spend.signature.to_vec().into(),
             challenge_tx_hash: spend.hash,
         })
+    }
+
+    async fn in_flight_exit_data(&self, signed_tx: Bytes) -> RpcResult<InFlightExitData> {
+        let tx = plasma_primitives::SignedTx::decode(&signed_tx).map_err(|e| {
+            ErrorObjectOwned::owned(
+                INVALID_PARAMS,
+                format!("not a signed transaction: {e}"),
+                None::<()>,
+            )
+        })?;
+        let w = self.watcher.lock().await;
+        Ok(w.in_flight_exit_data(&tx).map_err(not_found)?.into())
     }
 }
 

@@ -66,6 +66,61 @@ pub enum WatcherEvent {
         /// The output.
         utxo_pos: U256,
     },
+    /// An in-flight exit of a transaction whose input a verified block spends otherwise: its
+    /// outputs must not be paid.
+    NonCanonicalInFlightExit {
+        /// Exit id.
+        exit_id: U256,
+        /// The in-flight transaction.
+        tx_hash: B256,
+        /// The competing transaction, included.
+        competitor: B256,
+        /// Where the competitor is (`blknum·10⁵ + txindex`).
+        competitor_pos: u64,
+    },
+    /// A canonicity challenge against an in-flight transaction that is included before the
+    /// competitor shown: the challenge is false.
+    InvalidCanonicityChallenge {
+        /// Exit id.
+        exit_id: U256,
+        /// Where the in-flight transaction is included (`blknum·10⁵ + txindex`).
+        tx_pos: u64,
+        /// The competitor's position the challenge claimed (`u64::MAX`: in no block).
+        competitor_pos: u64,
+    },
+    /// A piggyback of an input or output that a verified block spends: it must not be paid.
+    InvalidPiggyback {
+        /// Exit id.
+        exit_id: U256,
+        /// The leg: input `leg`, or output `leg - 4`.
+        leg: u8,
+        /// The transaction that spends it.
+        spent_in: B256,
+    },
+    /// This watcher acted on an in-flight exit.
+    InFlightExitActed {
+        /// Exit id.
+        exit_id: U256,
+        /// What it did.
+        action: InFlightAction,
+        /// The root-chain transaction.
+        tx_hash: B256,
+    },
+}
+
+/// What the watcher does about an in-flight exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum InFlightAction {
+    /// Showed the competitor: the exit is not canonical.
+    ChallengedCanonicity,
+    /// Showed the in-flight transaction's inclusion against a false canonicity challenge.
+    RespondedToChallenge,
+    /// Showed the spend of a piggybacked leg (and collected its bond).
+    ChallengedPiggyback {
+        /// The leg.
+        leg: u8,
+    },
 }
 
 impl WatcherEvent {
@@ -76,6 +131,7 @@ impl WatcherEvent {
             WatcherEvent::BlockVerified { .. }
                 | WatcherEvent::ExitChallenged { .. }
                 | WatcherEvent::ExitStartedFor { .. }
+                | WatcherEvent::InFlightExitActed { .. }
         )
     }
 }

@@ -14,9 +14,9 @@ mod source;
 mod watcher;
 
 pub use api::{
-    ChallengeData, EventPage, WatcherApiClient, WatcherApiServer, WatcherExitData, WatcherService,
-    WatcherStatus,
+    ChallengeData, EventPage, InFlightExitData, WatcherApiClient, WatcherApiServer,
+    WatcherExitData, WatcherService, WatcherStatus,
 };
-pub use events::WatcherEvent;
+pub use events::{InFlightAction, WatcherEvent};
 pub use source::BlockSource;
 pub use watcher::{Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block};

@@ -1,6 +1,8 @@
 //! The watcher's state and its one loop step: read the root chain, verify blocks in order,
 //! judge exits, and act.
 
+mod inflight;
+
 use crate::{BlockSource, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
 use plasma_ledger::{FeePolicy, Ledger};
@@ -8,6 +10,7 @@ use plasma_primitives::{
     MerkleTree, PaymentTx, SignedTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL,
 };
 use plasma_rootchain::{EventCursor, Plasma, PlasmaEvent, RootChain, RootChainError};
+use plasma_storage::{Store, StoredBlock};
 use std::{
     collections::{HashMap, HashSet, VecDeque},
     sync::Arc,
@@ -57,6 +60,8 @@ pub struct Spend {
     pub signature: [u8; 65],
     /// The spending transaction's id.
     pub hash: B256,
+    /// Which input of the spending transaction it is.
+    pub input_index: u8,
 }
 
 /// A block that passed [`verify_block`].
@@ -64,9 +69,9 @@ pub struct Spend {
 pub struct VerifiedBlock {
     /// The ledger after the block.
     pub ledger: Ledger,
-    /// Every input the block spends: the position, the index of the spending transaction, and
-    /// the signature of that input.
-    pub spends: Vec<(UtxoPos, usize, [u8; 65])>,
+    /// Every input the block spends: the position, the index of the spending transaction, the
+    /// input's index in it, and the signature of that input.
+    pub spends: Vec<(UtxoPos, usize, u8, [u8; 65])>,
     /// The transactions' unsigned bytes, in order.
     pub unsigned: Vec<Vec<u8>>,
     /// The transactions' ids, in order.
@@ -108,8 +113,9 @@ pub fn verify_block(
     let mut unsigned = Vec::with_capacity(verified.len());
     let mut hashes = Vec::with_capacity(verified.len());
     for (i, tx) in verified.into_iter().enumerate() {
-        for (&pos, sig) in tx.signed().tx().inputs().iter().zip(tx.signed().signatures()) {
-            spends.push((pos, i, *sig.as_bytes()));
+        let inputs = tx.signed().tx().inputs().iter().zip(tx.signed().signatures());
+        for (input_index, (&pos, sig)) in (0u8..).zip(inputs) {
+            spends.push((pos, i, input_index, *sig.as_bytes()));
         }
         unsigned.push(tx.unsigned().to_vec());
         hashes.push(tx.hash());
@@ -151,12 +157,17 @@ pub struct Watcher<C, S> {
     /// Leaf hashes of verified blocks, for proofs.
     leaves: HashMap<u64, Vec<B256>>,
     spends: HashMap<UtxoPos, Spend>,
+    /// Where each transaction of a verified block is (output 0 of it).
+    positions: HashMap<B256, UtxoPos>,
+    in_flight: HashMap<U256, inflight::InFlightRecord>,
     exits: HashMap<U256, ExitRecord>,
     exits_by_pos: HashMap<UtxoPos, U256>,
     exited_by_us: HashSet<UtxoPos>,
     byzantine: Option<String>,
     last_verified: u64,
     events: Vec<WatcherEvent>,
+    /// Where verified blocks are kept, so that a restart replays them without the operator.
+    store: Option<Arc<dyn Store>>,
 }
 
 impl<C: RootChain, S: BlockSource> Watcher<C, S> {
@@ -180,13 +191,45 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             created: HashMap::new(),
             leaves: HashMap::new(),
             spends: HashMap::new(),
+            positions: HashMap::new(),
+            in_flight: HashMap::new(),
             exits: HashMap::new(),
             exits_by_pos: HashMap::new(),
             exited_by_us: HashSet::new(),
             byzantine: None,
             last_verified: 0,
             events: Vec::new(),
+            store: None,
         })
+    }
+
+    /// Keeps every verified block in `store` and reads blocks from it first: a watcher
+    /// restarted on the same store rebuilds its state from the root chain and its own copies,
+    /// even if the operator has gone.
+    pub fn with_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Block `blknum` from the local store, if it is there.
+    fn stored_block(&self, blknum: u64) -> Option<Vec<Bytes>> {
+        let store = self.store.as_ref()?;
+        match store.block(blknum) {
+            Ok(block) => block.map(|b| b.txs.into_iter().map(Bytes::from).collect()),
+            Err(e) => {
+                tracing::warn!(%e, blknum, "reading the local block store failed");
+                None
+            }
+        }
+    }
+
+    fn keep_block(&self, blknum: u64, root: B256, txs: &[Bytes]) {
+        let Some(store) = &self.store else { return };
+        let block =
+            StoredBlock { number: blknum, root, txs: txs.iter().map(|t| t.to_vec()).collect() };
+        if let Err(e) = store.put_block(&block) {
+            tracing::warn!(%e, blknum, "keeping a verified block failed; a restart refetches it");
+        }
     }
 
     /// Every event so far, in order; `events()[n..]` are those after cursor `n`.
@@ -287,7 +330,7 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                     self.ledger.exit(exit.utxo_pos);
                 }
             }
-            _ => {}
+            other => self.follow_in_flight(other),
         }
         Ok(true)
     }
@@ -300,7 +343,13 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         committed_at: u64,
         now: u64,
     ) -> Result<bool, WatcherError> {
-        let txs = match self.source.block(blknum).await {
+        let local = self.stored_block(blknum);
+        let from_store = local.is_some();
+        let fetched = match local {
+            Some(txs) => Ok(Some(txs)),
+            None => self.source.block(blknum).await,
+        };
+        let txs = match fetched {
             Ok(Some(txs)) => txs,
             Ok(None) | Err(_) => {
                 let waited = now.saturating_sub(committed_at);
@@ -314,6 +363,9 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         };
         match self.re_execute(blknum, root, &txs) {
             Ok(()) => {
+                if !from_store {
+                    self.keep_block(blknum, root, &txs);
+                }
                 self.last_verified = blknum;
                 self.report(WatcherEvent::BlockVerified { blknum, txs: txs.len() });
             }
@@ -330,11 +382,12 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
     fn re_execute(&mut self, blknum: u64, root: B256, txs: &[Bytes]) -> Result<(), String> {
         let verified = verify_block(&self.ledger, &self.domain, blknum, root, txs)?;
         self.ledger = verified.ledger;
-        for (pos, index, signature) in verified.spends {
+        for (pos, index, input_index, signature) in verified.spends {
             let spend = Spend {
                 tx: verified.unsigned[index].clone(),
                 signature,
                 hash: verified.hashes[index],
+                input_index,
             };
             if let Some(&exit_id) = self.exits_by_pos.get(&pos)
                 && let Some(exit) = self.exits.get_mut(&exit_id)
@@ -349,6 +402,9 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                 self.report(event);
             }
             self.spends.insert(pos, spend);
+        }
+        for (txindex, hash) in (0u16..).zip(&verified.hashes) {
+            self.positions.insert(*hash, UtxoPos::new(blknum, txindex, 0));
         }
         self.leaves
             .insert(blknum, verified.unsigned.iter().map(|u| merkle::leaf_hash(u)).collect());
@@ -386,6 +442,7 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                 });
             }
         }
+        self.judge_in_flight().await;
         if self.byzantine.is_some() {
             self.mass_exit().await;
         }
@@ -458,5 +515,10 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             MerkleTree::from_leaves(&[&tx]).ok()?.proof(0).ok()?
         };
         Some((tx, proof))
+    }
+
+    /// The inclusion proof of the transaction at `pos` (any output of it).
+    fn inclusion_proof(&self, pos: UtxoPos) -> Option<Vec<u8>> {
+        self.exit_data(pos).map(|(_, proof)| proof)
     }
 }

@@ -187,16 +187,6 @@ async fn measured_gas_meets_the_targets() {
     assert!(gas.erc20_transfer < gas.erc20_transfer_new_holder, "{gas:?}");
 }
 
-async fn process_bounty<C: RootChain>(plasma: &Plasma<C>, bond: U256) -> U256 {
-    let call = plasma_contracts::PaymentExitGame::processBountyCall { bond }.abi_encode();
-    let out = plasma
-        .chain()
-        .call(TxRequest::call(Address::ZERO, plasma.addresses().exit_game, call))
-        .await
-        .unwrap();
-    plasma_contracts::PaymentExitGame::processBountyCall::abi_decode_returns(&out).unwrap()
-}
-
 /// A signed one-input payment of `owner`'s output `input` (worth `amount` in total).
 fn payment(
     input: UtxoPos,
@@ -269,7 +259,7 @@ pub(crate) async fn in_flight_exit_canonical_pays_the_outputs<C: DevChain>(chain
 
     chain.advance_time(2 * MEP + 1).await.unwrap();
     let pbond = plasma.piggyback_bond().await.unwrap();
-    let bounty = process_bounty(&plasma, pbond).await;
+    let bounty = plasma.process_bounty(pbond).await.unwrap();
     let (bob_before, alice_before) =
         (chain.balance(bob).await.unwrap(), chain.balance(alice).await.unwrap());
     plasma.process_exits(operator, Address::ZERO, 10).await.unwrap();
@@ -369,7 +359,7 @@ pub(crate) async fn in_flight_exit_non_canonical_pays_no_output<C: DevChain>(cha
     assert_eq!(plasma.in_flight_exit(exit_id).await.unwrap().flags & 1, 1, "non-canonical");
 
     chain.advance_time(2 * MEP + 1).await.unwrap();
-    let bounty = process_bounty(&plasma, pbond).await;
+    let bounty = plasma.process_bounty(pbond).await.unwrap();
     let bob_before = chain.balance(bob).await.unwrap();
     plasma.process_exits(operator, Address::ZERO, 10).await.unwrap();
     assert_eq!(

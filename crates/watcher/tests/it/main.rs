@@ -4,6 +4,8 @@
 
 mod byzantine;
 mod exits;
+mod inflight;
+mod restart;
 mod service;
 
 use alloy_primitives::Bytes;
