@@ -133,6 +133,9 @@ abstract contract CashBase is ReentrancyGuardTransient {
     error NotAnOperatorBlock(uint256 blockNumber);
     /// @notice Operator block `blockNumber` was never submitted.
     error BlockNotFound(uint256 blockNumber);
+    /// @notice A non-deposit tx shown in block `blockNumber`, not after the coin's deposit block
+    /// `depositBlock` (the coin did not exist yet).
+    error BlockBeforeDeposit(uint256 blockNumber, uint256 depositBlock);
     /// @notice The transaction's prevBlock `prevBlock` is not before its block `blockNumber`.
     error PrevBlockNotBefore(uint256 prevBlock, uint256 blockNumber);
     /// @notice The proof does not show the transaction at its slot in block `blockNumber`.
@@ -279,8 +282,8 @@ abstract contract CashBase is ReentrancyGuardTransient {
 
     /// @dev Checks that `t` (of coin `c`) is included in block `blockNumber`. A deposit
     /// transaction only in its coin's deposit block, with the coin's depositor and denomination
-    /// (its hash commits to the slot only); any other one by `proof` in an operator block,
-    /// after its prevBlock.
+    /// (its hash commits to the slot only); any other one by `proof` in an operator block
+    /// after the coin's deposit block, and after its prevBlock.
     function _checkIncluded(
         Coin storage c,
         CashTransaction.Tx memory t,
@@ -297,6 +300,9 @@ abstract contract CashBase is ReentrancyGuardTransient {
             return;
         }
         if (blockNumber % CHILD_BLOCK_INTERVAL != 0) revert NotAnOperatorBlock(blockNumber);
+        // Slots are predictable: a block from before the deposit may hold a forged tx of the
+        // coin-to-be, with no earlier tx of the coin to challenge it with.
+        if (blockNumber <= c.depositBlock) revert BlockBeforeDeposit(blockNumber, c.depositBlock);
         bytes32 root = _blocks[blockNumber];
         if (root == 0) revert BlockNotFound(blockNumber);
         if (t.prevBlock >= blockNumber) revert PrevBlockNotBefore(t.prevBlock, blockNumber);

@@ -44,7 +44,7 @@ import {CashTransaction} from "../lib/CashTransaction.sol";
 /// - `respondChallengeBefore`: a tx spending X (prevBlock = X's block, signed by X's
 ///   newOwner) included after X and no later than E; or `respondChallengeBeforeWithCheckpoint`:
 ///   a final checkpoint (not void for the slot) at a block in [X's block, E's block) whose leaf
-///   is not X. Removes the challenge; the responder is credited its bond.
+///   is not X. Removes the challenge; the exiter is credited its bond (whoever answers).
 /// - `finalizeExit` / `finalizeExits` (anyone, from maturity): an exit with an unanswered
 ///   challengeBefore is cancelled, its bond shared by those challengers (with their own
 ///   bonds, via `reclaimChallengeBond`); else the coin is EXITED, the bond credited back to
@@ -463,7 +463,7 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
 
     /// @notice Answers the challengeBefore of `challengingTxHash` with its spend
     /// `respondingTxBytes`, signed by its owner, included at `respondingBlock` (after the
-    /// challenging tx, not after the exiting tx). The caller is credited the challenge bond.
+    /// challenging tx, not after the exiting tx). The exiter is credited the challenge bond.
     function respondChallengeBefore(
         uint64 slot,
         bytes32 challengingTxHash,
@@ -484,7 +484,7 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
 
     /// @notice Answers the challengeBefore of `challengingTxHash` with final checkpoint
     /// `checkpointId` at a block in [the challenging tx's block, the exiting tx's block) whose
-    /// leaf `leaf` (by `checkpointProof`) is not the challenging tx. The caller is credited
+    /// leaf `leaf` (by `checkpointProof`) is not the challenging tx. The exiter is credited
     /// the challenge bond.
     function respondChallengeBeforeWithCheckpoint(
         uint64 slot,
@@ -681,7 +681,9 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
     ) private {
         ch.state = ChallengeState.ANSWERED;
         --x.openChallenges;
-        bondBalances[msg.sender] += bond;
+        // To the exiter, whoever answers: a past owner could otherwise delay an exit for free
+        // by challenging with its own old tx and answering with the spend it signed.
+        bondBalances[x.owner] += bond;
         emit Responded(slot, txHash, msg.sender, respondingBlock, checkpointId);
     }
 
