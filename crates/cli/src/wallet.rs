@@ -37,6 +37,9 @@ pub(crate) struct WalletArgs {
     /// A watcher's JSON-RPC endpoint: exit data and payment checks come from it.
     #[arg(long = "watcher.rpc", env = "PLASMA_WATCHER_RPC", global = true)]
     watcher_rpc: Option<String>,
+    /// The wallet's journal of sent payments (default: ~/.plasma/wallets/ADDRESS.jsonl).
+    #[arg(long, env = "PLASMA_HISTORY", global = true)]
+    history: Option<PathBuf>,
     /// Print results as JSON.
     #[arg(long, global = true)]
     json: bool,
@@ -104,6 +107,34 @@ enum WalletCommand {
         /// The transaction's hash.
         tx_hash: B256,
     },
+    /// What happened to this wallet's money: L1 events and the payments it sent.
+    History,
+    /// Exit a payment whose block is withheld (MoreVP): start its in-flight exit (or join it)
+    /// and piggyback the outputs you own.
+    InFlightExit {
+        /// A payment you sent (from the journal), by hash.
+        #[arg(required_unless_present = "signed_tx")]
+        tx_hash: Option<B256>,
+        /// Or the signed payment's bytes (hex), e.g. from the sender.
+        #[arg(long, conflicts_with = "tx_hash")]
+        signed_tx: Option<alloy_primitives::Bytes>,
+    },
+    /// Piggyback an input or output of an in-flight exit that you own.
+    Piggyback {
+        /// The signed payment's bytes (hex).
+        signed_tx: alloy_primitives::Bytes,
+        /// Piggyback input N (if the payment may not be canonical).
+        #[arg(long, conflicts_with = "output", required_unless_present = "output")]
+        input: Option<u8>,
+        /// Piggyback output N (if the payment may be canonical).
+        #[arg(long)]
+        output: Option<u8>,
+    },
+    /// Challenge the exit of a spent output with the watcher's evidence (the bond is yours).
+    Challenge {
+        /// The exiting output's position.
+        utxo_pos: U256,
+    },
 }
 
 pub(crate) async fn run(args: WalletArgs) -> Result<()> {
@@ -137,7 +168,13 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
     let operator =
         client(&operator_url).with_context(|| format!("bad operator URL {operator_url:?}"))?;
     let watcher = args.watcher_rpc.as_deref().map(client).transpose().context("bad watcher URL")?;
-    let wallet = Wallet::new(key, plasma.clone(), operator, watcher).await?;
+    let journal = match &args.history {
+        Some(path) => path.clone(),
+        None => default_journal(key.address())?,
+    };
+    let wallet = Wallet::new(key, plasma.clone(), operator, watcher)
+        .await?
+        .with_history(journal, deployment.deployed_at_block);
     let json = args.json;
 
     match args.command {
@@ -239,6 +276,66 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
             wallet.process(token.unwrap_or(Address::ZERO), max).await?;
             report(json, json!({"processed": true}), || "processed the mature exits".into())
         }
+        WalletCommand::History => {
+            let entries = wallet.history().await?;
+            let lines: Vec<String> = entries.iter().map(describe).collect();
+            report(json, serde_json::to_value(&entries)?, || {
+                if lines.is_empty() { "no history".into() } else { lines.join("\n") }
+            })
+        }
+        WalletCommand::InFlightExit { tx_hash, signed_tx } => {
+            let signed = match (tx_hash, signed_tx) {
+                (_, Some(bytes)) => plasma_primitives::SignedTx::decode(&bytes)
+                    .context("--signed-tx is not a signed payment")?,
+                (Some(hash), None) => wallet.sent_tx(hash)?.ok_or_else(|| {
+                    anyhow::anyhow!("{hash} is not in this wallet's journal: give --signed-tx HEX")
+                })?,
+                (None, None) => bail!("give a transaction hash or --signed-tx"),
+            };
+            eprintln!(
+                "starting (or joining) the in-flight exit on L1 and piggybacking your outputs…"
+            );
+            let exit = wallet.in_flight_exit(&signed).await?;
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let legs: Vec<String> = exit.piggybacked.iter().map(|l| format!("{l:?}")).collect();
+            report(
+                json,
+                json!({"exitId": exit.exit_id, "exitableAt": exit.exitable_at, "piggybacked": legs}),
+                || {
+                    format!(
+                        "in-flight exit {} of {}; piggybacked: {}\nit matures at Unix time {} (in about {} h); then run `plasma wallet process`",
+                        exit.exit_id,
+                        signed.tx().hash(),
+                        if legs.is_empty() { "nothing of yours".into() } else { legs.join(", ") },
+                        exit.exitable_at,
+                        exit.exitable_at.saturating_sub(now).div_ceil(3600)
+                    )
+                },
+            )
+        }
+        WalletCommand::Piggyback { signed_tx, input, output } => {
+            let signed =
+                plasma_primitives::SignedTx::decode(&signed_tx).context("not a signed payment")?;
+            let leg = match (input, output) {
+                (Some(i), _) => plasma_wallet::Leg::Input(i),
+                (None, Some(o)) => plasma_wallet::Leg::Output(o),
+                (None, None) => bail!("give --input N or --output N"),
+            };
+            wallet.piggyback(&signed.tx().encode(), leg).await?;
+            report(json, json!({"piggybacked": format!("{leg:?}")}), || {
+                format!(
+                    "piggybacked {leg:?} (bond sent)\nafter the exit period run `plasma wallet process`"
+                )
+            })
+        }
+        WalletCommand::Challenge { utxo_pos } => {
+            let pos = UtxoPos::from_raw(utxo_pos)
+                .ok_or_else(|| anyhow::anyhow!("position 0 names no output"))?;
+            let tx = wallet.challenge(pos).await?;
+            report(json, json!({"l1Tx": tx}), || {
+                format!("challenged the exit of {pos}: its bond is yours (L1 tx {tx})")
+            })
+        }
         WalletCommand::Verify { tx_hash } => {
             let received = wallet.verify_received(tx_hash).await?;
             let total: U256 = received.outputs.iter().map(|(_, o)| o.amount).sum();
@@ -256,6 +353,13 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
     }
 }
 
+/// `~/.plasma/wallets/ADDRESS.jsonl`.
+fn default_journal(address: Address) -> Result<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .ok_or_else(|| anyhow::anyhow!("no HOME: give --history FILE (or PLASMA_HISTORY)"))?;
+    Ok(PathBuf::from(home).join(".plasma").join("wallets").join(format!("{address}.jsonl")))
+}
+
 fn report(json: bool, value: serde_json::Value, human: impl FnOnce() -> String) -> Result<()> {
     if json {
         println!("{value}");
@@ -263,6 +367,43 @@ fn report(json: bool, value: serde_json::Value, human: impl FnOnce() -> String) 
         println!("{}", human());
     }
     Ok(())
+}
+
+fn describe(entry: &plasma_wallet::HistoryEntry) -> String {
+    use plasma_wallet::HistoryEntry as H;
+    match entry {
+        H::Deposited { blknum, token, amount } => {
+            format!("deposited {} (block {blknum})", money(*token, *amount))
+        }
+        H::Sent { tx_hash, blknum, txindex, .. } => {
+            format!("sent payment {tx_hash} (block {blknum}, index {txindex})")
+        }
+        H::ExitStarted { utxo_pos, amount, token, exitable_at, .. } => format!(
+            "exit of {} started: {}, matures at {exitable_at}",
+            UtxoPos::from_raw(*utxo_pos).map(|p| p.to_string()).unwrap_or_default(),
+            money(*token, *amount)
+        ),
+        H::ExitChallenged { exit_id } => format!("exit {exit_id} was challenged (bond lost)"),
+        H::ExitPaid { token, amount } => {
+            format!("exit paid {} on L1", money(*token, *amount))
+        }
+        H::InFlightExitStarted { exit_id, tx_hash } => {
+            format!("in-flight exit {exit_id} of {tx_hash} started")
+        }
+        H::InFlightLegPaid { exit_id, token, amount } => {
+            format!("in-flight exit {exit_id} paid {} on L1", money(*token, *amount))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// ETH in ether; a token in its base units (the history does not look up decimals).
+fn money(token: Address, value: U256) -> String {
+    if token.is_zero() {
+        format!("{} ETH", amount::format(value, 18))
+    } else {
+        format!("{value} base units of token {token}")
+    }
 }
 
 fn symbol(token: Address) -> String {

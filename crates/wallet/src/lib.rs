@@ -5,10 +5,12 @@
 //! - [`amount`]: human amounts (`1.5`, `0.25 ETH`) in a token's decimals, and back.
 //! - [`Wallet`]: deposit (ERC20 approval included), balances, transfers with coin selection and
 //!   change, merging small outputs, standard exits from exit data the wallet checks itself,
-//!   processing, and checking that a received payment sits in a block the watcher verified.
+//!   processing, and checking that a received payment sits in a block the watcher verified;
+//!   in-flight (MoreVP) exits with piggybacks when a block is withheld; challenges of exits of
+//!   spent outputs; and a history from the root chain and the wallet's own journal.
 
 pub mod amount;
 pub mod keystore;
 mod wallet;
 
-pub use wallet::{Received, Wallet, WalletError};
+pub use wallet::{HistoryEntry, InFlightExit, Leg, Received, Wallet, WalletError};

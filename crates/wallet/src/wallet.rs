@@ -1,6 +1,12 @@
 //! The wallet: one key, the chain's contracts, the operator (untrusted) and optionally a
 //! watcher.
 
+mod history;
+mod inflight;
+
+pub use history::HistoryEntry;
+pub use inflight::{InFlightExit, Leg};
+
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::ClientError, http_client::HttpClient};
 use plasma_operator::{OperatorApiClient, TxAck, Utxo};
@@ -45,6 +51,16 @@ pub enum WalletError {
     /// An exit already started for the output.
     #[error("output {0} is already exiting")]
     AlreadyExiting(U256),
+    /// The output is spent: its exit would be challenged and the bond lost.
+    #[error(
+        "output {pos} is already spent by transaction {spent_in}: its exit would lose the bond"
+    )]
+    AlreadySpent {
+        /// The output.
+        pos: U256,
+        /// The transaction that spends it.
+        spent_in: B256,
+    },
     /// Exit or payment data that does not prove against the root on the root chain.
     #[error(
         "the data for {0} does not prove against the root on the root chain: the operator may be lying"
@@ -53,6 +69,17 @@ pub enum WalletError {
     /// A payment not (yet) safe to accept.
     #[error("not verified: {0}")]
     NotVerified(String),
+    /// What was asked needs a watcher's verified data.
+    #[error("{0} needs a watcher: give --watcher.rpc (or PLASMA_WATCHER_RPC)")]
+    NeedsWatcher(&'static str),
+    /// The wallet's journal file could not be read or written.
+    #[error("the wallet's history file {path}: {reason}")]
+    Journal {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
     /// The root chain failed or refused.
     #[error(transparent)]
     RootChain(#[from] RootChainError),
@@ -83,6 +110,8 @@ pub struct Wallet<C> {
     operator: HttpClient,
     watcher: Option<HttpClient>,
     domain: B256,
+    /// Where sent transactions are journaled, and the root-chain block history starts at.
+    history: Option<(std::path::PathBuf, u64)>,
 }
 
 impl<C: RootChain> Wallet<C> {
@@ -94,7 +123,15 @@ impl<C: RootChain> Wallet<C> {
         watcher: Option<HttpClient>,
     ) -> Result<Self, WalletError> {
         let domain = plasma.domain_separator().await?;
-        Ok(Self { key, plasma, operator, watcher, domain })
+        Ok(Self { key, plasma, operator, watcher, domain, history: None })
+    }
+
+    /// Keeps a journal of the transactions this wallet sends in `journal` (JSON lines; what an
+    /// in-flight exit of them needs), and reads the root-chain history from block
+    /// `from_block` (the deployment block).
+    pub fn with_history(mut self, journal: std::path::PathBuf, from_block: u64) -> Self {
+        self.history = Some((journal, from_block));
+        self
     }
 
     /// The wallet's address.
@@ -201,13 +238,24 @@ impl<C: RootChain> Wallet<C> {
         let keys = vec![&self.key; tx.inputs().len()];
         let signed =
             tx.sign(&keys, &self.domain).map_err(|e| WalletError::Refused(e.to_string()))?;
-        self.operator.submit_tx(Bytes::from(signed.encode())).await.map_err(operator_error)
+        let ack =
+            self.operator.submit_tx(Bytes::from(signed.encode())).await.map_err(operator_error)?;
+        self.journal_sent(&signed, &ack)?;
+        Ok(ack)
     }
 
     /// Starts the standard exit of output `pos`, with exit data from the watcher if there is
     /// one (else the operator), checked against the root on L1 first. Returns when it can be
     /// processed (Unix time).
     pub async fn exit(&self, pos: UtxoPos) -> Result<u64, WalletError> {
+        if let Some(watcher) = &self.watcher
+            && let Ok(spend) = watcher.challenge_data(pos.raw()).await
+        {
+            return Err(WalletError::AlreadySpent {
+                pos: pos.raw(),
+                spent_in: spend.challenge_tx_hash,
+            });
+        }
         let (tx, proof) = match &self.watcher {
             Some(watcher) => {
                 let data = watcher.exit_data(pos.raw()).await.map_err(operator_error)?;

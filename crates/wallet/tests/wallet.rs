@@ -171,3 +171,131 @@ async fn fragmented_money_asks_for_a_merge_and_a_dead_operator_is_named() {
     assert!(matches!(orphan.balances().await, Err(WalletError::OperatorUnreachable(_))));
     node.stop().await;
 }
+
+/// MoreVP from the wallet, a challenge from the wallet, and both wallets' histories.
+#[tokio::test]
+async fn in_flight_exit_piggybacks_challenge_and_history() {
+    let chain = Arc::new(EmbeddedChain::new());
+    let operator = chain.accounts()[0];
+    let mut config = FrameworkConfig::new(operator);
+    config.min_exit_period = MEP;
+    let plasma = Arc::new(Plasma::deploy(chain.clone(), operator, &config).await.unwrap());
+    let node_config = OperatorConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval: Duration::from_millis(30),
+        l1_poll_interval: Duration::from_millis(10),
+        ..OperatorConfig::default()
+    };
+    let node =
+        OperatorNode::start(node_config, plasma.clone(), operator, Arc::new(MemoryStore::new()))
+            .await
+            .unwrap();
+    let watcher = Watcher::new(WatcherConfig::default(), plasma.clone(), client(node.rpc_addr()))
+        .await
+        .unwrap();
+    let service = WatcherService::start(
+        watcher,
+        "127.0.0.1:0".parse().unwrap(),
+        Duration::from_millis(10),
+        None,
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (node_addr, watcher_addr) = (node.rpc_addr(), service.rpc_addr());
+    let wallet = |who: usize| {
+        let plasma = plasma.clone();
+        let journal = dir.path().join(format!("{who}.jsonl"));
+        async move {
+            Wallet::new(dev_key(who), plasma, client(node_addr), Some(client(watcher_addr)))
+                .await
+                .unwrap()
+                .with_history(journal, 0)
+        }
+    };
+    let (alice, bob) = (wallet(1).await, wallet(2).await);
+
+    let dep = alice.deposit(Address::ZERO, eth(1000)).await.unwrap();
+    eventually(|| async {
+        alice
+            .balances()
+            .await
+            .and_then(|b| b.first().map(|x| x.1).ok_or(WalletError::UnknownUtxo(U256::ZERO)))
+    })
+    .await;
+    let ack = alice.send(bob.address(), Address::ZERO, eth(400), U256::ZERO).await.unwrap();
+    eventually(|| bob.verify_received(ack.tx_hash)).await;
+
+    // Alice's wallet refuses to exit her spent deposit; she cheats around it on L1, and Bob's
+    // wallet challenges with the watcher's evidence and takes her bond.
+    let refused = alice.exit(dep).await.unwrap_err();
+    assert!(
+        matches!(refused, WalletError::AlreadySpent { spent_in, .. } if spent_in == ack.tx_hash),
+        "{refused}"
+    );
+    let dep_tx =
+        plasma_primitives::PaymentTx::deposit(alice.address(), Address::ZERO, eth(1000)).unwrap();
+    let dep_proof =
+        plasma_primitives::MerkleTree::from_leaves(&[dep_tx.encode()]).unwrap().proof(0).unwrap();
+    plasma.start_standard_exit(alice.address(), dep, &dep_tx.encode(), &dep_proof).await.unwrap();
+    let bond = plasma.exit_bond().await.unwrap();
+    let bob0 = chain.balance(bob.address()).await.unwrap();
+    bob.challenge(dep).await.unwrap();
+    let challenge_gain = chain.balance(bob.address()).await.unwrap() + eth(1) - bob0;
+    assert!(challenge_gain > eth(1) && challenge_gain <= bond + eth(1), "Bob earns the bond");
+
+    // Bob exits the payment in flight (with the bytes Alice's journal kept); Alice joins and
+    // piggybacks her change. Both are paid after the period.
+    let signed = alice.sent_tx(ack.tx_hash).unwrap().expect("journaled");
+    assert_eq!(signed.tx().hash(), ack.tx_hash);
+    let bob_exit = bob.in_flight_exit(&signed).await.unwrap();
+    assert_eq!(bob_exit.piggybacked, vec![plasma_wallet::Leg::Output(0)]);
+    let alice_exit = alice.in_flight_exit(&signed).await.unwrap();
+    assert_eq!(alice_exit.exit_id, bob_exit.exit_id, "Alice joins Bob's exit");
+    assert_eq!(alice_exit.piggybacked, vec![plasma_wallet::Leg::Output(1)]);
+    chain.advance_time(2 * MEP + 1).await.unwrap();
+    bob.process(Address::ZERO, 10).await.unwrap();
+
+    use plasma_wallet::HistoryEntry as H;
+    let bob_history = bob.history().await.unwrap();
+    assert!(
+        bob_history.iter().any(
+            |e| matches!(e, H::InFlightExitStarted { exit_id, .. } if *exit_id == bob_exit.exit_id)
+        ),
+        "{bob_history:#?}"
+    );
+    assert!(
+        bob_history
+            .iter()
+            .any(|e| matches!(e, H::InFlightLegPaid { amount, .. } if *amount == eth(400))),
+        "{bob_history:#?}"
+    );
+    let alice_history = alice.history().await.unwrap();
+    assert!(
+        matches!(alice_history[0], H::Deposited { amount, .. } if amount == eth(1000)),
+        "{alice_history:#?}"
+    );
+    assert!(
+        alice_history.iter().any(|e| matches!(e, H::ExitChallenged { .. })),
+        "{alice_history:#?}"
+    );
+    assert!(
+        alice_history
+            .iter()
+            .any(|e| matches!(e, H::InFlightLegPaid { amount, .. } if *amount == eth(600))),
+        "{alice_history:#?}"
+    );
+    assert!(
+        alice_history
+            .iter()
+            .any(|e| matches!(e, H::Sent { tx_hash, .. } if *tx_hash == ack.tx_hash)),
+        "{alice_history:#?}"
+    );
+    assert!(
+        !alice_history.iter().any(|e| matches!(e, H::InFlightExitStarted { .. })),
+        "Bob started it"
+    );
+
+    service.stop().await;
+    node.stop().await;
+}

@@ -84,6 +84,7 @@ impl Devnet {
             .env("PLASMA_CONTRACTS", dir.join("deployment.json"))
             .env("PLASMA_OPERATOR_RPC", &self.operator)
             .env("PLASMA_WATCHER_RPC", &self.watcher)
+            .env("PLASMA_HISTORY", dir.join(format!("history-{who}.jsonl")))
             .env("RUST_LOG", "off")
             .output()
             .unwrap();
@@ -143,6 +144,17 @@ fn the_wallet_walkthrough_ends_with_the_right_balances_on_l1() {
     let last = again.lines().last().unwrap_or_default();
     assert!(last.starts_with("error:") && last.contains("already exiting"), "{again}");
 
+    // Alice's history shows her deposit and the payment (from her journal); she also takes
+    // her 1 ETH of change out through an in-flight exit of that payment (MoreVP), as she
+    // would if its block were withheld.
+    let history = net.wallet(d, 1, &["history"]).unwrap();
+    let kinds: Vec<&str> =
+        history.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["deposited", "sent"], "{history}");
+    let alice_before = wei(&cast_out(&["balance", &alice, "--rpc-url", &net.l1]));
+    let ife = net.wallet(d, 1, &["in-flight-exit", &tx_hash]).unwrap();
+    assert_eq!(ife["piggybacked"], serde_json::json!(["Output(1)"]), "{ife}");
+
     // 5. The exit period passes (on anvil: move its clock), and Bob processes.
     cast_out(&["rpc", "evm_increaseTime", "1300", "--rpc-url", &net.l1]);
     cast_out(&["rpc", "evm_mine", "--rpc-url", &net.l1]);
@@ -150,14 +162,29 @@ fn the_wallet_walkthrough_ends_with_the_right_balances_on_l1() {
     let bob_after = wei(&cast_out(&["balance", &bob, "--rpc-url", &net.l1]));
     let bond: u128 = 17_000_000_000_000_000;
     // Bob gets his 0.5 ETH and his bond less the bounty (a quarter) back, and, as the processor,
-    // the bounty too; he paid gas for the exit and the processing.
+    // the bounty too, and the bounty of Alice's piggyback (a quarter of 0.027 ETH); he paid gas
+    // for the exit and the processing.
     let gained = bob_after as i128 - bob_before as i128;
     let expected = 500_000_000_000_000_000i128;
+    let piggyback_bounty = 27_000_000_000_000_000i128 / 4;
     assert!(
-        gained > expected - 10_000_000_000_000_000 && gained <= expected,
+        gained > expected - 10_000_000_000_000_000 && gained <= expected + piggyback_bounty,
         "Bob gained {gained} wei"
     );
-    let _ = (bond, &alice);
+    let _ = bond;
+    // Alice's change is back too (her bonds return, less the piggyback's processing bounty).
+    let alice_gained =
+        wei(&cast_out(&["balance", &alice, "--rpc-url", &net.l1])) as i128 - alice_before as i128;
+    let change = 1_000_000_000_000_000_000i128;
+    assert!(
+        alice_gained > change - 20_000_000_000_000_000 && alice_gained < change,
+        "Alice gained {alice_gained} wei"
+    );
+    let history = net.wallet(d, 1, &["history"]).unwrap();
+    assert!(
+        history.as_array().unwrap().iter().any(|e| e["kind"] == "inFlightLegPaid"),
+        "{history}"
+    );
 
     // Bad input gets one clear line.
     let err = net.wallet(d, 1, &["send", &bob, "100"]).unwrap_err();
