@@ -3,8 +3,12 @@
 //! purpose, and ends with an accounting of every honest user's money.
 //!
 //! The accounting counts value, not gas: what each user owned on the child chain in the last
-//! valid state against what the root chain paid them out (`ExitFinalized`). An honest user
+//! valid state against what the root chain paid them out (`ExitFinalized` of standard exits,
+//! `InFlightExitLegPaid` of in-flight ones). An honest user
 //! must lose nothing; a cheater must be paid nothing.
+
+mod crash;
+mod in_flight;
 
 use alloy_primitives::Bytes;
 use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, U256, UtxoPos};
@@ -18,8 +22,15 @@ use std::{
 };
 
 /// The scenarios, by name.
-pub const SCENARIOS: [&str; 5] =
-    ["honest", "double-spend", "withheld-block", "invalid-exit", "mass-exit"];
+pub const SCENARIOS: [&str; 7] = [
+    "honest",
+    "double-spend",
+    "withheld-block",
+    "in-flight",
+    "invalid-exit",
+    "mass-exit",
+    "operator-crash",
+];
 
 /// Users in the mass-exit scenario.
 const MASS_EXIT_USERS: usize = 8;
@@ -224,7 +235,10 @@ impl World {
         let mut paid: BTreeMap<Address, U256> = BTreeMap::new();
         let mut cursor = EventCursor::new(self.plasma.event_sources(), self.start, 0);
         for log in cursor.poll(self.chain.as_ref()).await.map_err(fail)? {
-            if let Some(PlasmaEvent::ExitFinalized { owner, amount, .. }) = self.plasma.decode(&log)
+            if let Some(
+                PlasmaEvent::ExitFinalized { owner, amount, .. }
+                | PlasmaEvent::InFlightLegPaid { owner, amount, .. },
+            ) = self.plasma.decode(&log)
             {
                 *paid.entry(owner).or_default() += amount;
             }
@@ -274,6 +288,8 @@ pub async fn run(name: &str) -> Result<ScenarioReport, ScenarioError> {
         "honest" => honest().await,
         "double-spend" => double_spend().await,
         "withheld-block" => withheld_block().await,
+        "in-flight" => in_flight::in_flight().await,
+        "operator-crash" => crash::operator_crash().await,
         "invalid-exit" => invalid_exit().await,
         "mass-exit" => mass_exit().await,
         other => Err(fail(format!("no scenario {other:?}; there are: {}", SCENARIOS.join(", ")))),

@@ -40,6 +40,17 @@ async fn every_scenario_ends_with_nothing_lost() {
                 let per_block = report.exits_per_l1_block.unwrap();
                 assert!((150..=300).contains(&per_block), "{per_block} exits per L1 block");
             }
+            "in-flight" => {
+                for alarm in ["BlockWithheld", "NonCanonicalInFlightExit", "InvalidPiggyback"] {
+                    assert!(
+                        report.alarms.iter().any(|a| a.contains(alarm)),
+                        "{alarm}: {:?}",
+                        report.alarms
+                    );
+                }
+                assert!(!report.bonds_to_watcher.is_zero(), "the watcher collects bonds");
+            }
+            "operator-crash" => assert!(report.alarms.is_empty(), "{:?}", report.alarms),
             other => panic!("unchecked scenario {other}"),
         }
     }
