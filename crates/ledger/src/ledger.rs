@@ -5,7 +5,10 @@ use plasma_primitives::{
     Address, B256, MerkleTree, Output, PaymentTx, U256, UtxoPos, merkle::MAX_LEAVES,
     position::CHILD_BLOCK_INTERVAL,
 };
-use std::collections::{BTreeMap, HashMap};
+// foldhash maps (alloy's default): positions are assigned by the chain, and the UTXO set is
+// the sequencer's hottest structure.
+use alloy_primitives::map::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Where an applied transaction landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,19 +44,28 @@ pub struct UtxoChanges {
     pub added: Vec<(UtxoPos, Output)>,
 }
 
-#[derive(Debug, Clone, Default)]
+/// The netted UTXO changes since the last [`Ledger::take_changes`]; nothing is recorded when
+/// `tracking` is off (a ledger that is never persisted, like a watcher's).
+#[derive(Debug, Clone)]
 struct ChangeSet {
-    removed: std::collections::HashSet<UtxoPos>,
+    tracking: bool,
+    removed: HashSet<UtxoPos>,
     added: HashMap<UtxoPos, Output>,
 }
 
 impl ChangeSet {
+    fn new(tracking: bool) -> Self {
+        Self { tracking, removed: HashSet::default(), added: HashMap::default() }
+    }
+
     fn insert(&mut self, pos: UtxoPos, out: Output) {
-        self.added.insert(pos, out);
+        if self.tracking {
+            self.added.insert(pos, out);
+        }
     }
 
     fn remove(&mut self, pos: UtxoPos) {
-        if self.added.remove(&pos).is_none() {
+        if self.tracking && self.added.remove(&pos).is_none() {
             self.removed.insert(pos);
         }
     }
@@ -76,6 +88,13 @@ impl Ledger {
         Self::restore(fees, CHILD_BLOCK_INTERVAL, std::iter::empty())
     }
 
+    /// Stops recording the UTXO changes [`Ledger::take_changes`] returns: for a ledger that is
+    /// never persisted (a watcher's), where they would only cost time and memory.
+    pub fn without_change_tracking(mut self) -> Self {
+        self.changes = ChangeSet::new(false);
+        self
+    }
+
     /// A chain rebuilt from stored state: the next block's number and the unspent outputs.
     pub fn restore(
         fees: FeePolicy,
@@ -84,7 +103,7 @@ impl Ledger {
     ) -> Self {
         Self {
             utxos: utxos.into_iter().collect(),
-            changes: ChangeSet::default(),
+            changes: ChangeSet::new(true),
             fees,
             block: next_block,
             pending: Vec::new(),
@@ -176,12 +195,25 @@ impl Ledger {
         Ok(applied)
     }
 
-    /// Closes the block being filled: computes its root and starts the next one.
+    /// Closes the block being filled: computes its root (on this core) and starts the next one.
     pub fn seal(&mut self) -> SealedBlock {
+        self.seal_block(MerkleTree::from_leaf_hashes)
+    }
+
+    /// [`Ledger::seal`] with the root computed on all cores: for a caller whose cores are
+    /// otherwise idle (a watcher), not one that shares them with verification (the sequencer).
+    pub fn seal_on_all_cores(&mut self) -> SealedBlock {
+        self.seal_block(MerkleTree::from_leaf_hashes_on_all_cores)
+    }
+
+    fn seal_block(
+        &mut self,
+        tree: fn(Vec<B256>) -> Result<MerkleTree, plasma_primitives::merkle::MerkleError>,
+    ) -> SealedBlock {
         let txs = std::mem::take(&mut self.pending);
-        let leaves: Vec<&[u8]> = txs.iter().map(|t| t.unsigned.as_slice()).collect();
-        let root =
-            MerkleTree::from_leaves(&leaves).expect("apply keeps blocks within 65,536 txs").root();
+        // The leaves were hashed when the transactions were verified, on all cores.
+        let leaves = txs.iter().map(|t| t.leaf).collect();
+        let root = tree(leaves).expect("apply keeps blocks within 65,536 txs").root();
         let block = SealedBlock {
             number: self.block,
             txs,
@@ -220,7 +252,9 @@ impl Ledger {
     /// The UTXO changes since the last call, in position order: what a store must apply to
     /// catch up with this ledger.
     pub fn take_changes(&mut self) -> UtxoChanges {
-        let ChangeSet { removed, added } = std::mem::take(&mut self.changes);
+        let tracking = self.changes.tracking;
+        let ChangeSet { removed, added, .. } =
+            std::mem::replace(&mut self.changes, ChangeSet::new(tracking));
         let mut removed: Vec<_> = removed.into_iter().collect();
         removed.sort();
         let mut added: Vec<_> = added.into_iter().collect();

@@ -46,6 +46,11 @@ impl VerifiedTx {
     pub fn signed_bytes(&self) -> &[u8] {
         &self.signed_bytes
     }
+
+    /// The unsigned bytes, without copying them.
+    pub fn into_unsigned(self) -> Vec<u8> {
+        self.unsigned
+    }
 }
 
 /// Recovers every input's signer under the chain's EIP-712 domain.
@@ -75,7 +80,9 @@ pub fn verify_decoded(
         })
         .collect::<Result<Vec<_>, _>>()?;
     // Everything the sequencer will need is computed here, on the verifying cores.
-    let unsigned = signed.tx().encode();
+    let unsigned =
+        SignedTx::unsigned_bytes_of(&signed_bytes).unwrap_or_else(|_| signed.tx().encode());
+    debug_assert_eq!(unsigned, signed.tx().encode(), "sliced unsigned bytes differ");
     let hash = plasma_primitives::keccak256(&unsigned);
     let leaf = plasma_primitives::merkle::leaf_hash(&unsigned);
     Ok(VerifiedTx { signed, signers, hash, unsigned, leaf, signed_bytes })

@@ -76,9 +76,23 @@ pub struct MerkleTree {
     levels: Vec<Vec<B256>>,
 }
 
+/// Levels at least this wide are hashed on all cores by [`MerkleTree::from_leaf_hashes_on_all_cores`].
+const PARALLEL_LEVEL: usize = 4096;
+
 impl MerkleTree {
     /// The tree over the given leaf hashes, leaf `i` being transaction `i`.
     pub fn from_leaf_hashes(leaves: Vec<B256>) -> Result<Self, MerkleError> {
+        Self::build(leaves, false)
+    }
+
+    /// [`MerkleTree::from_leaf_hashes`] with wide levels hashed on all cores (rayon): for a
+    /// caller whose cores are otherwise idle, like a watcher verifying a block. A caller that
+    /// shares the pool with other work (the operator's sequencer) should build on its own core.
+    pub fn from_leaf_hashes_on_all_cores(leaves: Vec<B256>) -> Result<Self, MerkleError> {
+        Self::build(leaves, true)
+    }
+
+    fn build(leaves: Vec<B256>, parallel: bool) -> Result<Self, MerkleError> {
         if leaves.len() > MAX_LEAVES {
             return Err(MerkleError::TooManyLeaves(leaves.len()));
         }
@@ -86,10 +100,13 @@ impl MerkleTree {
         levels.push(leaves);
         for d in 0..DEPTH {
             let below = &levels[d];
-            let above = below
-                .chunks(2)
-                .map(|pair| node_hash(&pair[0], pair.get(1).unwrap_or(&EMPTY[d])))
-                .collect();
+            let pair_hash = |pair: &[B256]| node_hash(&pair[0], pair.get(1).unwrap_or(&EMPTY[d]));
+            let above = if parallel && below.len() >= PARALLEL_LEVEL {
+                use rayon::prelude::*;
+                below.par_chunks(2).map(pair_hash).collect()
+            } else {
+                below.chunks(2).map(pair_hash).collect()
+            };
             levels.push(above);
         }
         Ok(Self { levels })

@@ -139,6 +139,11 @@ fn arity_name(n: usize) -> &'static str {
     }
 }
 
+/// The length of the item at the front of `buf`, header included.
+pub(crate) fn item_len(buf: &[u8]) -> Result<usize, RlpError> {
+    read_item(buf).map(|(_, used)| used)
+}
+
 /// Reads one item from the front of `buf`; returns it and the number of bytes it took.
 fn read_item(buf: &[u8]) -> Result<(Item<'_>, usize), RlpError> {
     let &prefix = buf.first().ok_or(RlpError::Empty)?;

@@ -104,9 +104,15 @@ pub struct PaymentTx {
     metadata: B256,
 }
 
-fn rlp_at(field: impl Into<String>) -> impl FnOnce(RlpError) -> TxError {
-    let field = field.into();
-    move |source| TxError::Rlp { field, source }
+/// Names the field of an RLP error. Only on the error path is the name allocated: decoding
+/// runs once per transaction on the hot path.
+fn rlp_at(field: &'static str) -> impl FnOnce(RlpError) -> TxError {
+    move |source| TxError::Rlp { field: field.into(), source }
+}
+
+/// [`rlp_at`] for a name built from the position (`inputs[2]`), built only on error.
+fn rlp_at_with(field: impl FnOnce() -> String) -> impl FnOnce(RlpError) -> TxError {
+    move |source| TxError::Rlp { field: field(), source }
 }
 
 impl PaymentTx {
@@ -225,7 +231,7 @@ impl PaymentTx {
         }
         let mut positions = Vec::with_capacity(input_items.len());
         for (index, item) in input_items.into_iter().enumerate() {
-            let raw = item.fixed::<32>().map_err(rlp_at(format!("inputs[{index}]")))?;
+            let raw = item.fixed::<32>().map_err(rlp_at_with(|| format!("inputs[{index}]")))?;
             let pos =
                 UtxoPos::from_raw(U256::from_be_bytes(raw)).ok_or(TxError::ZeroInput(index))?;
             positions.push(pos);
@@ -272,15 +278,15 @@ impl PaymentTx {
 
 fn decode_output(index: usize, item: Item<'_>) -> Result<Output, TxError> {
     let field = |name: &str| format!("outputs[{index}]{name}");
-    let [output_type, guard] = item.list_of::<2>().map_err(rlp_at(field("")))?;
-    let output_type = output_type.uint().map_err(rlp_at(field(".outputType")))?;
+    let [output_type, guard] = item.list_of::<2>().map_err(rlp_at_with(|| field("")))?;
+    let output_type = output_type.uint().map_err(rlp_at_with(|| field(".outputType")))?;
     if output_type != U256::from(PAYMENT_OUTPUT_TYPE) {
         return Err(TxError::UnsupportedOutputType { index, found: output_type });
     }
-    let [owner, token, amount] = guard.list_of::<3>().map_err(rlp_at(field(".data")))?;
-    let owner = Address::from(owner.fixed::<20>().map_err(rlp_at(field(".owner")))?);
-    let token = Address::from(token.fixed::<20>().map_err(rlp_at(field(".token")))?);
-    let amount = amount.uint().map_err(rlp_at(field(".amount")))?;
+    let [owner, token, amount] = guard.list_of::<3>().map_err(rlp_at_with(|| field(".data")))?;
+    let owner = Address::from(owner.fixed::<20>().map_err(rlp_at_with(|| field(".owner")))?);
+    let token = Address::from(token.fixed::<20>().map_err(rlp_at_with(|| field(".token")))?);
+    let amount = amount.uint().map_err(rlp_at_with(|| field(".amount")))?;
     Ok(Output { owner, token, amount })
 }
 
@@ -327,6 +333,21 @@ impl SignedTx {
         out
     }
 
+    /// The unsigned bytes of the transaction whose signed bytes are `signed` (as
+    /// [`SignedTx::decode`] accepted them): the fields after the signatures under a list header
+    /// of their own, sliced rather than re-encoded.
+    pub fn unsigned_bytes_of(signed: &[u8]) -> Result<Vec<u8>, TxError> {
+        let Item::List(payload) =
+            Item::decode_exact(signed).map_err(rlp_at("signed transaction"))?
+        else {
+            return Err(rlp_at("signed transaction")(crate::rlp::RlpError::ExpectedList));
+        };
+        let sigs = crate::rlp::item_len(payload).map_err(rlp_at("signatures"))?;
+        let mut out = Vec::with_capacity(payload.len() - sigs + 3);
+        rlp::write_list(&mut out, &payload[sigs..]);
+        Ok(out)
+    }
+
     /// Decodes signed transaction bytes under the strict rules.
     pub fn decode(bytes: &[u8]) -> Result<Self, TxError> {
         let top = Item::decode_exact(bytes).map_err(rlp_at("signed transaction"))?;
@@ -336,7 +357,7 @@ impl SignedTx {
         let sig_items = sigs.list().map_err(rlp_at("signatures"))?;
         let mut signatures = Vec::with_capacity(sig_items.len());
         for (index, item) in sig_items.into_iter().enumerate() {
-            let raw = item.fixed::<65>().map_err(rlp_at(format!("signatures[{index}]")))?;
+            let raw = item.fixed::<65>().map_err(rlp_at_with(|| format!("signatures[{index}]")))?;
             signatures.push(Signature::from_bytes(raw));
         }
         Self::new(tx, signatures)

@@ -42,7 +42,7 @@ pub fn run(
         .map(|i| PrivateKey::from_seed(format!("bench {i}").as_bytes()))
         .collect();
     progress(&format!("{txs} deposits into the ledger"));
-    let mut ledger = Ledger::new(FeePolicy::free());
+    let mut ledger = Ledger::new(FeePolicy::free()).without_change_tracking();
     let amount = U256::from(1_000_000u64);
     let mut positions = Vec::with_capacity(txs);
     let mut blknum = 0u64;
@@ -74,11 +74,15 @@ pub fn run(
     progress("measuring the signature-recovery ceiling on all cores");
     let work: Vec<(B256, Signature)> =
         signed.par_iter().map(|s| (s.tx().signing_hash(&domain), s.signatures()[0])).collect();
-    let started = Instant::now();
-    let recovered: Vec<_> = work.par_iter().map(|(digest, sig)| sig.recover(digest)).collect();
-    let ceiling = txs as f64 / started.elapsed().as_secs_f64();
-    if recovered.iter().any(Result::is_err) {
-        return Err("a signature failed to recover".into());
+    // Best of three, so that a ceiling disturbed by other work never flatters the ratio.
+    let mut ceiling = 0f64;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let recovered: Vec<_> = work.par_iter().map(|(digest, sig)| sig.recover(digest)).collect();
+        ceiling = ceiling.max(txs as f64 / started.elapsed().as_secs_f64());
+        if recovered.iter().any(Result::is_err) {
+            return Err("a signature failed to recover".into());
+        }
     }
 
     progress("verifying the block");

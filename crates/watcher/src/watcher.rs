@@ -5,7 +5,7 @@ mod inflight;
 
 use crate::{BlockSource, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
-use plasma_ledger::{FeePolicy, Ledger};
+use plasma_ledger::{FeePolicy, Ledger, VerifiedTx};
 use plasma_primitives::{
     MerkleTree, PaymentTx, SignedTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL,
 };
@@ -99,29 +99,27 @@ pub fn verify_block(
         .enumerate()
         .map(|(i, bytes)| {
             let signed = SignedTx::decode(bytes).map_err(|e| format!("tx {i}: {e}"))?;
-            plasma_ledger::verify(signed, domain).map_err(|e| format!("tx {i}: {e}"))
+            plasma_ledger::verify_decoded(signed, bytes.to_vec(), domain)
+                .map_err(|e| format!("tx {i}: {e}"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let leaves = verified.iter().map(|t| t.leaf()).collect();
-    let computed = MerkleTree::from_leaf_hashes(leaves).map_err(|e| e.to_string())?.root();
-    if computed != root {
-        return Err(format!("its transactions hash to root {computed}, not the committed {root}"));
-    }
-    // Then the state, in block order.
+    // Then the state, in block order, on a copy; sealing the copy gives the block's root.
     let mut ledger = ledger.clone();
     let mut spends = Vec::with_capacity(verified.len());
-    let mut unsigned = Vec::with_capacity(verified.len());
-    let mut hashes = Vec::with_capacity(verified.len());
     for (i, tx) in verified.into_iter().enumerate() {
         let inputs = tx.signed().tx().inputs().iter().zip(tx.signed().signatures());
         for (input_index, (&pos, sig)) in (0u8..).zip(inputs) {
             spends.push((pos, i, input_index, *sig.as_bytes()));
         }
-        unsigned.push(tx.unsigned().to_vec());
-        hashes.push(tx.hash());
         ledger.apply(tx).map_err(|e| format!("tx {i}: {e}"))?;
     }
-    ledger.seal();
+    let block = ledger.seal_on_all_cores();
+    if block.root != root {
+        let computed = block.root;
+        return Err(format!("its transactions hash to root {computed}, not the committed {root}"));
+    }
+    let hashes = block.txs.iter().map(VerifiedTx::hash).collect();
+    let unsigned = block.txs.into_iter().map(VerifiedTx::into_unsigned).collect();
     Ok(VerifiedBlock { ledger, spends, unsigned, hashes })
 }
 
@@ -187,7 +185,7 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             domain,
             cursor,
             queue: VecDeque::new(),
-            ledger: Ledger::new(FeePolicy::free()),
+            ledger: Ledger::new(FeePolicy::free()).without_change_tracking(),
             created: HashMap::new(),
             leaves: HashMap::new(),
             spends: HashMap::new(),
