@@ -64,6 +64,29 @@ sol!(
     "../../contracts/artifacts/FeeOnTransferToken.json"
 );
 
+sol!(
+    /// Exposes the Plasma Cash format libraries (coin transactions, the depth-64 sparse Merkle
+    /// tree, mode-prefixed signatures, slots) for the Rust ↔ Solidity agreement test.
+    #[derive(Debug, PartialEq, Eq)]
+    CashFormatsHarness,
+    "../../contracts/artifacts/CashFormatsHarness.json"
+);
+
+sol!(
+    /// The Plasma Cash chain: coin deposits (ETH, ERC20, ERC721), blocks, exits with their
+    /// three challenges, XT checkpoints, withdrawals and bonds.
+    #[derive(Debug, PartialEq, Eq)]
+    PlasmaCash,
+    "../../contracts/artifacts/PlasmaCash.json"
+);
+
+sol!(
+    /// A plain ERC721 with public mint, for tests and devnets.
+    #[derive(Debug, PartialEq, Eq)]
+    TestNft,
+    "../../contracts/artifacts/TestNft.json"
+);
+
 /// Names a revert from any of our contracts' custom errors, with its arguments, if it is one.
 pub fn describe_error(data: &[u8]) -> Option<String> {
     fn named<E: SolInterface + std::fmt::Debug>(data: &[u8]) -> Option<String> {
@@ -75,4 +98,7 @@ pub fn describe_error(data: &[u8]) -> Option<String> {
         .or_else(|| named::<Erc20Vault::Erc20VaultErrors>(data))
         .or_else(|| named::<FormatsHarness::FormatsHarnessErrors>(data))
         .or_else(|| named::<TestToken::TestTokenErrors>(data))
+        .or_else(|| named::<PlasmaCash::PlasmaCashErrors>(data))
+        .or_else(|| named::<CashFormatsHarness::CashFormatsHarnessErrors>(data))
+        .or_else(|| named::<TestNft::TestNftErrors>(data))
 }

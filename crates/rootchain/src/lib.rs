@@ -12,6 +12,7 @@
 
 mod accounts;
 mod anvil;
+mod cash;
 mod chain;
 pub mod cost;
 mod embedded;
@@ -25,6 +26,7 @@ mod rpc;
 
 pub use accounts::{DEV_ACCOUNTS, dev_key, dev_keys};
 pub use anvil::Anvil;
+pub use cash::{CashConfig, CashEvent, Coin, CoinKind, IncludedTx, PlasmaCashContract};
 pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxRequest};
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
 pub use error::RootChainError;

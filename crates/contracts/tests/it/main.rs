@@ -1,4 +1,5 @@
 //! Tests that run our contracts' real bytecode in an embedded EVM (revm).
 
 mod agreement;
+mod cash_agreement;
 mod evm;

@@ -1,6 +1,7 @@
 //! One test suite, two backends: every test in `suite` runs against the embedded chain and
 //! against a real anvil node started by the test itself.
 
+mod cash;
 mod lifecycle;
 mod rpc_only;
 mod suite;
@@ -58,12 +59,13 @@ macro_rules! on_both_backends {
 
 /// Declares each listed lifecycle test twice; these take the chain by `Arc`.
 macro_rules! lifecycle_on_both_backends {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident),* $(,)?) => { lifecycle_on_both_backends!(lifecycle: $($name),*); };
+    ($module:ident: $($name:ident),* $(,)?) => {
         mod embedded_lifecycle {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    crate::lifecycle::$name(std::sync::Arc::new(crate::embedded())).await;
+                    crate::$module::$name(std::sync::Arc::new(crate::embedded())).await;
                 }
             )*
         }
@@ -72,7 +74,7 @@ macro_rules! lifecycle_on_both_backends {
                 #[tokio::test]
                 async fn $name() {
                     let (_node, chain) = crate::anvil().await;
-                    crate::lifecycle::$name(std::sync::Arc::new(chain)).await;
+                    crate::$module::$name(std::sync::Arc::new(chain)).await;
                 }
             )*
         }
@@ -85,6 +87,11 @@ lifecycle_on_both_backends!(
     in_flight_exit_canonical_pays_the_outputs,
     in_flight_exit_non_canonical_pays_no_output,
 );
+
+/// Plasma Cash, on both backends.
+mod cash_backends {
+    lifecycle_on_both_backends!(cash: cash_coins_of_each_kind_exit_and_are_withdrawn);
+}
 
 on_both_backends!(
     deploys_and_calls_real_bytecode,

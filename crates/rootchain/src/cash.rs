@@ -1,0 +1,551 @@
+//! The Plasma Cash contract (`contracts/src/cash/PlasmaCash.sol`) through any [`RootChain`]:
+//! deploy or attach, deposit coins (ETH, ERC20, ERC721), commit blocks and checkpoints, exit,
+//! challenge, answer, finalize and withdraw, and decode its events. The rules are the
+//! contract's (docs/contracts.md, "Plasma Cash"); this is only its client.
+
+use crate::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest};
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{SolCall, SolConstructor, SolEvent};
+use plasma_contracts::{PlasmaCash, TestNft, TestToken};
+use std::sync::Arc;
+
+/// The contract's constructor arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CashConfig {
+    /// Who commits blocks and checkpoints.
+    pub operator: Address,
+    /// The bond of an exit, a `challengeBefore` and a checkpoint dispute.
+    pub bond: U256,
+    /// Seconds from an exit's start to its finalization.
+    pub maturity_period: u64,
+    /// Seconds an exiter has to answer a `challengeBefore`.
+    pub response_period: u64,
+    /// Seconds a checkpoint stays open to disputes.
+    pub checkpoint_window: u64,
+}
+
+impl CashConfig {
+    /// Production-like periods (7 days, 3 days, 7 days) and a 0.1 ETH bond.
+    pub fn new(operator: Address) -> Self {
+        Self {
+            operator,
+            bond: U256::from(100_000_000_000_000_000u128),
+            maturity_period: 7 * 24 * 3600,
+            response_period: 3 * 24 * 3600,
+            checkpoint_window: 7 * 24 * 3600,
+        }
+    }
+}
+
+/// What a coin is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoinKind {
+    /// ETH (`denomination` wei).
+    Eth,
+    /// An ERC20 amount.
+    Erc20,
+    /// One ERC721 token.
+    Erc721,
+}
+
+impl CoinKind {
+    fn from_u8(kind: u8) -> Option<Self> {
+        [Self::Eth, Self::Erc20, Self::Erc721].get(usize::from(kind)).copied()
+    }
+}
+
+/// A coin as the contract records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coin {
+    /// Who deposited it.
+    pub depositor: Address,
+    /// Its deposit block.
+    pub deposit_block: u64,
+    /// ETH, ERC20 or ERC721.
+    pub kind: CoinKind,
+    /// 0 none, 1 deposited, 2 exiting, 3 exited, 4 withdrawn.
+    pub state: u8,
+    /// The token contract (zero for ETH).
+    pub token: Address,
+    /// Its value (1 for an ERC721).
+    pub denomination: U256,
+    /// The ERC721 token id (0 otherwise).
+    pub token_id: U256,
+}
+
+/// One of the coin's transactions with where it is included: what exits, challenges and
+/// answers show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludedTx {
+    /// The transaction's RLP bytes.
+    pub tx: Vec<u8>,
+    /// Its bitmap proof at its slot (empty for a deposit, whose block root is its hash).
+    pub proof: Vec<u8>,
+    /// The block it is in.
+    pub block: u64,
+}
+
+/// What the Plasma Cash contract announces, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CashEvent {
+    /// A coin was deposited.
+    Deposit {
+        /// Its slot.
+        slot: u64,
+        /// Its deposit block.
+        blknum: u64,
+        /// Its value.
+        denomination: U256,
+        /// The depositor (its first owner).
+        from: Address,
+        /// The token (zero for ETH).
+        token: Address,
+        /// ETH, ERC20 or ERC721.
+        kind: CoinKind,
+        /// The ERC721 token id.
+        token_id: U256,
+    },
+    /// The operator committed a block.
+    BlockSubmitted {
+        /// Block number.
+        blknum: u64,
+        /// Its root.
+        root: B256,
+    },
+    /// An exit started.
+    ExitStarted {
+        /// The coin.
+        slot: u64,
+        /// Who exits.
+        owner: Address,
+        /// The exiting transaction's block.
+        exit_block: u64,
+        /// Its parent's block.
+        parent_block: u64,
+        /// When it can be finalized.
+        exitable_at: u64,
+    },
+    /// An exit was cancelled by a challenge.
+    ExitCancelled {
+        /// The coin.
+        slot: u64,
+        /// Who was exiting.
+        owner: Address,
+        /// Who challenged.
+        challenger: Address,
+        /// 1 after, 2 between, 3 checkpoint, 4 unanswered `challengeBefore`.
+        reason: u8,
+    },
+    /// An exit was challenged with an earlier transaction; the exiter must answer.
+    ChallengedBefore {
+        /// The coin.
+        slot: u64,
+        /// The challenging transaction.
+        tx_hash: B256,
+        /// Who challenged.
+        challenger: Address,
+        /// Its block.
+        tx_block: u64,
+    },
+    /// A `challengeBefore` was answered.
+    Responded {
+        /// The coin.
+        slot: u64,
+        /// The challenging transaction answered.
+        tx_hash: B256,
+    },
+    /// An exit matured unchallenged: the coin can be withdrawn by `owner`.
+    ExitFinalized {
+        /// The coin.
+        slot: u64,
+        /// Its owner on L1.
+        owner: Address,
+    },
+    /// A coin left the contract.
+    Withdrawn {
+        /// The coin.
+        slot: u64,
+        /// Who got it.
+        owner: Address,
+        /// The token (zero for ETH).
+        token: Address,
+        /// ETH, ERC20 or ERC721.
+        kind: CoinKind,
+        /// The amount (the token id for an ERC721).
+        amount: U256,
+    },
+    /// The operator committed a checkpoint.
+    CheckpointSubmitted {
+        /// Its id.
+        id: U256,
+        /// The block whose ownership it commits.
+        blknum: u64,
+        /// Its root.
+        root: B256,
+        /// When it becomes final (undisputed).
+        final_at: u64,
+    },
+}
+
+/// The deployed Plasma Cash contract, driven through a root-chain client.
+pub struct PlasmaCashContract<C> {
+    chain: Arc<C>,
+    address: Address,
+}
+
+impl<C: RootChain> PlasmaCashContract<C> {
+    /// Deploys the contract from `deployer` (it creates its checkpoint module itself).
+    pub async fn deploy(chain: Arc<C>, deployer: Address, config: &CashConfig) -> Result<Self> {
+        let args = PlasmaCash::constructorCall {
+            operator_: config.operator,
+            bond_: config.bond,
+            maturityPeriod_: U256::from(config.maturity_period),
+            responsePeriod_: U256::from(config.response_period),
+            checkpointWindow_: U256::from(config.checkpoint_window),
+        };
+        let code = [PlasmaCash::BYTECODE.as_ref(), &args.abi_encode()].concat();
+        let receipt = chain.send(TxRequest::create(deployer, code)).await?;
+        let address = receipt
+            .contract_address
+            .ok_or_else(|| RootChainError::Other("PlasmaCash: no contract created".into()))?;
+        Self::attach(chain, address).await
+    }
+
+    /// Uses an existing deployment, after checking the address holds code.
+    pub async fn attach(chain: Arc<C>, address: Address) -> Result<Self> {
+        chain.ensure_code(address).await?;
+        Ok(Self { chain, address })
+    }
+
+    /// The contract's address.
+    pub fn address(&self) -> Address {
+        self.address
+    }
+
+    /// The root-chain client.
+    pub fn chain(&self) -> &Arc<C> {
+        &self.chain
+    }
+
+    async fn view<T: SolCall>(&self, call: T) -> Result<T::Return> {
+        let out = self.chain.call(TxRequest::call(Address::ZERO, self.address, call.abi_encode()));
+        T::abi_decode_returns(&out.await?)
+            .map_err(|e| RootChainError::Other(format!("{}: bad return: {e}", T::SIGNATURE)))
+    }
+
+    async fn send<T: SolCall>(&self, from: Address, call: T, value: U256) -> Result<Receipt> {
+        let tx = TxRequest::call(from, self.address, call.abi_encode()).with_value(value);
+        self.chain.send(tx).await
+    }
+
+    /// The bond exits, `challengeBefore` and checkpoint disputes post.
+    pub async fn bond(&self) -> Result<U256> {
+        self.view(PlasmaCash::bondCall {}).await
+    }
+
+    /// The coin at `slot`, if one was deposited there.
+    pub async fn coin(&self, slot: u64) -> Result<Option<Coin>> {
+        let c = self.view(PlasmaCash::coinCall { slot }).await?;
+        if c.state == 0 {
+            return Ok(None);
+        }
+        let kind = CoinKind::from_u8(c.kind).ok_or_else(|| {
+            RootChainError::Other(format!("coin {slot}: unknown kind {}", c.kind))
+        })?;
+        Ok(Some(Coin {
+            depositor: c.depositor,
+            deposit_block: c.depositBlock.saturating_to(),
+            kind,
+            state: c.state,
+            token: c.token,
+            denomination: c.denomination,
+            token_id: c.tokenId,
+        }))
+    }
+
+    /// The root of block `blknum` (zero if none).
+    pub async fn block_root(&self, blknum: u64) -> Result<B256> {
+        self.view(PlasmaCash::blockRootCall { blockNumber: U256::from(blknum) }).await
+    }
+
+    /// Bonds credited to `who`, to take with [`PlasmaCashContract::withdraw_bonds`].
+    pub async fn bond_balance(&self, who: Address) -> Result<U256> {
+        self.view(PlasmaCash::bondBalancesCall(who)).await
+    }
+
+    /// Deposits `amount` wei as a coin of `owner`; returns its slot and deposit block.
+    pub async fn deposit_eth(&self, owner: Address, amount: U256) -> Result<(u64, u64)> {
+        let receipt = self.send(owner, PlasmaCash::depositEthCall {}, amount).await?;
+        self.deposited(&receipt)
+    }
+
+    /// Deposits `amount` of ERC20 `token` (approving it first) as a coin of `owner`.
+    pub async fn deposit_erc20(
+        &self,
+        owner: Address,
+        token: Address,
+        amount: U256,
+    ) -> Result<(u64, u64)> {
+        let approve = TestToken::approveCall { spender: self.address, value: amount };
+        self.chain.send(TxRequest::call(owner, token, approve.abi_encode())).await?;
+        let receipt = self.send(owner, PlasmaCash::depositErc20Call { token, amount }, U256::ZERO);
+        self.deposited(&receipt.await?)
+    }
+
+    /// Deposits ERC721 `token_id` of contract `token` (by `safeTransferFrom`) as a coin of
+    /// `owner`.
+    pub async fn deposit_erc721(
+        &self,
+        owner: Address,
+        token: Address,
+        token_id: U256,
+    ) -> Result<(u64, u64)> {
+        let call =
+            TestNft::safeTransferFrom_0Call { from: owner, to: self.address, tokenId: token_id };
+        let receipt = self.chain.send(TxRequest::call(owner, token, call.abi_encode())).await?;
+        self.deposited(&receipt)
+    }
+
+    fn deposited(&self, receipt: &Receipt) -> Result<(u64, u64)> {
+        receipt
+            .logs
+            .iter()
+            .find_map(|l| match self.decode(l) {
+                Some(CashEvent::Deposit { slot, blknum, .. }) => Some((slot, blknum)),
+                _ => None,
+            })
+            .ok_or_else(|| RootChainError::Other("the deposit emitted no Deposit".into()))
+    }
+
+    /// Commits a block root (from the operator); returns its number.
+    pub async fn submit_block(&self, operator: Address, root: B256) -> Result<u64> {
+        let receipt = self.send(operator, PlasmaCash::submitBlockCall { root }, U256::ZERO).await?;
+        receipt
+            .logs
+            .iter()
+            .find_map(|l| match self.decode(l) {
+                Some(CashEvent::BlockSubmitted { blknum, .. }) => Some(blknum),
+                _ => None,
+            })
+            .ok_or_else(|| RootChainError::Other("submitBlock emitted no BlockSubmitted".into()))
+    }
+
+    /// Commits a checkpoint of coin ownership at `blknum` (from the operator); returns its id.
+    pub async fn submit_checkpoint(
+        &self,
+        operator: Address,
+        blknum: u64,
+        root: B256,
+    ) -> Result<U256> {
+        let call = PlasmaCash::submitCheckpointCall { blockNumber: U256::from(blknum), root };
+        let receipt = self.send(operator, call, U256::ZERO).await?;
+        receipt
+            .logs
+            .iter()
+            .find_map(|l| match self.decode(l) {
+                Some(CashEvent::CheckpointSubmitted { id, .. }) => Some(id),
+                _ => None,
+            })
+            .ok_or_else(|| RootChainError::Other("no CheckpointSubmitted".into()))
+    }
+
+    /// Starts the exit of `slot` by the owner of `exiting`, a spend of `parent` signed by
+    /// parent's owner (`signature`, 66 bytes); `parent` is `None` when `exiting` is the
+    /// deposit. Posts the bond.
+    pub async fn start_exit(
+        &self,
+        owner: Address,
+        slot: u64,
+        parent: Option<&IncludedTx>,
+        exiting: &IncludedTx,
+        signature: &[u8],
+    ) -> Result<Receipt> {
+        let empty = IncludedTx { tx: Vec::new(), proof: Vec::new(), block: 0 };
+        let parent = parent.unwrap_or(&empty);
+        let call = PlasmaCash::startExitCall {
+            slot,
+            prevTxBytes: parent.tx.clone().into(),
+            exitingTxBytes: exiting.tx.clone().into(),
+            prevTxInclusionProof: parent.proof.clone().into(),
+            exitingTxInclusionProof: exiting.proof.clone().into(),
+            signature: signature.to_vec().into(),
+            blocks: [U256::from(parent.block), U256::from(exiting.block)],
+        };
+        let bond = self.bond().await?;
+        self.send(owner, call, bond).await
+    }
+
+    /// Cancels the exit of `slot` with `spend`, a spend of the exiting transaction.
+    pub async fn challenge_after(
+        &self,
+        challenger: Address,
+        slot: u64,
+        spend: &IncludedTx,
+        signature: &[u8],
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::challengeAfterCall {
+            slot,
+            challengingTxBytes: spend.tx.clone().into(),
+            challengingTxInclusionProof: spend.proof.clone().into(),
+            signature: signature.to_vec().into(),
+            challengingBlock: U256::from(spend.block),
+        };
+        self.send(challenger, call, U256::ZERO).await
+    }
+
+    /// Cancels the exit of `slot` with `spend`, a spend of the parent before the exiting block.
+    pub async fn challenge_between(
+        &self,
+        challenger: Address,
+        slot: u64,
+        spend: &IncludedTx,
+        signature: &[u8],
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::challengeBetweenCall {
+            slot,
+            challengingTxBytes: spend.tx.clone().into(),
+            challengingTxInclusionProof: spend.proof.clone().into(),
+            signature: signature.to_vec().into(),
+            challengingBlock: U256::from(spend.block),
+        };
+        self.send(challenger, call, U256::ZERO).await
+    }
+
+    /// Challenges the exit of `slot` with an earlier transaction of the coin, posting the bond;
+    /// the exiter must answer with its spend.
+    pub async fn challenge_before(
+        &self,
+        challenger: Address,
+        slot: u64,
+        earlier: &IncludedTx,
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::challengeBeforeCall {
+            slot,
+            txBytes: earlier.tx.clone().into(),
+            txInclusionProof: earlier.proof.clone().into(),
+            txBlock: U256::from(earlier.block),
+        };
+        let bond = self.bond().await?;
+        self.send(challenger, call, bond).await
+    }
+
+    /// Answers the `challengeBefore` with `challenging` (its hash) by `spend`, which spends
+    /// it, signed by its owner.
+    pub async fn respond_challenge_before(
+        &self,
+        responder: Address,
+        slot: u64,
+        challenging: B256,
+        spend: &IncludedTx,
+        signature: &[u8],
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::respondChallengeBeforeCall {
+            slot,
+            challengingTxHash: challenging,
+            respondingTxBytes: spend.tx.clone().into(),
+            respondingTxInclusionProof: spend.proof.clone().into(),
+            signature: signature.to_vec().into(),
+            respondingBlock: U256::from(spend.block),
+        };
+        self.send(responder, call, U256::ZERO).await
+    }
+
+    /// Finalizes the exit of `slot` after maturity (anyone may).
+    pub async fn finalize_exit(&self, from: Address, slot: u64) -> Result<Receipt> {
+        self.send(from, PlasmaCash::finalizeExitCall { slot }, U256::ZERO).await
+    }
+
+    /// Pays the finalized coin at `slot` out to its owner.
+    pub async fn withdraw(&self, owner: Address, slot: u64) -> Result<Receipt> {
+        self.send(owner, PlasmaCash::withdrawCall { slot }, U256::ZERO).await
+    }
+
+    /// Pays out the bonds credited to `who`.
+    pub async fn withdraw_bonds(&self, who: Address) -> Result<Receipt> {
+        self.send(who, PlasmaCash::withdrawBondsCall {}, U256::ZERO).await
+    }
+
+    /// Decodes a log of the contract; `None` for other logs and events not decoded here.
+    pub fn decode(&self, log: &ChainLog) -> Option<CashEvent> {
+        use PlasmaCash as P;
+        let l = &log.log;
+        if l.address != self.address {
+            return None;
+        }
+        Some(match l.topics().first().copied()? {
+            P::Deposit::SIGNATURE_HASH => {
+                let e = P::Deposit::decode_log(l).ok()?;
+                CashEvent::Deposit {
+                    slot: e.slot,
+                    blknum: e.blockNumber.saturating_to(),
+                    denomination: e.denomination,
+                    from: e.from,
+                    token: e.token,
+                    kind: CoinKind::from_u8(e.kind)?,
+                    token_id: e.tokenId,
+                }
+            }
+            P::BlockSubmitted::SIGNATURE_HASH => {
+                let e = P::BlockSubmitted::decode_log(l).ok()?;
+                CashEvent::BlockSubmitted { blknum: e.blockNumber.saturating_to(), root: e.root }
+            }
+            P::ExitStarted::SIGNATURE_HASH => {
+                let e = P::ExitStarted::decode_log(l).ok()?;
+                CashEvent::ExitStarted {
+                    slot: e.slot,
+                    owner: e.owner,
+                    exit_block: e.exitBlock.saturating_to(),
+                    parent_block: e.parentBlock.saturating_to(),
+                    exitable_at: e.exitableAt.saturating_to(),
+                }
+            }
+            P::ExitCancelled::SIGNATURE_HASH => {
+                let e = P::ExitCancelled::decode_log(l).ok()?;
+                CashEvent::ExitCancelled {
+                    slot: e.slot,
+                    owner: e.owner,
+                    challenger: e.challenger,
+                    reason: e.reason,
+                }
+            }
+            P::ChallengedBefore::SIGNATURE_HASH => {
+                let e = P::ChallengedBefore::decode_log(l).ok()?;
+                CashEvent::ChallengedBefore {
+                    slot: e.slot,
+                    tx_hash: e.txHash,
+                    challenger: e.challenger,
+                    tx_block: e.txBlock.saturating_to(),
+                }
+            }
+            P::Responded::SIGNATURE_HASH => {
+                let e = P::Responded::decode_log(l).ok()?;
+                CashEvent::Responded { slot: e.slot, tx_hash: e.txHash }
+            }
+            P::ExitFinalized::SIGNATURE_HASH => {
+                let e = P::ExitFinalized::decode_log(l).ok()?;
+                CashEvent::ExitFinalized { slot: e.slot, owner: e.owner }
+            }
+            P::Withdrawn::SIGNATURE_HASH => {
+                let e = P::Withdrawn::decode_log(l).ok()?;
+                CashEvent::Withdrawn {
+                    slot: e.slot,
+                    owner: e.owner,
+                    token: e.token,
+                    kind: CoinKind::from_u8(e.kind)?,
+                    amount: e.amount,
+                }
+            }
+            P::CheckpointSubmitted::SIGNATURE_HASH => {
+                let e = P::CheckpointSubmitted::decode_log(l).ok()?;
+                CashEvent::CheckpointSubmitted {
+                    id: e.checkpointId,
+                    blknum: e.blockNumber.saturating_to(),
+                    root: e.root,
+                    final_at: e.finalAt.saturating_to(),
+                }
+            }
+            _ => return None,
+        })
+    }
+}
