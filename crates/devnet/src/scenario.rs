@@ -7,6 +7,7 @@
 //! `InFlightExitLegPaid` of in-flight ones). An honest user
 //! must lose nothing; a cheater must be paid nothing.
 
+mod cash;
 mod crash;
 mod in_flight;
 
@@ -22,7 +23,7 @@ use std::{
 };
 
 /// The scenarios, by name.
-pub const SCENARIOS: [&str; 7] = [
+pub const SCENARIOS: [&str; 10] = [
     "honest",
     "double-spend",
     "withheld-block",
@@ -30,6 +31,9 @@ pub const SCENARIOS: [&str; 7] = [
     "invalid-exit",
     "mass-exit",
     "operator-crash",
+    "cash-forged-history",
+    "cash-withheld-block",
+    "cash-old-state",
 ];
 
 /// Users in the mass-exit scenario.
@@ -290,6 +294,9 @@ pub async fn run(name: &str) -> Result<ScenarioReport, ScenarioError> {
         "withheld-block" => withheld_block().await,
         "in-flight" => in_flight::in_flight().await,
         "operator-crash" => crash::operator_crash().await,
+        "cash-forged-history" => cash::forged_history().await,
+        "cash-withheld-block" => cash::withheld_block().await,
+        "cash-old-state" => cash::old_state().await,
         "invalid-exit" => invalid_exit().await,
         "mass-exit" => mass_exit().await,
         other => Err(fail(format!("no scenario {other:?}; there are: {}", SCENARIOS.join(", ")))),

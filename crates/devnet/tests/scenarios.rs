@@ -51,6 +51,19 @@ async fn every_scenario_ends_with_nothing_lost() {
                 assert!(!report.bonds_to_watcher.is_zero(), "the watcher collects bonds");
             }
             "operator-crash" => assert!(report.alarms.is_empty(), "{:?}", report.alarms),
+            "cash-forged-history" => {
+                assert!(report.alarms.iter().any(|a| a.contains("Before")), "{:?}", report.alarms)
+            }
+            "cash-withheld-block" => assert_eq!(report.alarms.len(), 1),
+            "cash-old-state" => {
+                for challenge in ["After", "Between"] {
+                    assert!(
+                        report.alarms.iter().any(|a| a.contains(challenge)),
+                        "{challenge}: {:?}",
+                        report.alarms
+                    );
+                }
+            }
             other => panic!("unchecked scenario {other}"),
         }
     }

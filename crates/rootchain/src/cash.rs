@@ -123,6 +123,8 @@ pub enum CashEvent {
         exit_block: u64,
         /// Its parent's block.
         parent_block: u64,
+        /// The exiting transaction's hash.
+        tx_hash: B256,
         /// When it can be finalized.
         exitable_at: u64,
     },
@@ -497,6 +499,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
                     owner: e.owner,
                     exit_block: e.exitBlock.saturating_to(),
                     parent_block: e.parentBlock.saturating_to(),
+                    tx_hash: e.txHash,
                     exitable_at: e.exitableAt.saturating_to(),
                 }
             }

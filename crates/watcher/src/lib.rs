@@ -6,9 +6,13 @@
 //! operator). It reports byzantine behaviour as [`WatcherEvent`]s with their evidence,
 //! challenges exits of outputs it has seen spent, and when the chain breaks (an invalid or a
 //! withheld block) it says "exit now" and starts the exits of the owners it watches.
+//!
+//! For Plasma Cash, [`CoinWatcher`] watches the coins of its owners and challenges every exit
+//! of them that their verified histories prove invalid.
 
 mod api;
 pub mod bench;
+mod cash;
 mod events;
 mod source;
 mod watcher;
@@ -17,6 +21,7 @@ pub use api::{
     ChallengeData, EventPage, InFlightExitData, WatcherApiClient, WatcherApiServer,
     WatcherExitData, WatcherService, WatcherStatus,
 };
+pub use cash::{CashChallenge, CoinEvent, CoinWatcher};
 pub use events::{InFlightAction, WatcherEvent};
 pub use source::BlockSource;
 pub use watcher::{Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block};

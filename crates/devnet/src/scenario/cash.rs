@@ -1,0 +1,378 @@
+//! Plasma Cash scenarios: the real `PlasmaCash` contract on the embedded root chain, the
+//! coin chain of `plasma-cash` as the (sometimes malicious) operator, owners' clients that
+//! verify their coin's history block by block, and their `CoinWatcher`s. Each ends with the
+//! same accounting as the payment scenarios: the rightful owner's coin back on L1, cheaters
+//! paid nothing.
+
+use super::{Account, ScenarioError, ScenarioReport, addr, eth, fail};
+use plasma_cash::{
+    BlockEntry, CashChain, CoinHistory, DepositRecord, ExitEvidence, RootChainFacts, Spend,
+};
+use plasma_primitives::{
+    B256, U256,
+    cash::{CashSignature, CashTx, SparseMerkleTree},
+};
+use plasma_rootchain::{
+    CashConfig, CashEvent, DevChain, EmbeddedChain, EventCursor, IncludedTx, PlasmaCashContract,
+    RootChain, dev_key,
+};
+use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
+use std::{collections::HashMap, sync::Arc};
+
+const OPERATOR: usize = 0;
+const ALICE: usize = 1;
+const BOB: usize = 2;
+const MALLORY: usize = 3;
+const CAROL: usize = 4;
+const MATURITY: u64 = 24 * 3600;
+
+struct CashWorld {
+    chain: Arc<EmbeddedChain>,
+    contract: Arc<PlasmaCashContract<EmbeddedChain>>,
+    operator: CashChain,
+    start: u64,
+    story: Vec<String>,
+}
+
+fn included(tx: &CashTx, block: u64, proof: Vec<u8>) -> IncludedTx {
+    IncludedTx { tx: tx.encode(), proof, block }
+}
+
+impl CashWorld {
+    async fn new() -> Result<Self, ScenarioError> {
+        let chain = Arc::new(EmbeddedChain::new());
+        let start = chain.head().await.map_err(fail)?.number;
+        let mut config = CashConfig::new(addr(OPERATOR));
+        config.maturity_period = MATURITY;
+        config.response_period = MATURITY / 2;
+        config.checkpoint_window = MATURITY;
+        let contract = PlasmaCashContract::deploy(chain.clone(), addr(OPERATOR), &config);
+        let contract = Arc::new(contract.await.map_err(fail)?);
+        Ok(Self { chain, contract, operator: CashChain::new(), start, story: Vec::new() })
+    }
+
+    fn say(&mut self, line: impl Into<String>) {
+        self.story.push(line.into());
+    }
+
+    /// `who` deposits `amount` wei as a coin; the operator sees the deposit event.
+    async fn deposit(&mut self, who: usize, amount: U256) -> Result<DepositRecord, ScenarioError> {
+        let (slot, block) = self.contract.deposit_eth(addr(who), amount).await.map_err(fail)?;
+        self.operator.deposit(slot, block, addr(who), amount).map_err(fail)?;
+        self.operator.deposit_record(slot).ok_or_else(|| fail("the deposit is not recorded"))
+    }
+
+    /// `from` signs over coin `slot` (whose latest tx is in `prev`) to `to`.
+    fn spend(&self, from: usize, slot: u64, prev: u64, to: usize) -> (CashTx, CashSignature) {
+        let denomination = self.operator.coin(slot).map(|c| c.denomination).unwrap_or_default();
+        let tx = CashTx { slot, prev_block: U256::from(prev), denomination, new_owner: addr(to) };
+        (tx, tx.sign(&dev_key(from)))
+    }
+
+    /// The honest operator: seals its pending block and commits its root.
+    async fn honest_block(&mut self) -> Result<u64, ScenarioError> {
+        let root = self.operator.seal().map_err(fail)?.root;
+        self.contract.submit_block(addr(OPERATOR), root).await.map_err(fail)
+    }
+
+    /// The malicious operator: seals its (empty) block, so numbering goes on, but commits the
+    /// root of a block holding `forged`; returns the block and the client's view of it.
+    async fn forged_block(
+        &mut self,
+        forged: &[(CashTx, CashSignature)],
+    ) -> Result<(u64, SparseMerkleTree), ScenarioError> {
+        self.operator.seal().map_err(fail)?;
+        let tree = SparseMerkleTree::new(forged.iter().map(|(t, _)| (t.slot, t.hash())).collect());
+        let number = self.contract.submit_block(addr(OPERATOR), tree.root()).await.map_err(fail)?;
+        Ok((number, tree))
+    }
+
+    /// Every operator block's root on L1 up to the head.
+    async fn roots(&self) -> Result<HashMap<u64, B256>, ScenarioError> {
+        let mut cursor = EventCursor::new(vec![self.contract.address()], self.start, 0);
+        let logs = cursor.poll(self.chain.as_ref()).await.map_err(fail)?;
+        Ok(logs
+            .iter()
+            .filter_map(|l| match self.contract.decode(l) {
+                Some(CashEvent::BlockSubmitted { blknum, root }) => Some((blknum, root)),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// The owner's client: checks `history` block by block against the roots on L1; on the
+    /// first bad block it keeps the valid prefix (and must exit from it). Returns the accepted
+    /// history, its facts, the owner's exit evidence and why the rest was refused.
+    async fn accept(
+        &self,
+        mut history: CoinHistory,
+        deposit: &DepositRecord,
+    ) -> Result<(CoinHistory, RootChainFacts, ExitEvidence, Option<String>), ScenarioError> {
+        let roots = self.roots().await?;
+        let root_of = |b: u64| roots.get(&b).copied();
+        let last = roots.keys().copied().max().unwrap_or(0);
+        let facts = |last_block| RootChainFacts { deposit: *deposit, checkpoint: None, last_block };
+        let refused = history.verify(&root_of, &facts(last)).err().map(|e| e.to_string());
+        // The longest prefix that verifies, covering the blocks it names.
+        while !history.entries.is_empty() {
+            let covered = history.entries.last().map_or(deposit.block, |e| e.block);
+            if let Ok(coin) = history.verify(&root_of, &facts(covered)) {
+                return Ok((history, facts(covered), coin.exit, refused));
+            }
+            history.entries.pop();
+        }
+        let coin = history.verify(&root_of, &facts(deposit.block)).map_err(fail)?;
+        Ok((history, facts(deposit.block), coin.exit, refused))
+    }
+
+    /// Starts the exit `evidence` describes, for `owner`.
+    async fn exit(
+        &self,
+        owner: usize,
+        slot: u64,
+        evidence: &ExitEvidence,
+    ) -> Result<(), ScenarioError> {
+        let (parent, exiting, signature) = match evidence {
+            ExitEvidence::Deposit(d) => (None, included(&d.tx, d.block, d.proof.clone()), [0; 66]),
+            ExitEvidence::Spend { parent, exiting, signature } => (
+                Some(included(&parent.tx, parent.block, parent.proof.clone())),
+                included(&exiting.tx, exiting.block, exiting.proof.clone()),
+                signature.to_bytes(),
+            ),
+            ExitEvidence::Checkpoint { .. } => {
+                return Err(fail("no checkpoints in these scenarios"));
+            }
+        };
+        self.contract
+            .start_exit(addr(owner), slot, parent.as_ref(), &exiting, &signature)
+            .await
+            .map_err(fail)?;
+        Ok(())
+    }
+
+    /// Crosses the maturity period, finalizes the coin's exit and withdraws it for `owner`.
+    async fn finalize_and_withdraw(&self, owner: usize, slot: u64) -> Result<(), ScenarioError> {
+        self.chain.advance_time(MATURITY + 1).await.map_err(fail)?;
+        self.contract.finalize_exit(addr(owner), slot).await.map_err(fail)?;
+        self.contract.withdraw(addr(owner), slot).await.map_err(fail)?;
+        Ok(())
+    }
+
+    /// The accounting: `owned` per user against the coins withdrawn to them.
+    async fn settle(
+        self,
+        name: &'static str,
+        users: &[(&'static str, usize, bool, U256)],
+        alarms: Vec<String>,
+    ) -> Result<ScenarioReport, ScenarioError> {
+        let mut cursor = EventCursor::new(vec![self.contract.address()], self.start, 0);
+        let logs = cursor.poll(self.chain.as_ref()).await.map_err(fail)?;
+        let mut paid: HashMap<plasma_primitives::Address, U256> = HashMap::new();
+        for log in &logs {
+            if let Some(CashEvent::Withdrawn { owner, amount, .. }) = self.contract.decode(log) {
+                *paid.entry(owner).or_default() += amount;
+            }
+        }
+        let accounts = users
+            .iter()
+            .map(|&(name, who, honest, owned)| Account {
+                name,
+                honest,
+                owned,
+                paid_out: paid.get(&addr(who)).copied().unwrap_or_default(),
+            })
+            .collect();
+        Ok(ScenarioReport {
+            name,
+            story: self.story,
+            alarms,
+            accounts,
+            bonds_to_watcher: U256::ZERO,
+            exits_per_l1_block: None,
+        })
+    }
+}
+
+fn alarms(events: &[CoinEvent]) -> Vec<String> {
+    events.iter().map(|e| format!("{e:?}")).collect()
+}
+
+/// Alice pays Bob a 5 ETH coin (block 1000). The operator then forges the coin's history:
+/// block 2000 holds "Bob → Mallory" signed by Mallory, block 3000 "Mallory → Mallory". Bob's
+/// client refuses block 2000 (forged signature) and keeps his history to 1000; Mallory exits
+/// from the forged branch; Bob's watcher challenges with his own tx (challengeBefore), which
+/// Mallory cannot answer; her exit is cancelled and Bob takes his coin out.
+pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
+    let mut w = CashWorld::new().await?;
+    let deposit = w.deposit(ALICE, eth(5)).await?;
+    let slot = deposit.slot;
+    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
+    w.operator.submit(to_bob, sig).map_err(fail)?;
+    let b1 = w.honest_block().await?;
+    w.say(format!("alice deposits a 5 ETH coin and pays it to bob in block {b1}"));
+
+    let f1 = CashTx { new_owner: addr(MALLORY), prev_block: U256::from(b1), ..to_bob };
+    let forged1 = (f1, f1.sign(&dev_key(MALLORY)));
+    let (b2, tree2) = w.forged_block(&[forged1]).await?;
+    let forged2 = CashTx { prev_block: U256::from(b2), ..forged1.0 };
+    let forged2 = (forged2, forged2.sign(&dev_key(MALLORY)));
+    let (b3, tree3) = w.forged_block(&[forged2]).await?;
+    w.say(format!(
+        "the operator forges block {b2} (bob → mallory, signed by mallory) and block {b3}"
+    ));
+
+    // What the operator serves bob: the forged inclusions.
+    let mut history = w.operator.coin_history(slot).map_err(fail)?;
+    for entry in &mut history.entries {
+        let (spend, tree) = match entry.block {
+            b if b == b2 => (forged1, &tree2),
+            b if b == b3 => (forged2, &tree3),
+            _ => continue,
+        };
+        *entry = BlockEntry {
+            block: entry.block,
+            spend: Some(Spend { tx: spend.0, signature: spend.1 }),
+            proof: tree.proof(slot),
+        };
+    }
+    let (accepted, facts, evidence, refused) = w.accept(history, &deposit).await?;
+    let refused = refused.ok_or_else(|| fail("bob's client accepted a forged history"))?;
+    w.say(format!(
+        "bob's client refuses the history at block {b2} ({refused}) and keeps it to block {b1}"
+    ));
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    watcher.watch(accepted, facts);
+
+    let parent = included(&forged1.0, b2, tree2.proof(slot));
+    let exiting = included(&forged2.0, b3, tree3.proof(slot));
+    w.contract
+        .start_exit(addr(MALLORY), slot, Some(&parent), &exiting, &forged2.1.to_bytes())
+        .await
+        .map_err(fail)?;
+    w.say("mallory exits the coin from the forged branch (its signatures check out on their own)");
+    let events = watcher.step().await.map_err(fail)?;
+    if !events.iter().any(|e| {
+        matches!(e, CoinEvent::CoinExitChallenged { challenge: CashChallenge::Before { .. }, .. })
+    }) {
+        return Err(fail(format!("bob's watcher did not challenge: {events:?}")));
+    }
+    w.say(format!("bob's watcher challenges with his own tx of block {b1}: mallory cannot show bob's signature on a spend of it"));
+    w.chain.advance_time(MATURITY + 1).await.map_err(fail)?;
+    w.contract.finalize_exit(addr(BOB), slot).await.map_err(fail)?;
+    w.say("at maturity the unanswered challenge cancels mallory's exit");
+    w.exit(BOB, slot, &evidence).await?;
+    w.finalize_and_withdraw(BOB, slot).await?;
+    w.say("bob exits from his verified history and withdraws the coin");
+    let users = [
+        ("alice", ALICE, true, U256::ZERO),
+        ("bob", BOB, true, eth(5)),
+        ("mallory", MALLORY, false, U256::ZERO),
+    ];
+    w.settle("cash-forged-history", &users, alarms(watcher.events())).await
+}
+
+/// Bob owns a 3 ETH coin (block 1000). The operator commits block 2000 and serves it to
+/// nobody. Bob cannot prove the coin did not move there, so he exits at once from block
+/// 1000; the exit matures and he withdraws. (A forged exit would have to go through two
+/// forged blocks, and one live exit per coin keeps the contract on Bob's.)
+pub(super) async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
+    let mut w = CashWorld::new().await?;
+    let deposit = w.deposit(ALICE, eth(3)).await?;
+    let slot = deposit.slot;
+    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
+    w.operator.submit(to_bob, sig).map_err(fail)?;
+    let b1 = w.honest_block().await?;
+    let stolen = CashTx { new_owner: addr(MALLORY), prev_block: U256::from(b1), ..to_bob };
+    let (b2, _) = w.forged_block(&[(stolen, stolen.sign(&dev_key(MALLORY)))]).await?;
+    w.say(format!(
+        "alice pays bob a 3 ETH coin in block {b1}; block {b2}'s root is on L1, its data withheld"
+    ));
+
+    let mut history = w.operator.coin_history(slot).map_err(fail)?;
+    history.entries.retain(|e| e.block < b2); // nothing can be had for block 2000
+    let (accepted, facts, evidence, _) = w.accept(history, &deposit).await?;
+    if facts.last_block >= b2 {
+        return Err(fail("bob's client claims a block it never saw"));
+    }
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    watcher.watch(accepted, facts);
+    w.exit(BOB, slot, &evidence).await?;
+    w.say(format!("bob's client has no proof for block {b2}: bob exits at once from block {b1}"));
+    let events = watcher.step().await.map_err(fail)?;
+    if !events.is_empty() {
+        return Err(fail(format!("bob's watcher objected to bob's own exit: {events:?}")));
+    }
+    w.finalize_and_withdraw(BOB, slot).await?;
+    w.say("the exit matures unchallenged; bob withdraws the coin");
+    let users = [("bob", BOB, true, eth(3)), ("mallory", MALLORY, false, U256::ZERO)];
+    w.settle("cash-withheld-block", &users, vec![format!("block {b2} withheld")]).await
+}
+
+/// A 2 ETH coin goes Alice → Bob (1000) → Carol (2000). Old owners try to exit old states:
+/// Alice her deposit, Bob his state at 1000, and Mallory a double spend Bob signed that a
+/// colluding operator put in block 3000. Carol's watcher cancels each at once (after, after,
+/// between); Carol exits and withdraws.
+pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
+    let mut w = CashWorld::new().await?;
+    let deposit = w.deposit(ALICE, eth(2)).await?;
+    let slot = deposit.slot;
+    let (to_bob, sig_alice) = w.spend(ALICE, slot, deposit.block, BOB);
+    w.operator.submit(to_bob, sig_alice).map_err(fail)?;
+    let b1 = w.honest_block().await?;
+    let (to_carol, sig_bob) = w.spend(BOB, slot, b1, CAROL);
+    w.operator.submit(to_carol, sig_bob).map_err(fail)?;
+    let b2 = w.honest_block().await?;
+    w.say(format!("alice → bob in block {b1}, bob → carol in block {b2}"));
+    let history = w.operator.coin_history(slot).map_err(fail)?;
+    let (accepted, facts, evidence, _) = w.accept(history, &deposit).await?;
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(CAROL), w.start);
+    watcher.watch(accepted, facts);
+
+    let dep_tx = included(&deposit.tx(), deposit.block, Vec::new());
+    w.contract.start_exit(addr(ALICE), slot, None, &dep_tx, &[]).await.map_err(fail)?;
+    watcher.step().await.map_err(fail)?;
+    w.say("alice exits her deposit: carol's watcher shows alice's spend (challengeAfter)");
+
+    let tree1 = w.operator.block(b1).ok_or_else(|| fail("block 1000"))?;
+    let at_b1 = included(&to_bob, b1, tree1.proof(slot));
+    w.contract
+        .start_exit(addr(BOB), slot, Some(&dep_tx), &at_b1, &sig_alice.to_bytes())
+        .await
+        .map_err(fail)?;
+    watcher.step().await.map_err(fail)?;
+    w.say(format!(
+        "bob exits his state of block {b1}: carol's watcher shows bob's spend (challengeAfter)"
+    ));
+
+    let double = CashTx { new_owner: addr(MALLORY), ..to_carol };
+    let double_sig = double.sign(&dev_key(BOB));
+    let (b3, tree3) = w.forged_block(&[(double, double_sig)]).await?;
+    let exiting = included(&double, b3, tree3.proof(slot));
+    w.contract
+        .start_exit(addr(MALLORY), slot, Some(&at_b1), &exiting, &double_sig.to_bytes())
+        .await
+        .map_err(fail)?;
+    watcher.step().await.map_err(fail)?;
+    w.say(format!("bob double-spends to mallory in block {b3} (the operator colludes); mallory exits: carol's watcher shows the earlier spend (challengeBetween)"));
+    let cancelled = watcher
+        .events()
+        .iter()
+        .filter(|e| matches!(e, CoinEvent::CoinExitChallenged { .. }))
+        .count();
+    if cancelled != 3 {
+        return Err(fail(format!(
+            "{cancelled} of 3 cheating exits challenged: {:?}",
+            watcher.events()
+        )));
+    }
+    w.exit(CAROL, slot, &evidence).await?;
+    w.finalize_and_withdraw(CAROL, slot).await?;
+    w.say("carol exits from her verified history and withdraws the coin");
+    let users = [
+        ("alice", ALICE, false, U256::ZERO),
+        ("bob", BOB, false, U256::ZERO),
+        ("carol", CAROL, true, eth(2)),
+        ("mallory", MALLORY, false, U256::ZERO),
+    ];
+    w.settle("cash-old-state", &users, alarms(watcher.events())).await
+}

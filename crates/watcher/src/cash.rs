@@ -1,0 +1,212 @@
+//! Plasma Cash coins watched for their owners. A Cash user watches only their own coins: the
+//! watcher holds each watched coin's accepted history (verified block by block by the owner's
+//! client), follows the contract's exits, and challenges every exit of a watched coin that its
+//! history proves invalid:
+//! - *after*: the exiting tx is in the history and a later tx spends it;
+//! - *between*: the exiting tx is not in the history, but the history spends the exit's
+//!   parent before the exiting block (a double spend);
+//! - *before*: otherwise, the exiting tx is not part of the coin's valid history (a forged or
+//!   old branch); the latest valid tx before the exiting block is shown, which the exiter
+//!   cannot answer with a spend its owner never signed. `finalizeExit` then cancels the exit.
+
+use alloy_primitives::{Address, B256};
+use plasma_cash::{CoinHistory, Origin, RootChainFacts, Spend};
+use plasma_primitives::cash::CashTx;
+use plasma_rootchain::{
+    CashEvent, EventCursor, IncludedTx, PlasmaCashContract, RootChain, RootChainError,
+};
+use serde::Serialize;
+use std::{collections::HashMap, sync::Arc};
+
+/// Which challenge an exit calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CashChallenge {
+    /// A spend of the exiting tx, at `block`.
+    After {
+        /// The spend's block.
+        block: u64,
+    },
+    /// A spend of the exit's parent before the exiting block, at `block`.
+    Between {
+        /// The spend's block.
+        block: u64,
+    },
+    /// The coin's latest valid tx before the exiting block, at `block`.
+    Before {
+        /// Its block.
+        block: u64,
+    },
+}
+
+/// What the coin watcher saw or did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CoinEvent {
+    /// An exit of a watched coin that its history proves invalid.
+    InvalidCoinExit {
+        /// The coin.
+        slot: u64,
+        /// Who exits.
+        owner: Address,
+        /// The exiting tx's block.
+        exit_block: u64,
+        /// The challenge it calls for.
+        challenge: CashChallenge,
+    },
+    /// The watcher sent that challenge.
+    CoinExitChallenged {
+        /// The coin.
+        slot: u64,
+        /// The challenge.
+        challenge: CashChallenge,
+        /// The root-chain transaction.
+        tx_hash: B256,
+    },
+}
+
+/// A transaction of the coin's valid history with its inclusion.
+struct Step {
+    tx: CashTx,
+    block: u64,
+    proof: Vec<u8>,
+    /// The previous owner's signature (none for the deposit or a checkpoint origin).
+    signature: Option<[u8; 66]>,
+}
+
+impl Step {
+    fn included(&self) -> IncludedTx {
+        IncludedTx { tx: self.tx.encode(), proof: self.proof.clone(), block: self.block }
+    }
+}
+
+/// Watches coins for their owners and challenges invalid exits of them.
+pub struct CoinWatcher<C> {
+    contract: Arc<PlasmaCashContract<C>>,
+    cursor: EventCursor,
+    challenger: Address,
+    coins: HashMap<u64, (CoinHistory, RootChainFacts)>,
+    events: Vec<CoinEvent>,
+}
+
+impl<C: RootChain> CoinWatcher<C> {
+    /// A watcher of `contract`'s exits from root-chain block `start_block`, challenging from
+    /// `challenger` (which posts the `challengeBefore` bonds and earns the exit bonds).
+    pub fn new(
+        contract: Arc<PlasmaCashContract<C>>,
+        challenger: Address,
+        start_block: u64,
+    ) -> Self {
+        let cursor = EventCursor::new(vec![contract.address()], start_block, 0);
+        Self { contract, cursor, challenger, coins: HashMap::new(), events: Vec::new() }
+    }
+
+    /// Watches a coin with its accepted history (verified by the owner's client against
+    /// `facts`): later exits of it are judged against this history.
+    pub fn watch(&mut self, history: CoinHistory, facts: RootChainFacts) {
+        self.coins.insert(history.slot, (history, facts));
+    }
+
+    /// Every event so far.
+    pub fn events(&self) -> &[CoinEvent] {
+        &self.events
+    }
+
+    /// Reads new exits and challenges the invalid ones; returns the new events.
+    pub async fn step(&mut self) -> Result<Vec<CoinEvent>, RootChainError> {
+        let before = self.events.len();
+        let logs = self.cursor.poll(self.contract.chain().as_ref()).await?;
+        for log in logs {
+            let Some(CashEvent::ExitStarted {
+                slot, owner, exit_block, parent_block, tx_hash, ..
+            }) = self.contract.decode(&log)
+            else {
+                continue;
+            };
+            let Some((history, facts)) = self.coins.get(&slot) else { continue };
+            let steps = valid_steps(history, facts);
+            let Some((challenge, shown)) = judge(&steps, exit_block, parent_block, tx_hash) else {
+                continue;
+            };
+            self.events.push(CoinEvent::InvalidCoinExit { slot, owner, exit_block, challenge });
+            let step = &steps[shown];
+            let signature = step.signature.unwrap_or([0; 66]);
+            let sent = match challenge {
+                CashChallenge::After { .. } => {
+                    self.contract
+                        .challenge_after(self.challenger, slot, &step.included(), &signature)
+                        .await
+                }
+                CashChallenge::Between { .. } => {
+                    self.contract
+                        .challenge_between(self.challenger, slot, &step.included(), &signature)
+                        .await
+                }
+                CashChallenge::Before { .. } => {
+                    self.contract.challenge_before(self.challenger, slot, &step.included()).await
+                }
+            };
+            match sent {
+                Ok(receipt) => self.events.push(CoinEvent::CoinExitChallenged {
+                    slot,
+                    challenge,
+                    tx_hash: receipt.tx_hash,
+                }),
+                Err(e) => tracing::warn!(%e, slot, ?challenge, "could not challenge a coin exit"),
+            }
+        }
+        Ok(self.events[before..].to_vec())
+    }
+}
+
+/// The coin's valid transactions in order: its origin (the deposit, or a checkpoint's leaf),
+/// then every included spend of the accepted history.
+fn valid_steps(history: &CoinHistory, facts: &RootChainFacts) -> Vec<Step> {
+    let origin = match &history.origin {
+        Origin::Deposit => Step {
+            tx: facts.deposit.tx(),
+            block: facts.deposit.block,
+            proof: Vec::new(),
+            signature: None,
+        },
+        Origin::Checkpoint(c) => {
+            Step { tx: c.tx, block: c.tx_block, proof: c.tx_proof.clone(), signature: None }
+        }
+    };
+    let spends = history.entries.iter().filter_map(|e| {
+        let Spend { tx, signature } = e.spend?;
+        Some(Step {
+            tx,
+            block: e.block,
+            proof: e.proof.clone(),
+            signature: Some(signature.to_bytes()),
+        })
+    });
+    std::iter::once(origin).chain(spends).collect()
+}
+
+/// The challenge an exit (exiting tx `tx_hash` at `exit_block`, parent at `parent_block`)
+/// calls for against the valid history `steps`, with the index of the step to show; `None`
+/// if the exit is the coin's valid latest state.
+fn judge(
+    steps: &[Step],
+    exit_block: u64,
+    parent_block: u64,
+    tx_hash: B256,
+) -> Option<(CashChallenge, usize)> {
+    if let Some(i) = steps.iter().position(|s| s.block == exit_block && s.tx.hash() == tx_hash) {
+        // A valid state of the coin: invalid only if it was spent since.
+        let next = i + 1;
+        return (next < steps.len())
+            .then(|| (CashChallenge::After { block: steps[next].block }, next));
+    }
+    // Not a valid state: a double spend of the parent shows at once, else an earlier tx.
+    if let Some(p) = steps.iter().position(|s| s.block == parent_block) {
+        let next = p + 1;
+        if next < steps.len() && steps[next].block < exit_block {
+            return Some((CashChallenge::Between { block: steps[next].block }, next));
+        }
+    }
+    let latest = steps.iter().rposition(|s| s.block < exit_block)?;
+    Some((CashChallenge::Before { block: steps[latest].block }, latest))
+}
