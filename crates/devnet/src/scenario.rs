@@ -23,7 +23,7 @@ use std::{
 };
 
 /// The scenarios, by name.
-pub const SCENARIOS: [&str; 10] = [
+pub const SCENARIOS: [&str; 11] = [
     "honest",
     "double-spend",
     "withheld-block",
@@ -34,6 +34,7 @@ pub const SCENARIOS: [&str; 10] = [
     "cash-forged-history",
     "cash-withheld-block",
     "cash-old-state",
+    "cash-checkpoint",
 ];
 
 /// Users in the mass-exit scenario.
@@ -297,6 +298,7 @@ pub async fn run(name: &str) -> Result<ScenarioReport, ScenarioError> {
         "cash-forged-history" => cash::forged_history().await,
         "cash-withheld-block" => cash::withheld_block().await,
         "cash-old-state" => cash::old_state().await,
+        "cash-checkpoint" => cash::checkpoint().await,
         "invalid-exit" => invalid_exit().await,
         "mass-exit" => mass_exit().await,
         other => Err(fail(format!("no scenario {other:?}; there are: {}", SCENARIOS.join(", ")))),

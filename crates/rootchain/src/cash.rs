@@ -378,6 +378,48 @@ impl<C: RootChain> PlasmaCashContract<C> {
         self.send(owner, call, bond).await
     }
 
+    /// Starts the exit of `slot` from final checkpoint `checkpoint_id`: `leaf` is the coin's
+    /// tx the checkpoint holds (with its block proof), `checkpoint_proof` its proof in the
+    /// checkpoint's tree. No parent, no signature. Posts the bond.
+    pub async fn start_exit_from_checkpoint(
+        &self,
+        owner: Address,
+        slot: u64,
+        checkpoint_id: U256,
+        leaf: &IncludedTx,
+        checkpoint_proof: &[u8],
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::startExitFromCheckpointCall {
+            slot,
+            checkpointId: checkpoint_id,
+            exitingTxBytes: leaf.tx.clone().into(),
+            exitingTxInclusionProof: leaf.proof.clone().into(),
+            checkpointProof: checkpoint_proof.to_vec().into(),
+            exitingBlock: U256::from(leaf.block),
+        };
+        let bond = self.bond().await?;
+        self.send(owner, call, bond).await
+    }
+
+    /// Cancels the exit of `slot` with final checkpoint `checkpoint_id`, at or after the exit's
+    /// block, whose leaf for the coin (`leaf`, proved by `checkpoint_proof`) is another tx.
+    pub async fn challenge_with_checkpoint(
+        &self,
+        challenger: Address,
+        slot: u64,
+        checkpoint_id: U256,
+        leaf: B256,
+        checkpoint_proof: &[u8],
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::challengeWithCheckpointCall {
+            slot,
+            checkpointId: checkpoint_id,
+            leaf,
+            checkpointProof: checkpoint_proof.to_vec().into(),
+        };
+        self.send(challenger, call, U256::ZERO).await
+    }
+
     /// Cancels the exit of `slot` with `spend`, a spend of the exiting transaction.
     pub async fn challenge_after(
         &self,

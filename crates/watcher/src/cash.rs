@@ -7,7 +7,10 @@
 //!   parent before the exiting block (a double spend);
 //! - *before*: otherwise, the exiting tx is not part of the coin's valid history (a forged or
 //!   old branch); the latest valid tx before the exiting block is shown, which the exiter
-//!   cannot answer with a spend its owner never signed. `finalizeExit` then cancels the exit.
+//!   cannot answer with a spend its owner never signed. `finalizeExit` then cancels the exit;
+//! - *checkpoint*: for a history that starts at a final XT checkpoint (the older history
+//!   dropped), an exit at or before the checkpoint of any tx but its leaf is cancelled with the
+//!   checkpoint itself.
 
 use alloy_primitives::{Address, B256};
 use plasma_cash::{CoinHistory, Origin, RootChainFacts, Spend};
@@ -35,6 +38,11 @@ pub enum CashChallenge {
     /// The coin's latest valid tx before the exiting block, at `block`.
     Before {
         /// Its block.
+        block: u64,
+    },
+    /// A final checkpoint at `block`, at or after the exiting block, holding another tx.
+    Checkpoint {
+        /// The checkpoint's block.
         block: u64,
     },
 }
@@ -86,6 +94,8 @@ pub struct CoinWatcher<C> {
     cursor: EventCursor,
     challenger: Address,
     coins: HashMap<u64, (CoinHistory, RootChainFacts)>,
+    /// Checkpoint ids by their block, from the contract's events.
+    checkpoints: HashMap<u64, alloy_primitives::U256>,
     events: Vec<CoinEvent>,
 }
 
@@ -98,7 +108,14 @@ impl<C: RootChain> CoinWatcher<C> {
         start_block: u64,
     ) -> Self {
         let cursor = EventCursor::new(vec![contract.address()], start_block, 0);
-        Self { contract, cursor, challenger, coins: HashMap::new(), events: Vec::new() }
+        Self {
+            contract,
+            cursor,
+            challenger,
+            coins: HashMap::new(),
+            checkpoints: HashMap::new(),
+            events: Vec::new(),
+        }
     }
 
     /// Watches a coin with its accepted history (verified by the owner's client against
@@ -117,13 +134,41 @@ impl<C: RootChain> CoinWatcher<C> {
         let before = self.events.len();
         let logs = self.cursor.poll(self.contract.chain().as_ref()).await?;
         for log in logs {
-            let Some(CashEvent::ExitStarted {
-                slot, owner, exit_block, parent_block, tx_hash, ..
-            }) = self.contract.decode(&log)
-            else {
-                continue;
+            let (slot, owner, exit_block, parent_block, tx_hash) = match self.contract.decode(&log)
+            {
+                Some(CashEvent::CheckpointSubmitted { id, blknum, .. }) => {
+                    self.checkpoints.insert(blknum, id);
+                    continue;
+                }
+                Some(CashEvent::ExitStarted {
+                    slot,
+                    owner,
+                    exit_block,
+                    parent_block,
+                    tx_hash,
+                    ..
+                }) => (slot, owner, exit_block, parent_block, tx_hash),
+                _ => continue,
             };
             let Some((history, facts)) = self.coins.get(&slot) else { continue };
+            if let Origin::Checkpoint(origin) = &history.origin
+                && exit_block <= origin.checkpoint_block
+                && tx_hash != origin.tx.hash()
+            {
+                let challenge = CashChallenge::Checkpoint { block: origin.checkpoint_block };
+                self.events.push(CoinEvent::InvalidCoinExit { slot, owner, exit_block, challenge });
+                let Some(&id) = self.checkpoints.get(&origin.checkpoint_block) else {
+                    tracing::warn!(slot, "no checkpoint id for block {}", origin.checkpoint_block);
+                    continue;
+                };
+                let (leaf, proof) = (origin.tx.hash(), origin.checkpoint_proof.clone());
+                let sent = self
+                    .contract
+                    .challenge_with_checkpoint(self.challenger, slot, id, leaf, &proof)
+                    .await;
+                self.record(slot, challenge, sent);
+                continue;
+            }
             let steps = valid_steps(history, facts);
             let Some((challenge, shown)) = judge(&steps, exit_block, parent_block, tx_hash) else {
                 continue;
@@ -142,20 +187,28 @@ impl<C: RootChain> CoinWatcher<C> {
                         .challenge_between(self.challenger, slot, &step.included(), &signature)
                         .await
                 }
-                CashChallenge::Before { .. } => {
+                CashChallenge::Before { .. } | CashChallenge::Checkpoint { .. } => {
                     self.contract.challenge_before(self.challenger, slot, &step.included()).await
                 }
             };
-            match sent {
-                Ok(receipt) => self.events.push(CoinEvent::CoinExitChallenged {
-                    slot,
-                    challenge,
-                    tx_hash: receipt.tx_hash,
-                }),
-                Err(e) => tracing::warn!(%e, slot, ?challenge, "could not challenge a coin exit"),
-            }
+            self.record(slot, challenge, sent);
         }
         Ok(self.events[before..].to_vec())
+    }
+
+    fn record(
+        &mut self,
+        slot: u64,
+        challenge: CashChallenge,
+        sent: Result<plasma_rootchain::Receipt, RootChainError>,
+    ) {
+        match sent {
+            Ok(receipt) => {
+                let tx_hash = receipt.tx_hash;
+                self.events.push(CoinEvent::CoinExitChallenged { slot, challenge, tx_hash });
+            }
+            Err(e) => tracing::warn!(%e, slot, ?challenge, "could not challenge a coin exit"),
+        }
     }
 }
 

@@ -6,7 +6,8 @@
 
 use super::{Account, ScenarioError, ScenarioReport, addr, eth, fail};
 use plasma_cash::{
-    BlockEntry, CashChain, CoinHistory, DepositRecord, ExitEvidence, RootChainFacts, Spend,
+    BlockEntry, CashChain, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
+    RootChainFacts, Spend,
 };
 use plasma_primitives::{
     B256, U256,
@@ -107,11 +108,12 @@ impl CashWorld {
         &self,
         mut history: CoinHistory,
         deposit: &DepositRecord,
+        checkpoint: Option<CheckpointRecord>,
     ) -> Result<(CoinHistory, RootChainFacts, ExitEvidence, Option<String>), ScenarioError> {
         let roots = self.roots().await?;
         let root_of = |b: u64| roots.get(&b).copied();
         let last = roots.keys().copied().max().unwrap_or(0);
-        let facts = |last_block| RootChainFacts { deposit: *deposit, checkpoint: None, last_block };
+        let facts = |last_block| RootChainFacts { deposit: *deposit, checkpoint, last_block };
         let refused = history.verify(&root_of, &facts(last)).err().map(|e| e.to_string());
         // The longest prefix that verifies, covering the blocks it names.
         while !history.entries.is_empty() {
@@ -140,7 +142,7 @@ impl CashWorld {
                 signature.to_bytes(),
             ),
             ExitEvidence::Checkpoint { .. } => {
-                return Err(fail("no checkpoints in these scenarios"));
+                return Err(fail("an exit from a checkpoint goes through startExitFromCheckpoint"));
             }
         };
         self.contract
@@ -235,7 +237,7 @@ pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
             proof: tree.proof(slot),
         };
     }
-    let (accepted, facts, evidence, refused) = w.accept(history, &deposit).await?;
+    let (accepted, facts, evidence, refused) = w.accept(history, &deposit, None).await?;
     let refused = refused.ok_or_else(|| fail("bob's client accepted a forged history"))?;
     w.say(format!(
         "bob's client refuses the history at block {b2} ({refused}) and keeps it to block {b1}"
@@ -290,7 +292,7 @@ pub(super) async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
 
     let mut history = w.operator.coin_history(slot).map_err(fail)?;
     history.entries.retain(|e| e.block < b2); // nothing can be had for block 2000
-    let (accepted, facts, evidence, _) = w.accept(history, &deposit).await?;
+    let (accepted, facts, evidence, _) = w.accept(history, &deposit, None).await?;
     if facts.last_block >= b2 {
         return Err(fail("bob's client claims a block it never saw"));
     }
@@ -324,7 +326,7 @@ pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
     let b2 = w.honest_block().await?;
     w.say(format!("alice → bob in block {b1}, bob → carol in block {b2}"));
     let history = w.operator.coin_history(slot).map_err(fail)?;
-    let (accepted, facts, evidence, _) = w.accept(history, &deposit).await?;
+    let (accepted, facts, evidence, _) = w.accept(history, &deposit, None).await?;
     let mut watcher = CoinWatcher::new(w.contract.clone(), addr(CAROL), w.start);
     watcher.watch(accepted, facts);
 
@@ -375,4 +377,74 @@ pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
         ("mallory", MALLORY, false, U256::ZERO),
     ];
     w.settle("cash-old-state", &users, alarms(watcher.events())).await
+}
+
+/// XT checkpoint: a 4 ETH coin goes Alice → Bob (block 1000); the operator checkpoints coin
+/// ownership at block 3000; nobody disputes it and it becomes final. Bob's client drops the
+/// history before it (its size is shown), keeps following, and Bob's watcher cancels Alice's
+/// exit of her old deposit with the checkpoint itself. Bob exits from the checkpoint and
+/// withdraws.
+pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
+    let mut w = CashWorld::new().await?;
+    let deposit = w.deposit(ALICE, eth(4)).await?;
+    let slot = deposit.slot;
+    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
+    w.operator.submit(to_bob, sig).map_err(fail)?;
+    let b1 = w.honest_block().await?;
+    w.honest_block().await?;
+    let at = w.honest_block().await?;
+    let checkpoint = w.operator.checkpoint(at).map_err(fail)?;
+    let submitted = w.contract.submit_checkpoint(addr(OPERATOR), at, checkpoint.root());
+    let id = submitted.await.map_err(fail)?;
+    w.say(format!(
+        "alice pays bob a 4 ETH coin in block {b1}; the operator checkpoints ownership at block {at}"
+    ));
+    // Nobody disputes it: past its window and the response period it is final.
+    w.chain.advance_time(MATURITY + MATURITY / 2 + 1).await.map_err(fail)?;
+    w.honest_block().await?;
+    w.honest_block().await?;
+
+    let record = CheckpointRecord { block: at, root: checkpoint.root() };
+    let mut history = w.operator.coin_history(slot).map_err(fail)?;
+    let before = history.encoded_size();
+    history.truncate_at_checkpoint(record, checkpoint.proof(slot), &deposit).map_err(fail)?;
+    let after = history.encoded_size();
+    let (accepted, facts, evidence, refused) = w.accept(history, &deposit, Some(record)).await?;
+    if let Some(why) = refused {
+        return Err(fail(format!("the checkpointed history was refused: {why}")));
+    }
+    w.say(format!(
+        "the checkpoint is final: bob's client drops the history before it ({before} → {after} bytes) and verifies the rest"
+    ));
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    watcher.watch(accepted, facts);
+
+    let dep_tx = included(&deposit.tx(), deposit.block, Vec::new());
+    w.contract.start_exit(addr(ALICE), slot, None, &dep_tx, &[]).await.map_err(fail)?;
+    let events = watcher.step().await.map_err(fail)?;
+    let by_checkpoint = |e: &CoinEvent| {
+        matches!(
+            e,
+            CoinEvent::CoinExitChallenged { challenge: CashChallenge::Checkpoint { .. }, .. }
+        )
+    };
+    if !events.iter().any(by_checkpoint) {
+        return Err(fail(format!(
+            "bob's watcher did not challenge with the checkpoint: {events:?}"
+        )));
+    }
+    w.say("alice exits her old deposit: bob's watcher cancels it with the checkpoint");
+
+    let ExitEvidence::Checkpoint { leaf, checkpoint_proof, .. } = evidence else {
+        return Err(fail(format!("expected an exit from the checkpoint, got {evidence:?}")));
+    };
+    let leaf = included(&leaf.tx, leaf.block, leaf.proof.clone());
+    w.contract
+        .start_exit_from_checkpoint(addr(BOB), slot, id, &leaf, &checkpoint_proof)
+        .await
+        .map_err(fail)?;
+    w.finalize_and_withdraw(BOB, slot).await?;
+    w.say("bob exits from the checkpoint (no parent, no signature) and withdraws the coin");
+    let users = [("alice", ALICE, false, U256::ZERO), ("bob", BOB, true, eth(4))];
+    w.settle("cash-checkpoint", &users, alarms(watcher.events())).await
 }
