@@ -181,6 +181,16 @@ impl CashChain {
         self.pending_number
     }
 
+    /// Spends waiting in the pending block.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Coins ever deposited.
+    pub fn coin_count(&self) -> usize {
+        self.coins.len()
+    }
+
     /// The coin in `slot`.
     pub fn coin(&self, slot: u64) -> Option<&Coin> {
         self.coins.get(&slot)

@@ -11,9 +11,13 @@
 //!   one disk sync (group commit).
 //! - After a crash the node replays the log onto the last sealed state, and the submitter
 //!   asks the contract which block comes next, so no root is skipped or submitted twice.
+//!
+//! [`CashNode`] runs a Plasma Cash chain instead (`plasma_cash::CashChain` behind a `cash_*`
+//! API), committing its sparse-Merkle roots to the `PlasmaCash` contract.
 
 mod api;
 pub mod bench;
+mod cash_node;
 mod config;
 mod error;
 mod listener;
@@ -25,6 +29,10 @@ mod submitter;
 pub use api::{
     BlockData, ExitData, OperatorApiClient, OperatorApiServer, Status, SubmitResult, TokenBalance,
     TxAck, TxData, Utxo, UtxoPage, codes,
+};
+pub use cash_node::{
+    CashApiClient, CashApiServer, CashNode, CashNodeConfig, CashStatus, CoinHistoryData,
+    HistoryEntryData,
 };
 pub use config::OperatorConfig;
 pub use error::OperatorError;

@@ -266,6 +266,11 @@ impl<C: RootChain> PlasmaCashContract<C> {
         }))
     }
 
+    /// The number the next operator block will get.
+    pub async fn next_child_block(&self) -> Result<u64> {
+        Ok(self.view(PlasmaCash::nextChildBlockCall {}).await?.saturating_to())
+    }
+
     /// The root of block `blknum` (zero if none).
     pub async fn block_root(&self, blknum: u64) -> Result<B256> {
         self.view(PlasmaCash::blockRootCall { blockNumber: U256::from(blknum) }).await

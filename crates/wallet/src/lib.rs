@@ -8,9 +8,13 @@
 //!   processing, and checking that a received payment sits in a block the watcher verified;
 //!   in-flight (MoreVP) exits with piggybacks when a block is withheld; challenges of exits of
 //!   spent outputs; and a history from the root chain and the wallet's own journal.
+//! - [`CashWallet`]: Plasma Cash coins: deposit, send whole, verify a coin's full history
+//!   against L1 before accepting it, exit and withdraw.
 
 pub mod amount;
+mod cash;
 pub mod keystore;
 mod wallet;
 
+pub use cash::CashWallet;
 pub use wallet::{HistoryEntry, InFlightExit, Leg, Received, Wallet, WalletError};

@@ -69,6 +69,14 @@ pub enum WalletError {
     /// A payment not (yet) safe to accept.
     #[error("not verified: {0}")]
     NotVerified(String),
+    /// A Plasma Cash coin that is not this wallet's.
+    #[error("coin {slot} belongs to {owner}, not to this wallet")]
+    NotCoinOwner {
+        /// The coin.
+        slot: u64,
+        /// Its verified owner.
+        owner: Address,
+    },
     /// What was asked needs a watcher's verified data.
     #[error("{0} needs a watcher: give --watcher.rpc (or PLASMA_WATCHER_RPC)")]
     NeedsWatcher(&'static str),

@@ -1,0 +1,152 @@
+//! Plasma Cash from the wallet: deposit coins (ETH, ERC20, ERC721), send them whole, verify a
+//! coin's full history against the roots on L1 before accepting it (inclusion or
+//! non-inclusion in every block since its deposit), and exit and withdraw it.
+
+use crate::WalletError;
+use alloy_primitives::{Address, B256, U256};
+use jsonrpsee::http_client::HttpClient;
+use plasma_cash::{DepositRecord, ExitEvidence, RootChainFacts, VerifiedCoin};
+use plasma_operator::CashApiClient;
+use plasma_primitives::{PrivateKey, cash::CashTx};
+use plasma_rootchain::{CashEvent, IncludedTx, PlasmaCashContract, RootChain, RootChainError};
+use std::{collections::HashMap, sync::Arc};
+
+/// A wallet of Plasma Cash coins: one key, the contract, and the Cash operator (untrusted).
+pub struct CashWallet<C> {
+    key: PrivateKey,
+    contract: Arc<PlasmaCashContract<C>>,
+    node: HttpClient,
+}
+
+fn node_error(e: jsonrpsee::core::ClientError) -> WalletError {
+    match e {
+        jsonrpsee::core::ClientError::Call(e) => WalletError::Refused(e.message().to_owned()),
+        other => WalletError::OperatorUnreachable(other.to_string()),
+    }
+}
+
+fn included(tx: &CashTx, block: u64, proof: &[u8]) -> IncludedTx {
+    IncludedTx { tx: tx.encode(), proof: proof.to_vec(), block }
+}
+
+impl<C: RootChain> CashWallet<C> {
+    /// A wallet for `key`; the root-chain client must be able to send from its address.
+    pub fn new(key: PrivateKey, contract: Arc<PlasmaCashContract<C>>, node: HttpClient) -> Self {
+        Self { key, contract, node }
+    }
+
+    /// The wallet's address.
+    pub fn address(&self) -> Address {
+        self.key.address()
+    }
+
+    /// Deposits `amount` wei as a coin; returns its slot.
+    pub async fn deposit_eth(&self, amount: U256) -> Result<u64, WalletError> {
+        Ok(self.contract.deposit_eth(self.address(), amount).await?.0)
+    }
+
+    /// Deposits `amount` of ERC20 `token` (approval included) as a coin; returns its slot.
+    pub async fn deposit_erc20(&self, token: Address, amount: U256) -> Result<u64, WalletError> {
+        Ok(self.contract.deposit_erc20(self.address(), token, amount).await?.0)
+    }
+
+    /// Deposits ERC721 `token_id` of `token` as a coin; returns its slot.
+    pub async fn deposit_erc721(&self, token: Address, id: U256) -> Result<u64, WalletError> {
+        Ok(self.contract.deposit_erc721(self.address(), token, id).await?.0)
+    }
+
+    /// Checks coin `slot`'s whole history as the operator serves it against what L1 says
+    /// (the deposit, every block root, the last block): who owns it now, and what an exit of
+    /// it shows. A history with any gap, forged signature or lying proof is refused, naming
+    /// the block.
+    pub async fn verify(&self, slot: u64) -> Result<VerifiedCoin, WalletError> {
+        let coin =
+            self.contract.coin(slot).await?.ok_or_else(|| {
+                WalletError::NotVerified(format!("no coin {slot} on the root chain"))
+            })?;
+        let deposit = DepositRecord {
+            slot,
+            block: coin.deposit_block,
+            denomination: coin.denomination,
+            owner: coin.depositor,
+        };
+        let last_block = self.contract.next_child_block().await?.saturating_sub(1000);
+        let served = self.node.get_coin_history(slot).await.map_err(node_error)?;
+        let history = served
+            .into_history()
+            .map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))?;
+        let mut roots = HashMap::new();
+        for entry in &history.entries {
+            roots.insert(entry.block, self.contract.block_root(entry.block).await?);
+        }
+        let facts = RootChainFacts { deposit, checkpoint: None, last_block };
+        let root_of = |b: u64| roots.get(&b).copied().filter(|r| !r.is_zero());
+        history
+            .verify(&root_of, &facts)
+            .map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))
+    }
+
+    /// Verifies the coin is this wallet's, then sends it whole to `to`; returns the transfer's
+    /// hash.
+    pub async fn send(&self, slot: u64, to: Address) -> Result<B256, WalletError> {
+        let coin = self.owned(slot).await?;
+        let tx = CashTx {
+            slot,
+            prev_block: U256::from(coin.latest_block),
+            denomination: coin.denomination,
+            new_owner: to,
+        };
+        let sig = tx.sign(&self.key);
+        self.node
+            .submit_tx(tx.encode().into(), sig.to_bytes().to_vec().into())
+            .await
+            .map_err(node_error)
+    }
+
+    async fn owned(&self, slot: u64) -> Result<VerifiedCoin, WalletError> {
+        let coin = self.verify(slot).await?;
+        if coin.owner != self.address() {
+            return Err(WalletError::NotCoinOwner { slot, owner: coin.owner });
+        }
+        Ok(coin)
+    }
+
+    /// Starts the exit of coin `slot` from its verified history (posting the bond); returns
+    /// when it can be finalized (Unix time).
+    pub async fn exit(&self, slot: u64) -> Result<u64, WalletError> {
+        let coin = self.owned(slot).await?;
+        let me = self.address();
+        let receipt = match &coin.exit {
+            ExitEvidence::Deposit(d) => {
+                let exiting = included(&d.tx, d.block, &d.proof);
+                self.contract.start_exit(me, slot, None, &exiting, &[]).await?
+            }
+            ExitEvidence::Spend { parent, exiting, signature } => {
+                let parent = included(&parent.tx, parent.block, &parent.proof);
+                let exiting = included(&exiting.tx, exiting.block, &exiting.proof);
+                let sig = signature.to_bytes();
+                self.contract.start_exit(me, slot, Some(&parent), &exiting, &sig).await?
+            }
+            ExitEvidence::Checkpoint { .. } => {
+                return Err(WalletError::Refused(
+                    "exits from checkpoints are not served by the Cash node yet".into(),
+                ));
+            }
+        };
+        receipt
+            .logs
+            .iter()
+            .find_map(|l| match self.contract.decode(l) {
+                Some(CashEvent::ExitStarted { exitable_at, .. }) => Some(exitable_at),
+                _ => None,
+            })
+            .ok_or_else(|| RootChainError::Other("no ExitStarted event".into()).into())
+    }
+
+    /// Finalizes the matured exit of coin `slot` and withdraws the coin to this wallet.
+    pub async fn withdraw(&self, slot: u64) -> Result<(), WalletError> {
+        self.contract.finalize_exit(self.address(), slot).await?;
+        self.contract.withdraw(self.address(), slot).await?;
+        Ok(())
+    }
+}

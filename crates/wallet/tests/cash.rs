@@ -1,0 +1,119 @@
+//! Plasma Cash end to end: the Cash node (operator) and two wallets over HTTP on the embedded
+//! root chain. A coin of each kind is deposited, sent, verified in full by its new owner
+//! (inclusion or non-inclusion in every block), exited and withdrawn on L1.
+
+use alloy_sol_types::{SolCall, SolConstructor};
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_contracts::{TestNft, TestToken};
+use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
+use plasma_primitives::{Address, U256};
+use plasma_rootchain::{
+    CashConfig, DevChain, EmbeddedChain, PlasmaCashContract, RootChain, TxRequest, dev_key,
+};
+use plasma_wallet::{CashWallet, WalletError};
+use std::{sync::Arc, time::Duration};
+
+const MATURITY: u64 = 3600;
+
+fn client(addr: std::net::SocketAddr) -> HttpClient {
+    HttpClientBuilder::default().build(format!("http://{addr}")).unwrap()
+}
+
+async fn create(chain: &EmbeddedChain, from: Address, code: &[u8], args: Vec<u8>) -> Address {
+    let receipt = chain.send(TxRequest::create(from, [code, &args].concat())).await.unwrap();
+    receipt.contract_address.unwrap()
+}
+
+async fn view<T: SolCall>(chain: &EmbeddedChain, to: Address, call: T) -> T::Return {
+    let out = chain.call(TxRequest::call(Address::ZERO, to, call.abi_encode())).await.unwrap();
+    T::abi_decode_returns(&out).unwrap()
+}
+
+/// Polls `done` until it holds (bounded).
+async fn until<F: AsyncFn() -> bool>(what: &str, done: F) {
+    for _ in 0..500 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("never happened: {what}");
+}
+
+#[tokio::test]
+async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
+    let chain = Arc::new(EmbeddedChain::new());
+    let [operator, alice, bob] = [0, 1, 2].map(|i| chain.accounts()[i]);
+    let start = chain.head().await.unwrap().number;
+    let mut config = CashConfig::new(operator);
+    config.maturity_period = MATURITY;
+    let contract =
+        Arc::new(PlasmaCashContract::deploy(chain.clone(), operator, &config).await.unwrap());
+    let token_args = TestToken::constructorCall { name_: "T".into(), symbol_: "T".into() };
+    let token = create(&chain, operator, &TestToken::BYTECODE, token_args.abi_encode()).await;
+    let mint = TestToken::mintCall { to: alice, amount: U256::from(1000) };
+    chain.send(TxRequest::call(operator, token, mint.abi_encode())).await.unwrap();
+    let nft_args = TestNft::constructorCall { name_: "N".into(), symbol_: "N".into() };
+    let nft = create(&chain, operator, &TestNft::BYTECODE, nft_args.abi_encode()).await;
+    let mint = TestNft::mintCall { to: alice, tokenId: U256::from(42) };
+    chain.send(TxRequest::call(operator, nft, mint.abi_encode())).await.unwrap();
+
+    let node_config = CashNodeConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval: Duration::from_millis(20),
+        l1_poll_interval: Duration::from_millis(10),
+        l1_start_block: start,
+    };
+    let node = CashNode::start(node_config, contract.clone(), operator).await.unwrap();
+    let api = client(node.rpc_addr());
+    let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
+    let bob_w = CashWallet::new(dev_key(2), contract.clone(), client(node.rpc_addr()));
+
+    let one_eth = U256::from(10u64).pow(U256::from(18));
+    let coins = [
+        alice_w.deposit_eth(one_eth).await.unwrap(),
+        alice_w.deposit_erc20(token, U256::from(600)).await.unwrap(),
+        alice_w.deposit_erc721(nft, U256::from(42)).await.unwrap(),
+    ];
+    until("the node sees three coins", async || api.status().await.unwrap().coins == 3).await;
+    for slot in coins {
+        assert_eq!(alice_w.verify(slot).await.unwrap().owner, alice, "a fresh deposit is hers");
+        alice_w.send(slot, bob).await.unwrap();
+    }
+    // A second spend of the same coin in the same block is refused by name.
+    let again = alice_w.send(coins[0], bob).await.unwrap_err();
+    assert!(matches!(&again, WalletError::Refused(m) if m.contains("already")), "{again}");
+    until("the block is committed", async || {
+        let s = api.status().await.unwrap();
+        s.last_submitted_block >= 1000 && s.pending_txs == 0
+    })
+    .await;
+
+    // Bob checks every coin's history himself against the roots on L1.
+    for slot in coins {
+        let verified = bob_w.verify(slot).await.unwrap();
+        assert_eq!(verified.owner, bob);
+    }
+    // Alice no longer owns them: her wallet refuses to send or exit.
+    let not_hers = alice_w.send(coins[0], alice).await.unwrap_err();
+    assert!(matches!(not_hers, WalletError::NotCoinOwner { owner, .. } if owner == bob));
+    assert!(matches!(alice_w.exit(coins[1]).await, Err(WalletError::NotCoinOwner { .. })));
+
+    for slot in coins {
+        let exitable_at = bob_w.exit(slot).await.unwrap();
+        assert!(exitable_at > chain.head().await.unwrap().timestamp);
+    }
+    chain.advance_time(MATURITY + 1).await.unwrap();
+    let before = chain.balance(bob).await.unwrap();
+    for slot in coins {
+        bob_w.withdraw(slot).await.unwrap();
+    }
+    let gained = chain.balance(bob).await.unwrap() - before;
+    let gas_allowance = U256::from(10u64).pow(U256::from(16));
+    assert!(gained > one_eth - gas_allowance && gained < one_eth, "Bob gained {gained} wei");
+    let tokens = view(&chain, token, TestToken::balanceOfCall { account: bob }).await;
+    assert_eq!(tokens, U256::from(600));
+    let owner = view(&chain, nft, TestNft::ownerOfCall { tokenId: U256::from(42) }).await;
+    assert_eq!(owner, bob);
+    node.stop().await;
+}
