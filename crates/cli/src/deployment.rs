@@ -19,6 +19,9 @@ pub(crate) struct Deployment {
     pub(crate) eth_vault: Address,
     pub(crate) erc20_vault: Address,
     pub(crate) exit_game: Address,
+    /// The Plasma Cash contract, if the chain has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) plasma_cash: Option<Address>,
 }
 
 impl Deployment {
@@ -30,6 +33,7 @@ impl Deployment {
             eth_vault: a.eth_vault,
             erc20_vault: a.erc20_vault,
             exit_game: a.exit_game,
+            plasma_cash: None,
         }
     }
 

@@ -24,6 +24,9 @@ pub(crate) struct DevnetArgs {
     /// The watcher's API address.
     #[arg(long = "watcher.addr", default_value = "127.0.0.1:9546")]
     watcher_addr: SocketAddr,
+    /// The Plasma Cash operator's API address.
+    #[arg(long = "cash.addr", default_value = "127.0.0.1:9547")]
+    cash_addr: SocketAddr,
     /// Where to write the deployment file.
     #[arg(long, default_value = "devnet-deployment.json")]
     out: PathBuf,
@@ -37,13 +40,20 @@ pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
         data_dir: args.data_dir,
         operator_addr: args.operator_addr,
         watcher_addr: args.watcher_addr,
+        cash_addr: args.cash_addr,
     };
     let devnet = Devnet::start(config).await?;
-    let deployment = Deployment::new(devnet.chain_id, devnet.deployed_at_block, devnet.addresses);
+    let mut deployment =
+        Deployment::new(devnet.chain_id, devnet.deployed_at_block, devnet.addresses);
+    deployment.plasma_cash = Some(devnet.plasma_cash);
     deployment.write(&args.out)?;
     println!("root chain  {} (chain id {})", devnet.l1_url, devnet.chain_id);
     println!("operator    {}", devnet.operator_url);
     println!("watcher     {}", devnet.watcher_url);
+    println!(
+        "cash        {} (Plasma Cash operator; contract {})",
+        devnet.cash_url, devnet.plasma_cash
+    );
     println!("contracts   {} (framework {})", args.out.display(), devnet.addresses.framework);
     println!("accounts (development keys: public, never use them elsewhere)");
     for (i, key) in dev_keys().iter().enumerate() {

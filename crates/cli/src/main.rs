@@ -12,6 +12,7 @@ mod node;
 mod scenario;
 mod tx;
 mod wallet;
+mod wallet_cash;
 mod watch;
 
 use clap::{Parser, Subcommand};

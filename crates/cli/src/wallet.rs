@@ -37,6 +37,9 @@ pub(crate) struct WalletArgs {
     /// A watcher's JSON-RPC endpoint: exit data and payment checks come from it.
     #[arg(long = "watcher.rpc", env = "PLASMA_WATCHER_RPC", global = true)]
     watcher_rpc: Option<String>,
+    /// The Plasma Cash operator's JSON-RPC endpoint (for `plasma wallet cash …`).
+    #[arg(long = "cash.rpc", env = "PLASMA_CASH_RPC", global = true)]
+    cash_rpc: Option<String>,
     /// The wallet's journal of sent payments (default: ~/.plasma/wallets/ADDRESS.jsonl).
     #[arg(long, env = "PLASMA_HISTORY", global = true)]
     history: Option<PathBuf>,
@@ -135,6 +138,46 @@ enum WalletCommand {
         /// The exiting output's position.
         utxo_pos: U256,
     },
+    /// Plasma Cash coins: deposit, send, verify, exit, withdraw.
+    #[command(subcommand)]
+    Cash(CashCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CashCommand {
+    /// Deposit a coin: an ETH amount, an ERC20 amount (--token), or an NFT (--token --nft-id).
+    Deposit {
+        /// Amount, e.g. `0.5` (not for an NFT).
+        amount: Option<String>,
+        /// Token contract (default: ETH).
+        #[arg(long)]
+        token: Option<Address>,
+        /// The ERC721 token id.
+        #[arg(long = "nft-id")]
+        nft_id: Option<U256>,
+    },
+    /// Send a whole coin (after verifying it is yours).
+    Send {
+        /// The coin's slot.
+        slot: u64,
+        /// Recipient.
+        to: Address,
+    },
+    /// Verify a coin's whole history against L1: who owns it now.
+    Verify {
+        /// The coin's slot.
+        slot: u64,
+    },
+    /// Start the exit of a coin you own (the bond is sent with it).
+    Exit {
+        /// The coin's slot.
+        slot: u64,
+    },
+    /// Finalize a matured exit and withdraw the coin to L1.
+    Withdraw {
+        /// The coin's slot.
+        slot: u64,
+    },
 }
 
 pub(crate) async fn run(args: WalletArgs) -> Result<()> {
@@ -160,6 +203,13 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
     let mut rpc = RpcConfig::new(args.l1_rpc.clone().ok_or_else(|| need("l1.rpc"))?);
     rpc.expected_chain_id = Some(deployment.chain_id);
     let chain = Arc::new(RpcChain::connect(rpc, std::slice::from_ref(&key)).await?);
+    if let WalletCommand::Cash(command) = args.command {
+        let address = deployment.plasma_cash.ok_or_else(|| {
+            anyhow::anyhow!("{} names no Plasma Cash contract", contracts.display())
+        })?;
+        let url = args.cash_rpc.clone().ok_or_else(|| need("cash.rpc"))?;
+        return crate::wallet_cash::run(command, key, chain, address, &url, args.json).await;
+    }
     let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
     let client = |url: &str| {
         HttpClientBuilder::default().request_timeout(Duration::from_secs(30)).build(url)
@@ -178,10 +228,12 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
     let json = args.json;
 
     match args.command {
-        WalletCommand::New { .. } | WalletCommand::Address => unreachable!("handled above"),
+        WalletCommand::New { .. } | WalletCommand::Address | WalletCommand::Cash(_) => {
+            unreachable!("handled above")
+        }
         WalletCommand::Deposit { amount: text, token } => {
             let token = token.unwrap_or(Address::ZERO);
-            let value = amount::parse(&text, decimals(&plasma, token).await?)?;
+            let value = amount::parse(&text, decimals(plasma.chain().as_ref(), token).await?)?;
             eprintln!("depositing on L1, waiting for the transaction to be mined…");
             let pos = wallet.deposit(token, value).await?;
             report(json, json!({"utxoPos": pos.raw(), "blknum": pos.blknum()}), || {
@@ -197,7 +249,7 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
             for (token, value) in &balances {
                 lines.push(format!(
                     "{} {}",
-                    amount::format(*value, decimals(&plasma, *token).await?),
+                    amount::format(*value, decimals(plasma.chain().as_ref(), *token).await?),
                     symbol(*token)
                 ));
             }
@@ -222,7 +274,7 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
                 let pos = UtxoPos::from_raw(u.utxo_pos).map(|p| p.to_string()).unwrap_or_default();
                 lines.push(format!(
                     "{pos:<48} {} {}",
-                    amount::format(u.amount, decimals(&plasma, u.token).await?),
+                    amount::format(u.amount, decimals(plasma.chain().as_ref(), u.token).await?),
                     symbol(u.token)
                 ));
             }
@@ -233,7 +285,7 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
         }
         WalletCommand::Send { to, amount: text, token, fee } => {
             let token = token.unwrap_or(Address::ZERO);
-            let dec = decimals(&plasma, token).await?;
+            let dec = decimals(plasma.chain().as_ref(), token).await?;
             let ack = wallet
                 .send(to, token, amount::parse(&text, dec)?, amount::parse(&fee, dec)?)
                 .await?;
@@ -360,7 +412,11 @@ fn default_journal(address: Address) -> Result<PathBuf> {
     Ok(PathBuf::from(home).join(".plasma").join("wallets").join(format!("{address}.jsonl")))
 }
 
-fn report(json: bool, value: serde_json::Value, human: impl FnOnce() -> String) -> Result<()> {
+pub(crate) fn report(
+    json: bool,
+    value: serde_json::Value,
+    human: impl FnOnce() -> String,
+) -> Result<()> {
     if json {
         println!("{value}");
     } else {
@@ -411,12 +467,12 @@ fn symbol(token: Address) -> String {
 }
 
 /// The token's decimals from its contract (18 for ETH); an address without a token is refused.
-async fn decimals<C: RootChain>(plasma: &Plasma<C>, token: Address) -> Result<u8> {
+pub(crate) async fn decimals<C: RootChain>(chain: &C, token: Address) -> Result<u8> {
     if token.is_zero() {
         return Ok(18);
     }
     let call = TestToken::decimalsCall {}.abi_encode();
-    let out = plasma.chain().call(TxRequest::call(Address::ZERO, token, call)).await;
+    let out = chain.call(TxRequest::call(Address::ZERO, token, call)).await;
     match out.ok().and_then(|o| TestToken::decimalsCall::abi_decode_returns(&o).ok()) {
         Some(d) => Ok(d),
         None => bail!("unknown token {token}: no ERC20 contract there"),

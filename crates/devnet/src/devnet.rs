@@ -1,13 +1,13 @@
 //! `plasma devnet`: a long-running local network for developers: a root chain (anvil from the
-//! pinned npm package, or any endpoint), the contracts, an operator and a watcher, and funded
-//! development accounts whose keys are printed.
+//! pinned npm package, or any endpoint), the contracts, an operator and a watcher, a Plasma
+//! Cash contract with its Cash operator, and funded development accounts whose keys are printed.
 
 use jsonrpsee::http_client::HttpClientBuilder;
-use plasma_operator::{OperatorConfig, OperatorNode};
+use plasma_operator::{CashNode, CashNodeConfig, OperatorConfig, OperatorNode};
 use plasma_primitives::U256;
 use plasma_rootchain::{
-    Anvil, DevChain, FrameworkAddresses, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig,
-    dev_keys,
+    Anvil, CashConfig, DevChain, FrameworkAddresses, FrameworkConfig, Plasma, PlasmaCashContract,
+    RootChain, RpcChain, RpcConfig, dev_keys,
 };
 use plasma_storage::RedbStore;
 use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
@@ -28,6 +28,8 @@ pub struct DevnetConfig {
     pub operator_addr: SocketAddr,
     /// The watcher's API address.
     pub watcher_addr: SocketAddr,
+    /// The Cash operator's API address.
+    pub cash_addr: SocketAddr,
 }
 
 /// A running devnet; dropping it stops anvil.
@@ -44,7 +46,12 @@ pub struct Devnet {
     pub operator_url: String,
     /// The watcher's API.
     pub watcher_url: String,
+    /// The Plasma Cash contract.
+    pub plasma_cash: plasma_primitives::Address,
+    /// The Cash operator's API.
+    pub cash_url: String,
     node: OperatorNode,
+    cash_node: CashNode,
     watcher: WatcherService,
     _anvil: Option<Anvil>,
 }
@@ -109,6 +116,22 @@ impl Devnet {
                 .await
                 .map_err(fail)?;
         let watcher_url = format!("http://{}", watcher.rpc_addr());
+        let mut cash_config = CashConfig::new(operator);
+        cash_config.maturity_period = config.min_exit_period;
+        cash_config.response_period = config.min_exit_period / 2;
+        cash_config.checkpoint_window = config.min_exit_period;
+        let cash_start = chain.head().await.map_err(fail)?.number + 1;
+        let cash = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
+        let cash = Arc::new(cash.await.map_err(fail)?);
+        let cash_node_config = CashNodeConfig {
+            rpc_addr: config.cash_addr,
+            block_interval: Duration::from_secs(1),
+            l1_poll_interval: Duration::from_millis(200),
+            l1_start_block: cash_start,
+        };
+        let plasma_cash = cash.address();
+        let cash_node = CashNode::start(cash_node_config, cash, operator).await.map_err(fail)?;
+        let cash_url = format!("http://{}", cash_node.rpc_addr());
         Ok(Self {
             l1_url,
             chain_id: chain.chain_id().await.map_err(fail)?,
@@ -116,7 +139,10 @@ impl Devnet {
             addresses: plasma.addresses(),
             operator_url,
             watcher_url,
+            plasma_cash,
+            cash_url,
             node,
+            cash_node,
             watcher,
             _anvil: anvil,
         })
@@ -124,6 +150,7 @@ impl Devnet {
 
     /// Stops the operator and the watcher (and anvil, when dropped).
     pub async fn stop(self) {
+        self.cash_node.stop().await;
         self.watcher.stop().await;
         self.node.stop().await;
     }

@@ -143,10 +143,15 @@ impl<C: RootChain> CashWallet<C> {
             .ok_or_else(|| RootChainError::Other("no ExitStarted event".into()).into())
     }
 
-    /// Finalizes the matured exit of coin `slot` and withdraws the coin to this wallet.
+    /// Finalizes the matured exit of coin `slot`, withdraws the coin to this wallet, and takes
+    /// out the bonds the contract credits it (the exit bond back, bonds won in challenges).
     pub async fn withdraw(&self, slot: u64) -> Result<(), WalletError> {
-        self.contract.finalize_exit(self.address(), slot).await?;
-        self.contract.withdraw(self.address(), slot).await?;
+        let me = self.address();
+        self.contract.finalize_exit(me, slot).await?;
+        self.contract.withdraw(me, slot).await?;
+        if !self.contract.bond_balance(me).await?.is_zero() {
+            self.contract.withdraw_bonds(me).await?;
+        }
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ struct Devnet {
     child: Child,
     operator: String,
     watcher: String,
+    cash: String,
     l1: String,
     keys: Vec<String>,
 }
@@ -24,6 +25,8 @@ fn start_devnet(dir: &Path) -> Devnet {
             "--operator.addr",
             "127.0.0.1:0",
             "--watcher.addr",
+            "127.0.0.1:0",
+            "--cash.addr",
             "127.0.0.1:0",
             "--min-exit-period",
             "600",
@@ -37,14 +40,16 @@ fn start_devnet(dir: &Path) -> Devnet {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let (mut operator, mut watcher, mut l1, mut keys) =
-        (String::new(), String::new(), String::new(), Vec::new());
+    let (mut operator, mut watcher, mut cash, mut l1, mut keys) =
+        (String::new(), String::new(), String::new(), String::new(), Vec::new());
     for line in lines.by_ref() {
         let line = line.unwrap();
         if let Some(rest) = line.strip_prefix("operator    ") {
             operator = rest.to_owned();
         } else if let Some(rest) = line.strip_prefix("watcher     ") {
             watcher = rest.to_owned();
+        } else if let Some(rest) = line.strip_prefix("cash        ") {
+            cash = rest.split_whitespace().next().unwrap().to_owned();
         } else if let Some(rest) = line.strip_prefix("root chain  ") {
             l1 = rest.split_whitespace().next().unwrap().to_owned();
         } else if line.starts_with("  ") && line.contains("0x") {
@@ -55,7 +60,7 @@ fn start_devnet(dir: &Path) -> Devnet {
         }
     }
     std::thread::spawn(move || lines.for_each(drop));
-    Devnet { child, operator, watcher, l1, keys }
+    Devnet { child, operator, watcher, cash, l1, keys }
 }
 
 fn cast() -> PathBuf {
@@ -84,6 +89,7 @@ impl Devnet {
             .env("PLASMA_CONTRACTS", dir.join("deployment.json"))
             .env("PLASMA_OPERATOR_RPC", &self.operator)
             .env("PLASMA_WATCHER_RPC", &self.watcher)
+            .env("PLASMA_CASH_RPC", &self.cash)
             .env("PLASMA_HISTORY", dir.join(format!("history-{who}.jsonl")))
             .env("RUST_LOG", "off")
             .output()
@@ -193,6 +199,35 @@ fn the_wallet_walkthrough_ends_with_the_right_balances_on_l1() {
         .wallet(d, 1, &["deposit", "1", "--token", "0x0000000000000000000000000000000000000001"])
         .unwrap_err();
     assert!(err.contains("unknown token"), "{err}");
+}
+
+/// docs/wallet.md's Plasma Cash part: a coin deposited, sent, verified by its new owner
+/// against L1, exited and withdrawn; the L1 balance checked with `cast`.
+#[test]
+fn the_cash_walkthrough_ends_with_the_coin_on_l1() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = start_devnet(dir.path());
+    let d = dir.path();
+    let bob = net.wallet(d, 2, &["address"]).unwrap()["address"].as_str().unwrap().to_owned();
+    let deposit = net.wallet(d, 1, &["cash", "deposit", "0.25"]).unwrap();
+    let slot = deposit["slot"].as_str().unwrap().to_owned();
+    net.eventually(d, 1, &["cash", "send", &slot, &bob], |_| true);
+    let verified = net.eventually(d, 2, &["cash", "verify", &slot], |v| {
+        v["owner"].as_str().is_some_and(|o| o.eq_ignore_ascii_case(&bob))
+    });
+    assert_eq!(verified["denomination"], "250000000000000000");
+    let err = net.wallet(d, 1, &["cash", "send", &slot, &bob]).unwrap_err();
+    assert!(err.contains("belongs to"), "{err}");
+    let bob_before = wei(&cast_out(&["balance", &bob, "--rpc-url", &net.l1]));
+    net.wallet(d, 2, &["cash", "exit", &slot]).unwrap();
+    cast_out(&["rpc", "evm_increaseTime", "700", "--rpc-url", &net.l1]);
+    cast_out(&["rpc", "evm_mine", "--rpc-url", &net.l1]);
+    net.wallet(d, 2, &["cash", "withdraw", &slot]).unwrap();
+    let gained =
+        wei(&cast_out(&["balance", &bob, "--rpc-url", &net.l1])) as i128 - bob_before as i128;
+    // The coin is back, and the exit bond with it; Bob paid only gas.
+    let coin = 250_000_000_000_000_000i128;
+    assert!(gained > coin - 10_000_000_000_000_000 && gained < coin, "Bob gained {gained} wei");
 }
 
 impl Drop for Devnet {
