@@ -130,7 +130,11 @@ impl Devnet {
             l1_start_block: cash_start,
         };
         let plasma_cash = cash.address();
-        let cash_node = CashNode::start(cash_node_config, cash, operator).await.map_err(fail)?;
+        let journal = Arc::new(
+            plasma_storage::Journal::open(config.data_dir.join("cash.redb")).map_err(fail)?,
+        );
+        let cash_node =
+            CashNode::start(cash_node_config, cash, operator, journal).await.map_err(fail)?;
         let cash_url = format!("http://{}", cash_node.rpc_addr());
         Ok(Self {
             l1_url,

@@ -4,8 +4,10 @@
 //! history (its spends and proofs of inclusion or non-inclusion in every block) so owners can
 //! verify it themselves. The chain's rules are `plasma_cash::CashChain`'s.
 //!
-//! Limits (see docs/operations.md): the chain is held in memory; a restart loses the pending
-//! block and the histories (the payment node's log and redb store are not wired to it yet).
+//! Durability: every change the node makes (an accepted transfer, a deposit or exit seen on
+//! the root chain, a seal) is an entry of its [`Journal`], written before it is acknowledged
+//! (the root-chain cursor with the events it covers); a restart replays the journal, and the
+//! committer asks the contract which block comes next, so no root is skipped or doubled.
 
 use crate::api::{codes, error};
 use alloy_primitives::{Address, B256, Bytes};
@@ -15,11 +17,12 @@ use jsonrpsee::{
     server::{Server, ServerHandle},
 };
 use plasma_cash::{BlockEntry, CashChain, CoinHistory, Origin, Spend};
+use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
 use plasma_rootchain::{CashEvent, EventCursor, PlasmaCashContract, RootChain};
+use plasma_storage::Journal;
 use serde::{Deserialize, Serialize};
 use std::{
-    collections::VecDeque,
     net::SocketAddr,
     sync::{Arc, Mutex},
     time::Duration,
@@ -131,14 +134,72 @@ pub trait CashApi {
     async fn status(&self) -> RpcResult<CashStatus>;
 }
 
+/// One change to the chain, as journaled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+enum Entry {
+    Deposit { slot: u64, block: u64, owner: Address, denomination: U256 },
+    Transfer { tx: Bytes, signature: Bytes },
+    Seal,
+    ExitStarted { slot: u64 },
+    ExitCancelled { slot: u64 },
+    ExitFinalized { slot: u64 },
+    Withdrawn { slot: u64 },
+}
+
+impl Entry {
+    /// Applies the change to `chain`, or says why it does not apply.
+    fn apply(&self, chain: &mut CashChain) -> Result<(), String> {
+        let done = match *self {
+            Entry::Deposit { slot, block, owner, denomination } => {
+                chain.deposit(slot, block, owner, denomination)
+            }
+            Entry::Transfer { ref tx, ref signature } => {
+                let tx = CashTx::decode(tx).map_err(|e| e.to_string())?;
+                let sig = CashSignature::from_slice(signature).map_err(|e| e.to_string())?;
+                chain.submit(tx, sig).map(drop)
+            }
+            Entry::Seal => chain.seal().map(drop),
+            Entry::ExitStarted { slot } => chain.exit(slot),
+            Entry::ExitCancelled { slot } => chain.exit_cancelled(slot),
+            Entry::ExitFinalized { slot } => chain.exit_finalized(slot),
+            Entry::Withdrawn { slot } => chain.withdrawn(slot),
+        };
+        done.map_err(|e| e.to_string())
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("entries serialize")
+    }
+}
+
 struct Shared {
     chain: Mutex<CashChain>,
+    journal: Arc<Journal>,
     last_submitted: Mutex<u64>,
+    /// Set when the journal failed: the node stops acknowledging anything.
+    failure: Mutex<Option<String>>,
 }
 
 impl Shared {
     fn chain(&self) -> std::sync::MutexGuard<'_, CashChain> {
         self.chain.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Makes `entries` (already applied to the chain, whose lock the caller holds) durable;
+    /// on failure the node stops acknowledging (a restart replays what is durable).
+    fn journal(&self, entries: &[Entry], cursor: Option<u64>) -> Result<(), String> {
+        let bytes: Vec<Vec<u8>> = entries.iter().map(Entry::encode).collect();
+        self.journal.append(&bytes, cursor).map_err(|e| {
+            let reason = format!("the journal failed: {e}");
+            tracing::error!(%reason, "Cash node stopped acknowledging");
+            *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
+            reason
+        })
     }
 }
 
@@ -149,10 +210,20 @@ struct Api {
 #[jsonrpsee::core::async_trait]
 impl CashApiServer for Api {
     async fn submit_tx(&self, tx: Bytes, signature: Bytes) -> RpcResult<B256> {
-        let tx = CashTx::decode(&tx).map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
+        if let Some(reason) = self.shared.failure() {
+            return Err(error(codes::INTERNAL, reason));
+        }
+        let decoded = CashTx::decode(&tx).map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
         let sig = CashSignature::from_slice(&signature)
             .map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
-        self.shared.chain().submit(tx, sig).map_err(|e| error(codes::INVALID_TX, e.to_string()))
+        let mut chain = self.shared.chain();
+        let hash =
+            chain.submit(decoded, sig).map_err(|e| error(codes::INVALID_TX, e.to_string()))?;
+        // Acknowledged only once durable (the lock keeps the journal in the chain's order).
+        self.shared
+            .journal(&[Entry::Transfer { tx, signature }], None)
+            .map_err(|e| error(codes::INTERNAL, e))?;
+        Ok(hash)
     }
 
     async fn get_coin_history(&self, slot: u64) -> RpcResult<CoinHistoryData> {
@@ -193,14 +264,20 @@ impl CashNode {
         config: CashNodeConfig,
         contract: Arc<PlasmaCashContract<C>>,
         operator: Address,
+        journal: Arc<Journal>,
     ) -> std::io::Result<Self> {
-        let shared =
-            Arc::new(Shared { chain: Mutex::new(CashChain::new()), last_submitted: Mutex::new(0) });
+        let (chain, cursor) = recover(&journal, config.l1_start_block)?;
+        let shared = Arc::new(Shared {
+            chain: Mutex::new(chain),
+            journal,
+            last_submitted: Mutex::new(0),
+            failure: Mutex::new(None),
+        });
         let server = Server::builder().build(config.rpc_addr).await?;
         let rpc_addr = server.local_addr()?;
         let server = server.start(Api { shared: shared.clone() }.into_rpc());
         let mut tasks = JoinSet::new();
-        tasks.spawn(follow(shared.clone(), contract.clone(), config.clone()));
+        tasks.spawn(follow(shared.clone(), contract.clone(), cursor, config.l1_poll_interval));
         tasks.spawn(seal_and_commit(shared, contract, operator, config.block_interval));
         Ok(Self { rpc_addr, server, tasks })
     }
@@ -218,87 +295,110 @@ impl CashNode {
     }
 }
 
-/// Applies the contract's deposits and exits to the chain, in order.
+/// Replays the journal into a fresh chain; returns it and the root-chain block to read from.
+fn recover(journal: &Journal, start_block: u64) -> std::io::Result<(CashChain, u64)> {
+    let (entries, cursor) = journal.load().map_err(std::io::Error::other)?;
+    let mut chain = CashChain::new();
+    for (n, bytes) in entries.iter().enumerate() {
+        let entry: Entry = serde_json::from_slice(bytes)
+            .map_err(|e| std::io::Error::other(format!("journal entry {n}: {e}")))?;
+        if let Err(e) = entry.apply(&mut chain) {
+            return Err(std::io::Error::other(format!("journal entry {n} does not replay: {e}")));
+        }
+    }
+    if !entries.is_empty() {
+        tracing::info!(entries = entries.len(), "Cash chain recovered from its journal");
+    }
+    Ok((chain, cursor.unwrap_or(start_block)))
+}
+
+/// The journal entry a root-chain event makes, if any.
+fn entry_of(event: CashEvent) -> Option<Entry> {
+    Some(match event {
+        CashEvent::Deposit { slot, blknum, denomination, from, .. } => {
+            Entry::Deposit { slot, block: blknum, owner: from, denomination }
+        }
+        CashEvent::ExitStarted { slot, .. } => Entry::ExitStarted { slot },
+        CashEvent::ExitCancelled { slot, .. } => Entry::ExitCancelled { slot },
+        CashEvent::ExitFinalized { slot, .. } => Entry::ExitFinalized { slot },
+        CashEvent::Withdrawn { slot, .. } => Entry::Withdrawn { slot },
+        _ => return None,
+    })
+}
+
+/// Applies the contract's deposits and exits to the chain, in order, journaling them with the
+/// cursor they bring the node to.
 async fn follow<C: RootChain>(
     shared: Arc<Shared>,
     contract: Arc<PlasmaCashContract<C>>,
-    config: CashNodeConfig,
+    from_block: u64,
+    poll: Duration,
 ) {
-    let mut cursor = EventCursor::new(vec![contract.address()], config.l1_start_block, 0);
+    let mut cursor = EventCursor::new(vec![contract.address()], from_block, 0);
     loop {
+        let before = cursor.next_block();
         match cursor.poll(contract.chain().as_ref()).await {
-            Ok(logs) => {
-                for log in logs {
-                    let Some(event) = contract.decode(&log) else { continue };
-                    let mut chain = shared.chain();
-                    let applied = match event {
-                        CashEvent::Deposit { slot, blknum, denomination, from, .. } => {
-                            chain.deposit(slot, blknum, from, denomination)
-                        }
-                        CashEvent::ExitStarted { slot, .. } => chain.exit(slot),
-                        CashEvent::ExitCancelled { slot, .. } => chain.exit_cancelled(slot),
-                        CashEvent::ExitFinalized { slot, .. } => chain.exit_finalized(slot),
-                        CashEvent::Withdrawn { slot, .. } => chain.withdrawn(slot),
-                        _ => Ok(()),
-                    };
-                    if let Err(e) = applied {
-                        tracing::debug!(%e, "root-chain event not applied");
+            Ok(logs) if cursor.next_block() != before => {
+                let mut chain = shared.chain();
+                let mut applied = Vec::new();
+                for entry in logs.iter().filter_map(|l| contract.decode(l)).filter_map(entry_of) {
+                    match entry.apply(&mut chain) {
+                        Ok(()) => applied.push(entry),
+                        Err(e) => tracing::debug!(%e, ?entry, "root-chain event not applied"),
                     }
                 }
+                if shared.journal(&applied, Some(cursor.next_block())).is_err() {
+                    return;
+                }
             }
+            Ok(_) => {}
             Err(e) => tracing::warn!(%e, "reading the root chain failed; retrying"),
         }
-        tokio::time::sleep(config.l1_poll_interval).await;
+        tokio::time::sleep(poll).await;
     }
 }
 
-/// Every interval: seals the pending block if it has spends, then commits sealed roots in
-/// order, each exactly once (the contract's next block number says what is already there).
+/// Every interval: seals the pending block if it has spends (journaled before anything is
+/// committed), then commits the sealed roots the root chain lacks, in order: the contract's
+/// next block number says which, so a restart neither skips nor doubles one.
 async fn seal_and_commit<C: RootChain>(
     shared: Arc<Shared>,
     contract: Arc<PlasmaCashContract<C>>,
     operator: Address,
     interval: Duration,
 ) {
-    let mut unsubmitted: VecDeque<(u64, B256)> = VecDeque::new();
     loop {
         tokio::time::sleep(interval).await;
         {
             let mut chain = shared.chain();
-            if chain.pending_len() > 0 {
-                match chain.seal() {
-                    Ok(block) => unsubmitted.push_back((block.number, block.root)),
-                    Err(e) => tracing::error!(%e, "sealing a Cash block failed"),
-                }
-            }
-        }
-        while let Some(&(number, root)) = unsubmitted.front() {
-            match contract.next_child_block().await {
-                Ok(next) if next > number => {
-                    unsubmitted.pop_front(); // already on the root chain
+            if chain.pending_len() > 0 && shared.failure().is_none() {
+                if let Err(e) = chain.seal() {
+                    tracing::error!(%e, "sealing a Cash block failed");
                     continue;
                 }
-                Ok(next) if next < number => {
-                    tracing::error!(number, next, "the root chain is behind the sealed blocks");
-                    break;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(%e, "reading the next block number failed; retrying");
-                    break;
-                }
-            }
-            match contract.submit_block(operator, root).await {
-                Ok(committed) => {
-                    tracing::info!(number = committed, %root, "Cash block committed");
-                    *shared.last_submitted.lock().unwrap_or_else(|p| p.into_inner()) = committed;
-                    unsubmitted.pop_front();
-                }
-                Err(e) => {
-                    tracing::warn!(%e, number, "committing a Cash block failed; retrying");
-                    break;
+                if shared.journal(&[Entry::Seal], None).is_err() {
+                    return;
                 }
             }
         }
+        if let Err(e) = commit_sealed(&shared, &contract, operator).await {
+            tracing::warn!(%e, "committing Cash blocks failed; retrying");
+        }
+    }
+}
+
+async fn commit_sealed<C: RootChain>(
+    shared: &Shared,
+    contract: &PlasmaCashContract<C>,
+    operator: Address,
+) -> Result<(), plasma_rootchain::RootChainError> {
+    let mut next = contract.next_child_block().await?;
+    loop {
+        let root = shared.chain().block_root(next);
+        let Some(root) = root else { return Ok(()) };
+        let committed = contract.submit_block(operator, root).await?;
+        tracing::info!(number = committed, %root, "Cash block committed");
+        *shared.last_submitted.lock().unwrap_or_else(|p| p.into_inner()) = committed;
+        next = committed + 1000;
     }
 }

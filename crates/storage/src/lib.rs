@@ -6,11 +6,14 @@
 //! Recovery is "last sealed state + replay of the log", so a transaction is acknowledged as
 //! soon as its log entry is durable, and sealing a block is one atomic write.
 //! [`RedbStore`] is the durable implementation; [`MemoryStore`] is its twin for tests.
+//! [`Journal`] is a plain append-only journal (the Plasma Cash node's whole state).
 
 mod codec;
+mod journal;
 mod memory;
 mod redb_store;
 
+pub use journal::Journal;
 pub use memory::MemoryStore;
 pub use redb_store::RedbStore;
 

@@ -10,6 +10,7 @@ use plasma_primitives::{Address, U256};
 use plasma_rootchain::{
     CashConfig, DevChain, EmbeddedChain, PlasmaCashContract, RootChain, TxRequest, dev_key,
 };
+use plasma_storage::Journal;
 use plasma_wallet::{CashWallet, WalletError};
 use std::{sync::Arc, time::Duration};
 
@@ -64,7 +65,9 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: start,
     };
-    let node = CashNode::start(node_config, contract.clone(), operator).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
+    let node = CashNode::start(node_config, contract.clone(), operator, journal).await.unwrap();
     let api = client(node.rpc_addr());
     let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
     let bob_w = CashWallet::new(dev_key(2), contract.clone(), client(node.rpc_addr()));
@@ -119,5 +122,53 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
     assert_eq!(tokens, U256::from(600));
     let owner = view(&chain, nft, TestNft::ownerOfCall { tokenId: U256::from(42) }).await;
     assert_eq!(owner, bob);
+    node.stop().await;
+}
+
+/// The Cash node journals every transfer before acknowledging it: stopped with an unsealed
+/// block, it restarts from its journal with the transfer, seals it, commits the root once, and
+/// the recipient verifies the coin.
+#[tokio::test]
+async fn an_acknowledged_transfer_survives_a_restart() {
+    let chain = Arc::new(EmbeddedChain::new());
+    let [operator, bob] = [0, 2].map(|i| chain.accounts()[i]);
+    let start = chain.head().await.unwrap().number;
+    let cash_config = CashConfig::new(operator);
+    let contract = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
+    let contract = Arc::new(contract.await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cash.redb");
+    let config = |block_interval| CashNodeConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval,
+        l1_poll_interval: Duration::from_millis(10),
+        l1_start_block: start,
+    };
+    let journal = Arc::new(Journal::open(&path).unwrap());
+    let node =
+        CashNode::start(config(Duration::from_secs(3600)), contract.clone(), operator, journal)
+            .await
+            .unwrap();
+    let api = client(node.rpc_addr());
+    let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
+    let slot = alice_w.deposit_eth(U256::from(1000)).await.unwrap();
+    until("the node sees the coin", async || api.status().await.unwrap().coins == 1).await;
+    alice_w.send(slot, bob).await.unwrap();
+    assert_eq!(api.status().await.unwrap().pending_txs, 1);
+    node.stop().await;
+
+    let journal = Arc::new(Journal::open(&path).unwrap());
+    let node =
+        CashNode::start(config(Duration::from_millis(20)), contract.clone(), operator, journal)
+            .await
+            .unwrap();
+    let api = client(node.rpc_addr());
+    until("block 1000 is committed", async || {
+        api.status().await.unwrap().last_submitted_block == 1000
+    })
+    .await;
+    let bob_w = CashWallet::new(dev_key(2), contract.clone(), client(node.rpc_addr()));
+    assert_eq!(bob_w.verify(slot).await.unwrap().owner, bob);
+    assert_eq!(contract.next_child_block().await.unwrap(), 2000, "one root, not two");
     node.stop().await;
 }
