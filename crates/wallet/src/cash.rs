@@ -72,9 +72,12 @@ impl<C: RootChain> CashWallet<C> {
         };
         let last_block = self.contract.next_child_block().await?.saturating_sub(1000);
         let served = self.node.get_coin_history(slot).await.map_err(node_error)?;
-        let history = served
+        let mut history = served
             .into_history()
             .map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))?;
+        // Blocks sealed but not yet committed on L1 cannot be checked: the history ends at
+        // the last committed one.
+        history.entries.retain(|e| e.block <= last_block);
         let mut roots = HashMap::new();
         for entry in &history.entries {
             roots.insert(entry.block, self.contract.block_root(entry.block).await?);

@@ -36,8 +36,9 @@ where
     panic!("never happened: {last:?}");
 }
 
-#[tokio::test]
-async fn deposit_send_verify_exit_and_process() {
+/// The embedded root chain with the contracts, a real operator and a watcher serving its API.
+async fn network() -> (Arc<EmbeddedChain>, Arc<Plasma<EmbeddedChain>>, OperatorNode, WatcherService)
+{
     let chain = Arc::new(EmbeddedChain::new());
     let operator = chain.accounts()[0];
     let mut config = FrameworkConfig::new(operator);
@@ -64,6 +65,12 @@ async fn deposit_send_verify_exit_and_process() {
     )
     .await
     .unwrap();
+    (chain, plasma, node, service)
+}
+
+#[tokio::test]
+async fn deposit_send_verify_exit_and_process() {
+    let (chain, plasma, node, service) = network().await;
 
     let alice = Wallet::new(
         dev_key(1),
@@ -175,32 +182,7 @@ async fn fragmented_money_asks_for_a_merge_and_a_dead_operator_is_named() {
 /// MoreVP from the wallet, a challenge from the wallet, and both wallets' histories.
 #[tokio::test]
 async fn in_flight_exit_piggybacks_challenge_and_history() {
-    let chain = Arc::new(EmbeddedChain::new());
-    let operator = chain.accounts()[0];
-    let mut config = FrameworkConfig::new(operator);
-    config.min_exit_period = MEP;
-    let plasma = Arc::new(Plasma::deploy(chain.clone(), operator, &config).await.unwrap());
-    let node_config = OperatorConfig {
-        rpc_addr: "127.0.0.1:0".parse().unwrap(),
-        block_interval: Duration::from_millis(30),
-        l1_poll_interval: Duration::from_millis(10),
-        ..OperatorConfig::default()
-    };
-    let node =
-        OperatorNode::start(node_config, plasma.clone(), operator, Arc::new(MemoryStore::new()))
-            .await
-            .unwrap();
-    let watcher = Watcher::new(WatcherConfig::default(), plasma.clone(), client(node.rpc_addr()))
-        .await
-        .unwrap();
-    let service = WatcherService::start(
-        watcher,
-        "127.0.0.1:0".parse().unwrap(),
-        Duration::from_millis(10),
-        None,
-    )
-    .await
-    .unwrap();
+    let (chain, plasma, node, service) = network().await;
     let dir = tempfile::tempdir().unwrap();
     let (node_addr, watcher_addr) = (node.rpc_addr(), service.rpc_addr());
     let wallet = |who: usize| {

@@ -4,37 +4,22 @@
 //! (from the committed artifact), run in revm. Each test draws many random inputs, valid and
 //! malformed, and asks both sides the same question.
 
-use crate::evm::Evm;
+use crate::evm::{Harness, runner};
 use alloy_primitives::{Address, B256, Bytes, U256};
 use plasma_contracts::FormatsHarness;
 use plasma_primitives::{
     Eip712Domain, MerkleTree, PaymentTx, Signature, UtxoPos, merkle,
     testing::{arb_edit, arb_key, arb_tx, arb_u256},
 };
-use proptest::{
-    collection::vec,
-    prelude::*,
-    test_runner::{Config, TestRunner},
-};
+use proptest::{collection::vec, prelude::*};
 use std::cell::RefCell;
 
-struct Harness {
-    evm: Evm,
-    at: Address,
+/// Solidity's decode of payment bytes, as a Rust transaction, or `None` if it reverted.
+trait DecodePayment {
+    fn decode(&mut self, bytes: &[u8]) -> Option<PaymentTx>;
 }
 
-impl Harness {
-    fn new() -> RefCell<Self> {
-        let mut evm = Evm::new();
-        let at = evm.deploy(&FormatsHarness::BYTECODE);
-        RefCell::new(Self { evm, at })
-    }
-
-    fn call<C: alloy_sol_types::SolCall>(&mut self, call: C) -> Result<C::Return, Bytes> {
-        self.evm.call(self.at, &call)
-    }
-
-    /// Solidity's decode of `bytes`, as a Rust transaction, or `None` if it reverted.
+impl DecodePayment for Harness {
     fn decode(&mut self, bytes: &[u8]) -> Option<PaymentTx> {
         let r = self.call(FormatsHarness::decodeTxCall { txBytes: bytes.to_vec().into() }).ok()?;
         assert_eq!(r.txType, U256::from(1), "a successful decode has txType 1");
@@ -56,13 +41,13 @@ impl Harness {
     }
 }
 
-fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() })
+fn formats() -> RefCell<Harness> {
+    Harness::deploy(&FormatsHarness::BYTECODE)
 }
 
 #[test]
 fn valid_transactions_decode_and_hash_alike() {
-    let h = Harness::new();
+    let h = formats();
     let strategy = (arb_tx(), any::<[u8; 32]>());
     runner(1000)
         .run(&strategy, |(tx, separator)| {
@@ -92,7 +77,7 @@ fn valid_transactions_decode_and_hash_alike() {
 /// Near-misses of valid encodings, and plain random bytes: both sides accept exactly the same.
 #[test]
 fn malformed_bytes_are_judged_alike() {
-    let h = Harness::new();
+    let h = formats();
     let edited = (arb_tx(), vec(arb_edit(), 1..3)).prop_map(|(tx, edits)| {
         edits
             .iter()
@@ -117,7 +102,7 @@ fn malformed_bytes_are_judged_alike() {
 /// One hand-made case per rule, so a rule both sides forget cannot hide in random sampling.
 #[test]
 fn each_rule_is_enforced_by_both() {
-    let mut h = Harness::new().into_inner();
+    let mut h = formats().into_inner();
     let owner = [0x11u8; 20];
     let zero20 = [0u8; 20];
     let meta = [0u8; 32];
@@ -218,7 +203,7 @@ fn each_rule_is_enforced_by_both() {
 
 #[test]
 fn domain_separators_agree() {
-    let h = Harness::new();
+    let h = formats();
     let strategy = (".{0,40}", ".{0,8}", any::<[u8; 20]>(), any::<[u8; 32]>());
     runner(200)
         .run(&strategy, |(name, version, contract, salt)| {
@@ -243,7 +228,7 @@ fn domain_separators_agree() {
 /// Every signature either side accepts, the other accepts too, with the same signer.
 #[test]
 fn signatures_agree() {
-    let h = Harness::new();
+    let h = formats();
     let strategy = (arb_key(), any::<[u8; 32]>(), 0u8..6, any::<[u8; 65]>());
     runner(400)
         .run(&strategy, |(key, digest, variant, noise)| {
@@ -271,7 +256,7 @@ fn signatures_agree() {
 
 #[test]
 fn merkle_proofs_agree() {
-    let h = Harness::new();
+    let h = formats();
     let strategy = (vec(vec(any::<u8>(), 0..120), 1..64), any::<usize>(), 0u8..4);
     runner(300)
         .run(&strategy, |(leaves, pick, variant)| {
@@ -312,7 +297,7 @@ fn merkle_proofs_agree() {
 
 #[test]
 fn positions_agree() {
-    let h = Harness::new();
+    let h = formats();
     let strategy = (any::<u64>(), any::<u16>(), 0u8..4, arb_u256());
     runner(300)
         .run(&strategy, |(blknum, txindex, oindex, raw)| {

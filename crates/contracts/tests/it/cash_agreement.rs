@@ -4,8 +4,8 @@
 //! `contracts/src/harness/CashFormatsHarness.sol`, run in revm, asked the same questions as
 //! the Rust code on many random inputs, valid and malformed.
 
-use crate::evm::Evm;
-use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
+use crate::evm::{Harness, runner};
+use alloy_primitives::{Address, B256, U256, keccak256};
 use plasma_contracts::CashFormatsHarness as H;
 use plasma_primitives::{
     cash::{self, CashSignature, CashTx, SignMode, SparseMerkleTree},
@@ -14,27 +14,14 @@ use plasma_primitives::{
 use proptest::{
     collection::{btree_map, vec},
     prelude::*,
-    test_runner::{Config, TestRunner},
 };
-use std::cell::RefCell;
 
-struct Harness {
-    evm: Evm,
-    at: Address,
+/// Solidity's decode of coin-transaction bytes, or `None` if it reverted.
+trait DecodeCash {
+    fn decode(&mut self, bytes: &[u8]) -> Option<CashTx>;
 }
 
-impl Harness {
-    fn new() -> RefCell<Self> {
-        let mut evm = Evm::new();
-        let at = evm.deploy(&H::BYTECODE);
-        RefCell::new(Self { evm, at })
-    }
-
-    fn call<C: alloy_sol_types::SolCall>(&mut self, call: C) -> Result<C::Return, Bytes> {
-        self.evm.call(self.at, &call)
-    }
-
-    /// Solidity's decode of `bytes`, or `None` if it reverted.
+impl DecodeCash for Harness {
     fn decode(&mut self, bytes: &[u8]) -> Option<CashTx> {
         let r = self.call(H::decodeCall { txBytes: bytes.to_vec().into() }).ok()?;
         Some(CashTx {
@@ -46,8 +33,8 @@ impl Harness {
     }
 }
 
-fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() })
+fn cash_formats() -> std::cell::RefCell<Harness> {
+    Harness::deploy(&H::BYTECODE)
 }
 
 fn arb_cash_tx() -> impl Strategy<Value = CashTx> {
@@ -59,7 +46,7 @@ fn arb_cash_tx() -> impl Strategy<Value = CashTx> {
 
 #[test]
 fn slots_agree() {
-    let h = Harness::new();
+    let h = cash_formats();
     runner(512)
         .run(&(any::<u64>(), any::<[u8; 20]>(), any::<[u8; 20]>()), |(n, sender, from)| {
             let (sender, from) = (Address::from(sender), Address::from(from));
@@ -72,7 +59,7 @@ fn slots_agree() {
 
 #[test]
 fn valid_coin_transactions_decode_and_hash_alike() {
-    let h = Harness::new();
+    let h = cash_formats();
     runner(1024)
         .run(&arb_cash_tx(), |tx| {
             let bytes = tx.encode();
@@ -90,7 +77,7 @@ fn valid_coin_transactions_decode_and_hash_alike() {
 
 #[test]
 fn malformed_coin_transactions_are_judged_alike() {
-    let h = Harness::new();
+    let h = cash_formats();
     runner(2048)
         .run(&(arb_cash_tx(), vec(arb_edit(), 1..4)), |(tx, edits)| {
             let mut bytes = tx.encode();
@@ -110,7 +97,7 @@ fn malformed_coin_transactions_are_judged_alike() {
 
 #[test]
 fn empty_subtrees_agree() {
-    let mut h = Harness::new().into_inner();
+    let mut h = cash_formats().into_inner();
     for level in 0..=cash::SMT_DEPTH {
         let sol = h.call(H::emptySubtreeCall { level: U256::from(level) }).unwrap();
         assert_eq!(sol, cash::empty_subtree(level), "level {level}");
@@ -119,7 +106,7 @@ fn empty_subtrees_agree() {
 
 #[test]
 fn sparse_merkle_proofs_agree() {
-    let h = Harness::new();
+    let h = cash_formats();
     let leaves = btree_map(any::<u64>(), any::<[u8; 32]>().prop_map(B256::from), 1..40);
     runner(128)
         .run(&(leaves, any::<u64>()), |(leaves, absent)| {
@@ -160,7 +147,7 @@ fn sparse_merkle_proofs_agree() {
 
 #[test]
 fn mode_prefixed_signatures_agree() {
-    let h = Harness::new();
+    let h = cash_formats();
     runner(256)
         .run(&(arb_key(), any::<[u8; 32]>(), any::<bool>()), |(key, hash, eth_signed)| {
             let hash = B256::from(hash);

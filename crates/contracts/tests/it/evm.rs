@@ -87,3 +87,29 @@ impl Evm {
         }
     }
 }
+
+/// One contract deployed in its own EVM, asked questions by a test.
+pub(crate) struct Harness {
+    evm: Evm,
+    at: Address,
+}
+
+impl Harness {
+    /// Deploys `bytecode` (shared by the closures of a property test, hence the cell).
+    pub(crate) fn deploy(bytecode: &Bytes) -> std::cell::RefCell<Self> {
+        let mut evm = Evm::new();
+        let at = evm.deploy(bytecode);
+        std::cell::RefCell::new(Self { evm, at })
+    }
+
+    /// Calls the contract: what it returned, or the bytes it reverted with.
+    pub(crate) fn call<C: SolCall>(&mut self, call: C) -> Result<C::Return, Bytes> {
+        self.evm.call(self.at, &call)
+    }
+}
+
+/// A property-test runner of `cases` cases that keeps no failure files.
+pub(crate) fn runner(cases: u32) -> proptest::test_runner::TestRunner {
+    use proptest::test_runner::{Config, TestRunner};
+    TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() })
+}
