@@ -4,8 +4,8 @@ use crate::{deployment::Deployment, keys::parse_key};
 use anyhow::{Context, Result};
 use clap::Args;
 use jsonrpsee::http_client::HttpClientBuilder;
-use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
-use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
+use plasma_rootchain::{Plasma, PlasmaCashContract, RpcChain, RpcConfig};
+use plasma_watcher::{CoinWatcher, Watcher, WatcherConfig, WatcherService};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 #[derive(Debug, Args)]
@@ -52,6 +52,13 @@ pub(crate) struct WatchArgs {
     /// rebuilds without the operator. Without it, a restart refetches every block.
     #[arg(long)]
     db: Option<PathBuf>,
+    /// Plasma Cash coins (slots, comma-separated) to watch: every invalid exit of them is
+    /// challenged from the challenger key. Needs --cash.rpc and the contract in --contracts.
+    #[arg(long, value_delimiter = ',')]
+    coins: Vec<u64>,
+    /// The Plasma Cash operator's JSON-RPC endpoint (coin histories come from it, checked).
+    #[arg(long = "cash.rpc")]
+    cash_rpc: Option<String>,
 }
 
 pub(crate) async fn run(args: WatchArgs) -> Result<()> {
@@ -64,7 +71,26 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     rpc.expected_chain_id = Some(deployment.chain_id);
     rpc.confirmations = args.l1_confirmations;
     let chain = Arc::new(RpcChain::connect(rpc, &keys).await?);
-    let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
+    let plasma = Arc::new(Plasma::attach(chain.clone(), deployment.addresses()).await?);
+    let coin_watcher = if args.coins.is_empty() {
+        None
+    } else {
+        let address = deployment.plasma_cash.ok_or_else(|| {
+            anyhow::anyhow!("{} names no Plasma Cash contract", args.contracts.display())
+        })?;
+        let who = challenger.as_ref().map(|k| k.address()).ok_or_else(|| {
+            anyhow::anyhow!("watching coins needs --challenger-key (it posts the bonds)")
+        })?;
+        let url =
+            args.cash_rpc.clone().ok_or_else(|| anyhow::anyhow!("--coins needs --cash.rpc"))?;
+        let node = HttpClientBuilder::default()
+            .build(&url)
+            .with_context(|| format!("bad Cash operator URL {url:?}"))?;
+        let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
+        let watcher = CoinWatcher::new(contract, who, deployment.deployed_at_block);
+        let poll = Duration::from_millis(args.poll_ms);
+        Some(tokio::spawn(watcher.run(node, args.coins.clone(), poll)))
+    };
     let operator = HttpClientBuilder::default()
         .request_timeout(Duration::from_secs(30))
         .max_response_size(64 * 1024 * 1024)
@@ -95,6 +121,9 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     .with_context(|| format!("serving the watcher API on {}", args.rpc_addr))?;
     println!("rpc: http://{}", service.rpc_addr());
     tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    if let Some(task) = coin_watcher {
+        task.abort();
+    }
     service.stop().await;
     Ok(())
 }

@@ -5,11 +5,12 @@
 use crate::WalletError;
 use alloy_primitives::{Address, B256, U256};
 use jsonrpsee::http_client::HttpClient;
-use plasma_cash::{DepositRecord, ExitEvidence, RootChainFacts, VerifiedCoin};
+use plasma_cash::{ExitEvidence, VerifiedCoin};
 use plasma_operator::CashApiClient;
 use plasma_primitives::{PrivateKey, cash::CashTx};
 use plasma_rootchain::{CashEvent, IncludedTx, PlasmaCashContract, RootChain, RootChainError};
-use std::{collections::HashMap, sync::Arc};
+use plasma_watcher::CoinRead;
+use std::sync::Arc;
 
 /// A wallet of Plasma Cash coins: one key, the contract, and the Cash operator (untrusted).
 pub struct CashWallet<C> {
@@ -60,33 +61,10 @@ impl<C: RootChain> CashWallet<C> {
     /// it shows. A history with any gap, forged signature or lying proof is refused, naming
     /// the block.
     pub async fn verify(&self, slot: u64) -> Result<VerifiedCoin, WalletError> {
-        let coin =
-            self.contract.coin(slot).await?.ok_or_else(|| {
-                WalletError::NotVerified(format!("no coin {slot} on the root chain"))
-            })?;
-        let deposit = DepositRecord {
-            slot,
-            block: coin.deposit_block,
-            denomination: coin.denomination,
-            owner: coin.depositor,
-        };
-        let last_block = self.contract.next_child_block().await?.saturating_sub(1000);
-        let served = self.node.get_coin_history(slot).await.map_err(node_error)?;
-        let mut history = served
-            .into_history()
-            .map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))?;
-        // Blocks sealed but not yet committed on L1 cannot be checked: the history ends at
-        // the last committed one.
-        history.entries.retain(|e| e.block <= last_block);
-        let mut roots = HashMap::new();
-        for entry in &history.entries {
-            roots.insert(entry.block, self.contract.block_root(entry.block).await?);
-        }
-        let facts = RootChainFacts { deposit, checkpoint: None, last_block };
-        let root_of = |b: u64| roots.get(&b).copied().filter(|r| !r.is_zero());
-        history
-            .verify(&root_of, &facts)
-            .map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))
+        let read = CoinRead::fetch(&self.contract, &self.node, slot)
+            .await
+            .map_err(WalletError::NotVerified)?;
+        read.verify().map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))
     }
 
     /// Verifies the coin is this wallet's, then sends it whole to `to`; returns the transfer's

@@ -8,10 +8,12 @@ use plasma_contracts::{TestNft, TestToken};
 use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
 use plasma_primitives::{Address, U256};
 use plasma_rootchain::{
-    CashConfig, DevChain, EmbeddedChain, PlasmaCashContract, RootChain, TxRequest, dev_key,
+    CashConfig, DevChain, EmbeddedChain, IncludedTx, PlasmaCashContract, RootChain, TxRequest,
+    dev_key,
 };
 use plasma_storage::Journal;
 use plasma_wallet::{CashWallet, WalletError};
+use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{sync::Arc, time::Duration};
 
 const MATURITY: u64 = 3600;
@@ -102,6 +104,28 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
     assert!(matches!(not_hers, WalletError::NotCoinOwner { owner, .. } if owner == bob));
     assert!(matches!(alice_w.exit(coins[1]).await, Err(WalletError::NotCoinOwner { .. })));
 
+    // Alice exits her old deposit of the ETH coin anyway; a coin watcher fed by the Cash
+    // operator (histories checked against L1) cancels it with her own transfer.
+    let mut watcher = CoinWatcher::new(contract.clone(), bob, start);
+    watcher.watch_from(&api, coins[0]).await.unwrap();
+    let coin = contract.coin(coins[0]).await.unwrap().unwrap();
+    let deposit_tx = plasma_primitives::cash::CashTx {
+        slot: coins[0],
+        prev_block: U256::ZERO,
+        denomination: coin.denomination,
+        new_owner: alice,
+    };
+    let old = IncludedTx { tx: deposit_tx.encode(), proof: vec![], block: coin.deposit_block };
+    contract.start_exit(alice, coins[0], None, &old, &[]).await.unwrap();
+    let events = watcher.step().await.unwrap();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            CoinEvent::CoinExitChallenged { challenge: CashChallenge::After { block: 1000 }, .. }
+        )),
+        "{events:?}"
+    );
+
     for slot in coins {
         let exitable_at = bob_w.exit(slot).await.unwrap();
         assert!(exitable_at > chain.head().await.unwrap().timestamp);
@@ -113,10 +137,10 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
     }
     let gained = chain.balance(bob).await.unwrap() - before;
     let gas_allowance = U256::from(10u64).pow(U256::from(16));
-    let with_bonds = one_eth + contract.bond().await.unwrap() * U256::from(3);
+    let with_bonds = one_eth + contract.bond().await.unwrap() * U256::from(4);
     assert!(
         gained > with_bonds - gas_allowance && gained < with_bonds,
-        "Bob gained {gained} wei: the ETH coin and his three exit bonds, less gas"
+        "Bob gained {gained} wei: the ETH coin, his three exit bonds and Alice's, less gas"
     );
     let tokens = view(&chain, token, TestToken::balanceOfCall { account: bob }).await;
     assert_eq!(tokens, U256::from(600));

@@ -124,6 +124,55 @@ impl<C: RootChain> CoinWatcher<C> {
         self.coins.insert(history.slot, (history, facts));
     }
 
+    /// Watches coin `slot` (or refreshes it) with the longest prefix of its history, as the
+    /// Cash operator serves it, that verifies against the root chain.
+    pub async fn watch_from(
+        &mut self,
+        node: &jsonrpsee::http_client::HttpClient,
+        slot: u64,
+    ) -> Result<(), String> {
+        let (history, facts, refused) =
+            crate::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
+        if let Some(why) = refused {
+            tracing::warn!(slot, %why, "the Cash operator serves a history that does not verify");
+        }
+        self.watch(history, facts);
+        Ok(())
+    }
+
+    /// Runs for good: every `poll`, refreshes each of `slots` from the Cash operator, then
+    /// judges new exits; events are logged (invalid exits as warnings).
+    pub async fn run(
+        mut self,
+        node: jsonrpsee::http_client::HttpClient,
+        slots: Vec<u64>,
+        poll: std::time::Duration,
+    ) {
+        loop {
+            for &slot in &slots {
+                if let Err(e) = self.watch_from(&node, slot).await {
+                    tracing::warn!(slot, %e, "could not refresh a watched coin");
+                }
+            }
+            match self.step().await {
+                Ok(events) => {
+                    for event in events {
+                        match event {
+                            CoinEvent::InvalidCoinExit { .. } => {
+                                tracing::warn!(?event, "coin watcher")
+                            }
+                            CoinEvent::CoinExitChallenged { .. } => {
+                                tracing::info!(?event, "coin watcher")
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(%e, "coin watcher step failed; retrying"),
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
     /// Every event so far.
     pub fn events(&self) -> &[CoinEvent] {
         &self.events

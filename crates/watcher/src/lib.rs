@@ -13,6 +13,7 @@
 mod api;
 pub mod bench;
 mod cash;
+mod cash_read;
 mod events;
 mod source;
 mod watcher;
@@ -22,6 +23,7 @@ pub use api::{
     WatcherExitData, WatcherService, WatcherStatus,
 };
 pub use cash::{CashChallenge, CoinEvent, CoinWatcher};
+pub use cash_read::CoinRead;
 pub use events::{InFlightAction, WatcherEvent};
 pub use source::BlockSource;
 pub use watcher::{Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block};

@@ -17,7 +17,7 @@ use plasma_rootchain::{
     CashConfig, CashEvent, DevChain, EmbeddedChain, EventCursor, IncludedTx, PlasmaCashContract,
     RootChain, dev_key,
 };
-use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
+use plasma_watcher::{CashChallenge, CoinEvent, CoinRead, CoinWatcher};
 use std::{collections::HashMap, sync::Arc};
 
 const OPERATOR: usize = 0;
@@ -106,25 +106,17 @@ impl CashWorld {
     /// history, its facts, the owner's exit evidence and why the rest was refused.
     async fn accept(
         &self,
-        mut history: CoinHistory,
+        history: CoinHistory,
         deposit: &DepositRecord,
         checkpoint: Option<CheckpointRecord>,
     ) -> Result<(CoinHistory, RootChainFacts, ExitEvidence, Option<String>), ScenarioError> {
         let roots = self.roots().await?;
-        let root_of = |b: u64| roots.get(&b).copied();
-        let last = roots.keys().copied().max().unwrap_or(0);
-        let facts = |last_block| RootChainFacts { deposit: *deposit, checkpoint, last_block };
-        let refused = history.verify(&root_of, &facts(last)).err().map(|e| e.to_string());
-        // The longest prefix that verifies, covering the blocks it names.
-        while !history.entries.is_empty() {
-            let covered = history.entries.last().map_or(deposit.block, |e| e.block);
-            if let Ok(coin) = history.verify(&root_of, &facts(covered)) {
-                return Ok((history, facts(covered), coin.exit, refused));
-            }
-            history.entries.pop();
-        }
-        let coin = history.verify(&root_of, &facts(deposit.block)).map_err(fail)?;
-        Ok((history, facts(deposit.block), coin.exit, refused))
+        let last_block = roots.keys().copied().max().unwrap_or(0);
+        let facts = RootChainFacts { deposit: *deposit, checkpoint, last_block };
+        let (history, facts, refused) = CoinRead::new(history, facts, roots.clone()).accepted();
+        let read = CoinRead::new(history.clone(), facts, roots);
+        let coin = read.verify().map_err(fail)?;
+        Ok((history, facts, coin.exit, refused))
     }
 
     /// Starts the exit `evidence` describes, for `owner`.

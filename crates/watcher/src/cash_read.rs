@@ -1,0 +1,83 @@
+//! Reading a Plasma Cash coin as its owner's client does: its history from the Cash operator
+//! (untrusted) and what the root chain says (the deposit, every block root, the last block).
+//! Shared by the wallet (which accepts a coin only if all of it verifies) and the coin watcher
+//! (which keeps the longest prefix that verifies, and judges exits against it).
+
+use alloy_primitives::B256;
+use jsonrpsee::http_client::HttpClient;
+use plasma_cash::{CoinHistory, DepositRecord, HistoryError, RootChainFacts, VerifiedCoin};
+use plasma_operator::CashApiClient;
+use plasma_rootchain::{PlasmaCashContract, RootChain};
+use std::collections::HashMap;
+
+/// A coin's history as served, with the root-chain facts to check it against.
+#[derive(Debug, Clone)]
+pub struct CoinRead {
+    /// The history, cut at the last block committed on the root chain.
+    pub history: CoinHistory,
+    /// The deposit and the last committed block.
+    pub facts: RootChainFacts,
+    roots: HashMap<u64, B256>,
+}
+
+impl CoinRead {
+    /// Fetches coin `slot` from the Cash operator and the root chain. `Err` says which part
+    /// failed (no such coin, the operator, the root chain, undecodable data).
+    pub async fn fetch<C: RootChain>(
+        contract: &PlasmaCashContract<C>,
+        node: &HttpClient,
+        slot: u64,
+    ) -> Result<Self, String> {
+        let coin = contract
+            .coin(slot)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no coin {slot} on the root chain"))?;
+        let deposit = DepositRecord {
+            slot,
+            block: coin.deposit_block,
+            denomination: coin.denomination,
+            owner: coin.depositor,
+        };
+        let next = contract.next_child_block().await.map_err(|e| e.to_string())?;
+        let last_block = next.saturating_sub(1000);
+        let served = node.get_coin_history(slot).await.map_err(|e| e.to_string())?;
+        let mut history = served.into_history().map_err(|e| format!("coin {slot}: {e}"))?;
+        // Blocks sealed but not yet committed cannot be checked: the history ends before them.
+        history.entries.retain(|e| e.block <= last_block);
+        let mut roots = HashMap::new();
+        for entry in &history.entries {
+            let root = contract.block_root(entry.block).await.map_err(|e| e.to_string())?;
+            roots.insert(entry.block, root);
+        }
+        let facts = RootChainFacts { deposit, checkpoint: None, last_block };
+        Ok(Self { history, facts, roots })
+    }
+
+    /// A history read some other way, with the facts and block roots to check it against.
+    pub fn new(history: CoinHistory, facts: RootChainFacts, roots: HashMap<u64, B256>) -> Self {
+        Self { history, facts, roots }
+    }
+
+    /// Checks the whole history.
+    pub fn verify(&self) -> Result<VerifiedCoin, HistoryError> {
+        self.history.verify(&|b| self.roots.get(&b).copied().filter(|r| !r.is_zero()), &self.facts)
+    }
+
+    /// The longest prefix of the history that verifies, with facts covering just it, and why
+    /// the rest was refused (if it was): what an owner holds on to when the operator cheats.
+    pub fn accepted(mut self) -> (CoinHistory, RootChainFacts, Option<String>) {
+        let refused = self.verify().err().map(|e| e.to_string());
+        if refused.is_none() {
+            return (self.history, self.facts, None);
+        }
+        loop {
+            self.facts.last_block =
+                self.history.entries.last().map_or(self.facts.deposit.block, |e| e.block);
+            if self.verify().is_ok() || self.history.entries.is_empty() {
+                return (self.history, self.facts, refused);
+            }
+            self.history.entries.pop();
+        }
+    }
+}
