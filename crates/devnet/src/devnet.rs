@@ -128,6 +128,7 @@ impl Devnet {
             block_interval: Duration::from_secs(1),
             l1_poll_interval: Duration::from_millis(200),
             l1_start_block: cash_start,
+            checkpoint_every: Some(10),
         };
         let plasma_cash = cash.address();
         let journal = Arc::new(

@@ -40,6 +40,9 @@ pub struct CashNodeConfig {
     pub l1_poll_interval: Duration,
     /// The root-chain block to read events from (the contract's deployment).
     pub l1_start_block: u64,
+    /// Commit an XT checkpoint of coin ownership every this many operator blocks (`None`:
+    /// never). Owners then drop the history before a final one.
+    pub checkpoint_every: Option<u64>,
 }
 
 /// One block's entry of a coin's history, as served.
@@ -104,6 +107,19 @@ impl CoinHistoryData {
     }
 }
 
+/// A coin's place in the latest checkpoint, as served: the client reads the checkpoint's root
+/// and finality from the root chain and checks the proof itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointProofData {
+    /// The checkpoint's id on the root chain.
+    pub id: alloy_primitives::U256,
+    /// The operator block it commits to.
+    pub block: u64,
+    /// The proof of the coin's leaf (its latest tx hash at or before `block`).
+    pub proof: Bytes,
+}
+
 /// The Cash node's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -128,6 +144,10 @@ pub trait CashApi {
     /// The coin's history since its deposit, with a proof for every sealed block.
     #[method(name = "getCoinHistory")]
     async fn get_coin_history(&self, slot: u64) -> RpcResult<CoinHistoryData>;
+
+    /// The coin's proof in the latest checkpoint on the root chain (`null` if there is none).
+    #[method(name = "getCheckpointProof")]
+    async fn get_checkpoint_proof(&self, slot: u64) -> RpcResult<Option<CheckpointProofData>>;
 
     /// Progress.
     #[method(name = "status")]
@@ -203,12 +223,13 @@ impl Shared {
     }
 }
 
-struct Api {
+struct Api<C> {
     shared: Arc<Shared>,
+    contract: Arc<PlasmaCashContract<C>>,
 }
 
 #[jsonrpsee::core::async_trait]
-impl CashApiServer for Api {
+impl<C: RootChain + 'static> CashApiServer for Api<C> {
     async fn submit_tx(&self, tx: Bytes, signature: Bytes) -> RpcResult<B256> {
         if let Some(reason) = self.shared.failure() {
             return Err(error(codes::INTERNAL, reason));
@@ -233,6 +254,24 @@ impl CashApiServer for Api {
             .coin_history(slot)
             .map_err(|e| error(codes::NOT_FOUND, e.to_string()))?;
         Ok(CoinHistoryData::from_history(&history))
+    }
+
+    async fn get_checkpoint_proof(&self, slot: u64) -> RpcResult<Option<CheckpointProofData>> {
+        let latest = self
+            .contract
+            .latest_checkpoint()
+            .await
+            .map_err(|e| error(codes::INTERNAL, e.to_string()))?;
+        let Some((id, root, block)) = latest else { return Ok(None) };
+        let checkpoint = self
+            .shared
+            .chain()
+            .checkpoint(block)
+            .map_err(|e| error(codes::INTERNAL, e.to_string()))?;
+        if checkpoint.root() != root {
+            return Err(error(codes::INTERNAL, format!("checkpoint {id} is not this chain's")));
+        }
+        Ok(Some(CheckpointProofData { id, block, proof: checkpoint.proof(slot).into() }))
     }
 
     async fn status(&self) -> RpcResult<CashStatus> {
@@ -275,10 +314,11 @@ impl CashNode {
         });
         let server = Server::builder().build(config.rpc_addr).await?;
         let rpc_addr = server.local_addr()?;
-        let server = server.start(Api { shared: shared.clone() }.into_rpc());
+        let api = Api { shared: shared.clone(), contract: contract.clone() };
+        let server = server.start(api.into_rpc());
         let mut tasks = JoinSet::new();
         tasks.spawn(follow(shared.clone(), contract.clone(), cursor, config.l1_poll_interval));
-        tasks.spawn(seal_and_commit(shared, contract, operator, config.block_interval));
+        tasks.spawn(seal_and_commit(shared, contract, operator, config));
         Ok(Self { rpc_addr, server, tasks })
     }
 
@@ -365,10 +405,10 @@ async fn seal_and_commit<C: RootChain>(
     shared: Arc<Shared>,
     contract: Arc<PlasmaCashContract<C>>,
     operator: Address,
-    interval: Duration,
+    config: CashNodeConfig,
 ) {
     loop {
-        tokio::time::sleep(interval).await;
+        tokio::time::sleep(config.block_interval).await;
         {
             let mut chain = shared.chain();
             if chain.pending_len() > 0 && shared.failure().is_none() {
@@ -384,7 +424,36 @@ async fn seal_and_commit<C: RootChain>(
         if let Err(e) = commit_sealed(&shared, &contract, operator).await {
             tracing::warn!(%e, "committing Cash blocks failed; retrying");
         }
+        if let Some(every) = config.checkpoint_every
+            && let Err(e) = checkpoint_due(&shared, &contract, operator, every).await
+        {
+            tracing::warn!(%e, "committing a checkpoint failed; retrying");
+        }
     }
+}
+
+/// Commits a checkpoint at the last committed multiple of `every` operator blocks, unless the
+/// root chain holds one at or after it already (so a restart never doubles one).
+async fn checkpoint_due<C: RootChain>(
+    shared: &Shared,
+    contract: &PlasmaCashContract<C>,
+    operator: Address,
+    every: u64,
+) -> Result<(), plasma_rootchain::RootChainError> {
+    let step = every.max(1) * 1000;
+    let committed = contract.next_child_block().await?.saturating_sub(1000);
+    let due = committed - committed % step;
+    let latest = contract.latest_checkpoint().await?.map_or(0, |(_, _, block)| block);
+    if due == 0 || due <= latest {
+        return Ok(());
+    }
+    let root = match shared.chain().checkpoint(due) {
+        Ok(checkpoint) => checkpoint.root(),
+        Err(e) => return Err(plasma_rootchain::RootChainError::Other(e.to_string())),
+    };
+    let id = contract.submit_checkpoint(operator, due, root).await?;
+    tracing::info!(%id, block = due, %root, "checkpoint committed");
+    Ok(())
 }
 
 async fn commit_sealed<C: RootChain>(

@@ -31,8 +31,8 @@ pub use api::{
     TxAck, TxData, Utxo, UtxoPage, codes,
 };
 pub use cash_node::{
-    CashApiClient, CashApiServer, CashNode, CashNodeConfig, CashStatus, CoinHistoryData,
-    HistoryEntryData,
+    CashApiClient, CashApiServer, CashNode, CashNodeConfig, CashStatus, CheckpointProofData,
+    CoinHistoryData, HistoryEntryData,
 };
 pub use config::OperatorConfig;
 pub use error::OperatorError;

@@ -271,6 +271,27 @@ impl<C: RootChain> PlasmaCashContract<C> {
         Ok(self.view(PlasmaCash::nextChildBlockCall {}).await?.saturating_to())
     }
 
+    /// The latest checkpoint: its id, root and block (`None` before the first).
+    pub async fn latest_checkpoint(&self) -> Result<Option<(U256, B256, u64)>> {
+        let id = self.view(PlasmaCash::checkpointCountCall {}).await?;
+        if id.is_zero() {
+            return Ok(None);
+        }
+        let cp = self.view(PlasmaCash::checkpointCall { checkpointId: id }).await?;
+        Ok(Some((id, cp.root, cp.blockNumber.saturating_to())))
+    }
+
+    /// Checkpoint `id`'s root and block, if it exists.
+    pub async fn checkpoint(&self, id: U256) -> Result<Option<(B256, u64)>> {
+        let cp = self.view(PlasmaCash::checkpointCall { checkpointId: id }).await?;
+        Ok((!cp.submittedAt.is_zero()).then(|| (cp.root, cp.blockNumber.saturating_to())))
+    }
+
+    /// Whether checkpoint `id` is final and not void for coin `slot`: usable as its origin.
+    pub async fn checkpoint_usable(&self, id: U256, slot: u64) -> Result<bool> {
+        self.view(PlasmaCash::checkpointUsableCall { checkpointId: id, slot }).await
+    }
+
     /// The root of block `blknum` (zero if none).
     pub async fn block_root(&self, blknum: u64) -> Result<B256> {
         self.view(PlasmaCash::blockRootCall { blockNumber: U256::from(blknum) }).await

@@ -92,11 +92,19 @@ impl<C: RootChain> CashWallet<C> {
         Ok(coin)
     }
 
-    /// Starts the exit of coin `slot` from its verified history (posting the bond); returns
-    /// when it can be finalized (Unix time).
+    /// Starts the exit of coin `slot` from its verified history (from a final checkpoint if
+    /// the coin has not moved since one), posting the bond; returns when it can be finalized
+    /// (Unix time).
     pub async fn exit(&self, slot: u64) -> Result<u64, WalletError> {
-        let coin = self.owned(slot).await?;
+        let read = CoinRead::fetch(&self.contract, &self.node, slot)
+            .await
+            .map_err(WalletError::NotVerified)?;
+        let coin =
+            read.verify().map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))?;
         let me = self.address();
+        if coin.owner != me {
+            return Err(WalletError::NotCoinOwner { slot, owner: coin.owner });
+        }
         let receipt = match &coin.exit {
             ExitEvidence::Deposit(d) => {
                 let exiting = included(&d.tx, d.block, &d.proof);
@@ -108,10 +116,14 @@ impl<C: RootChain> CashWallet<C> {
                 let sig = signature.to_bytes();
                 self.contract.start_exit(me, slot, Some(&parent), &exiting, &sig).await?
             }
-            ExitEvidence::Checkpoint { .. } => {
-                return Err(WalletError::Refused(
-                    "exits from checkpoints are not served by the Cash node yet".into(),
-                ));
+            ExitEvidence::Checkpoint { leaf, checkpoint_proof, .. } => {
+                let id = read.checkpoint_id.ok_or_else(|| {
+                    WalletError::NotVerified(format!("coin {slot}: no checkpoint id"))
+                })?;
+                let leaf = included(&leaf.tx, leaf.block, &leaf.proof);
+                self.contract
+                    .start_exit_from_checkpoint(me, slot, id, &leaf, checkpoint_proof)
+                    .await?
             }
         };
         receipt

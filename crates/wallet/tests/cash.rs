@@ -4,6 +4,7 @@
 
 use alloy_sol_types::{SolCall, SolConstructor};
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_cash::{ExitEvidence, Origin};
 use plasma_contracts::{TestNft, TestToken};
 use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
 use plasma_primitives::{Address, U256};
@@ -13,7 +14,7 @@ use plasma_rootchain::{
 };
 use plasma_storage::Journal;
 use plasma_wallet::{CashWallet, WalletError};
-use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
+use plasma_watcher::{CashChallenge, CoinEvent, CoinRead, CoinWatcher};
 use std::{sync::Arc, time::Duration};
 
 const MATURITY: u64 = 3600;
@@ -66,6 +67,7 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
         block_interval: Duration::from_millis(20),
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: start,
+        checkpoint_every: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
@@ -167,6 +169,7 @@ async fn an_acknowledged_transfer_survives_a_restart() {
         block_interval,
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: start,
+        checkpoint_every: None,
     };
     let journal = Arc::new(Journal::open(&path).unwrap());
     let node =
@@ -194,5 +197,63 @@ async fn an_acknowledged_transfer_survives_a_restart() {
     let bob_w = CashWallet::new(dev_key(2), contract.clone(), client(node.rpc_addr()));
     assert_eq!(bob_w.verify(slot).await.unwrap().owner, bob);
     assert_eq!(contract.next_child_block().await.unwrap(), 2000, "one root, not two");
+    node.stop().await;
+}
+
+/// With a checkpoint after every block, a coin that has not moved since a final checkpoint
+/// starts its history there (the blocks before it dropped, checked against the root on L1)
+/// and exits from it: no parent, no signature.
+#[tokio::test]
+async fn a_coin_exits_from_a_final_checkpoint() {
+    let chain = Arc::new(EmbeddedChain::new());
+    let [operator, bob] = [0, 2].map(|i| chain.accounts()[i]);
+    let start = chain.head().await.unwrap().number;
+    let mut cash_config = CashConfig::new(operator);
+    (cash_config.maturity_period, cash_config.response_period) = (MATURITY, MATURITY / 2);
+    cash_config.checkpoint_window = MATURITY;
+    let contract = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
+    let contract = Arc::new(contract.await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
+    let config = CashNodeConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval: Duration::from_millis(20),
+        l1_poll_interval: Duration::from_millis(10),
+        l1_start_block: start,
+        checkpoint_every: Some(1),
+    };
+    let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
+    let api = client(node.rpc_addr());
+    let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
+    let bob_w = CashWallet::new(dev_key(2), contract.clone(), client(node.rpc_addr()));
+    let half_eth = U256::from(5u64) * U256::from(10u64).pow(U256::from(17));
+    let slot = alice_w.deposit_eth(half_eth).await.unwrap();
+    until("the node sees the coin", async || api.status().await.unwrap().coins == 1).await;
+    alice_w.send(slot, bob).await.unwrap();
+    until("a checkpoint of block 1000 is on L1", async || {
+        contract.latest_checkpoint().await.unwrap().is_some_and(|(_, _, block)| block == 1000)
+    })
+    .await;
+
+    // Not final yet: the history still starts at the deposit.
+    let read = CoinRead::fetch(&contract, &api, slot).await.unwrap();
+    assert_eq!(read.checkpoint_id, None);
+    assert!(matches!(read.history.origin, Origin::Deposit));
+    chain.advance_time(MATURITY + MATURITY / 2 + 1).await.unwrap();
+    let read = CoinRead::fetch(&contract, &api, slot).await.unwrap();
+    assert!(read.checkpoint_id.is_some());
+    assert!(matches!(read.history.origin, Origin::Checkpoint(_)), "{:?}", read.history.origin);
+    let verified = read.verify().unwrap();
+    assert_eq!(verified.owner, bob);
+    assert!(matches!(verified.exit, ExitEvidence::Checkpoint { checkpoint_block: 1000, .. }));
+
+    bob_w.exit(slot).await.unwrap();
+    chain.advance_time(MATURITY + 1).await.unwrap();
+    let before = chain.balance(bob).await.unwrap();
+    bob_w.withdraw(slot).await.unwrap();
+    let gained = chain.balance(bob).await.unwrap() - before;
+    let expected = half_eth + contract.bond().await.unwrap();
+    let gas_allowance = U256::from(10u64).pow(U256::from(16));
+    assert!(gained > expected - gas_allowance && gained < expected, "Bob gained {gained} wei");
     node.stop().await;
 }

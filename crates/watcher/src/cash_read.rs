@@ -3,9 +3,11 @@
 //! Shared by the wallet (which accepts a coin only if all of it verifies) and the coin watcher
 //! (which keeps the longest prefix that verifies, and judges exits against it).
 
-use alloy_primitives::B256;
+use alloy_primitives::{B256, U256};
 use jsonrpsee::http_client::HttpClient;
-use plasma_cash::{CoinHistory, DepositRecord, HistoryError, RootChainFacts, VerifiedCoin};
+use plasma_cash::{
+    CheckpointRecord, CoinHistory, DepositRecord, HistoryError, RootChainFacts, VerifiedCoin,
+};
 use plasma_operator::CashApiClient;
 use plasma_rootchain::{PlasmaCashContract, RootChain};
 use std::collections::HashMap;
@@ -15,8 +17,11 @@ use std::collections::HashMap;
 pub struct CoinRead {
     /// The history, cut at the last block committed on the root chain.
     pub history: CoinHistory,
-    /// The deposit and the last committed block.
+    /// The deposit, the last committed block, and the final checkpoint the history starts at
+    /// (if the operator served one that the root chain says is usable for the coin).
     pub facts: RootChainFacts,
+    /// That checkpoint's id on the root chain.
+    pub checkpoint_id: Option<U256>,
     roots: HashMap<u64, B256>,
 }
 
@@ -50,13 +55,28 @@ impl CoinRead {
             let root = contract.block_root(entry.block).await.map_err(|e| e.to_string())?;
             roots.insert(entry.block, root);
         }
-        let facts = RootChainFacts { deposit, checkpoint: None, last_block };
-        Ok(Self { history, facts, roots })
+        let mut facts = RootChainFacts { deposit, checkpoint: None, last_block };
+        let checkpoint = node.get_checkpoint_proof(slot).await.map_err(|e| e.to_string())?;
+        let mut checkpoint_id = None;
+        if let Some(cp) = checkpoint {
+            let on_l1 = contract.checkpoint(cp.id).await.map_err(|e| e.to_string())?;
+            let usable =
+                contract.checkpoint_usable(cp.id, slot).await.map_err(|e| e.to_string())?;
+            if let Some((root, block)) = on_l1.filter(|&(_, b)| usable && b == cp.block) {
+                let record = CheckpointRecord { block, root };
+                // Checked against the root on L1 before anything is dropped.
+                match history.truncate_at_checkpoint(record, cp.proof.to_vec(), &deposit) {
+                    Ok(()) => (facts.checkpoint, checkpoint_id) = (Some(record), Some(cp.id)),
+                    Err(e) => tracing::warn!(slot, %e, "the served checkpoint proof is refused"),
+                }
+            }
+        }
+        Ok(Self { history, facts, checkpoint_id, roots })
     }
 
     /// A history read some other way, with the facts and block roots to check it against.
     pub fn new(history: CoinHistory, facts: RootChainFacts, roots: HashMap<u64, B256>) -> Self {
-        Self { history, facts, roots }
+        Self { history, facts, checkpoint_id: None, roots }
     }
 
     /// Checks the whole history.
