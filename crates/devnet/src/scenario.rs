@@ -23,7 +23,7 @@ use std::{
 };
 
 /// The scenarios, by name.
-pub const SCENARIOS: [&str; 11] = [
+pub const SCENARIOS: [&str; 12] = [
     "honest",
     "double-spend",
     "withheld-block",
@@ -35,6 +35,7 @@ pub const SCENARIOS: [&str; 11] = [
     "cash-withheld-block",
     "cash-old-state",
     "cash-checkpoint",
+    "cash-forged-checkpoint",
 ];
 
 /// Users in the mass-exit scenario.
@@ -299,6 +300,7 @@ pub async fn run(name: &str) -> Result<ScenarioReport, ScenarioError> {
         "cash-withheld-block" => cash::withheld_block().await,
         "cash-old-state" => cash::old_state().await,
         "cash-checkpoint" => cash::checkpoint().await,
+        "cash-forged-checkpoint" => cash::forged_checkpoint().await,
         "invalid-exit" => invalid_exit().await,
         "mass-exit" => mass_exit().await,
         other => Err(fail(format!("no scenario {other:?}; there are: {}", SCENARIOS.join(", ")))),

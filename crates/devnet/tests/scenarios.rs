@@ -55,6 +55,11 @@ async fn every_scenario_ends_with_nothing_lost() {
                 assert!(report.alarms.iter().any(|a| a.contains("Before")), "{:?}", report.alarms)
             }
             "cash-withheld-block" => assert_eq!(report.alarms.len(), 1),
+            "cash-forged-checkpoint" => assert!(
+                report.alarms.iter().any(|a| a.contains("WrongCheckpoint")),
+                "{:?}",
+                report.alarms
+            ),
             "cash-checkpoint" => assert!(
                 report.alarms.iter().any(|a| a.contains("Checkpoint")),
                 "{:?}",

@@ -116,7 +116,9 @@ pub struct CheckpointProofData {
     pub id: alloy_primitives::U256,
     /// The operator block it commits to.
     pub block: u64,
-    /// The proof of the coin's leaf (its latest tx hash at or before `block`).
+    /// The coin's leaf: the hash of its latest tx at or before `block`, as the checkpoint says.
+    pub leaf: B256,
+    /// The leaf's proof at the coin's slot.
     pub proof: Bytes,
 }
 
@@ -271,7 +273,8 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
         if checkpoint.root() != root {
             return Err(error(codes::INTERNAL, format!("checkpoint {id} is not this chain's")));
         }
-        Ok(Some(CheckpointProofData { id, block, proof: checkpoint.proof(slot).into() }))
+        let leaf = checkpoint.leaf(slot).unwrap_or(plasma_primitives::cash::empty_subtree(0));
+        Ok(Some(CheckpointProofData { id, block, leaf, proof: checkpoint.proof(slot).into() }))
     }
 
     async fn status(&self) -> RpcResult<CashStatus> {

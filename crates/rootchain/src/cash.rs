@@ -446,6 +446,46 @@ impl<C: RootChain> PlasmaCashContract<C> {
         self.send(challenger, call, U256::ZERO).await
     }
 
+    /// Disputes checkpoint `id` for coin `slot` with `tx`, a tx of the coin included at or
+    /// before the checkpoint's block that is not the checkpoint's `leaf` (proved by
+    /// `checkpoint_proof`); posts the bond. Unless someone shows `tx`'s spend in time, the
+    /// checkpoint is void for the coin.
+    pub async fn dispute_checkpoint(
+        &self,
+        challenger: Address,
+        id: U256,
+        slot: u64,
+        tx: &IncludedTx,
+        leaf: B256,
+        checkpoint_proof: &[u8],
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::disputeCheckpointCall {
+            checkpointId: id,
+            slot,
+            txBytes: tx.tx.clone().into(),
+            txBlock: U256::from(tx.block),
+            txProof: tx.proof.clone().into(),
+            leaf,
+            checkpointProof: checkpoint_proof.to_vec().into(),
+        };
+        let bond = self.bond().await?;
+        self.send(challenger, call, bond).await
+    }
+
+    /// Settles an unanswered dispute once the checkpoint's response period is over: the
+    /// checkpoint stays void for the coin, the disputer's bond is credited back.
+    pub async fn resolve_checkpoint_dispute(
+        &self,
+        from: Address,
+        id: U256,
+        slot: u64,
+        tx_hash: B256,
+    ) -> Result<Receipt> {
+        let call =
+            PlasmaCash::resolveCheckpointDisputeCall { checkpointId: id, slot, txHash: tx_hash };
+        self.send(from, call, U256::ZERO).await
+    }
+
     /// Cancels the exit of `slot` with `spend`, a spend of the exiting transaction.
     pub async fn challenge_after(
         &self,

@@ -235,6 +235,21 @@ async fn a_coin_exits_from_a_final_checkpoint() {
     })
     .await;
 
+    // A watcher of the coin judges the checkpoint with the operator's data: it agrees.
+    let mut watcher = CoinWatcher::new(contract.clone(), bob, start);
+    watcher.watch_from(&api, slot).await.unwrap();
+    watcher.step().await.unwrap();
+    watcher.judge_new_checkpoints(&api).await;
+    let served = api.get_checkpoint_proof(slot).await.unwrap().expect("a checkpoint is served");
+    let judged =
+        watcher.judge_checkpoint(slot, served.id, served.block, served.leaf, &served.proof);
+    assert_eq!(judged.await, None, "the served leaf is Bob's transfer");
+    assert!(
+        !watcher.events().iter().any(|e| matches!(e, CoinEvent::WrongCheckpoint { .. })),
+        "an honest checkpoint is not disputed: {:?}",
+        watcher.events()
+    );
+
     // Not final yet: the history still starts at the deposit.
     let read = CoinRead::fetch(&contract, &api, slot).await.unwrap();
     assert_eq!(read.checkpoint_id, None);

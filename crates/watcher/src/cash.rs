@@ -62,6 +62,18 @@ pub enum CoinEvent {
         /// The challenge it calls for.
         challenge: CashChallenge,
     },
+    /// A checkpoint whose leaf for a watched coin is not the coin's valid latest tx at its
+    /// block; the watcher disputed it with that tx.
+    WrongCheckpoint {
+        /// The coin.
+        slot: u64,
+        /// The checkpoint's id.
+        checkpoint_id: alloy_primitives::U256,
+        /// The block of the tx it was disputed with.
+        disputed_with: u64,
+        /// The dispute's root-chain transaction (`None` if sending it failed).
+        tx_hash: Option<B256>,
+    },
     /// The watcher sent that challenge.
     CoinExitChallenged {
         /// The coin.
@@ -96,6 +108,8 @@ pub struct CoinWatcher<C> {
     coins: HashMap<u64, (CoinHistory, RootChainFacts)>,
     /// Checkpoint ids by their block, from the contract's events.
     checkpoints: HashMap<u64, alloy_primitives::U256>,
+    /// Checkpoints seen and not yet judged: id, block, root.
+    new_checkpoints: Vec<(alloy_primitives::U256, u64, B256)>,
     events: Vec<CoinEvent>,
 }
 
@@ -114,6 +128,7 @@ impl<C: RootChain> CoinWatcher<C> {
             challenger,
             coins: HashMap::new(),
             checkpoints: HashMap::new(),
+            new_checkpoints: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -154,22 +169,79 @@ impl<C: RootChain> CoinWatcher<C> {
                     tracing::warn!(slot, %e, "could not refresh a watched coin");
                 }
             }
-            match self.step().await {
-                Ok(events) => {
-                    for event in events {
-                        match event {
-                            CoinEvent::InvalidCoinExit { .. } => {
-                                tracing::warn!(?event, "coin watcher")
-                            }
-                            CoinEvent::CoinExitChallenged { .. } => {
-                                tracing::info!(?event, "coin watcher")
-                            }
-                        }
-                    }
+            let before = self.events.len();
+            if let Err(e) = self.step().await {
+                tracing::warn!(%e, "coin watcher step failed; retrying");
+            }
+            self.judge_new_checkpoints(&node).await;
+            for event in &self.events[before..] {
+                match event {
+                    CoinEvent::CoinExitChallenged { .. } => tracing::info!(?event, "coin watcher"),
+                    _ => tracing::warn!(?event, "coin watcher"),
                 }
-                Err(e) => tracing::warn!(%e, "coin watcher step failed; retrying"),
             }
             tokio::time::sleep(poll).await;
+        }
+    }
+
+    /// Judges checkpoint `id` (of `checkpoint_block`) for watched coin `slot`, whose leaf
+    /// there is `leaf`: if the coin's valid latest tx at or before that block is another, it
+    /// disputes the checkpoint with it (posting the bond). `leaf` and `proof` are what the
+    /// operator serves; the contract checks them against the checkpoint's root.
+    pub async fn judge_checkpoint(
+        &mut self,
+        slot: u64,
+        id: alloy_primitives::U256,
+        checkpoint_block: u64,
+        leaf: B256,
+        proof: &[u8],
+    ) -> Option<CoinEvent> {
+        let (history, facts) = self.coins.get(&slot)?;
+        let steps = valid_steps(history, facts);
+        let ours = steps.iter().rfind(|s| s.block <= checkpoint_block)?;
+        if ours.tx.hash() == leaf {
+            return None;
+        }
+        let sent = self
+            .contract
+            .dispute_checkpoint(self.challenger, id, slot, &ours.included(), leaf, proof)
+            .await;
+        if let Err(e) = &sent {
+            tracing::warn!(%e, slot, %id, "could not dispute a checkpoint");
+        }
+        let event = CoinEvent::WrongCheckpoint {
+            slot,
+            checkpoint_id: id,
+            disputed_with: ours.block,
+            tx_hash: sent.ok().map(|r| r.tx_hash),
+        };
+        self.events.push(event.clone());
+        Some(event)
+    }
+
+    /// Judges the checkpoints seen since the last call for every watched coin, with the
+    /// leaves and proofs the Cash operator serves (checked against each checkpoint's root).
+    pub async fn judge_new_checkpoints(&mut self, node: &jsonrpsee::http_client::HttpClient) {
+        use plasma_operator::CashApiClient;
+        for (id, block, root) in std::mem::take(&mut self.new_checkpoints) {
+            let slots: Vec<u64> = self.coins.keys().copied().collect();
+            for slot in slots {
+                let served = match node.get_checkpoint_proof(slot).await {
+                    Ok(Some(p)) if p.id == id => p,
+                    Ok(_) => continue, // a newer checkpoint came since; it is judged in turn
+                    Err(e) => {
+                        tracing::warn!(%e, slot, %id, "no checkpoint data from the operator");
+                        continue;
+                    }
+                };
+                let proved =
+                    plasma_primitives::cash::compute_root(&served.leaf, slot, &served.proof);
+                if proved.ok() != Some(root) {
+                    tracing::warn!(slot, %id, "the operator serves checkpoint data that does not prove: exit before it is final");
+                    continue;
+                }
+                self.judge_checkpoint(slot, id, block, served.leaf, &served.proof).await;
+            }
         }
     }
 
@@ -185,8 +257,9 @@ impl<C: RootChain> CoinWatcher<C> {
         for log in logs {
             let (slot, owner, exit_block, parent_block, tx_hash) = match self.contract.decode(&log)
             {
-                Some(CashEvent::CheckpointSubmitted { id, blknum, .. }) => {
+                Some(CashEvent::CheckpointSubmitted { id, blknum, root, .. }) => {
                     self.checkpoints.insert(blknum, id);
+                    self.new_checkpoints.push((id, blknum, root));
                     continue;
                 }
                 Some(CashEvent::ExitStarted {

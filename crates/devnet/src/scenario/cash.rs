@@ -6,7 +6,7 @@
 
 use super::{Account, ScenarioError, ScenarioReport, addr, eth, fail};
 use plasma_cash::{
-    BlockEntry, CashChain, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
+    BlockEntry, CashChain, Checkpoint, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
     RootChainFacts, Spend,
 };
 use plasma_primitives::{
@@ -439,4 +439,54 @@ pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
     w.say("bob exits from the checkpoint (no parent, no signature) and withdraws the coin");
     let users = [("alice", ALICE, false, U256::ZERO), ("bob", BOB, true, eth(4))];
     w.settle("cash-checkpoint", &users, alarms(watcher.events())).await
+}
+
+/// A forged XT checkpoint: Alice pays Bob a 3 ETH coin (block 1000); the operator commits a
+/// checkpoint of block 1000 that gives the coin to Mallory (a leaf no block holds). Bob's
+/// watcher disputes it with his own tx; nobody can answer with a spend Bob signed, so the
+/// checkpoint is void for the coin. Mallory cannot use it against Bob's exit; Bob withdraws.
+pub(super) async fn forged_checkpoint() -> Result<ScenarioReport, ScenarioError> {
+    let mut w = CashWorld::new().await?;
+    let deposit = w.deposit(ALICE, eth(3)).await?;
+    let slot = deposit.slot;
+    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
+    w.operator.submit(to_bob, sig).map_err(fail)?;
+    let b1 = w.honest_block().await?;
+    let history = w.operator.coin_history(slot).map_err(fail)?;
+    let (accepted, facts, evidence, _) = w.accept(history, &deposit, None).await?;
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    watcher.watch(accepted, facts);
+
+    let forged = CashTx { new_owner: addr(MALLORY), ..to_bob };
+    let checkpoint = Checkpoint::new(b1, std::collections::BTreeMap::from([(slot, forged.hash())]));
+    let submitted = w.contract.submit_checkpoint(addr(OPERATOR), b1, checkpoint.root());
+    let id = submitted.await.map_err(fail)?;
+    w.say(format!(
+        "alice pays bob a 3 ETH coin in block {b1}; the operator checkpoints block {b1} with the coin given to mallory"
+    ));
+    watcher.step().await.map_err(fail)?;
+    let proof = checkpoint.proof(slot);
+    let disputed = watcher.judge_checkpoint(slot, id, b1, forged.hash(), &proof).await;
+    if !matches!(disputed, Some(CoinEvent::WrongCheckpoint { tx_hash: Some(_), .. })) {
+        return Err(fail(format!("bob's watcher did not dispute the checkpoint: {disputed:?}")));
+    }
+    w.say(format!("bob's watcher disputes the checkpoint with his tx of block {b1}"));
+    w.chain.advance_time(MATURITY + MATURITY / 2 + 1).await.map_err(fail)?;
+    let resolve = w.contract.resolve_checkpoint_dispute(addr(BOB), id, slot, to_bob.hash());
+    resolve.await.map_err(fail)?;
+    if w.contract.checkpoint_usable(id, slot).await.map_err(fail)? {
+        return Err(fail("the forged checkpoint is still usable for the coin"));
+    }
+    w.say("nobody shows a spend bob signed: the checkpoint is void for the coin");
+
+    w.exit(BOB, slot, &evidence).await?;
+    let used = w.contract.challenge_with_checkpoint(addr(MALLORY), slot, id, forged.hash(), &proof);
+    if used.await.is_ok() {
+        return Err(fail("mallory cancelled bob's exit with the void checkpoint"));
+    }
+    w.say("bob exits from block 1000; mallory's challenge with the void checkpoint is refused");
+    w.finalize_and_withdraw(BOB, slot).await?;
+    w.say("bob withdraws the coin");
+    let users = [("bob", BOB, true, eth(3)), ("mallory", MALLORY, false, U256::ZERO)];
+    w.settle("cash-forged-checkpoint", &users, alarms(watcher.events())).await
 }
