@@ -5,7 +5,9 @@ use crate::{deployment::Deployment, keys::parse_key};
 use anyhow::Result;
 use clap::Args;
 use plasma_primitives::{Address, U256};
-use plasma_rootchain::{FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig};
+use plasma_rootchain::{
+    CashConfig, FrameworkConfig, Plasma, PlasmaCashContract, RootChain, RpcChain, RpcConfig,
+};
 use std::{path::PathBuf, sync::Arc};
 
 #[derive(Debug, Args)]
@@ -28,6 +30,10 @@ pub(crate) struct DeployArgs {
     /// Where to write the deployment file.
     #[arg(long, default_value = "deployment.json")]
     out: PathBuf,
+    /// Also deploy the Plasma Cash contract (maturity and checkpoint window = the minimum exit
+    /// period, response period half of it; bond 0.1 ETH).
+    #[arg(long)]
+    cash: bool,
 }
 
 pub(crate) async fn run(args: DeployArgs) -> Result<()> {
@@ -41,7 +47,15 @@ pub(crate) async fn run(args: DeployArgs) -> Result<()> {
     }
     let start = chain.head().await?.number;
     let plasma = Plasma::deploy(chain.clone(), deployer, &config).await?;
-    let deployment = Deployment::new(chain.chain_id().await?, start + 1, plasma.addresses());
+    let mut deployment = Deployment::new(chain.chain_id().await?, start + 1, plasma.addresses());
+    if args.cash {
+        let mut cash = CashConfig::new(config.operator);
+        cash.maturity_period = args.min_exit_period;
+        cash.response_period = args.min_exit_period / 2;
+        cash.checkpoint_window = args.min_exit_period;
+        let contract = PlasmaCashContract::deploy(chain.clone(), deployer, &cash).await?;
+        deployment.plasma_cash = Some(contract.address());
+    }
     deployment.write(&args.out)?;
     println!("{}", serde_json::to_string_pretty(&deployment)?);
     Ok(())

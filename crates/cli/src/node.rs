@@ -4,10 +4,10 @@ use crate::{deployment::Deployment, keys::parse_key};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use plasma_ledger::FeePolicy;
-use plasma_operator::{OperatorConfig, OperatorNode};
+use plasma_operator::{CashNode, CashNodeConfig, OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, U256};
-use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
-use plasma_storage::RedbStore;
+use plasma_rootchain::{Plasma, PlasmaCashContract, RpcChain, RpcConfig};
+use plasma_storage::{Journal, RedbStore};
 use serde::Deserialize;
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
@@ -44,6 +44,22 @@ pub(crate) struct NodeArgs {
     /// Where to serve Prometheus metrics (off when absent).
     #[arg(long = "metrics.addr")]
     metrics_addr: Option<SocketAddr>,
+    /// Which chain to run: the payment chain (MoreVP), or Plasma Cash on the deployment's
+    /// PlasmaCash contract (`plasma deploy --cash`).
+    #[arg(long, value_enum, default_value_t = ChainKind::Payment)]
+    chain: ChainKind,
+    /// Plasma Cash: commit an XT checkpoint every this many operator blocks.
+    #[arg(long = "checkpoint.every")]
+    checkpoint_every: Option<u64>,
+}
+
+/// The kinds of chain a node runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ChainKind {
+    /// UTXO payments with standard and in-flight (MoreVP) exits.
+    Payment,
+    /// Plasma Cash coins with XT checkpoints.
+    Cash,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,9 +148,32 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     rpc.confirmations = config.l1_confirmations;
     let operator = key.address();
     let chain = Arc::new(RpcChain::connect(rpc, &[key]).await?);
-    let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
+    if args.chain == ChainKind::Cash {
+        let address = deployment.plasma_cash.ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} names no Plasma Cash contract (plasma deploy --cash)",
+                contracts.display()
+            )
+        })?;
+        let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
+        let journal = Arc::new(Journal::open(data_dir.join("cash.redb"))?);
+        let cash_config = CashNodeConfig {
+            rpc_addr: config.rpc_addr,
+            block_interval: config.block_interval,
+            l1_poll_interval: config.l1_poll_interval,
+            l1_start_block: deployment.deployed_at_block,
+            checkpoint_every: args.checkpoint_every,
+        };
+        let node = CashNode::start(cash_config, contract, operator, journal).await?;
+        println!("rpc: http://{}", node.rpc_addr());
+        shutdown_signal().await?;
+        tracing::info!("shutting down");
+        node.stop().await;
+        return Ok(());
+    }
+    let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
     let store = Arc::new(RedbStore::open(data_dir.join("operator.redb"))?);
     let node = OperatorNode::start(config, plasma, operator, store).await?;
     println!("rpc: http://{}", node.rpc_addr());

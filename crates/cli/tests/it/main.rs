@@ -1,5 +1,6 @@
 //! The `plasma` binary as a user runs it.
 
+mod cash_node;
 mod crash;
 mod demo;
 mod devnet;

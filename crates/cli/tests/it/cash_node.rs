@@ -1,0 +1,120 @@
+//! `plasma node --chain cash` killed with `kill -9`: every acknowledged transfer survives and
+//! ends up in a block whose root is committed once. A real node process against a real anvil,
+//! on a contract deployed by `plasma deploy --cash`.
+
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_operator::CashApiClient;
+use plasma_primitives::{U256, cash::CashTx};
+use plasma_rootchain::{
+    Anvil, DevChain, PlasmaCashContract, RootChain, RpcChain, RpcConfig, dev_key, dev_keys,
+};
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::Duration,
+};
+
+fn spawn_cash_node(
+    url: &str,
+    contracts: &Path,
+    data: &Path,
+    interval_ms: u64,
+) -> (Child, HttpClient) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
+        .args(["node", "--chain", "cash", "--l1.rpc", url, "--rpc.addr", "127.0.0.1:0"])
+        .args(["--block.interval-ms", &interval_ms.to_string()])
+        .arg("--contracts")
+        .arg(contracts)
+        .arg("--data-dir")
+        .arg(data)
+        .env("PLASMA_OPERATOR_KEY", hex::encode(dev_key(0).to_bytes()))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the plasma binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("the node prints its address").unwrap();
+        if let Some(url) = line.strip_prefix("rpc: ") {
+            break url.to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, HttpClientBuilder::default().build(url).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cash_node_keeps_acknowledged_transfers_across_kill_9() {
+    let anvil = Anvil::spawn(31337, &[]).unwrap();
+    let mut rpc = RpcConfig::new(anvil.url());
+    rpc.poll_interval = Duration::from_millis(20);
+    let chain = Arc::new(RpcChain::connect(rpc, &dev_keys()).await.unwrap());
+    for key in dev_keys() {
+        chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("deployment.json");
+    let deployed = Command::new(env!("CARGO_BIN_EXE_plasma"))
+        .args(["deploy", "--l1.rpc", anvil.url(), "--min-exit-period", "600", "--cash"])
+        .arg("--out")
+        .arg(&contracts)
+        .env("PLASMA_DEPLOYER_KEY", hex::encode(dev_key(0).to_bytes()))
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(deployed.status.success(), "{}", String::from_utf8_lossy(&deployed.stderr));
+    let deployment: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&contracts).unwrap()).unwrap();
+    let address = deployment["plasmaCash"].as_str().expect("plasmaCash written").parse().unwrap();
+    let contract = PlasmaCashContract::attach(chain.clone(), address).await.unwrap();
+    let users = [1, 2, 3];
+    let mut coins = Vec::new();
+    for &user in &users {
+        let owner = chain.accounts()[user];
+        coins.push(contract.deposit_eth(owner, U256::from(10u64.pow(17))).await.unwrap());
+    }
+    let data = dir.path().join("data");
+
+    // First life: a block interval too long to seal; three transfers acknowledged, then kill -9.
+    let (mut node, client) = spawn_cash_node(anvil.url(), &contracts, &data, 600_000);
+    for _ in 0..300 {
+        if client.status().await.unwrap().coins == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut acked = Vec::new();
+    for (&user, &(slot, deposit_block)) in users.iter().zip(&coins) {
+        let tx = CashTx {
+            slot,
+            prev_block: U256::from(deposit_block),
+            denomination: U256::from(10u64.pow(17)),
+            new_owner: chain.accounts()[4],
+        };
+        let sig = tx.sign(&dev_key(user)).to_bytes().to_vec();
+        acked.push((slot, client.submit_tx(tx.encode().into(), sig.into()).await.unwrap()));
+    }
+    assert_eq!(client.status().await.unwrap().pending_txs, 3);
+    node.kill().expect("SIGKILL");
+    node.wait().unwrap();
+
+    // Second life: the journal replays; the block is sealed and committed once.
+    let (mut node, client) = spawn_cash_node(anvil.url(), &contracts, &data, 100);
+    for _ in 0..300 {
+        if client.status().await.unwrap().last_submitted_block >= 1000 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for (slot, hash) in acked {
+        let history = client.get_coin_history(slot).await.unwrap().into_history().unwrap();
+        let spend = history.entries.iter().find_map(|e| e.spend.filter(|_| e.block == 1000));
+        assert_eq!(spend.map(|s| s.tx.hash()), Some(hash), "acknowledged transfer of {slot} lost");
+    }
+    assert_eq!(contract.next_child_block().await.unwrap(), 2000, "one root, not two");
+    node.kill().unwrap();
+    node.wait().unwrap();
+}
