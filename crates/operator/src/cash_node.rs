@@ -320,7 +320,8 @@ impl CashNode {
         let api = Api { shared: shared.clone(), contract: contract.clone() };
         let server = server.start(api.into_rpc());
         let mut tasks = JoinSet::new();
-        tasks.spawn(follow(shared.clone(), contract.clone(), cursor, config.l1_poll_interval));
+        let poll = config.l1_poll_interval;
+        tasks.spawn(follow(shared.clone(), contract.clone(), operator, cursor, poll));
         tasks.spawn(seal_and_commit(shared, contract, operator, config));
         Ok(Self { rpc_addr, server, tasks })
     }
@@ -374,6 +375,7 @@ fn entry_of(event: CashEvent) -> Option<Entry> {
 async fn follow<C: RootChain>(
     shared: Arc<Shared>,
     contract: Arc<PlasmaCashContract<C>>,
+    operator: Address,
     from_block: u64,
     poll: Duration,
 ) {
@@ -382,16 +384,30 @@ async fn follow<C: RootChain>(
         let before = cursor.next_block();
         match cursor.poll(contract.chain().as_ref()).await {
             Ok(logs) if cursor.next_block() != before => {
-                let mut chain = shared.chain();
-                let mut applied = Vec::new();
-                for entry in logs.iter().filter_map(|l| contract.decode(l)).filter_map(entry_of) {
-                    match entry.apply(&mut chain) {
-                        Ok(()) => applied.push(entry),
-                        Err(e) => tracing::debug!(%e, ?entry, "root-chain event not applied"),
+                let events: Vec<CashEvent> =
+                    logs.iter().filter_map(|l| contract.decode(l)).collect();
+                {
+                    let mut chain = shared.chain();
+                    let mut applied = Vec::new();
+                    for entry in events.iter().cloned().filter_map(entry_of) {
+                        match entry.apply(&mut chain) {
+                            Ok(()) => applied.push(entry),
+                            Err(e) => tracing::debug!(%e, ?entry, "root-chain event not applied"),
+                        }
+                    }
+                    if shared.journal(&applied, Some(cursor.next_block())).is_err() {
+                        return;
                     }
                 }
-                if shared.journal(&applied, Some(cursor.next_block())).is_err() {
-                    return;
+                for event in events {
+                    if let CashEvent::CheckpointDisputed { id, slot, tx_hash, tx_block } = event
+                        && let Err(e) = answer_dispute(
+                            &shared, &contract, operator, id, slot, tx_hash, tx_block,
+                        )
+                        .await
+                    {
+                        tracing::warn!(%e, %id, slot, "could not answer a checkpoint dispute");
+                    }
                 }
             }
             Ok(_) => {}
@@ -399,6 +415,42 @@ async fn follow<C: RootChain>(
         }
         tokio::time::sleep(poll).await;
     }
+}
+
+/// Answers a dispute of one of the node's checkpoints: the disputing tx (the coin's tx at
+/// `tx_block`) has a spend in the chain no later than the checkpoint's block, shown with its
+/// proof and signature. A dispute with the checkpoint's own leaf or latest tx has no answer.
+async fn answer_dispute<C: RootChain>(
+    shared: &Shared,
+    contract: &PlasmaCashContract<C>,
+    operator: Address,
+    id: alloy_primitives::U256,
+    slot: u64,
+    tx_hash: B256,
+    tx_block: u64,
+) -> Result<(), String> {
+    let (_, checkpoint_block) =
+        contract.checkpoint(id).await.map_err(|e| e.to_string())?.ok_or("no such checkpoint")?;
+    let answer = {
+        let chain = shared.chain();
+        let history = chain.coin_history(slot).map_err(|e| e.to_string())?;
+        history.entries.into_iter().find_map(|e| {
+            let spend = e.spend?;
+            let spends_it = spend.tx.prev_block == U256::from(tx_block);
+            (spends_it && e.block <= checkpoint_block).then_some((spend, e.block, e.proof))
+        })
+    };
+    let Some((spend, block, proof)) = answer else {
+        return Err(format!("no spend of {tx_hash} up to block {checkpoint_block}"));
+    };
+    let shown = plasma_rootchain::IncludedTx { tx: spend.tx.encode(), proof, block };
+    let signature = spend.signature.to_bytes();
+    contract
+        .respond_checkpoint_dispute(operator, id, slot, tx_hash, &shown, &signature)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(%id, slot, %tx_hash, "checkpoint dispute answered");
+    Ok(())
 }
 
 /// Every interval: seals the pending block if it has spends (journaled before anything is

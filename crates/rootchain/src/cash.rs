@@ -177,6 +177,26 @@ pub enum CashEvent {
         /// The amount (the token id for an ERC721).
         amount: U256,
     },
+    /// A checkpoint was disputed for a coin with one of its txs.
+    CheckpointDisputed {
+        /// The checkpoint's id.
+        id: U256,
+        /// The coin.
+        slot: u64,
+        /// The disputing tx.
+        tx_hash: B256,
+        /// Its block.
+        tx_block: u64,
+    },
+    /// A checkpoint dispute was answered with the disputing tx's spend.
+    CheckpointDisputeAnswered {
+        /// The checkpoint's id.
+        id: U256,
+        /// The coin.
+        slot: u64,
+        /// The disputing tx.
+        tx_hash: B256,
+    },
     /// The operator committed a checkpoint.
     CheckpointSubmitted {
         /// Its id.
@@ -472,6 +492,30 @@ impl<C: RootChain> PlasmaCashContract<C> {
         self.send(challenger, call, bond).await
     }
 
+    /// Answers the dispute of checkpoint `id` for `slot` with `disputed` (its hash): `spend`
+    /// spends it, signed by its owner, included after it and no later than the checkpoint's
+    /// block. The dispute bond is credited to the responder.
+    pub async fn respond_checkpoint_dispute(
+        &self,
+        responder: Address,
+        id: U256,
+        slot: u64,
+        disputed: B256,
+        spend: &IncludedTx,
+        signature: &[u8],
+    ) -> Result<Receipt> {
+        let call = PlasmaCash::respondCheckpointDisputeCall {
+            checkpointId: id,
+            slot,
+            disputedTxHash: disputed,
+            respondingTxBytes: spend.tx.clone().into(),
+            respondingBlock: U256::from(spend.block),
+            proof: spend.proof.clone().into(),
+            signature: signature.to_vec().into(),
+        };
+        self.send(responder, call, U256::ZERO).await
+    }
+
     /// Settles an unanswered dispute once the checkpoint's response period is over: the
     /// checkpoint stays void for the coin, the disputer's bond is credited back.
     pub async fn resolve_checkpoint_dispute(
@@ -645,6 +689,23 @@ impl<C: RootChain> PlasmaCashContract<C> {
                     token: e.token,
                     kind: CoinKind::from_u8(e.kind)?,
                     amount: e.amount,
+                }
+            }
+            P::CheckpointDisputed::SIGNATURE_HASH => {
+                let e = P::CheckpointDisputed::decode_log(l).ok()?;
+                CashEvent::CheckpointDisputed {
+                    id: e.checkpointId,
+                    slot: e.slot,
+                    tx_hash: e.txHash,
+                    tx_block: e.txBlock.saturating_to(),
+                }
+            }
+            P::CheckpointDisputeAnswered::SIGNATURE_HASH => {
+                let e = P::CheckpointDisputeAnswered::decode_log(l).ok()?;
+                CashEvent::CheckpointDisputeAnswered {
+                    id: e.checkpointId,
+                    slot: e.slot,
+                    tx_hash: e.txHash,
                 }
             }
             P::CheckpointSubmitted::SIGNATURE_HASH => {

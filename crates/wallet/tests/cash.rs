@@ -5,9 +5,9 @@
 use alloy_sol_types::{SolCall, SolConstructor};
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_cash::{ExitEvidence, Origin};
-use plasma_contracts::{TestNft, TestToken};
+use plasma_contracts::{PlasmaCash, TestNft, TestToken};
 use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
-use plasma_primitives::{Address, U256};
+use plasma_primitives::{Address, U256, cash::CashTx};
 use plasma_rootchain::{
     CashConfig, DevChain, EmbeddedChain, IncludedTx, PlasmaCashContract, RootChain, TxRequest,
     dev_key,
@@ -111,7 +111,7 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
     let mut watcher = CoinWatcher::new(contract.clone(), bob, start);
     watcher.watch_from(&api, coins[0]).await.unwrap();
     let coin = contract.coin(coins[0]).await.unwrap().unwrap();
-    let deposit_tx = plasma_primitives::cash::CashTx {
+    let deposit_tx = CashTx {
         slot: coins[0],
         prev_block: U256::ZERO,
         denomination: coin.denomination,
@@ -206,7 +206,7 @@ async fn an_acknowledged_transfer_survives_a_restart() {
 #[tokio::test]
 async fn a_coin_exits_from_a_final_checkpoint() {
     let chain = Arc::new(EmbeddedChain::new());
-    let [operator, bob] = [0, 2].map(|i| chain.accounts()[i]);
+    let [operator, alice, bob] = [0, 1, 2].map(|i| chain.accounts()[i]);
     let start = chain.head().await.unwrap().number;
     let mut cash_config = CashConfig::new(operator);
     (cash_config.maturity_period, cash_config.response_period) = (MATURITY, MATURITY / 2);
@@ -249,6 +249,23 @@ async fn a_coin_exits_from_a_final_checkpoint() {
         "an honest checkpoint is not disputed: {:?}",
         watcher.events()
     );
+
+    // Alice disputes the (honest) checkpoint with her old deposit tx; the operator answers
+    // with her own transfer to Bob, so the checkpoint stays usable for the coin.
+    let coin = contract.coin(slot).await.unwrap().unwrap();
+    let deposit_tx =
+        CashTx { slot, prev_block: U256::ZERO, denomination: coin.denomination, new_owner: alice };
+    let old = IncludedTx { tx: deposit_tx.encode(), proof: vec![], block: coin.deposit_block };
+    contract
+        .dispute_checkpoint(alice, served.id, slot, &old, served.leaf, &served.proof)
+        .await
+        .unwrap();
+    let dispute_state = async || {
+        let call =
+            PlasmaCash::disputeCall { checkpointId: served.id, slot, txHash: deposit_tx.hash() };
+        view(&chain, contract.address(), call).await.state
+    };
+    until("the operator answers the dispute", async || dispute_state().await == 2).await;
 
     // Not final yet: the history still starts at the deposit.
     let read = CoinRead::fetch(&contract, &api, slot).await.unwrap();
