@@ -42,6 +42,12 @@ pub(crate) struct NodeBenchArgs {
     /// Accounts that deposit and send.
     #[arg(long, default_value_t = 512)]
     accounts: usize,
+    /// Transactions per submission call (the HTTP API takes at most 1,000 per call).
+    #[arg(long, default_value_t = 1000)]
+    batch: usize,
+    /// Submission calls in flight at once.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
 }
 
 pub(crate) async fn run(args: BenchArgs) -> Result<()> {
@@ -55,7 +61,8 @@ pub(crate) async fn run(args: BenchArgs) -> Result<()> {
             gas(json).await?;
             merkle(json)?;
             watcher(WatcherBenchArgs { txs: 65_536 }, json)?;
-            node(NodeBenchArgs { txs: 65_536, accounts: 512 }, json).await
+            node(NodeBenchArgs { txs: 65_536, accounts: 512, batch: 1000, concurrency: 16 }, json)
+                .await
         }
     }
 }
@@ -146,9 +153,16 @@ fn watcher(args: WatcherBenchArgs, json: bool) -> Result<()> {
 }
 
 async fn node(args: NodeBenchArgs, json: bool) -> Result<()> {
-    anyhow::ensure!(args.txs > 0 && args.accounts > 0, "--txs and --accounts must be positive");
-    let config =
-        NodeBenchConfig { txs: args.txs, accounts: args.accounts, ..NodeBenchConfig::default() };
+    anyhow::ensure!(
+        args.txs > 0 && args.accounts > 0 && args.batch > 0 && args.concurrency > 0,
+        "--txs, --accounts, --batch and --concurrency must be positive"
+    );
+    let config = NodeBenchConfig {
+        txs: args.txs,
+        accounts: args.accounts,
+        batch: args.batch,
+        concurrency: args.concurrency,
+    };
     let started = Instant::now();
     let report =
         bench::run(config, |step| eprintln!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64()))

@@ -62,7 +62,7 @@ pub struct NodeBenchReport {
 }
 
 fn bench_err(what: impl std::fmt::Display) -> OperatorError {
-    OperatorError::Diverged(format!("benchmark: {what}"))
+    OperatorError::Benchmark(what.to_string())
 }
 
 /// Runs the benchmark; `progress` hears what is happening.
