@@ -147,3 +147,29 @@ async fn in_flight_exit_data_names_an_unverified_input() {
     let err = watcher.in_flight_exit_data(&tx).unwrap_err();
     assert!(err.contains(&unknown.to_string()), "{err}");
 }
+
+#[tokio::test]
+async fn a_competitor_published_after_the_exit_started_is_still_shown() {
+    let w = World::new().await;
+    let mut watcher = w.watcher(acting()).await;
+    let (dep, _) = w.deposit(ALICE, 1000).await;
+    watcher.step().await.unwrap();
+    // Bob exits in flight a payment Alice signed him; no block holds anything yet.
+    let to_bob = w.transfer(ALICE, vec![dep], vec![(BOB, 1000)]);
+    let args = watcher.in_flight_exit_data(&to_bob).unwrap();
+    let tx = args.tx.clone();
+    w.plasma.start_in_flight_exit(addr(BOB), &args).await.unwrap();
+    w.plasma.piggyback_output(addr(BOB), &tx, 0, Address::ZERO).await.unwrap();
+    assert!(watcher.step().await.unwrap().is_empty(), "nothing is known against it yet");
+
+    // Then a block with Alice's other spend of the deposit is published.
+    w.commit(&[w.transfer(ALICE, vec![dep], vec![(MALLORY, 1000)])], false).await;
+    let events = watcher.step().await.unwrap();
+    assert!(
+        has(&events, |e| matches!(e, WatcherEvent::NonCanonicalInFlightExit { .. })),
+        "{events:#?}"
+    );
+    assert!(acted(&events, InFlightAction::ChallengedCanonicity), "{events:#?}");
+    let header = w.plasma.in_flight_exit(in_flight_exit_id(&tx)).await.unwrap();
+    assert_eq!(header.flags & 1, 1, "non-canonical on the root chain");
+}
