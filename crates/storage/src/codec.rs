@@ -1,7 +1,7 @@
 //! The byte layouts of stored records. Fixed-width big-endian fields and length prefixes:
 //! simple to check, and keys sort in position order.
 
-use crate::{LogEntry, StoreError, StoredBlock};
+use crate::{LogEntry, StoreError, StoredBlock, UtxoChanges};
 use plasma_primitives::{Address, B256, Output, U256, UtxoPos};
 
 const CORRUPT_OUTPUT: StoreError = StoreError::Corrupt { what: "output" };
@@ -94,4 +94,47 @@ pub(crate) fn location(blknum: u64, txindex: u16) -> u64 {
 
 pub(crate) fn split_location(value: u64) -> (u64, u16) {
     (value >> 16, value as u16)
+}
+
+/// A block's UTXO diff: the removed positions, then the added outputs, each list counted.
+pub(crate) fn encode_diff(diff: &UtxoChanges) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + 32 * diff.removed.len() + 104 * diff.added.len());
+    out.extend_from_slice(&(diff.removed.len() as u32).to_be_bytes());
+    for pos in &diff.removed {
+        out.extend_from_slice(&pos_key(*pos));
+    }
+    out.extend_from_slice(&(diff.added.len() as u32).to_be_bytes());
+    for (pos, output) in &diff.added {
+        out.extend_from_slice(&pos_key(*pos));
+        out.extend_from_slice(&encode_output(output));
+    }
+    out
+}
+
+pub(crate) fn decode_diff(buf: &[u8]) -> Result<UtxoChanges, StoreError> {
+    let corrupt = || StoreError::Corrupt { what: "UTXO diff" };
+    let count = |at: usize| -> Result<usize, StoreError> {
+        let bytes = buf.get(at..at + 4).ok_or_else(corrupt)?;
+        Ok(u32::from_be_bytes(bytes.try_into().expect("4 bytes")) as usize)
+    };
+    let removed_len = count(0)?;
+    let mut at = 4;
+    let mut removed = Vec::with_capacity(removed_len);
+    for _ in 0..removed_len {
+        removed.push(pos_from_key(buf.get(at..at + 32).ok_or_else(corrupt)?)?);
+        at += 32;
+    }
+    let added_len = count(at)?;
+    at += 4;
+    let mut added = Vec::with_capacity(added_len);
+    for _ in 0..added_len {
+        let pos = pos_from_key(buf.get(at..at + 32).ok_or_else(corrupt)?)?;
+        let output = decode_output(buf.get(at + 32..at + 104).ok_or_else(corrupt)?)?;
+        added.push((pos, output));
+        at += 104;
+    }
+    if at != buf.len() {
+        return Err(corrupt());
+    }
+    Ok(UtxoChanges { removed, added })
 }

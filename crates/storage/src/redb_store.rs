@@ -3,12 +3,12 @@
 use crate::{
     LogEntry, Recovered, Store, StoreError, StoredBlock, UtxoChanges,
     codec::{
-        decode_block, decode_entry, decode_output, encode_block, encode_entry, encode_output,
-        location, pos_from_key, pos_key, split_location,
+        decode_block, decode_diff, decode_entry, decode_output, encode_block, encode_diff,
+        encode_entry, encode_output, location, pos_from_key, pos_key, split_location,
     },
 };
 use plasma_primitives::B256;
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use std::path::Path;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -16,7 +16,14 @@ const UTXOS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("utxos");
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const TXS: TableDefinition<&[u8], u64> = TableDefinition::new("tx_locations");
 const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+/// UTXO diffs of the blocks sealed since the UTXO table was last brought up to date, by block.
+const DIFFS: TableDefinition<u64, &[u8]> = TableDefinition::new("utxo_diffs");
 const NEXT_BLOCK: &str = "next_block";
+
+/// Seals between two folds of the stored diffs into the UTXO table. A seal writes its diff as
+/// one sequential record; the fold applies several, netted, in one pass over the table, instead
+/// of rewriting the table's pages at every seal (spent outputs are scattered over all of it).
+const FOLD_EVERY: usize = 8;
 
 fn db_err<E: std::error::Error + Send + Sync + 'static>(
     context: &'static str,
@@ -40,10 +47,29 @@ impl RedbStore {
             txn.open_table(BLOCKS).map_err(db_err("creating tables"))?;
             txn.open_table(TXS).map_err(db_err("creating tables"))?;
             txn.open_table(LOG).map_err(db_err("creating tables"))?;
+            txn.open_table(DIFFS).map_err(db_err("creating tables"))?;
         }
         txn.commit().map_err(db_err("creating tables"))?;
         Ok(Self { db })
     }
+}
+
+/// The stored diffs as one: an output added and removed within them appears in neither list;
+/// both lists in position order.
+fn netted(diffs: &redb::Table<'_, u64, &[u8]>) -> Result<UtxoChanges, StoreError> {
+    let ctx = "folding UTXO diffs";
+    let mut removed = std::collections::BTreeSet::new();
+    let mut added = std::collections::BTreeMap::new();
+    for row in diffs.iter().map_err(db_err(ctx))? {
+        let diff = decode_diff(row.map_err(db_err(ctx))?.1.value())?;
+        for pos in diff.removed {
+            if added.remove(&pos).is_none() {
+                removed.insert(pos);
+            }
+        }
+        added.extend(diff.added);
+    }
+    Ok(UtxoChanges { removed: removed.into_iter().collect(), added: added.into_iter().collect() })
 }
 
 impl Store for RedbStore {
@@ -57,11 +83,20 @@ impl Store for RedbStore {
             ),
             None => 0,
         };
-        let mut utxos = Vec::new();
+        let mut utxos = std::collections::BTreeMap::new();
         for row in txn.open_table(UTXOS).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
             let (k, v) = row.map_err(db_err(ctx))?;
-            utxos.push((pos_from_key(k.value())?, decode_output(v.value())?));
+            utxos.insert(pos_from_key(k.value())?, decode_output(v.value())?);
         }
+        // The diffs of the blocks sealed since the last fold, in block order.
+        for row in txn.open_table(DIFFS).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
+            let diff = decode_diff(row.map_err(db_err(ctx))?.1.value())?;
+            for pos in &diff.removed {
+                utxos.remove(pos);
+            }
+            utxos.extend(diff.added);
+        }
+        let utxos = utxos.into_iter().collect();
         let mut log = Vec::new();
         for row in txn.open_table(LOG).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
             log.push(decode_entry(row.map_err(db_err(ctx))?.1.value())?);
@@ -96,14 +131,22 @@ impl Store for RedbStore {
         let ctx = "sealing a block";
         let txn = self.db.begin_write().map_err(db_err(ctx))?;
         {
-            let mut utxos = txn.open_table(UTXOS).map_err(db_err(ctx))?;
-            for pos in &diff.removed {
-                utxos.remove(pos_key(*pos).as_slice()).map_err(db_err(ctx))?;
-            }
-            for (pos, out) in &diff.added {
-                utxos
-                    .insert(pos_key(*pos).as_slice(), encode_output(out).as_slice())
-                    .map_err(db_err(ctx))?;
+            let mut diffs = txn.open_table(DIFFS).map_err(db_err(ctx))?;
+            diffs.insert(block.number, encode_diff(diff).as_slice()).map_err(db_err(ctx))?;
+            if diffs.len().map_err(db_err(ctx))? as usize >= FOLD_EVERY {
+                let pending = netted(&diffs)?;
+                drop(diffs);
+                let mut utxos = txn.open_table(UTXOS).map_err(db_err(ctx))?;
+                for pos in &pending.removed {
+                    utxos.remove(pos_key(*pos).as_slice()).map_err(db_err(ctx))?;
+                }
+                for (pos, out) in &pending.added {
+                    utxos
+                        .insert(pos_key(*pos).as_slice(), encode_output(out).as_slice())
+                        .map_err(db_err(ctx))?;
+                }
+                txn.delete_table(DIFFS).map_err(db_err(ctx))?;
+                txn.open_table(DIFFS).map_err(db_err(ctx))?;
             }
             // Inserted in key order: neighbouring keys share B-tree pages.
             let mut index: Vec<(&B256, u64)> = tx_hashes

@@ -90,3 +90,41 @@ fn a_foreign_file_is_refused_with_an_error() {
     std::fs::write(&path, b"this is not a redb file at all, just text").unwrap();
     assert!(RedbStore::open(&path).is_err());
 }
+
+/// Many seals (past several folds of the stored diffs into the UTXO table, and between them):
+/// after each, both stores, and the file store reopened, recover the same UTXO set as a model
+/// that applies every diff in order.
+#[test]
+fn the_utxo_set_survives_many_seals_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.redb");
+    let memory = MemoryStore::new();
+    let mut model = std::collections::BTreeMap::new();
+    for n in 1..=27u64 {
+        let number = n * 1000;
+        // Each block creates two outputs and spends one output of an older block (created
+        // within the same fold window or long before it).
+        let mut removed = Vec::new();
+        if n > 1 {
+            let older = UtxoPos::new(((n * 7) % (n - 1) + 1) * 1000, 0, (n % 2) as u8);
+            if model.remove(&older).is_some() {
+                removed.push(older);
+            }
+        }
+        let added = vec![
+            (UtxoPos::new(number, 0, 0), output(n as u8)),
+            (UtxoPos::new(number, 0, 1), output(n as u8 + 100)),
+        ];
+        model.extend(added.iter().copied());
+        let diff = UtxoChanges { removed, added };
+        let block = StoredBlock { number, root: B256::repeat_byte(n as u8), txs: vec![vec![1]] };
+        let hashes = [B256::repeat_byte(n as u8)];
+        memory.seal_block(&block, &hashes, &diff, number + 1000).unwrap();
+        RedbStore::open(&path).unwrap().seal_block(&block, &hashes, &diff, number + 1000).unwrap();
+        let expected: Vec<_> = model.iter().map(|(p, o)| (*p, *o)).collect();
+        assert_eq!(memory.recover().unwrap().utxos, expected, "memory, after block {number}");
+        let reopened = RedbStore::open(&path).unwrap().recover().unwrap();
+        assert_eq!(reopened.utxos, expected, "redb reopened, after block {number}");
+        assert_eq!(reopened.next_block, number + 1000);
+    }
+}
