@@ -9,9 +9,8 @@ use plasma_rootchain::{
     Anvil, DevChain, PlasmaCashContract, RootChain, RpcChain, RpcConfig, dev_key, dev_keys,
 };
 use std::{
-    io::{BufRead, BufReader},
     path::Path,
-    process::{Child, Command, Stdio},
+    process::{Child, Command},
     sync::Arc,
     time::Duration,
 };
@@ -22,28 +21,10 @@ fn spawn_cash_node(
     data: &Path,
     interval_ms: u64,
 ) -> (Child, HttpClient) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
-        .args(["node", "--chain", "cash", "--l1.rpc", url, "--rpc.addr", "127.0.0.1:0"])
-        .args(["--block.interval-ms", &interval_ms.to_string()])
-        .arg("--contracts")
-        .arg(contracts)
-        .arg("--data-dir")
-        .arg(data)
-        .env("PLASMA_OPERATOR_KEY", hex::encode(dev_key(0).to_bytes()))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the plasma binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("the node prints its address").unwrap();
-        if let Some(url) = line.strip_prefix("rpc: ") {
-            break url.to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, HttpClientBuilder::default().build(url).unwrap())
+    let interval = interval_ms.to_string();
+    let args = ["--chain", "cash", "--block.interval-ms", interval.as_str()];
+    let (child, api) = crate::spawn_node(url, contracts, data, &args);
+    (child, HttpClientBuilder::default().build(api).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,14 +7,7 @@ use plasma_primitives::{Address, B256, Output, PaymentTx, U256, UtxoPos};
 use plasma_rootchain::{
     Anvil, DevChain, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig, dev_key, dev_keys,
 };
-use std::{
-    collections::HashSet,
-    io::{BufRead, BufReader},
-    path::Path,
-    process::{Child, Command, Stdio},
-    sync::Arc,
-    time::Duration,
-};
+use std::{collections::HashSet, path::Path, process::Child, sync::Arc, time::Duration};
 
 const USERS: [usize; 4] = [1, 2, 3, 4];
 
@@ -24,27 +17,8 @@ struct NodeProcess {
 }
 
 fn spawn_node(url: &str, contracts: &Path, data: &Path) -> NodeProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
-        .args(["node", "--l1.rpc", url, "--rpc.addr", "127.0.0.1:0", "--block.interval-ms", "150"])
-        .arg("--contracts")
-        .arg(contracts)
-        .arg("--data-dir")
-        .arg(data)
-        .env("PLASMA_OPERATOR_KEY", hex::encode(dev_key(0).to_bytes()))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the plasma binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("the node prints its address").unwrap();
-        if let Some(url) = line.strip_prefix("rpc: ") {
-            break url.to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    NodeProcess { child, client: HttpClientBuilder::default().build(url).unwrap() }
+    let (child, api) = crate::spawn_node(url, contracts, data, &["--block.interval-ms", "150"]);
+    NodeProcess { child, client: HttpClientBuilder::default().build(api).unwrap() }
 }
 
 /// Each user moves their one output to themselves, over and over; returns the acknowledged

@@ -7,7 +7,11 @@ mod devnet;
 mod tx;
 mod wallet;
 
-use std::process::{Command, Output};
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Output, Stdio},
+};
 
 /// Runs `plasma` with `args` and no environment keys.
 pub(crate) fn plasma(args: &[&str]) -> Output {
@@ -36,4 +40,36 @@ pub(crate) fn fails(args: &[&str]) -> String {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim_end().lines().count(), 1, "one-line error expected, got {err:?}");
     err.trim().to_owned()
+}
+
+/// Starts `plasma node` (dev key 0 as operator, API on a free port) on the root chain at `url`
+/// with `args` added; returns the process and the API URL it prints.
+pub(crate) fn spawn_node(
+    url: &str,
+    contracts: &Path,
+    data: &Path,
+    args: &[&str],
+) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
+        .args(["node", "--l1.rpc", url, "--rpc.addr", "127.0.0.1:0"])
+        .args(args)
+        .arg("--contracts")
+        .arg(contracts)
+        .arg("--data-dir")
+        .arg(data)
+        .env("PLASMA_OPERATOR_KEY", hex::encode(plasma_rootchain::dev_key(0).to_bytes()))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the plasma binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let api = loop {
+        let line = lines.next().expect("the node prints its address").unwrap();
+        if let Some(api) = line.strip_prefix("rpc: ") {
+            break api.to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, api)
 }

@@ -63,6 +63,18 @@ impl CashWorld {
         self.operator.deposit_record(slot).ok_or_else(|| fail("the deposit is not recorded"))
     }
 
+    /// Alice deposits a coin of `amount` and pays it to Bob in the next (honest) block:
+    /// the deposit, the transfer and its block.
+    async fn alice_pays_bob(
+        &mut self,
+        amount: U256,
+    ) -> Result<(DepositRecord, CashTx, u64), ScenarioError> {
+        let deposit = self.deposit(ALICE, amount).await?;
+        let (to_bob, sig) = self.spend(ALICE, deposit.slot, deposit.block, BOB);
+        self.operator.submit(to_bob, sig).map_err(fail)?;
+        Ok((deposit, to_bob, self.honest_block().await?))
+    }
+
     /// `from` signs over coin `slot` (whose latest tx is in `prev`) to `to`.
     fn spend(&self, from: usize, slot: u64, prev: u64, to: usize) -> (CashTx, CashSignature) {
         let denomination = self.operator.coin(slot).map(|c| c.denomination).unwrap_or_default();
@@ -198,11 +210,8 @@ fn alarms(events: &[CoinEvent]) -> Vec<String> {
 /// Mallory cannot answer; her exit is cancelled and Bob takes his coin out.
 pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let deposit = w.deposit(ALICE, eth(5)).await?;
+    let (deposit, to_bob, b1) = w.alice_pays_bob(eth(5)).await?;
     let slot = deposit.slot;
-    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
-    w.operator.submit(to_bob, sig).map_err(fail)?;
-    let b1 = w.honest_block().await?;
     w.say(format!("alice deposits a 5 ETH coin and pays it to bob in block {b1}"));
 
     let f1 = CashTx { new_owner: addr(MALLORY), prev_block: U256::from(b1), ..to_bob };
@@ -271,11 +280,8 @@ pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
 /// forged blocks, and one live exit per coin keeps the contract on Bob's.)
 pub(super) async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let deposit = w.deposit(ALICE, eth(3)).await?;
+    let (deposit, to_bob, b1) = w.alice_pays_bob(eth(3)).await?;
     let slot = deposit.slot;
-    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
-    w.operator.submit(to_bob, sig).map_err(fail)?;
-    let b1 = w.honest_block().await?;
     let stolen = CashTx { new_owner: addr(MALLORY), prev_block: U256::from(b1), ..to_bob };
     let (b2, _) = w.forged_block(&[(stolen, stolen.sign(&dev_key(MALLORY)))]).await?;
     w.say(format!(
@@ -378,11 +384,8 @@ pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
 /// withdraws.
 pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let deposit = w.deposit(ALICE, eth(4)).await?;
+    let (deposit, _, b1) = w.alice_pays_bob(eth(4)).await?;
     let slot = deposit.slot;
-    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
-    w.operator.submit(to_bob, sig).map_err(fail)?;
-    let b1 = w.honest_block().await?;
     w.honest_block().await?;
     let at = w.honest_block().await?;
     let checkpoint = w.operator.checkpoint(at).map_err(fail)?;
@@ -447,11 +450,8 @@ pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
 /// checkpoint is void for the coin. Mallory cannot use it against Bob's exit; Bob withdraws.
 pub(super) async fn forged_checkpoint() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let deposit = w.deposit(ALICE, eth(3)).await?;
+    let (deposit, to_bob, b1) = w.alice_pays_bob(eth(3)).await?;
     let slot = deposit.slot;
-    let (to_bob, sig) = w.spend(ALICE, slot, deposit.block, BOB);
-    w.operator.submit(to_bob, sig).map_err(fail)?;
-    let b1 = w.honest_block().await?;
     let history = w.operator.coin_history(slot).map_err(fail)?;
     let (accepted, facts, evidence, _) = w.accept(history, &deposit, None).await?;
     let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
