@@ -89,7 +89,7 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
         let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
         let watcher = CoinWatcher::new(contract, who, deployment.deployed_at_block);
         let poll = Duration::from_millis(args.poll_ms);
-        Some(tokio::spawn(watcher.run(node, args.coins.clone(), poll)))
+        Some(tokio::spawn(watcher.run(node, args.coins.clone(), poll, args.webhook.clone())))
     };
     let operator = HttpClientBuilder::default()
         .request_timeout(Duration::from_secs(30))

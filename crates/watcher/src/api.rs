@@ -1,7 +1,7 @@
 //! The watcher's JSON-RPC API (namespace `watcher`) and the service that runs the watcher:
 //! a step every poll interval, alerts to the log and to a webhook, and the API beside it.
 
-use crate::{BlockSource, Watcher, WatcherEvent};
+use crate::{BlockSource, Watcher};
 use alloy_primitives::{B256, Bytes, U256};
 use jsonrpsee::{
     core::RpcResult,
@@ -258,7 +258,8 @@ async fn run<C: RootChain, S: BlockSource>(
     }
 }
 
-async fn alert(http: &reqwest::Client, url: &str, event: &WatcherEvent) {
+/// POSTs `event` as JSON to the webhook; a failure is logged, never fatal.
+pub(crate) async fn alert(http: &reqwest::Client, url: &str, event: &impl serde::Serialize) {
     if let Err(e) = http.post(url).json(event).send().await.and_then(|r| r.error_for_status()) {
         tracing::warn!(%e, url, "webhook alert failed");
     }

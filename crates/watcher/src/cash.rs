@@ -156,13 +156,17 @@ impl<C: RootChain> CoinWatcher<C> {
     }
 
     /// Runs for good: every `poll`, refreshes each of `slots` from the Cash operator, then
-    /// judges new exits; events are logged (invalid exits as warnings).
+    /// judges new exits and checkpoints; events are logged (alarms as warnings) and alarms
+    /// POSTed as JSON to `webhook`, if given.
     pub async fn run(
         mut self,
         node: jsonrpsee::http_client::HttpClient,
         slots: Vec<u64>,
         poll: std::time::Duration,
+        webhook: Option<String>,
     ) {
+        let http =
+            reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().ok();
         loop {
             for &slot in &slots {
                 if let Err(e) = self.watch_from(&node, slot).await {
@@ -175,9 +179,13 @@ impl<C: RootChain> CoinWatcher<C> {
             }
             self.judge_new_checkpoints(&node).await;
             for event in &self.events[before..] {
-                match event {
-                    CoinEvent::CoinExitChallenged { .. } => tracing::info!(?event, "coin watcher"),
-                    _ => tracing::warn!(?event, "coin watcher"),
+                if matches!(event, CoinEvent::CoinExitChallenged { .. }) {
+                    tracing::info!(?event, "coin watcher");
+                    continue;
+                }
+                tracing::warn!(?event, "coin watcher");
+                if let (Some(url), Some(http)) = (&webhook, &http) {
+                    crate::api::alert(http, url, event).await;
                 }
             }
             tokio::time::sleep(poll).await;
