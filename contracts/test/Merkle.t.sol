@@ -5,6 +5,7 @@ import {Test} from "./utils/Test.sol";
 import {TxFixtures} from "./utils/TxFixtures.sol";
 import {Merkle} from "../src/lib/Merkle.sol";
 import {FormatsHarness} from "../src/harness/FormatsHarness.sol";
+import {Tree} from "./utils/Tree.sol";
 
 contract MerkleTest is Test, TxFixtures {
     FormatsHarness internal h;
@@ -14,59 +15,21 @@ contract MerkleTest is Test, TxFixtures {
     }
 
     // ---------------------------------------------------------------- an independent tree
-
-    function _leaf(bytes memory data) internal pure returns (bytes32) {
-        return keccak256(abi.encodePacked(bytes1(0x00), data));
-    }
-
-    function _node(bytes32 l, bytes32 r) internal pure returns (bytes32) {
-        return keccak256(abi.encodePacked(bytes1(0x01), l, r));
-    }
-
-    /// empties[d] = root of an empty subtree of height d, d = 0..16.
-    function _empties() internal pure returns (bytes32[17] memory z) {
-        z[0] = keccak256(abi.encodePacked(bytes1(0x00), bytes32(0)));
-        for (uint256 d = 1; d <= 16; ++d) {
-            z[d] = _node(z[d - 1], z[d - 1]);
-        }
-    }
-
-    /// Root of a depth-16 tree whose first leaves are `leaves` (hashed) and the rest empty,
-    /// and the proof of leaf `index`, computed level by level.
-    function _rootAndProof(bytes32[] memory leaves, uint256 index)
-        internal
-        pure
-        returns (bytes32 root, bytes memory proof)
-    {
-        bytes32[17] memory z = _empties();
-        bytes32[] memory level = leaves;
-        for (uint256 d; d < 16; ++d) {
-            uint256 sib = index ^ 1;
-            proof = bytes.concat(proof, sib < level.length ? level[sib] : z[d]);
-            bytes32[] memory next = new bytes32[]((level.length + 1) / 2);
-            for (uint256 i; i < next.length; ++i) {
-                bytes32 right = 2 * i + 1 < level.length ? level[2 * i + 1] : z[d];
-                next[i] = _node(level[2 * i], right);
-            }
-            level = next;
-            index >>= 1;
-        }
-        root = level.length == 0 ? z[16] : level[0];
-    }
+    // (test/utils/Tree.sol: computed level by level, not with src/lib/Merkle.sol)
 
     function _threeTxBlock() internal pure returns (bytes[] memory txs, bytes32[] memory leaves) {
         txs = new bytes[](3);
         (txs[0], txs[1], txs[2]) = (TX_A, TX_B, TX_C);
         leaves = new bytes32[](3);
         for (uint256 i; i < 3; ++i) {
-            leaves[i] = _leaf(txs[i]);
+            leaves[i] = Tree.leaf(txs[i]);
         }
     }
 
     // ---------------------------------------------------------------- constants and hashes
 
     function test_emptySubtreeConstants() public pure {
-        bytes32[17] memory z = _empties();
+        bytes32[17] memory z = Tree.empties();
         for (uint256 d; d <= 16; ++d) {
             assertEq(Merkle.emptySubtree(d), z[d], string.concat("empty subtree ", vm.toString(d)));
         }
@@ -103,7 +66,7 @@ contract MerkleTest is Test, TxFixtures {
     function test_leafHash() public view {
         assertEq(h.leafHash(""), keccak256(hex"00"), "empty data");
         assertEq(h.leafHash(abi.encodePacked(bytes32(0))), Merkle.EMPTY_0, "empty leaf");
-        assertEq(h.leafHash(TX_A), _leaf(TX_A), "tx");
+        assertEq(h.leafHash(TX_A), Tree.leaf(TX_A), "tx");
         assertNotEq(h.leafHash(TX_A), keccak256(TX_A), "leaf is salted");
     }
 
@@ -118,7 +81,7 @@ contract MerkleTest is Test, TxFixtures {
     function test_nodeHash() public pure {
         bytes32 l = keccak256("l");
         bytes32 r = keccak256("r");
-        assertEq(Merkle.nodeHash(l, r), _node(l, r), "node");
+        assertEq(Merkle.nodeHash(l, r), Tree.node(l, r), "node");
     }
 
     // ---------------------------------------------------------------- membership
@@ -126,7 +89,7 @@ contract MerkleTest is Test, TxFixtures {
     function test_membership_smallBlock() public view {
         (bytes[] memory txs, bytes32[] memory leaves) = _threeTxBlock();
         for (uint256 i; i < 3; ++i) {
-            (bytes32 root, bytes memory proof) = _rootAndProof(leaves, i);
+            (bytes32 root, bytes memory proof) = Tree.rootAndProofOfLeaves(leaves, i);
             assertEq(proof.length, 512, "proof length");
             assertTrue(h.checkMembership(txs[i], i, root, proof), "member");
         }
@@ -134,7 +97,7 @@ contract MerkleTest is Test, TxFixtures {
 
     function test_membership_wrongIndex() public view {
         (bytes[] memory txs, bytes32[] memory leaves) = _threeTxBlock();
-        (bytes32 root, bytes memory proof) = _rootAndProof(leaves, 1);
+        (bytes32 root, bytes memory proof) = Tree.rootAndProofOfLeaves(leaves, 1);
         assertFalse(h.checkMembership(txs[1], 0, root, proof), "index 0");
         assertFalse(h.checkMembership(txs[1], 3, root, proof), "index 3");
         assertFalse(h.checkMembership(txs[1], 1 + 32768, root, proof), "index with a high bit");
@@ -142,7 +105,7 @@ contract MerkleTest is Test, TxFixtures {
 
     function test_membership_wrongLeafOrRoot() public view {
         (bytes[] memory txs, bytes32[] memory leaves) = _threeTxBlock();
-        (bytes32 root, bytes memory proof) = _rootAndProof(leaves, 2);
+        (bytes32 root, bytes memory proof) = Tree.rootAndProofOfLeaves(leaves, 2);
         assertFalse(h.checkMembership(txs[0], 2, root, proof), "other tx");
         assertFalse(h.checkMembership(txs[2], 2, keccak256("root"), proof), "other root");
         proof[100] = proof[100] ^ 0x01;
@@ -151,15 +114,15 @@ contract MerkleTest is Test, TxFixtures {
 
     function test_membership_lastLeaf() public view {
         // Leaf 65535 alone in its block: every sibling is an empty subtree.
-        bytes32[17] memory z = _empties();
+        bytes32[17] memory z = Tree.empties();
         bytes memory proof;
         for (uint256 d; d < 16; ++d) {
             proof = bytes.concat(proof, z[d]);
         }
-        bytes32 hash = _leaf(TX_A);
+        bytes32 hash = Tree.leaf(TX_A);
         // Index 65535 has every bit set: the node is always the right child.
         for (uint256 d; d < 16; ++d) {
-            hash = _node(z[d], hash);
+            hash = Tree.node(z[d], hash);
         }
         assertTrue(h.checkMembership(TX_A, 65_535, hash, proof), "leaf 65535");
         assertFalse(h.checkMembership(TX_A, 0, hash, proof), "not leaf 0");
@@ -167,7 +130,7 @@ contract MerkleTest is Test, TxFixtures {
 
     function test_membership_rejectsWrongProofLength() public {
         (bytes[] memory txs, bytes32[] memory leaves) = _threeTxBlock();
-        (bytes32 root, bytes memory proof) = _rootAndProof(leaves, 0);
+        (bytes32 root, bytes memory proof) = Tree.rootAndProofOfLeaves(leaves, 0);
         vm.expectRevert(abi.encodeWithSelector(Merkle.MerkleInvalidProofLength.selector, 511));
         h.checkMembership(txs[0], 0, root, _slice(proof, 511));
         vm.expectRevert(abi.encodeWithSelector(Merkle.MerkleInvalidProofLength.selector, 513));
@@ -180,7 +143,7 @@ contract MerkleTest is Test, TxFixtures {
 
     function test_membership_rejectsIndexOutOfRange() public {
         (bytes[] memory txs, bytes32[] memory leaves) = _threeTxBlock();
-        (bytes32 root, bytes memory proof) = _rootAndProof(leaves, 0);
+        (bytes32 root, bytes memory proof) = Tree.rootAndProofOfLeaves(leaves, 0);
         vm.expectRevert(abi.encodeWithSelector(Merkle.MerkleIndexOutOfRange.selector, 65_536));
         h.checkMembership(txs[0], 65_536, root, proof);
         vm.expectRevert(
@@ -200,8 +163,8 @@ contract MerkleTest is Test, TxFixtures {
 
     function test_depositRoot() public view {
         bytes32[] memory leaves = new bytes32[](1);
-        leaves[0] = _leaf(TX_B);
-        (bytes32 root, bytes memory proof) = _rootAndProof(leaves, 0);
+        leaves[0] = Tree.leaf(TX_B);
+        (bytes32 root, bytes memory proof) = Tree.rootAndProofOfLeaves(leaves, 0);
         assertEq(h.depositRoot(TX_B), root, "deposit root");
         assertTrue(h.checkMembership(TX_B, 0, h.depositRoot(TX_B), proof), "provable at leaf 0");
     }
@@ -218,10 +181,10 @@ contract MerkleTest is Test, TxFixtures {
         for (uint256 d; d < 16; ++d) {
             proof = bytes.concat(proof, keccak256(abi.encode(seed, d)));
         }
-        bytes32 hash = _leaf(data);
+        bytes32 hash = Tree.leaf(data);
         for (uint256 d; d < 16; ++d) {
             bytes32 sib = keccak256(abi.encode(seed, d));
-            hash = (uint256(index) >> d) & 1 == 0 ? _node(hash, sib) : _node(sib, hash);
+            hash = (uint256(index) >> d) & 1 == 0 ? Tree.node(hash, sib) : Tree.node(sib, hash);
         }
         assertTrue(h.checkMembership(data, index, hash, proof), "member");
         if (other != index) {
@@ -236,18 +199,18 @@ contract MerkleTest is Test, TxFixtures {
         bytes32[] memory leaves = new bytes32[](count);
         for (uint256 i; i < count; ++i) {
             datas[i] = abi.encodePacked(keccak256(abi.encode(seed, i)), uint8(i));
-            leaves[i] = _leaf(datas[i]);
+            leaves[i] = Tree.leaf(datas[i]);
         }
         uint256 idx = uint256(pick) % count;
-        (bytes32 root, bytes memory proof) = _rootAndProof(leaves, idx);
+        (bytes32 root, bytes memory proof) = Tree.rootAndProofOfLeaves(leaves, idx);
         assertTrue(h.checkMembership(datas[idx], idx, root, proof), "member");
         if (count == 1) assertEq(h.depositRoot(datas[0]), root, "single-leaf root");
     }
 
     function testFuzz_depositRoot(bytes memory data) public view {
         bytes32[] memory leaves = new bytes32[](1);
-        leaves[0] = _leaf(data);
-        (bytes32 root,) = _rootAndProof(leaves, 0);
+        leaves[0] = Tree.leaf(data);
+        (bytes32 root,) = Tree.rootAndProofOfLeaves(leaves, 0);
         assertEq(h.depositRoot(data), root, "deposit root");
     }
 }

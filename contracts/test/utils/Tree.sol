@@ -25,11 +25,22 @@ library Tree {
         pure
         returns (bytes32 r, bytes memory proof)
     {
-        bytes32[17] memory z = empties();
-        bytes32[] memory level = new bytes32[](txs.length);
+        bytes32[] memory leaves = new bytes32[](txs.length);
         for (uint256 i; i < txs.length; ++i) {
-            level[i] = leaf(txs[i]);
+            leaves[i] = leaf(txs[i]);
         }
+        return rootAndProofOfLeaves(leaves, index);
+    }
+
+    /// @dev Root of the tree whose first leaf hashes are `leaves` (the rest empty) and the
+    /// proof of leaf `index`, level by level.
+    function rootAndProofOfLeaves(bytes32[] memory leaves, uint256 index)
+        internal
+        pure
+        returns (bytes32 r, bytes memory proof)
+    {
+        bytes32[17] memory z = empties();
+        bytes32[] memory level = leaves;
         for (uint256 d; d < 16; ++d) {
             uint256 sib = index ^ 1;
             proof = bytes.concat(proof, sib < level.length ? level[sib] : z[d]);
