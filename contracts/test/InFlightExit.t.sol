@@ -45,20 +45,32 @@ abstract contract InFlightBase is PlasmaTest {
         return abi.encodePacked(r, s, v);
     }
 
-    function _argsT() internal returns (PaymentExitBase.StartInFlightExitArgs memory a) {
-        a.inFlightTx = T;
+    function _argsT() internal returns (PaymentExitBase.StartInFlightExitArgs memory) {
+        return _twoDepositArgs(T, aTx, aPos, ALICE_KEY, cTx, cPos, CAROL_KEY);
+    }
+
+    /// @dev Arguments of the in-flight exit of `t`, which spends two deposits: `tx0` at
+    /// `pos0` (its owner's key `key0`) and `tx1` at `pos1` (`key1`).
+    function _twoDepositArgs(
+        bytes memory t,
+        bytes memory tx0,
+        uint256 pos0,
+        uint256 key0,
+        bytes memory tx1,
+        uint256 pos1,
+        uint256 key1
+    ) internal returns (PaymentExitBase.StartInFlightExitArgs memory a) {
+        a.inFlightTx = t;
         a.inputTxs = new bytes[](2);
-        a.inputTxs[0] = aTx;
-        a.inputTxs[1] = cTx;
+        (a.inputTxs[0], a.inputTxs[1]) = (tx0, tx1);
         a.inputUtxosPos = new uint256[](2);
-        a.inputUtxosPos[0] = aPos;
-        a.inputUtxosPos[1] = cPos;
+        (a.inputUtxosPos[0], a.inputUtxosPos[1]) = (pos0, pos1);
         a.inputTxsInclusionProofs = new bytes[](2);
         a.inputTxsInclusionProofs[0] = Tree.depositProof();
         a.inputTxsInclusionProofs[1] = Tree.depositProof();
         a.inFlightTxSigs = new bytes[](2);
-        a.inFlightTxSigs[0] = _sig(ALICE_KEY, T);
-        a.inFlightTxSigs[1] = _sig(CAROL_KEY, T);
+        a.inFlightTxSigs[0] = _sig(key0, t);
+        a.inFlightTxSigs[1] = _sig(key1, t);
     }
 
     function _startT(address who) internal {
@@ -897,20 +909,8 @@ contract InFlightExitTest is InFlightBase {
         outs[0] = _out(bob, address(0), 5 ether);
         outs[1] = _out(bob, address(token), 100);
         bytes memory mt = _tx(ins, outs);
-        PaymentExitBase.StartInFlightExitArgs memory a;
-        a.inFlightTx = mt;
-        a.inputTxs = new bytes[](2);
-        a.inputTxs[0] = aTx;
-        a.inputTxs[1] = tokTx;
-        a.inputUtxosPos = new uint256[](2);
-        a.inputUtxosPos[0] = aPos;
-        a.inputUtxosPos[1] = tPos0;
-        a.inputTxsInclusionProofs = new bytes[](2);
-        a.inputTxsInclusionProofs[0] = Tree.depositProof();
-        a.inputTxsInclusionProofs[1] = Tree.depositProof();
-        a.inFlightTxSigs = new bytes[](2);
-        a.inFlightTxSigs[0] = _sig(ALICE_KEY, mt);
-        a.inFlightTxSigs[1] = _sig(ALICE_KEY, mt);
+        PaymentExitBase.StartInFlightExitArgs memory a =
+            _twoDepositArgs(mt, aTx, aPos, ALICE_KEY, tokTx, tPos0, ALICE_KEY);
         game.startInFlightExit{value: ifeBond}(a);
         uint160 mId = game.inFlightExitId(mt);
         _pbOut(bob, mt, 0);

@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {InFlightBase} from "./InFlightExit.t.sol";
-import {Tree} from "./utils/Tree.sol";
 import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
 import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
 
@@ -30,20 +29,8 @@ contract InFlightReviewTest is InFlightBase {
         outs[1] = _out(bob, address(token), 100);
         mt = _tx(ins, outs);
         q = _includeOne(mt); // validly included
-        PaymentExitBase.StartInFlightExitArgs memory a;
-        a.inFlightTx = mt;
-        a.inputTxs = new bytes[](2);
-        a.inputTxs[0] = aTx;
-        a.inputTxs[1] = tokTx;
-        a.inputUtxosPos = new uint256[](2);
-        a.inputUtxosPos[0] = aPos;
-        a.inputUtxosPos[1] = tkPos;
-        a.inputTxsInclusionProofs = new bytes[](2);
-        a.inputTxsInclusionProofs[0] = Tree.depositProof();
-        a.inputTxsInclusionProofs[1] = Tree.depositProof();
-        a.inFlightTxSigs = new bytes[](2);
-        a.inFlightTxSigs[0] = _sig(ALICE_KEY, mt);
-        a.inFlightTxSigs[1] = _sig(ALICE_KEY, mt);
+        PaymentExitBase.StartInFlightExitArgs memory a =
+            _twoDepositArgs(mt, aTx, aPos, ALICE_KEY, tokTx, tkPos, ALICE_KEY);
         vm.prank(alice);
         game.startInFlightExit{value: ifeBond}(a);
         mId = game.inFlightExitId(mt);
