@@ -47,6 +47,11 @@ impl VerifiedTx {
         &self.signed_bytes
     }
 
+    /// The signed bytes, without copying them.
+    pub fn into_signed_bytes(self) -> Vec<u8> {
+        self.signed_bytes
+    }
+
     /// The unsigned bytes, without copying them.
     pub fn into_unsigned(self) -> Vec<u8> {
         self.unsigned

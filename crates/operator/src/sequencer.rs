@@ -237,12 +237,12 @@ fn seal(shared: &Shared) -> Result<(), StoreError> {
     }
     let block = ledger.seal();
     let changes = ledger.take_changes();
+    let hashes: Vec<B256> = block.txs.iter().map(|t| t.hash()).collect();
     let stored = StoredBlock {
         number: block.number,
         root: block.root,
-        txs: block.txs.iter().map(|t| t.signed_bytes().to_vec()).collect(),
+        txs: block.txs.into_iter().map(VerifiedTx::into_signed_bytes).collect(),
     };
-    let hashes: Vec<B256> = block.txs.iter().map(|t| t.hash()).collect();
     shared.store.seal_block(&stored, &hashes, &changes, ledger.pending_block())?;
     drop(ledger);
     tracing::info!(number = block.number, txs = hashes.len(), root = %block.root, "block sealed");

@@ -261,6 +261,12 @@ impl<C: RootChain> PlasmaCashContract<C> {
         self.chain.send(tx).await
     }
 
+    /// Sends `call` from `from` with the bond attached (exits, `challengeBefore`, disputes).
+    async fn send_bonded<T: SolCall>(&self, from: Address, call: T) -> Result<Receipt> {
+        let bond = self.bond().await?;
+        self.send(from, call, bond).await
+    }
+
     /// The bond exits, `challengeBefore` and checkpoint disputes post.
     pub async fn bond(&self) -> Result<U256> {
         self.view(PlasmaCash::bondCall {}).await
@@ -420,8 +426,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
             signature: signature.to_vec().into(),
             blocks: [U256::from(parent.block), U256::from(exiting.block)],
         };
-        let bond = self.bond().await?;
-        self.send(owner, call, bond).await
+        self.send_bonded(owner, call).await
     }
 
     /// Starts the exit of `slot` from final checkpoint `checkpoint_id`: `leaf` is the coin's
@@ -443,8 +448,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
             checkpointProof: checkpoint_proof.to_vec().into(),
             exitingBlock: U256::from(leaf.block),
         };
-        let bond = self.bond().await?;
-        self.send(owner, call, bond).await
+        self.send_bonded(owner, call).await
     }
 
     /// Cancels the exit of `slot` with final checkpoint `checkpoint_id`, at or after the exit's
@@ -488,8 +492,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
             leaf,
             checkpointProof: checkpoint_proof.to_vec().into(),
         };
-        let bond = self.bond().await?;
-        self.send(challenger, call, bond).await
+        self.send_bonded(challenger, call).await
     }
 
     /// Answers the dispute of checkpoint `id` for `slot` with `disputed` (its hash): `spend`
@@ -580,8 +583,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
             txInclusionProof: earlier.proof.clone().into(),
             txBlock: U256::from(earlier.block),
         };
-        let bond = self.bond().await?;
-        self.send(challenger, call, bond).await
+        self.send_bonded(challenger, call).await
     }
 
     /// Answers the `challengeBefore` with `challenging` (its hash) by `spend`, which spends

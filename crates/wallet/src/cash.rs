@@ -70,7 +70,7 @@ impl<C: RootChain> CashWallet<C> {
     /// Verifies the coin is this wallet's, then sends it whole to `to`; returns the transfer's
     /// hash.
     pub async fn send(&self, slot: u64, to: Address) -> Result<B256, WalletError> {
-        let coin = self.owned(slot).await?;
+        let (coin, _) = self.owned(slot).await?;
         let tx = CashTx {
             slot,
             prev_block: U256::from(coin.latest_block),
@@ -84,27 +84,26 @@ impl<C: RootChain> CashWallet<C> {
             .map_err(node_error)
     }
 
-    async fn owned(&self, slot: u64) -> Result<VerifiedCoin, WalletError> {
-        let coin = self.verify(slot).await?;
+    /// The coin's verified state and the checkpoint its history starts at, if it is this
+    /// wallet's.
+    async fn owned(&self, slot: u64) -> Result<(VerifiedCoin, Option<U256>), WalletError> {
+        let read = CoinRead::fetch(&self.contract, &self.node, slot)
+            .await
+            .map_err(WalletError::NotVerified)?;
+        let coin =
+            read.verify().map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))?;
         if coin.owner != self.address() {
             return Err(WalletError::NotCoinOwner { slot, owner: coin.owner });
         }
-        Ok(coin)
+        Ok((coin, read.checkpoint_id))
     }
 
     /// Starts the exit of coin `slot` from its verified history (from a final checkpoint if
     /// the coin has not moved since one), posting the bond; returns when it can be finalized
     /// (Unix time).
     pub async fn exit(&self, slot: u64) -> Result<u64, WalletError> {
-        let read = CoinRead::fetch(&self.contract, &self.node, slot)
-            .await
-            .map_err(WalletError::NotVerified)?;
-        let coin =
-            read.verify().map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))?;
+        let (coin, checkpoint_id) = self.owned(slot).await?;
         let me = self.address();
-        if coin.owner != me {
-            return Err(WalletError::NotCoinOwner { slot, owner: coin.owner });
-        }
         let receipt = match &coin.exit {
             ExitEvidence::Deposit(d) => {
                 let exiting = included(&d.tx, d.block, &d.proof);
@@ -117,7 +116,7 @@ impl<C: RootChain> CashWallet<C> {
                 self.contract.start_exit(me, slot, Some(&parent), &exiting, &sig).await?
             }
             ExitEvidence::Checkpoint { leaf, checkpoint_proof, .. } => {
-                let id = read.checkpoint_id.ok_or_else(|| {
+                let id = checkpoint_id.ok_or_else(|| {
                     WalletError::NotVerified(format!("coin {slot}: no checkpoint id"))
                 })?;
                 let leaf = included(&leaf.tx, leaf.block, &leaf.proof);

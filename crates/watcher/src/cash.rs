@@ -146,7 +146,7 @@ impl<C: RootChain> CoinWatcher<C> {
         node: &jsonrpsee::http_client::HttpClient,
         slot: u64,
     ) -> Result<(), String> {
-        let (history, facts, refused) =
+        let (history, facts, _, refused) =
             crate::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
         if let Some(why) = refused {
             tracing::warn!(slot, %why, "the Cash operator serves a history that does not verify");

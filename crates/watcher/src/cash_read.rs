@@ -84,20 +84,29 @@ impl CoinRead {
         self.history.verify(&|b| self.roots.get(&b).copied().filter(|r| !r.is_zero()), &self.facts)
     }
 
-    /// The longest prefix of the history that verifies, with facts covering just it, and why
-    /// the rest was refused (if it was): what an owner holds on to when the operator cheats.
-    pub fn accepted(mut self) -> (CoinHistory, RootChainFacts, Option<String>) {
-        let refused = self.verify().err().map(|e| e.to_string());
-        if refused.is_none() {
-            return (self.history, self.facts, None);
-        }
+    /// The longest prefix of the history that verifies, with facts covering just it, the coin
+    /// as that prefix shows it, and why the rest was refused (if it was): what an owner holds
+    /// on to when the operator cheats.
+    pub fn accepted(
+        mut self,
+    ) -> (CoinHistory, RootChainFacts, Result<VerifiedCoin, HistoryError>, Option<String>) {
+        let mut refused = None;
         loop {
-            self.facts.last_block =
-                self.history.entries.last().map_or(self.facts.deposit.block, |e| e.block);
-            if self.verify().is_ok() || self.history.entries.is_empty() {
-                return (self.history, self.facts, refused);
+            let verified = self.verify();
+            let Err(e) = &verified else { return (self.history, self.facts, verified, refused) };
+            if self.history.entries.is_empty() {
+                return (self.history, self.facts, verified, refused);
+            }
+            refused.get_or_insert_with(|| e.to_string());
+            // First the history as it is, covering only the blocks it names; then shorter.
+            let covered = self.history.entries.last().map_or(self.facts.deposit.block, |e| e.block);
+            if self.facts.last_block != covered {
+                self.facts.last_block = covered;
+                continue;
             }
             self.history.entries.pop();
+            self.facts.last_block =
+                self.history.entries.last().map_or(self.facts.deposit.block, |e| e.block);
         }
     }
 }

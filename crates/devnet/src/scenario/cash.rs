@@ -125,10 +125,8 @@ impl CashWorld {
         let roots = self.roots().await?;
         let last_block = roots.keys().copied().max().unwrap_or(0);
         let facts = RootChainFacts { deposit: *deposit, checkpoint, last_block };
-        let (history, facts, refused) = CoinRead::new(history, facts, roots.clone()).accepted();
-        let read = CoinRead::new(history.clone(), facts, roots);
-        let coin = read.verify().map_err(fail)?;
-        Ok((history, facts, coin.exit, refused))
+        let (history, facts, coin, refused) = CoinRead::new(history, facts, roots).accepted();
+        Ok((history, facts, coin.map_err(fail)?.exit, refused))
     }
 
     /// Starts the exit `evidence` describes, for `owner`.
