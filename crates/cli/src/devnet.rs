@@ -64,8 +64,10 @@ pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
         };
         println!("  {i} {} 0x{}  {role}", key.address(), hex::encode(key.to_bytes()));
     }
+    // Listening before saying "ready": a Ctrl-C right after it must stop us gracefully.
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
     println!("ready; Ctrl-C stops");
-    tokio::signal::ctrl_c().await?;
+    interrupt.recv().await;
     devnet.stop().await;
     Ok(())
 }

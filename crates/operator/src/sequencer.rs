@@ -244,11 +244,13 @@ fn seal(shared: &Shared) -> Result<(), StoreError> {
         txs: block.txs.into_iter().map(VerifiedTx::into_signed_bytes).collect(),
     };
     shared.store.seal_block(&stored, &hashes, &changes, ledger.pending_block())?;
+    // Published under the ledger's lock, so a status never shows the block gone from the
+    // pending ones but not yet sealed.
+    shared.last_sealed.store(block.number, Ordering::Relaxed);
+    shared.sealed.send_replace(block.number);
     drop(ledger);
     tracing::info!(number = block.number, txs = hashes.len(), root = %block.root, "block sealed");
     metrics::histogram!("plasma_block_size").record(hashes.len() as f64);
     metrics::gauge!("plasma_mempool_depth").set(0.0);
-    shared.last_sealed.store(block.number, Ordering::Relaxed);
-    shared.sealed.send_replace(block.number);
     Ok(())
 }

@@ -35,7 +35,8 @@ async fn view<T: SolCall>(chain: &EmbeddedChain, to: Address, call: T) -> T::Ret
 
 /// Polls `done` until it holds (bounded).
 async fn until<F: AsyncFn() -> bool>(what: &str, done: F) {
-    for _ in 0..500 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
         if done().await {
             return;
         }
@@ -100,9 +101,12 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
         _ => false,
     };
     assert!(refused, "{again}");
-    until("the block is committed", async || {
+    // The three transfers may span blocks: wait until every sealed block is on L1.
+    until("the blocks are committed", async || {
         let s = api.status().await.unwrap();
-        s.last_submitted_block >= 1000 && s.pending_txs == 0
+        s.pending_txs == 0
+            && s.last_submitted_block >= 1000
+            && s.last_submitted_block + 1000 == s.pending_block
     })
     .await;
 

@@ -26,7 +26,8 @@ where
     E: std::fmt::Debug,
 {
     let mut last = None;
-    for _ in 0..300 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
         match f().await {
             Ok(v) => return v,
             Err(e) => last = Some(e),

@@ -61,10 +61,9 @@ async fn the_cash_node_keeps_acknowledged_transfers_across_kill_9() {
 
     // First life: a block interval too long to seal; three transfers acknowledged, then kill -9.
     let (mut node, client) = spawn_cash_node(anvil.url(), &contracts, &data, 600_000);
-    for _ in 0..300 {
-        if client.status().await.unwrap().coins == 3 {
-            break;
-        }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while client.status().await.unwrap().coins < 3 {
+        assert!(std::time::Instant::now() < deadline, "the node never saw the three deposits");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let mut acked = Vec::new();
@@ -84,10 +83,9 @@ async fn the_cash_node_keeps_acknowledged_transfers_across_kill_9() {
 
     // Second life: the journal replays; the block is sealed and committed once.
     let (mut node, client) = spawn_cash_node(anvil.url(), &contracts, &data, 100);
-    for _ in 0..300 {
-        if client.status().await.unwrap().last_submitted_block >= 1000 {
-            break;
-        }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while client.status().await.unwrap().last_submitted_block < 1000 {
+        assert!(std::time::Instant::now() < deadline, "block 1000 was never committed");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for (slot, hash) in acked {

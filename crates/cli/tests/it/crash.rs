@@ -48,6 +48,23 @@ async fn traffic(client: HttpClient, domain: B256, rounds: usize) -> Vec<B256> {
     acked
 }
 
+/// Polls the node's status until `done` holds, for at most a minute.
+async fn wait_for(
+    client: &HttpClient,
+    what: &str,
+    done: impl Fn(&plasma_operator::Status) -> bool,
+) -> plasma_operator::Status {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = client.status().await.ok();
+        match status {
+            Some(s) if done(&s) => return s,
+            _ if std::time::Instant::now() > deadline => panic!("never: {what}; last {status:?}"),
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_loses_nothing_acknowledged_and_submits_each_root_once() {
     let anvil = Anvil::spawn(31337, &[]).unwrap();
@@ -81,6 +98,8 @@ async fn kill_9_loses_nothing_acknowledged_and_submits_each_root_once() {
     // Kill at different moments relative to the 150 ms block interval.
     for (life, kill_after_ms) in [230u64, 95, 410, 160].into_iter().enumerate() {
         let mut node = spawn_node(anvil.url(), &contracts, &data);
+        // The kill is timed from the first payment, once the node knows every user's output.
+        wait_for(&node.client, "every deposit", |s| s.utxos == USERS.len() as u64).await;
         let sending = tokio::spawn(traffic(node.client.clone(), domain, 1000));
         tokio::time::sleep(Duration::from_millis(kill_after_ms)).await;
         node.child.kill().expect("SIGKILL");
@@ -94,19 +113,12 @@ async fn kill_9_loses_nothing_acknowledged_and_submits_each_root_once() {
     // A last, undisturbed life: everything acknowledged ends up in a block on the root chain.
     let mut node = spawn_node(anvil.url(), &contracts, &data);
     let client = node.client.clone();
-    let mut status = client.status().await.unwrap();
-    for _ in 0..300 {
-        status = client.status().await.unwrap();
-        if status.pending_txs == 0
-            && status.last_sealed_block > 0
-            && status.last_submitted_block == status.last_sealed_block
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(status.pending_txs, 0, "{status:?}");
-    assert_eq!(status.last_submitted_block, status.last_sealed_block, "{status:?}");
+    let status = wait_for(&client, "every block sealed and submitted", |s| {
+        s.pending_txs == 0
+            && s.last_sealed_block > 0
+            && s.last_submitted_block == s.last_sealed_block
+    })
+    .await;
 
     for hash in &acked {
         let found =

@@ -110,7 +110,8 @@ impl Devnet {
         ok: impl Fn(&Value) -> bool,
     ) -> Value {
         let mut last = String::new();
-        for _ in 0..100 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::time::Instant::now() < deadline {
             match self.wallet(dir, who, args) {
                 Ok(v) if ok(&v) => return v,
                 Ok(v) => last = v.to_string(),

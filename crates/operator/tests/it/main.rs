@@ -75,7 +75,8 @@ pub(crate) async fn until(
     what: &str,
     done: impl Fn(&Status) -> bool,
 ) -> Status {
-    for _ in 0..500 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
         let status = client.status().await.unwrap();
         if done(&status) {
             return status;

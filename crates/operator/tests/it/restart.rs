@@ -22,17 +22,22 @@ async fn acknowledged_transactions_survive_a_restart() {
     client.submit_tx(pay.encode().into()).await.unwrap();
     node.stop().await;
 
-    // The next life replays it: the same block, the same index; then seals and submits.
+    // The next life replays it into the same block (and, never sealing, keeps it pending).
+    let (node, client) =
+        start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), config.clone()).await;
+    let status = client.status().await.unwrap();
+    assert_eq!((status.pending_block, status.pending_txs, status.utxos), (1000, 1, 1));
+    node.stop().await;
+
+    // A life that seals: block 1000 is sealed and submitted.
     config.block_interval = Duration::from_millis(50);
     let (node, client) = start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), config).await;
-    let status = client.status().await.unwrap();
-    assert_eq!((status.pending_block, status.utxos), (1000, 1));
     until(&client, "block 1000 on the root chain", |s| s.last_submitted_block == 1000).await;
     assert_eq!(client.get_tx(pay.tx().hash()).await.unwrap().blknum, 1000);
     assert_eq!(plasma.next_child_block().await.unwrap(), 2000, "submitted once");
     node.stop().await;
 
-    // A third life with nothing new submits nothing.
+    // A fourth life with nothing new submits nothing.
     let (node, client) =
         start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), test_config()).await;
     until(&client, "the submitter to catch up", |s| s.last_submitted_block == 1000).await;

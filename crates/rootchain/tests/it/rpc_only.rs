@@ -63,8 +63,12 @@ async fn a_stuck_transaction_is_repriced_and_lands_once() {
             .await
             .map(|r| (r, chain))
     });
-    // Let at least two resubmissions happen, then mine.
-    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    // Mine once anvil's pool holds a repriced copy (however slow this machine is).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while pooled_price(node.url(), a).await <= quoted {
+        assert!(std::time::Instant::now() < deadline, "the transaction was never repriced");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     miner.mine().await.unwrap();
     let (receipt, chain) = sending.await.unwrap().expect("mined after repricing");
     assert_eq!(chain.balance(b).await.unwrap(), b0 + U256::from(777), "paid exactly once");
@@ -74,4 +78,21 @@ async fn a_stuck_transaction_is_repriced_and_lands_once() {
     // A later block holds nothing more from this sender: mine again and check the balance.
     miner.mine().await.unwrap();
     assert_eq!(chain.balance(b).await.unwrap(), b0 + U256::from(777));
+}
+
+/// The highest gas price among `from`'s transactions in anvil's pool (0 if none).
+async fn pooled_price(url: &str, from: alloy_primitives::Address) -> u128 {
+    use alloy::providers::Provider;
+    let provider = alloy::providers::ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let pool: serde_json::Value = provider.raw_request("txpool_content".into(), ()).await.unwrap();
+    let price = |tx: &serde_json::Value, field: &str| {
+        tx[field].as_str().and_then(|h| u128::from_str_radix(h.trim_start_matches("0x"), 16).ok())
+    };
+    let by_sender = pool["pending"].as_object().into_iter().flatten();
+    by_sender
+        .filter(|(sender, _)| sender.eq_ignore_ascii_case(&from.to_string()))
+        .flat_map(|(_, by_nonce)| by_nonce.as_object().into_iter().flatten())
+        .filter_map(|(_, tx)| price(tx, "gasPrice").or_else(|| price(tx, "maxFeePerGas")))
+        .max()
+        .unwrap_or(0)
 }

@@ -37,17 +37,17 @@ async fn the_watcher_follows_a_real_operator_and_acts_alone() {
     let api = HttpClientBuilder::default().build(format!("http://{}", service.rpc_addr())).unwrap();
 
     let (dep, dep_tx) = w.deposit(ALICE, 1000).await;
-    for _ in 0..200 {
-        if OperatorApiClient::status(&operator).await.unwrap().utxos == 1 {
-            break;
-        }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while OperatorApiClient::status(&operator).await.unwrap().utxos < 1 {
+        assert!(std::time::Instant::now() < deadline, "the operator never saw the deposit");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let pay = w.transfer(ALICE, vec![dep], vec![(BOB, 1000)]);
     operator.submit_tx(pay.encode().into()).await.unwrap();
 
     let mut status = WatcherApiClient::status(&api).await.unwrap();
-    for _ in 0..300 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
         status = WatcherApiClient::status(&api).await.unwrap();
         if status.last_verified_block >= 1000 {
             break;
@@ -71,7 +71,8 @@ async fn the_watcher_follows_a_real_operator_and_acts_alone() {
     let proof = MerkleTree::from_leaves(&[dep_tx.encode()]).unwrap().proof(0).unwrap();
     w.plasma.start_standard_exit(addr(ALICE), dep, &dep_tx.encode(), &proof).await.unwrap();
     let mut challenged = false;
-    for _ in 0..300 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
         let page = api.events(0, None).await.unwrap();
         if page.events.iter().any(|e| e["kind"] == "exitChallenged") {
             challenged = true;
