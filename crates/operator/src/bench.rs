@@ -187,6 +187,9 @@ async fn measure(
         }
     }
 
+    // The clients' bytes, ready before the clock starts: encoding them is not the node's work.
+    let in_process = batches(in_process, config.batch);
+    let over_http = batches(over_http, config.batch);
     let sealed_before = node.status().await.last_sealed_block;
     progress(&format!("submitting {} transfers in-process", config.txs));
     let started = Instant::now();
@@ -230,8 +233,7 @@ async fn submit_all(
     batch: usize,
 ) -> Result<Vec<TxAck>, OperatorError> {
     let mut acks = Vec::with_capacity(txs.len());
-    for chunk in txs.chunks(batch) {
-        let bytes = chunk.iter().map(|t| Bytes::from(t.encode())).collect();
+    for bytes in batches(txs, batch) {
         for answer in node.submit(bytes).await.map_err(bench_err)? {
             acks.push(answer.map_err(bench_err)?);
         }
@@ -239,20 +241,21 @@ async fn submit_all(
     Ok(acks)
 }
 
-/// Submits `txs` in batches with `config.concurrency` calls in flight.
+/// The signed bytes of `txs`, in submission calls of `batch`.
+fn batches(txs: &[SignedTx], batch: usize) -> Vec<Vec<Bytes>> {
+    txs.chunks(batch).map(|c| c.iter().map(|t| Bytes::from(t.encode())).collect()).collect()
+}
+
+/// Submits the batches with `config.concurrency` calls in flight.
 async fn submit_concurrently<F, Fut>(
     config: &NodeBenchConfig,
-    txs: &[SignedTx],
+    batches: Vec<Vec<Bytes>>,
     submit: F,
 ) -> Result<(), OperatorError>
 where
     F: Fn(Vec<Bytes>) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<Result<TxAck, String>>, String>>,
 {
-    let batches: Vec<Vec<Bytes>> = txs
-        .chunks(config.batch)
-        .map(|c| c.iter().map(|t| Bytes::from(t.encode())).collect())
-        .collect();
     let mut in_flight = futures::stream::iter(batches.into_iter().map(&submit))
         .buffer_unordered(config.concurrency);
     while let Some(result) = in_flight.next().await {

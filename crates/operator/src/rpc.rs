@@ -118,10 +118,14 @@ impl OperatorApiServer for Api {
     }
 
     async fn get_tx(&self, tx_hash: B256) -> RpcResult<TxData> {
+        let not_found = || error(codes::NOT_FOUND, format!("no sealed transaction {tx_hash}"));
         let location = self.shared.store.tx_location(&tx_hash).map_err(internal)?;
-        let (blknum, txindex) = location
-            .ok_or_else(|| error(codes::NOT_FOUND, format!("no sealed transaction {tx_hash}")))?;
-        let (tx, _, proof) = self.proven(blknum, txindex)?;
+        let (blknum, txindex) = location.ok_or_else(not_found)?;
+        let (tx, unsigned, proof) = self.proven(blknum, txindex)?;
+        // The index keys by part of the hash: what it points at must be this transaction.
+        if plasma_primitives::keccak256(&unsigned) != tx_hash {
+            return Err(not_found());
+        }
         Ok(TxData { tx, blknum, txindex, proof })
     }
 

@@ -96,18 +96,41 @@ pub(crate) fn split_location(value: u64) -> (u64, u16) {
     (value >> 16, value as u16)
 }
 
+/// Bytes of one output with its position.
+const RECORD: usize = 32 + 72;
+
+fn push_record(out: &mut Vec<u8>, (pos, output): &(UtxoPos, Output)) {
+    out.extend_from_slice(&pos_key(*pos));
+    out.extend_from_slice(&encode_output(output));
+}
+
+fn read_record(buf: &[u8]) -> Result<(UtxoPos, Output), StoreError> {
+    Ok((pos_from_key(&buf[..32])?, decode_output(&buf[32..])?))
+}
+
+/// Outputs with their positions, back to back (a UTXO snapshot's chunk).
+pub(crate) fn encode_records(records: &[(UtxoPos, Output)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(RECORD * records.len());
+    records.iter().for_each(|r| push_record(&mut out, r));
+    out
+}
+
+pub(crate) fn decode_records(buf: &[u8]) -> Result<Vec<(UtxoPos, Output)>, StoreError> {
+    if !buf.len().is_multiple_of(RECORD) {
+        return Err(StoreError::Corrupt { what: "UTXO snapshot" });
+    }
+    buf.chunks_exact(RECORD).map(read_record).collect()
+}
+
 /// A block's UTXO diff: the removed positions, then the added outputs, each list counted.
 pub(crate) fn encode_diff(diff: &UtxoChanges) -> Vec<u8> {
-    let mut out = Vec::with_capacity(8 + 32 * diff.removed.len() + 104 * diff.added.len());
+    let mut out = Vec::with_capacity(8 + 32 * diff.removed.len() + RECORD * diff.added.len());
     out.extend_from_slice(&(diff.removed.len() as u32).to_be_bytes());
     for pos in &diff.removed {
         out.extend_from_slice(&pos_key(*pos));
     }
     out.extend_from_slice(&(diff.added.len() as u32).to_be_bytes());
-    for (pos, output) in &diff.added {
-        out.extend_from_slice(&pos_key(*pos));
-        out.extend_from_slice(&encode_output(output));
-    }
+    diff.added.iter().for_each(|r| push_record(&mut out, r));
     out
 }
 
@@ -128,10 +151,8 @@ pub(crate) fn decode_diff(buf: &[u8]) -> Result<UtxoChanges, StoreError> {
     at += 4;
     let mut added = Vec::with_capacity(added_len);
     for _ in 0..added_len {
-        let pos = pos_from_key(buf.get(at..at + 32).ok_or_else(corrupt)?)?;
-        let output = decode_output(buf.get(at + 32..at + 104).ok_or_else(corrupt)?)?;
-        added.push((pos, output));
-        at += 104;
+        added.push(read_record(buf.get(at..at + RECORD).ok_or_else(corrupt)?)?);
+        at += RECORD;
     }
     if at != buf.len() {
         return Err(corrupt());

@@ -15,7 +15,7 @@ mod redb_store;
 
 pub use journal::Journal;
 pub use memory::MemoryStore;
-pub use redb_store::RedbStore;
+pub use redb_store::{DEFAULT_COMPACTION_FLOOR, RedbStore};
 
 pub use plasma_ledger::UtxoChanges;
 use plasma_primitives::{B256, Output, UtxoPos};
@@ -70,6 +70,14 @@ pub enum StoreError {
         /// The database's error.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A store this version cannot read.
+    #[error("storage: {path} cannot be used: {reason}; start from an empty data directory")]
+    Incompatible {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// Stored bytes that do not decode: corruption or a foreign file.
     #[error("storage: corrupt {what}")]
     Corrupt {
@@ -104,7 +112,8 @@ pub trait Store: Send + Sync {
     /// A stored block.
     fn block(&self, number: u64) -> Result<Option<StoredBlock>, StoreError>;
 
-    /// Where a sealed transaction is: `(block, index)`.
+    /// Where a sealed transaction is: `(block, index)`. An index may key by part of the hash:
+    /// check the hash of the transaction found there.
     fn tx_location(&self, hash: &B256) -> Result<Option<(u64, u16)>, StoreError>;
 
     /// A named value.

@@ -3,27 +3,39 @@
 use crate::{
     LogEntry, Recovered, Store, StoreError, StoredBlock, UtxoChanges,
     codec::{
-        decode_block, decode_diff, decode_entry, decode_output, encode_block, encode_diff,
-        encode_entry, encode_output, location, pos_from_key, pos_key, split_location,
+        decode_block, decode_diff, decode_entry, decode_records, encode_block, encode_diff,
+        encode_entry, encode_records, location, split_location,
     },
 };
-use plasma_primitives::B256;
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use plasma_primitives::{B256, Output, UtxoPos};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
 use std::path::Path;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-const UTXOS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("utxos");
+/// The UTXO set as of the last compaction: chunks of position-ordered records, by chunk number.
+const SNAPSHOT: TableDefinition<u64, &[u8]> = TableDefinition::new("utxo_snapshot");
+/// Where a compaction writes the next snapshot before it replaces [`SNAPSHOT`].
+const NEXT_SNAPSHOT: TableDefinition<u64, &[u8]> = TableDefinition::new("utxo_snapshot_next");
+/// Tables of an older layout (a UTXO table rewritten in place, an index by whole hashes).
+const LEGACY: [&str; 2] = ["utxos", "tx_locations"];
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
-const TXS: TableDefinition<&[u8], u64> = TableDefinition::new("tx_locations");
+/// Where each sealed transaction is, by the first 16 bytes of its hash: fixed-width keys make
+/// the index small and its inserts cheap; two of a billion transactions share 16 bytes with
+/// odds of about 1e-21, and readers check the hash of what they find.
+const TXS: TableDefinition<u128, u64> = TableDefinition::new("tx_index");
 const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
-/// UTXO diffs of the blocks sealed since the UTXO table was last brought up to date, by block.
+/// UTXO diffs of the blocks sealed since the last compaction, by block.
 const DIFFS: TableDefinition<u64, &[u8]> = TableDefinition::new("utxo_diffs");
 const NEXT_BLOCK: &str = "next_block";
+/// Outputs in the snapshot, and changes (removals and additions) in the stored diffs.
+const SNAPSHOT_LEN: &str = "utxo_snapshot_len";
+const DIFFS_LEN: &str = "utxo_diffs_len";
 
-/// Seals between two folds of the stored diffs into the UTXO table. A seal writes its diff as
-/// one sequential record; the fold applies several, netted, in one pass over the table, instead
-/// of rewriting the table's pages at every seal (spent outputs are scattered over all of it).
-const FOLD_EVERY: usize = 8;
+/// Records per snapshot chunk (104 bytes each: about 850 KB a chunk).
+const CHUNK_RECORDS: usize = 8192;
+
+/// Fewest stored changes that make a compaction worth it, however small the snapshot.
+pub const DEFAULT_COMPACTION_FLOOR: u64 = 1 << 16;
 
 fn db_err<E: std::error::Error + Send + Sync + 'static>(
     context: &'static str,
@@ -32,32 +44,70 @@ fn db_err<E: std::error::Error + Send + Sync + 'static>(
 }
 
 /// A store in one redb file.
+///
+/// The UTXO set is a snapshot plus the diff of every block sealed since: a seal appends its
+/// diff as one record, and when the stored changes outnumber the snapshot's outputs (and the
+/// floor), the seal compacts them into a new snapshot in one sequential pass. Each change is
+/// so written about twice, and never as a random update of a large table; recovery reads at
+/// most about twice the set.
 pub struct RedbStore {
     db: Database,
+    compaction_floor: u64,
 }
 
 impl RedbStore {
     /// Opens (or creates) the store at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
         let db = Database::create(path).map_err(db_err("opening the database"))?;
         let txn = db.begin_write().map_err(db_err("creating tables"))?;
         {
-            txn.open_table(META).map_err(db_err("creating tables"))?;
-            txn.open_table(UTXOS).map_err(db_err("creating tables"))?;
-            txn.open_table(BLOCKS).map_err(db_err("creating tables"))?;
-            txn.open_table(TXS).map_err(db_err("creating tables"))?;
-            txn.open_table(LOG).map_err(db_err("creating tables"))?;
-            txn.open_table(DIFFS).map_err(db_err("creating tables"))?;
+            let ctx = "creating tables";
+            if txn.list_tables().map_err(db_err(ctx))?.any(|t| LEGACY.contains(&t.name())) {
+                return Err(StoreError::Incompatible {
+                    path: path.display().to_string(),
+                    reason: "written by an older version of plasma".into(),
+                });
+            }
+            txn.open_table(META).map_err(db_err(ctx))?;
+            txn.open_table(SNAPSHOT).map_err(db_err(ctx))?;
+            txn.open_table(BLOCKS).map_err(db_err(ctx))?;
+            txn.open_table(TXS).map_err(db_err(ctx))?;
+            txn.open_table(LOG).map_err(db_err(ctx))?;
+            txn.open_table(DIFFS).map_err(db_err(ctx))?;
         }
         txn.commit().map_err(db_err("creating tables"))?;
-        Ok(Self { db })
+        Ok(Self { db, compaction_floor: DEFAULT_COMPACTION_FLOOR })
+    }
+
+    /// The same store, compacting its UTXO diffs once they hold more than `floor` changes
+    /// (and more than the snapshot holds outputs). Tests use a small floor.
+    pub fn with_compaction_floor(mut self, floor: u64) -> Self {
+        self.compaction_floor = floor;
+        self
+    }
+}
+
+fn index_key(hash: &B256) -> u128 {
+    u128::from_be_bytes(hash[..16].try_into().expect("16 of 32 bytes"))
+}
+
+fn meta_u64(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<u64, StoreError> {
+    match meta.get(key).map_err(db_err("reading a counter"))? {
+        Some(v) => Ok(u64::from_be_bytes(
+            v.value().try_into().map_err(|_| StoreError::Corrupt { what: "counter" })?,
+        )),
+        None => Ok(0),
     }
 }
 
 /// The stored diffs as one: an output added and removed within them appears in neither list;
 /// both lists in position order.
 fn netted(diffs: &redb::Table<'_, u64, &[u8]>) -> Result<UtxoChanges, StoreError> {
-    let ctx = "folding UTXO diffs";
+    let ctx = "compacting UTXO diffs";
     let mut removed = std::collections::BTreeSet::new();
     let mut added = std::collections::BTreeMap::new();
     for row in diffs.iter().map_err(db_err(ctx))? {
@@ -72,6 +122,82 @@ fn netted(diffs: &redb::Table<'_, u64, &[u8]>) -> Result<UtxoChanges, StoreError
     Ok(UtxoChanges { removed: removed.into_iter().collect(), added: added.into_iter().collect() })
 }
 
+/// Writes the snapshot merged with the stored diffs as the new snapshot, in one pass over
+/// both (each in position order), and empties the diffs. Returns the new snapshot's length.
+fn compact(txn: &redb::WriteTransaction) -> Result<u64, StoreError> {
+    let ctx = "compacting the UTXO set";
+    let diffs = txn.open_table(DIFFS).map_err(db_err(ctx))?;
+    let changes = netted(&diffs)?;
+    drop(diffs);
+    let mut removed = changes.removed.iter().peekable();
+    let mut added = changes.added.into_iter().peekable();
+    txn.delete_table(NEXT_SNAPSHOT).map_err(db_err(ctx))?;
+    let mut next = txn.open_table(NEXT_SNAPSHOT).map_err(db_err(ctx))?;
+    let mut writer = SnapshotWriter::default();
+    {
+        let old = txn.open_table(SNAPSHOT).map_err(db_err(ctx))?;
+        for chunk in old.iter().map_err(db_err(ctx))? {
+            for (pos, out) in decode_records(chunk.map_err(db_err(ctx))?.1.value())? {
+                while let Some(new) = added.next_if(|(p, _)| *p < pos) {
+                    writer.push(&mut next, new)?;
+                }
+                while removed.next_if(|p| **p < pos).is_some() {}
+                if removed.next_if(|p| **p == pos).is_none() {
+                    writer.push(&mut next, (pos, out))?;
+                }
+            }
+        }
+    }
+    for new in added {
+        writer.push(&mut next, new)?;
+    }
+    let len = writer.finish(&mut next)?;
+    drop(next);
+    txn.delete_table(SNAPSHOT).map_err(db_err(ctx))?;
+    txn.rename_table(NEXT_SNAPSHOT, SNAPSHOT).map_err(db_err(ctx))?;
+    txn.delete_table(DIFFS).map_err(db_err(ctx))?;
+    txn.open_table(DIFFS).map_err(db_err(ctx))?;
+    Ok(len)
+}
+
+/// Cuts position-ordered records into snapshot chunks.
+#[derive(Default)]
+struct SnapshotWriter {
+    chunk: Vec<(UtxoPos, Output)>,
+    chunks: u64,
+    len: u64,
+}
+
+impl SnapshotWriter {
+    fn push(
+        &mut self,
+        table: &mut redb::Table<'_, u64, &[u8]>,
+        record: (UtxoPos, Output),
+    ) -> Result<(), StoreError> {
+        self.chunk.push(record);
+        if self.chunk.len() == CHUNK_RECORDS {
+            self.flush(table)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, table: &mut redb::Table<'_, u64, &[u8]>) -> Result<(), StoreError> {
+        if !self.chunk.is_empty() {
+            let bytes = encode_records(&self.chunk);
+            table.insert(self.chunks, bytes.as_slice()).map_err(db_err("writing a snapshot"))?;
+            self.chunks += 1;
+            self.len += self.chunk.len() as u64;
+            self.chunk.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, table: &mut redb::Table<'_, u64, &[u8]>) -> Result<u64, StoreError> {
+        self.flush(table)?;
+        Ok(self.len)
+    }
+}
+
 impl Store for RedbStore {
     fn recover(&self) -> Result<Recovered, StoreError> {
         let ctx = "recovering";
@@ -84,11 +210,10 @@ impl Store for RedbStore {
             None => 0,
         };
         let mut utxos = std::collections::BTreeMap::new();
-        for row in txn.open_table(UTXOS).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
-            let (k, v) = row.map_err(db_err(ctx))?;
-            utxos.insert(pos_from_key(k.value())?, decode_output(v.value())?);
+        for row in txn.open_table(SNAPSHOT).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
+            utxos.extend(decode_records(row.map_err(db_err(ctx))?.1.value())?);
         }
-        // The diffs of the blocks sealed since the last fold, in block order.
+        // The diffs of the blocks sealed since the last compaction, in block order.
         for row in txn.open_table(DIFFS).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
             let diff = decode_diff(row.map_err(db_err(ctx))?.1.value())?;
             for pos in &diff.removed {
@@ -133,31 +258,32 @@ impl Store for RedbStore {
         {
             let mut diffs = txn.open_table(DIFFS).map_err(db_err(ctx))?;
             diffs.insert(block.number, encode_diff(diff).as_slice()).map_err(db_err(ctx))?;
-            if diffs.len().map_err(db_err(ctx))? as usize >= FOLD_EVERY {
-                let pending = netted(&diffs)?;
-                drop(diffs);
-                let mut utxos = txn.open_table(UTXOS).map_err(db_err(ctx))?;
-                for pos in &pending.removed {
-                    utxos.remove(pos_key(*pos).as_slice()).map_err(db_err(ctx))?;
-                }
-                for (pos, out) in &pending.added {
-                    utxos
-                        .insert(pos_key(*pos).as_slice(), encode_output(out).as_slice())
-                        .map_err(db_err(ctx))?;
-                }
-                txn.delete_table(DIFFS).map_err(db_err(ctx))?;
-                txn.open_table(DIFFS).map_err(db_err(ctx))?;
-            }
+            drop(diffs);
+            let mut meta = txn.open_table(META).map_err(db_err(ctx))?;
+            let changes = (diff.removed.len() + diff.added.len()) as u64;
+            let stored = meta_u64(&meta, DIFFS_LEN)? + changes;
+            let snapshot = meta_u64(&meta, SNAPSHOT_LEN)?;
+            let (stored, snapshot) = if stored > snapshot.max(self.compaction_floor) {
+                drop(meta);
+                let snapshot = compact(&txn)?;
+                meta = txn.open_table(META).map_err(db_err(ctx))?;
+                (0, snapshot)
+            } else {
+                (stored, snapshot)
+            };
+            meta.insert(DIFFS_LEN, stored.to_be_bytes().as_slice()).map_err(db_err(ctx))?;
+            meta.insert(SNAPSHOT_LEN, snapshot.to_be_bytes().as_slice()).map_err(db_err(ctx))?;
+            drop(meta);
             // Inserted in key order: neighbouring keys share B-tree pages.
-            let mut index: Vec<(&B256, u64)> = tx_hashes
+            let mut index: Vec<(u128, u64)> = tx_hashes
                 .iter()
                 .enumerate()
-                .map(|(i, hash)| (hash, location(block.number, i as u16)))
+                .map(|(i, hash)| (index_key(hash), location(block.number, i as u16)))
                 .collect();
             index.sort_unstable();
             let mut txs = txn.open_table(TXS).map_err(db_err(ctx))?;
             for (hash, at) in index {
-                txs.insert(hash.as_slice(), at).map_err(db_err(ctx))?;
+                txs.insert(hash, at).map_err(db_err(ctx))?;
             }
             let mut blocks = txn.open_table(BLOCKS).map_err(db_err(ctx))?;
             blocks.insert(block.number, encode_block(block).as_slice()).map_err(db_err(ctx))?;
@@ -192,7 +318,7 @@ impl Store for RedbStore {
         let ctx = "reading a transaction's location";
         let txn = self.db.begin_read().map_err(db_err(ctx))?;
         let txs = txn.open_table(TXS).map_err(db_err(ctx))?;
-        Ok(txs.get(hash.as_slice()).map_err(db_err(ctx))?.map(|v| split_location(v.value())))
+        Ok(txs.get(index_key(hash)).map_err(db_err(ctx))?.map(|v| split_location(v.value())))
     }
 
     fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

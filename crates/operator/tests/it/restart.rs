@@ -34,6 +34,11 @@ async fn acknowledged_transactions_survive_a_restart() {
     let (node, client) = start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), config).await;
     until(&client, "block 1000 on the root chain", |s| s.last_submitted_block == 1000).await;
     assert_eq!(client.get_tx(pay.tx().hash()).await.unwrap().blknum, 1000);
+    // The store's index keys by the hash's first 16 bytes: a hash sharing them is not found.
+    let mut lookalike = pay.tx().hash();
+    lookalike[31] ^= 1;
+    let err = client.get_tx(lookalike).await.unwrap_err();
+    assert!(err.to_string().contains("no sealed transaction"), "{err}");
     assert_eq!(plasma.next_child_block().await.unwrap(), 2000, "submitted once");
     node.stop().await;
 

@@ -91,9 +91,22 @@ fn a_foreign_file_is_refused_with_an_error() {
     assert!(RedbStore::open(&path).is_err());
 }
 
-/// Many seals (past several folds of the stored diffs into the UTXO table, and between them):
-/// after each, both stores, and the file store reopened, recover the same UTXO set as a model
-/// that applies every diff in order.
+#[test]
+fn a_store_of_the_older_layout_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    let db = redb::Database::create(&path).unwrap();
+    let txn = db.begin_write().unwrap();
+    txn.open_table(redb::TableDefinition::<&[u8], &[u8]>::new("utxos")).unwrap();
+    txn.commit().unwrap();
+    drop(db);
+    let err = RedbStore::open(&path).err().expect("refused");
+    assert!(err.to_string().contains("older version") && err.to_string().contains("old.redb"));
+}
+
+/// Many seals (past several compactions of the stored diffs into a new UTXO snapshot, and
+/// between them): after each, both stores, and the file store reopened, recover the same UTXO
+/// set as a model that applies every diff in order.
 #[test]
 fn the_utxo_set_survives_many_seals_and_reopens() {
     let dir = tempfile::tempdir().unwrap();
@@ -120,7 +133,10 @@ fn the_utxo_set_survives_many_seals_and_reopens() {
         let block = StoredBlock { number, root: B256::repeat_byte(n as u8), txs: vec![vec![1]] };
         let hashes = [B256::repeat_byte(n as u8)];
         memory.seal_block(&block, &hashes, &diff, number + 1000).unwrap();
-        RedbStore::open(&path).unwrap().seal_block(&block, &hashes, &diff, number + 1000).unwrap();
+        // A floor of 4 changes: a compaction every few seals.
+        let file = RedbStore::open(&path).unwrap().with_compaction_floor(4);
+        file.seal_block(&block, &hashes, &diff, number + 1000).unwrap();
+        drop(file);
         let expected: Vec<_> = model.iter().map(|(p, o)| (*p, *o)).collect();
         assert_eq!(memory.recover().unwrap().utxos, expected, "memory, after block {number}");
         let reopened = RedbStore::open(&path).unwrap().recover().unwrap();
