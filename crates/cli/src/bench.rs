@@ -185,5 +185,12 @@ async fn node(args: NodeBenchArgs, json: bool) -> Result<()> {
         report.http_tx_per_sec, report.http_ratio
     );
     println!("  blocks sealed while timing   {:>9}", report.blocks_sealed);
+    if let Some(cpu) = report.cpu {
+        println!(
+            "  cores busy (in-process)      {:>8.0}%   sequencer thread {:.0}%",
+            cpu.busy * 100.0,
+            cpu.sequencer * 100.0
+        );
+    }
     Ok(())
 }

@@ -59,7 +59,40 @@ pub struct NodeBenchReport {
     pub http_ratio: f64,
     /// Blocks sealed during the run.
     pub blocks_sealed: u64,
+    /// Where the cores went during the in-process measurement (Linux only).
+    pub cpu: Option<CpuShares>,
 }
+
+/// Shares of the cores' time during the in-process measurement.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CpuShares {
+    /// Time the process ran, over the cores' time: 1.0 is every core busy.
+    pub busy: f64,
+    /// Time the sequencer thread ran, over the cores' time.
+    pub sequencer: f64,
+}
+
+/// CPU time consumed so far, in clock ticks: by the whole process, and by the sequencer thread.
+fn cpu_ticks() -> Option<(u64, u64)> {
+    // utime and stime are fields 14 and 15 of a stat line, counted after the `(comm)` field.
+    let ticks = |stat: &str| -> Option<u64> {
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    };
+    let process = ticks(&std::fs::read_to_string("/proc/self/stat").ok()?)?;
+    let sequencer = std::fs::read_dir("/proc/self/task").ok()?.flatten().find_map(|task| {
+        let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+        if comm.trim() != "sequencer" {
+            return None;
+        }
+        ticks(&std::fs::read_to_string(task.path().join("stat")).ok()?)
+    })?;
+    Some((process, sequencer))
+}
+
+/// Linux counts CPU time in ticks of 10 ms (USER_HZ is 100 on every mainstream build).
+const TICKS_PER_SEC: f64 = 100.0;
 
 fn bench_err(what: impl std::fmt::Display) -> OperatorError {
     OperatorError::Benchmark(what.to_string())
@@ -192,10 +225,17 @@ async fn measure(
     let over_http = batches(over_http, config.batch);
     let sealed_before = node.status().await.last_sealed_block;
     progress(&format!("submitting {} transfers in-process", config.txs));
+    let ticks_before = cpu_ticks();
     let started = Instant::now();
     submit_concurrently(config, in_process, |batch| async move { node.submit(batch).await })
         .await?;
-    let node_rate = config.txs as f64 / started.elapsed().as_secs_f64();
+    let elapsed = started.elapsed().as_secs_f64();
+    let node_rate = config.txs as f64 / elapsed;
+    let cores_time = elapsed * rayon::current_num_threads() as f64 * TICKS_PER_SEC;
+    let cpu = cpu_ticks().zip(ticks_before).map(|((process, seq), (process0, seq0))| CpuShares {
+        busy: (process - process0) as f64 / cores_time,
+        sequencer: (seq - seq0) as f64 / cores_time,
+    });
 
     progress(&format!("submitting {} transfers over HTTP", config.txs));
     let client = jsonrpsee::http_client::HttpClientBuilder::default()
@@ -223,6 +263,7 @@ async fn measure(
         http_tx_per_sec: http_rate,
         http_ratio: http_rate / ceiling,
         blocks_sealed: sealed_after.saturating_sub(sealed_before) / 1000,
+        cpu,
     })
 }
 

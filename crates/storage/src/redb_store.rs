@@ -9,7 +9,7 @@ use crate::{
 };
 use plasma_primitives::{B256, Output, UtxoPos};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
-use std::path::Path;
+use std::{collections::HashMap, path::Path, sync::Mutex};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// The UTXO set as of the last compaction: chunks of position-ordered records, by chunk number.
@@ -23,6 +23,9 @@ const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 /// the index small and its inserts cheap; two of a billion transactions share 16 bytes with
 /// odds of about 1e-21, and readers check the hash of what they find.
 const TXS: TableDefinition<u128, u64> = TableDefinition::new("tx_index");
+/// The index keys of the blocks sealed since the index was last brought up to date, by block:
+/// each record is the block's keys back to back, in transaction order.
+const RECENT_INDEX: TableDefinition<u64, &[u8]> = TableDefinition::new("tx_index_recent");
 const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
 /// UTXO diffs of the blocks sealed since the last compaction, by block.
 const DIFFS: TableDefinition<u64, &[u8]> = TableDefinition::new("utxo_diffs");
@@ -33,6 +36,11 @@ const DIFFS_LEN: &str = "utxo_diffs_len";
 
 /// Records per snapshot chunk (104 bytes each: about 850 KB a chunk).
 const CHUNK_RECORDS: usize = 8192;
+
+/// Seals between two merges of the recent blocks' index keys into the index. A seal stores
+/// its keys as one sequential record; the merge inserts several blocks' keys in key order,
+/// so each of the index's pages is rewritten once per merge, not once per seal.
+const INDEX_MERGE_EVERY: usize = 8;
 
 /// Fewest stored changes that make a compaction worth it, however small the snapshot.
 pub const DEFAULT_COMPACTION_FLOOR: u64 = 1 << 16;
@@ -50,9 +58,20 @@ fn db_err<E: std::error::Error + Send + Sync + 'static>(
 /// floor), the seal compacts them into a new snapshot in one sequential pass. Each change is
 /// so written about twice, and never as a random update of a large table; recovery reads at
 /// most about twice the set.
+///
+/// The transaction index works the same way: a seal stores its blocks' keys as one record (and
+/// in memory, where lookups find them); every few seals they are merged into the index table.
 pub struct RedbStore {
     db: Database,
     compaction_floor: u64,
+    /// The keys of [`RECENT_INDEX`], with their locations, and how many blocks they cover.
+    recent: Mutex<RecentIndex>,
+}
+
+#[derive(Default)]
+struct RecentIndex {
+    locations: HashMap<u128, u64>,
+    blocks: usize,
 }
 
 impl RedbStore {
@@ -75,9 +94,15 @@ impl RedbStore {
             txn.open_table(TXS).map_err(db_err(ctx))?;
             txn.open_table(LOG).map_err(db_err(ctx))?;
             txn.open_table(DIFFS).map_err(db_err(ctx))?;
+            txn.open_table(RECENT_INDEX).map_err(db_err(ctx))?;
         }
         txn.commit().map_err(db_err("creating tables"))?;
-        Ok(Self { db, compaction_floor: DEFAULT_COMPACTION_FLOOR })
+        let recent = Mutex::new(read_recent_index(&db)?);
+        Ok(Self { db, compaction_floor: DEFAULT_COMPACTION_FLOOR, recent })
+    }
+
+    fn recent(&self) -> std::sync::MutexGuard<'_, RecentIndex> {
+        self.recent.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The same store, compacting its UTXO diffs once they hold more than `floor` changes
@@ -90,6 +115,26 @@ impl RedbStore {
 
 fn index_key(hash: &B256) -> u128 {
     u128::from_be_bytes(hash[..16].try_into().expect("16 of 32 bytes"))
+}
+
+/// The recent blocks' index keys, from their records.
+fn read_recent_index(db: &Database) -> Result<RecentIndex, StoreError> {
+    let ctx = "reading the recent index";
+    let txn = db.begin_read().map_err(db_err(ctx))?;
+    let mut recent = RecentIndex::default();
+    for row in txn.open_table(RECENT_INDEX).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
+        let (number, keys) = row.map_err(db_err(ctx))?;
+        let keys = keys.value();
+        if !keys.len().is_multiple_of(16) || keys.len() / 16 > usize::from(u16::MAX) + 1 {
+            return Err(StoreError::Corrupt { what: "recent index" });
+        }
+        for (i, key) in keys.chunks_exact(16).enumerate() {
+            let key = u128::from_be_bytes(key.try_into().expect("16 bytes"));
+            recent.locations.insert(key, location(number.value(), i as u16));
+        }
+        recent.blocks += 1;
+    }
+    Ok(recent)
 }
 
 fn meta_u64(
@@ -255,6 +300,7 @@ impl Store for RedbStore {
     ) -> Result<(), StoreError> {
         let ctx = "sealing a block";
         let txn = self.db.begin_write().map_err(db_err(ctx))?;
+        let merged;
         {
             let mut diffs = txn.open_table(DIFFS).map_err(db_err(ctx))?;
             diffs.insert(block.number, encode_diff(diff).as_slice()).map_err(db_err(ctx))?;
@@ -274,16 +320,29 @@ impl Store for RedbStore {
             meta.insert(DIFFS_LEN, stored.to_be_bytes().as_slice()).map_err(db_err(ctx))?;
             meta.insert(SNAPSHOT_LEN, snapshot.to_be_bytes().as_slice()).map_err(db_err(ctx))?;
             drop(meta);
-            // Inserted in key order: neighbouring keys share B-tree pages.
-            let mut index: Vec<(u128, u64)> = tx_hashes
-                .iter()
-                .enumerate()
-                .map(|(i, hash)| (index_key(hash), location(block.number, i as u16)))
-                .collect();
-            index.sort_unstable();
-            let mut txs = txn.open_table(TXS).map_err(db_err(ctx))?;
-            for (hash, at) in index {
-                txs.insert(hash, at).map_err(db_err(ctx))?;
+            let keys: Vec<u128> = tx_hashes.iter().map(index_key).collect();
+            let mut recent = self.recent();
+            let at = |i: usize| location(block.number, i as u16);
+            recent.locations.extend(keys.iter().enumerate().map(|(i, key)| (*key, at(i))));
+            recent.blocks += 1;
+            merged = recent.blocks >= INDEX_MERGE_EVERY;
+            if merged {
+                // In key order: neighbouring keys share the index's pages.
+                let mut index: Vec<(u128, u64)> =
+                    recent.locations.iter().map(|(k, v)| (*k, *v)).collect();
+                drop(recent);
+                index.sort_unstable();
+                let mut txs = txn.open_table(TXS).map_err(db_err(ctx))?;
+                for (key, at) in index {
+                    txs.insert(key, at).map_err(db_err(ctx))?;
+                }
+                txn.delete_table(RECENT_INDEX).map_err(db_err(ctx))?;
+                txn.open_table(RECENT_INDEX).map_err(db_err(ctx))?;
+            } else {
+                drop(recent);
+                let bytes: Vec<u8> = keys.iter().flat_map(|k| k.to_be_bytes()).collect();
+                let mut table = txn.open_table(RECENT_INDEX).map_err(db_err(ctx))?;
+                table.insert(block.number, bytes.as_slice()).map_err(db_err(ctx))?;
             }
             let mut blocks = txn.open_table(BLOCKS).map_err(db_err(ctx))?;
             blocks.insert(block.number, encode_block(block).as_slice()).map_err(db_err(ctx))?;
@@ -293,7 +352,12 @@ impl Store for RedbStore {
             let mut meta = txn.open_table(META).map_err(db_err(ctx))?;
             meta.insert(NEXT_BLOCK, next_block.to_be_bytes().as_slice()).map_err(db_err(ctx))?;
         }
-        txn.commit().map_err(db_err(ctx))
+        txn.commit().map_err(db_err(ctx))?;
+        if merged {
+            // Only now: until the merge is durable, lookups keep finding the keys in memory.
+            *self.recent() = RecentIndex::default();
+        }
+        Ok(())
     }
 
     fn put_block(&self, block: &StoredBlock) -> Result<(), StoreError> {
@@ -316,6 +380,9 @@ impl Store for RedbStore {
 
     fn tx_location(&self, hash: &B256) -> Result<Option<(u64, u16)>, StoreError> {
         let ctx = "reading a transaction's location";
+        if let Some(at) = self.recent().locations.get(&index_key(hash)) {
+            return Ok(Some(split_location(*at)));
+        }
         let txn = self.db.begin_read().map_err(db_err(ctx))?;
         let txs = txn.open_table(TXS).map_err(db_err(ctx))?;
         Ok(txs.get(index_key(hash)).map_err(db_err(ctx))?.map(|v| split_location(v.value())))

@@ -144,3 +144,34 @@ fn the_utxo_set_survives_many_seals_and_reopens() {
         assert_eq!(reopened.next_block, number + 1000);
     }
 }
+
+/// The index of sealed transactions, across the merges of recent blocks' keys into the index
+/// table (every 8 seals) and reopens between them: every sealed hash is found where it was
+/// sealed, and an unknown one is not.
+#[test]
+fn every_sealed_transaction_is_found_across_index_merges_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.redb");
+    let hash = |block: u64, i: u64| {
+        plasma_primitives::keccak256([block, i].map(u64::to_be_bytes).concat())
+    };
+    let mut store = RedbStore::open(&path).unwrap();
+    for n in 1..=19u64 {
+        let number = n * 1000;
+        let txs = (n % 4 + 1) as usize;
+        let hashes: Vec<B256> = (0..txs as u64).map(|i| hash(n, i)).collect();
+        let block = StoredBlock { number, root: B256::ZERO, txs: vec![vec![1]; txs] };
+        store.seal_block(&block, &hashes, &UtxoChanges::default(), number + 1000).unwrap();
+        if n % 3 == 0 {
+            drop(store);
+            store = RedbStore::open(&path).unwrap();
+        }
+        for m in 1..=n {
+            for i in 0..(m % 4 + 1) {
+                let found = store.tx_location(&hash(m, i)).unwrap();
+                assert_eq!(found, Some((m * 1000, i as u16)), "tx {i} of block {m}, after {n}");
+            }
+        }
+        assert_eq!(store.tx_location(&hash(n + 1, 0)).unwrap(), None);
+    }
+}
