@@ -46,7 +46,7 @@ pub(crate) struct NodeBenchArgs {
     #[arg(long, default_value_t = 1000)]
     batch: usize,
     /// Submission calls in flight at once.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 32)]
     concurrency: usize,
 }
 

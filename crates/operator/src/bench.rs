@@ -35,7 +35,7 @@ pub struct NodeBenchConfig {
 
 impl Default for NodeBenchConfig {
     fn default() -> Self {
-        Self { txs: 65_536, accounts: 512, batch: 1000, concurrency: 16 }
+        Self { txs: 65_536, accounts: 512, batch: 1000, concurrency: 32 }
     }
 }
 

@@ -49,11 +49,13 @@ impl Api {
         let domain = self.shared.domain;
         let verdicts: Verdicts = tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
-            txs.par_iter()
+            txs.into_par_iter()
                 .map(|bytes| {
+                    // The request's own buffer, not a copy.
+                    let bytes: Vec<u8> = bytes.into();
                     let signed =
-                        SignedTx::decode(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
-                    verify_decoded(signed, bytes.to_vec(), &domain)
+                        SignedTx::decode(&bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
+                    verify_decoded(signed, bytes, &domain)
                         .map_err(|e| Refusal::Invalid(e.to_string()))
                 })
                 .collect()

@@ -67,11 +67,23 @@ pub(crate) fn decode_block(number: u64, buf: &[u8]) -> Result<StoredBlock, Store
     Ok(StoredBlock { number, root: B256::from_slice(root), txs: chunks(&buf[32..], "block")? })
 }
 
-pub(crate) fn encode_entry(entry: &LogEntry) -> Vec<u8> {
+/// Writes `entry` into `out` (cleared first): one buffer serves a whole group of entries.
+pub(crate) fn encode_entry(entry: &LogEntry, out: &mut Vec<u8>) {
+    out.clear();
     match entry {
-        LogEntry::Tx(tx) => [&[0u8][..], tx].concat(),
-        LogEntry::Deposit { blknum, tx } => [&[1u8][..], &blknum.to_be_bytes(), tx].concat(),
-        LogEntry::Exit(pos) => [&[2u8][..], &pos.to_bytes()].concat(),
+        LogEntry::Tx(tx) => {
+            out.push(0);
+            out.extend_from_slice(tx);
+        }
+        LogEntry::Deposit { blknum, tx } => {
+            out.push(1);
+            out.extend_from_slice(&blknum.to_be_bytes());
+            out.extend_from_slice(tx);
+        }
+        LogEntry::Exit(pos) => {
+            out.push(2);
+            out.extend_from_slice(&pos.to_bytes());
+        }
     }
 }
 

@@ -280,8 +280,10 @@ impl Store for RedbStore {
         {
             let mut log = txn.open_table(LOG).map_err(db_err(ctx))?;
             let first = log.last().map_err(db_err(ctx))?.map_or(0, |(k, _)| k.value() + 1);
+            let mut bytes = Vec::new();
             for (seq, entry) in (first..).zip(entries) {
-                log.insert(seq, encode_entry(entry).as_slice()).map_err(db_err(ctx))?;
+                encode_entry(entry, &mut bytes);
+                log.insert(seq, bytes.as_slice()).map_err(db_err(ctx))?;
             }
             let mut table = txn.open_table(META).map_err(db_err(ctx))?;
             for (key, value) in meta {
