@@ -44,30 +44,56 @@ pub struct UtxoChanges {
     pub added: Vec<(UtxoPos, Output)>,
 }
 
-/// The netted UTXO changes since the last [`Ledger::take_changes`]; nothing is recorded when
+/// The UTXO changes since the last [`Ledger::take_changes`], recorded as plain lists (the
+/// sequencer's hot path only appends) and netted when taken; nothing is recorded when
 /// `tracking` is off (a ledger that is never persisted, like a watcher's).
 #[derive(Debug, Clone)]
-struct ChangeSet {
+struct ChangeLog {
     tracking: bool,
-    removed: HashSet<UtxoPos>,
-    added: HashMap<UtxoPos, Output>,
+    /// Every position at or above this one was created since the last take: the outputs of
+    /// the blocks filled since (and of deposit blocks numbered after them).
+    created_from: U256,
+    /// Deposits since the last take, which may be numbered below `created_from`.
+    deposits: HashSet<UtxoPos>,
+    /// Positions removed since, in order.
+    removed: Vec<UtxoPos>,
+    /// Positions created since, in order.
+    added: Vec<UtxoPos>,
 }
 
-impl ChangeSet {
-    fn new(tracking: bool) -> Self {
-        Self { tracking, removed: HashSet::default(), added: HashMap::default() }
+impl ChangeLog {
+    fn new(tracking: bool, pending_block: u64) -> Self {
+        Self {
+            tracking,
+            created_from: UtxoPos::new(pending_block, 0, 0).raw(),
+            deposits: HashSet::default(),
+            removed: Vec::new(),
+            added: Vec::new(),
+        }
     }
 
-    fn insert(&mut self, pos: UtxoPos, out: Output) {
+    fn created(&mut self, pos: UtxoPos) {
         if self.tracking {
-            self.added.insert(pos, out);
+            self.added.push(pos);
         }
     }
 
-    fn remove(&mut self, pos: UtxoPos) {
-        if self.tracking && self.added.remove(&pos).is_none() {
-            self.removed.insert(pos);
+    fn deposited(&mut self, pos: UtxoPos) {
+        if self.tracking {
+            self.added.push(pos);
+            self.deposits.insert(pos);
         }
+    }
+
+    fn removed(&mut self, pos: UtxoPos) {
+        if self.tracking {
+            self.removed.push(pos);
+        }
+    }
+
+    fn created_since(&self, pos: UtxoPos) -> bool {
+        pos.raw() >= self.created_from
+            || (!self.deposits.is_empty() && self.deposits.contains(&pos))
     }
 }
 
@@ -75,7 +101,7 @@ impl ChangeSet {
 #[derive(Debug, Clone)]
 pub struct Ledger {
     utxos: HashMap<UtxoPos, Output>,
-    changes: ChangeSet,
+    changes: ChangeLog,
     fees: FeePolicy,
     block: u64,
     pending: Vec<VerifiedTx>,
@@ -91,7 +117,7 @@ impl Ledger {
     /// Stops recording the UTXO changes [`Ledger::take_changes`] returns: for a ledger that is
     /// never persisted (a watcher's), where they would only cost time and memory.
     pub fn without_change_tracking(mut self) -> Self {
-        self.changes = ChangeSet::new(false);
+        self.changes = ChangeLog::new(false, self.block);
         self
     }
 
@@ -103,7 +129,7 @@ impl Ledger {
     ) -> Self {
         Self {
             utxos: utxos.into_iter().collect(),
-            changes: ChangeSet::new(true),
+            changes: ChangeLog::new(true, next_block),
             fees,
             block: next_block,
             pending: Vec::new(),
@@ -178,12 +204,12 @@ impl Ledger {
         let inner = tx.signed.tx();
         for &pos in inner.inputs() {
             self.utxos.remove(&pos);
-            self.changes.remove(pos);
+            self.changes.removed(pos);
         }
         for (oindex, out) in inner.outputs().iter().enumerate() {
             let pos = UtxoPos::new(self.block, txindex, oindex as u8);
             self.utxos.insert(pos, *out);
-            self.changes.insert(pos, *out);
+            self.changes.created(pos);
         }
         for (token, fee) in fees {
             // Cannot overflow: fees are bounded by inputs that exist in the UTXO set.
@@ -238,27 +264,26 @@ impl Ledger {
             return Err(bad("position already holds an output"));
         }
         self.utxos.insert(pos, tx.outputs()[0]);
-        self.changes.insert(pos, tx.outputs()[0]);
+        self.changes.deposited(pos);
         Ok(pos)
     }
 
     /// Removes an output that exited on the root chain; returns it if it was unspent here.
     pub fn exit(&mut self, pos: UtxoPos) -> Option<Output> {
         let out = self.utxos.remove(&pos)?;
-        self.changes.remove(pos);
+        self.changes.removed(pos);
         Some(out)
     }
 
-    /// The UTXO changes since the last call, in position order: what a store must apply to
-    /// catch up with this ledger.
+    /// The UTXO changes since the last call, in the order they happened: what a store must
+    /// apply to catch up with this ledger. A position created since counts as removed only if
+    /// it existed before (never), and as added only if it is still unspent.
     pub fn take_changes(&mut self) -> UtxoChanges {
-        let tracking = self.changes.tracking;
-        let ChangeSet { removed, added, .. } =
-            std::mem::replace(&mut self.changes, ChangeSet::new(tracking));
-        let mut removed: Vec<_> = removed.into_iter().collect();
-        removed.sort();
-        let mut added: Vec<_> = added.into_iter().collect();
-        added.sort_by_key(|(p, _)| *p);
+        let fresh = ChangeLog::new(self.changes.tracking, self.block);
+        let log = std::mem::replace(&mut self.changes, fresh);
+        let removed = log.removed.iter().copied().filter(|p| !log.created_since(*p)).collect();
+        let added =
+            log.added.iter().filter_map(|p| self.utxos.get(p).map(|out| (*p, *out))).collect();
         UtxoChanges { removed, added }
     }
 

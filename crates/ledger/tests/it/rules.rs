@@ -182,3 +182,34 @@ fn changes_are_netted_between_takes() {
     assert_eq!(changes.added, vec![(UtxoPos::new(1000, 1, 0), out(&alice, ETH, 100))]);
     assert_eq!(ledger.take_changes(), Default::default());
 }
+
+#[test]
+fn deposits_between_takes_net_out_when_spent_or_exited() {
+    let (alice, bob) = (key("alice"), key("bob"));
+    let (mut ledger, _) = funded(FeePolicy::free(), &[]);
+    // Sealed blocks move the pending block on; deposits keep numbers below it.
+    assert_eq!(ledger.take_changes(), Default::default());
+    let deposit = |owner: &PrivateKey, amount| {
+        PaymentTx::deposit(owner.address(), ETH, U256::from(amount)).unwrap()
+    };
+    let spent = ledger.deposit(1, &deposit(&alice, 10)).unwrap();
+    let exited = ledger.deposit(2, &deposit(&bob, 20)).unwrap();
+    let kept = ledger.deposit(3, &deposit(&bob, 30)).unwrap();
+    ledger.apply(transfer(&[spent], vec![out(&bob, ETH, 10)], &[&alice]).unwrap()).unwrap();
+    ledger.seal();
+    ledger.exit(exited);
+    let changes = ledger.take_changes();
+    assert_eq!(changes.removed, vec![], "nothing that existed at the last take is gone");
+    assert_eq!(
+        changes.added,
+        vec![(kept, out(&bob, ETH, 30)), (UtxoPos::new(1000, 0, 0), out(&bob, ETH, 10))]
+    );
+    // The next period spends what the last one added: now it counts as removed.
+    ledger
+        .apply(transfer(&[UtxoPos::new(1000, 0, 0)], vec![out(&alice, ETH, 10)], &[&bob]).unwrap())
+        .unwrap();
+    ledger.exit(kept);
+    let changes = ledger.take_changes();
+    assert_eq!(changes.removed, vec![UtxoPos::new(1000, 0, 0), kept]);
+    assert_eq!(changes.added, vec![(UtxoPos::new(2000, 0, 0), out(&alice, ETH, 10))]);
+}
