@@ -236,7 +236,9 @@ impl Ledger {
         &mut self,
         tree: fn(Vec<B256>) -> Result<MerkleTree, plasma_primitives::merkle::MerkleError>,
     ) -> SealedBlock {
-        let txs = std::mem::take(&mut self.pending);
+        // The next block is sized like this one: no regrowing on the hot path.
+        let next = Vec::with_capacity(self.pending.len());
+        let txs = std::mem::replace(&mut self.pending, next);
         // The leaves were hashed when the transactions were verified, on all cores.
         let leaves = txs.iter().map(|t| t.leaf).collect();
         let root = tree(leaves).expect("apply keeps blocks within 65,536 txs").root();

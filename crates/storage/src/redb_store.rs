@@ -311,7 +311,8 @@ impl Store for RedbStore {
             let changes = (diff.removed.len() + diff.added.len()) as u64;
             let stored = meta_u64(&meta, DIFFS_LEN)? + changes;
             let snapshot = meta_u64(&meta, SNAPSHOT_LEN)?;
-            let (stored, snapshot) = if stored > snapshot.max(self.compaction_floor) {
+            let compacting = stored > snapshot.max(self.compaction_floor);
+            let (stored, snapshot) = if compacting {
                 drop(meta);
                 let snapshot = compact(&txn)?;
                 meta = txn.open_table(META).map_err(db_err(ctx))?;
@@ -327,7 +328,9 @@ impl Store for RedbStore {
             let at = |i: usize| location(block.number, i as u16);
             recent.locations.extend(keys.iter().enumerate().map(|(i, key)| (*key, at(i))));
             recent.blocks += 1;
-            merged = recent.blocks >= INDEX_MERGE_EVERY;
+            // Not in the seal that compacts: one long seal would stall acknowledgements twice
+            // as long.
+            merged = recent.blocks >= INDEX_MERGE_EVERY && !compacting;
             if merged {
                 // In key order: neighbouring keys share the index's pages.
                 let mut index: Vec<(u128, u64)> =
