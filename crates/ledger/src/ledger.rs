@@ -50,8 +50,8 @@ pub struct UtxoChanges {
 #[derive(Debug, Clone)]
 struct ChangeLog {
     tracking: bool,
-    /// Every position at or above this one was created since the last take: the outputs of
-    /// the blocks filled since (and of deposit blocks numbered after them).
+    /// Every child-block position at or above this one was created since the last take: the
+    /// outputs of the blocks filled since.
     created_from: U256,
     /// Deposits since the last take, which may be numbered below `created_from`.
     deposits: HashSet<UtxoPos>,
@@ -92,7 +92,8 @@ impl ChangeLog {
     }
 
     fn created_since(&self, pos: UtxoPos) -> bool {
-        pos.raw() >= self.created_from
+        let child_block = || (pos.blknum() % U256::from(CHILD_BLOCK_INTERVAL)).is_zero();
+        (pos.raw() >= self.created_from && child_block())
             || (!self.deposits.is_empty() && self.deposits.contains(&pos))
     }
 }

@@ -213,3 +213,15 @@ fn deposits_between_takes_net_out_when_spent_or_exited() {
     assert_eq!(changes.removed, vec![UtxoPos::new(1000, 0, 0), kept]);
     assert_eq!(changes.added, vec![(UtxoPos::new(2000, 0, 0), out(&alice, ETH, 10))]);
 }
+
+#[test]
+fn a_deposit_numbered_above_the_pending_block_is_still_reported_spent() {
+    // A deposit the root chain numbered past this ledger's pending block, held before the take.
+    let alice = key("alice");
+    let early = UtxoPos::new(1500, 0, 0);
+    let mut ledger = Ledger::restore(FeePolicy::free(), 1000, [(early, out(&alice, ETH, 7))]);
+    ledger.apply(transfer(&[early], vec![out(&alice, ETH, 7)], &[&alice]).unwrap()).unwrap();
+    let changes = ledger.take_changes();
+    assert_eq!(changes.removed, vec![early]);
+    assert_eq!(changes.added, vec![(UtxoPos::new(1000, 0, 0), out(&alice, ETH, 7))]);
+}
