@@ -5,13 +5,10 @@
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::CashApiClient;
 use plasma_primitives::{U256, cash::CashTx};
-use plasma_rootchain::{
-    Anvil, DevChain, PlasmaCashContract, RootChain, RpcChain, RpcConfig, dev_key, dev_keys,
-};
+use plasma_rootchain::{PlasmaCashContract, RootChain, dev_key};
 use std::{
     path::Path,
     process::{Child, Command},
-    sync::Arc,
     time::Duration,
 };
 
@@ -29,13 +26,7 @@ fn spawn_cash_node(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cash_node_keeps_acknowledged_transfers_across_kill_9() {
-    let anvil = Anvil::spawn(31337, &[]).unwrap();
-    let mut rpc = RpcConfig::new(anvil.url());
-    rpc.poll_interval = Duration::from_millis(20);
-    let chain = Arc::new(RpcChain::connect(rpc, &dev_keys()).await.unwrap());
-    for key in dev_keys() {
-        chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.unwrap();
-    }
+    let (anvil, chain) = crate::funded_anvil().await;
     let dir = tempfile::tempdir().unwrap();
     let contracts = dir.path().join("deployment.json");
     let deployed = Command::new(env!("CARGO_BIN_EXE_plasma"))

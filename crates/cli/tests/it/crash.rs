@@ -4,10 +4,8 @@
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::OperatorApiClient;
 use plasma_primitives::{Address, B256, Output, PaymentTx, U256, UtxoPos};
-use plasma_rootchain::{
-    Anvil, DevChain, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig, dev_key, dev_keys,
-};
-use std::{collections::HashSet, path::Path, process::Child, sync::Arc, time::Duration};
+use plasma_rootchain::{FrameworkConfig, Plasma, RootChain, dev_key};
+use std::{collections::HashSet, path::Path, process::Child, time::Duration};
 
 const USERS: [usize; 4] = [1, 2, 3, 4];
 
@@ -67,13 +65,7 @@ async fn wait_for(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_loses_nothing_acknowledged_and_submits_each_root_once() {
-    let anvil = Anvil::spawn(31337, &[]).unwrap();
-    let mut rpc = RpcConfig::new(anvil.url());
-    rpc.poll_interval = Duration::from_millis(20);
-    let chain = Arc::new(RpcChain::connect(rpc, &dev_keys()).await.unwrap());
-    for key in dev_keys() {
-        chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.unwrap();
-    }
+    let (anvil, chain) = crate::funded_anvil().await;
     let operator = chain.accounts()[0];
     let start = chain.head().await.unwrap().number;
     let plasma =
