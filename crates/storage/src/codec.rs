@@ -67,9 +67,39 @@ pub(crate) fn decode_block(number: u64, buf: &[u8]) -> Result<StoredBlock, Store
     Ok(StoredBlock { number, root: B256::from_slice(root), txs: chunks(&buf[32..], "block")? })
 }
 
-/// Writes `entry` into `out` (cleared first): one buffer serves a whole group of entries.
+/// One group commit's entries as one record: each entry length-prefixed, back to back.
+pub(crate) fn encode_entries(entries: &[LogEntry]) -> Vec<u8> {
+    let size = entries.iter().map(|e| 4 + entry_len(e)).sum();
+    let mut out = Vec::with_capacity(size);
+    for entry in entries {
+        out.extend_from_slice(&(entry_len(entry) as u32).to_be_bytes());
+        encode_entry(entry, &mut out);
+    }
+    out
+}
+
+pub(crate) fn decode_entries(mut buf: &[u8]) -> Result<Vec<LogEntry>, StoreError> {
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        let corrupt = || StoreError::Corrupt { what: "log record" };
+        let len = buf.get(..4).ok_or_else(corrupt)?;
+        let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
+        out.push(decode_entry(buf.get(4..4 + len).ok_or_else(corrupt)?)?);
+        buf = &buf[4 + len..];
+    }
+    Ok(out)
+}
+
+fn entry_len(entry: &LogEntry) -> usize {
+    match entry {
+        LogEntry::Tx(tx) => 1 + tx.len(),
+        LogEntry::Deposit { tx, .. } => 1 + 8 + tx.len(),
+        LogEntry::Exit(_) => 1 + 32,
+    }
+}
+
+/// Appends `entry` to `out`: a tag byte, then its fields.
 pub(crate) fn encode_entry(entry: &LogEntry, out: &mut Vec<u8>) {
-    out.clear();
     match entry {
         LogEntry::Tx(tx) => {
             out.push(0);
@@ -170,4 +200,26 @@ pub(crate) fn decode_diff(buf: &[u8]) -> Result<UtxoChanges, StoreError> {
         return Err(corrupt());
     }
     Ok(UtxoChanges { removed, added })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_record_round_trips_and_a_cut_one_is_corrupt() {
+        let entries = vec![
+            LogEntry::Tx(vec![1; 200]),
+            LogEntry::Deposit { blknum: 7, tx: vec![2; 30] },
+            LogEntry::Exit(UtxoPos::new(1000, 3, 1)),
+        ];
+        let record = encode_entries(&entries);
+        assert_eq!(decode_entries(&record).unwrap(), entries);
+        for cut in [1, 4, 100, record.len() - 1] {
+            assert!(
+                matches!(decode_entries(&record[..cut]), Err(StoreError::Corrupt { .. })),
+                "a record cut at {cut} bytes is refused"
+            );
+        }
+    }
 }

@@ -3,8 +3,8 @@
 use crate::{
     LogEntry, Recovered, Store, StoreError, StoredBlock, UtxoChanges,
     codec::{
-        decode_block, decode_diff, decode_entry, decode_records, encode_block, encode_diff,
-        encode_entry, encode_records, location, split_location,
+        decode_block, decode_diff, decode_entries, decode_entry, decode_records, encode_block,
+        encode_diff, encode_entries, encode_records, location, split_location,
     },
 };
 use plasma_primitives::{B256, Output, UtxoPos};
@@ -26,7 +26,11 @@ const TXS: TableDefinition<u128, u64> = TableDefinition::new("tx_index");
 /// The index keys of the blocks sealed since the index was last brought up to date, by block:
 /// each record is the block's keys back to back, in transaction order.
 const RECENT_INDEX: TableDefinition<u64, &[u8]> = TableDefinition::new("tx_index_recent");
-const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+/// The log since the last seal: one record per group commit, its entries back to back, so a
+/// group of thousands of transactions is one insert.
+const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log_groups");
+/// The log of an older layout, one entry per record: moved into [`LOG`] when the store opens.
+const OLD_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
 /// UTXO diffs of the blocks sealed since the last compaction, by block.
 const DIFFS: TableDefinition<u64, &[u8]> = TableDefinition::new("utxo_diffs");
 const NEXT_BLOCK: &str = "next_block";
@@ -93,6 +97,7 @@ impl RedbStore {
             txn.open_table(BLOCKS).map_err(db_err(ctx))?;
             txn.open_table(TXS).map_err(db_err(ctx))?;
             txn.open_table(LOG).map_err(db_err(ctx))?;
+            migrate_old_log(&txn)?;
             txn.open_table(DIFFS).map_err(db_err(ctx))?;
             txn.open_table(RECENT_INDEX).map_err(db_err(ctx))?;
         }
@@ -135,6 +140,25 @@ fn read_recent_index(db: &Database) -> Result<RecentIndex, StoreError> {
         recent.blocks += 1;
     }
     Ok(recent)
+}
+
+/// Moves the entries of an older layout's log (one per record) into one group record.
+fn migrate_old_log(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let ctx = "moving the log to its new layout";
+    if !txn.list_tables().map_err(db_err(ctx))?.any(|t| t.name() == OLD_LOG.name()) {
+        return Ok(());
+    }
+    let mut entries = Vec::new();
+    for row in txn.open_table(OLD_LOG).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
+        entries.push(decode_entry(row.map_err(db_err(ctx))?.1.value())?);
+    }
+    if !entries.is_empty() {
+        let mut log = txn.open_table(LOG).map_err(db_err(ctx))?;
+        let first = log.last().map_err(db_err(ctx))?.map_or(0, |(k, _)| k.value() + 1);
+        log.insert(first, encode_entries(&entries).as_slice()).map_err(db_err(ctx))?;
+    }
+    txn.delete_table(OLD_LOG).map_err(db_err(ctx))?;
+    Ok(())
 }
 
 fn meta_u64(
@@ -269,7 +293,7 @@ impl Store for RedbStore {
         let utxos = utxos.into_iter().collect();
         let mut log = Vec::new();
         for row in txn.open_table(LOG).map_err(db_err(ctx))?.iter().map_err(db_err(ctx))? {
-            log.push(decode_entry(row.map_err(db_err(ctx))?.1.value())?);
+            log.extend(decode_entries(row.map_err(db_err(ctx))?.1.value())?);
         }
         Ok(Recovered { next_block, utxos, log })
     }
@@ -279,11 +303,9 @@ impl Store for RedbStore {
         let txn = self.db.begin_write().map_err(db_err(ctx))?;
         {
             let mut log = txn.open_table(LOG).map_err(db_err(ctx))?;
-            let first = log.last().map_err(db_err(ctx))?.map_or(0, |(k, _)| k.value() + 1);
-            let mut bytes = Vec::new();
-            for (seq, entry) in (first..).zip(entries) {
-                encode_entry(entry, &mut bytes);
-                log.insert(seq, bytes.as_slice()).map_err(db_err(ctx))?;
+            if !entries.is_empty() {
+                let next = log.last().map_err(db_err(ctx))?.map_or(0, |(k, _)| k.value() + 1);
+                log.insert(next, encode_entries(entries).as_slice()).map_err(db_err(ctx))?;
             }
             let mut table = txn.open_table(META).map_err(db_err(ctx))?;
             for (key, value) in meta {

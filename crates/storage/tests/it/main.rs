@@ -104,6 +104,43 @@ fn a_store_of_the_older_layout_is_refused_by_name() {
     assert!(err.to_string().contains("older version") && err.to_string().contains("old.redb"));
 }
 
+/// A store written when the log held one entry per record: its entries come back first, in
+/// order, before what is appended after the upgrade, and the old table is gone.
+#[test]
+fn a_log_of_the_older_layout_is_kept_across_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old-log.redb");
+    let exit = UtxoPos::new(1000, 2, 1);
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut log = txn.open_table(redb::TableDefinition::<u64, &[u8]>::new("log")).unwrap();
+            // The entry layout itself is unchanged: a tag byte, then the fields.
+            log.insert(0, [0u8, 7, 7, 7].as_slice()).unwrap();
+            let mut exit_entry = vec![2u8];
+            exit_entry.extend_from_slice(&exit.to_bytes());
+            log.insert(1, exit_entry.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let old = vec![LogEntry::Tx(vec![7, 7, 7]), LogEntry::Exit(exit)];
+    {
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(store.recover().unwrap().log, old);
+        store.append_log(&[LogEntry::Tx(vec![8; 40])], &[]).unwrap();
+    }
+    let store = RedbStore::open(&path).unwrap();
+    let mut expected = old;
+    expected.push(LogEntry::Tx(vec![8; 40]));
+    assert_eq!(store.recover().unwrap().log, expected);
+    drop(store);
+    let db = redb::Database::open(&path).unwrap();
+    let txn = db.begin_read().unwrap();
+    use redb::{ReadableDatabase, TableHandle};
+    assert!(txn.list_tables().unwrap().all(|t| t.name() != "log"), "the old table is removed");
+}
+
 /// Many seals (past several compactions of the stored diffs into a new UTXO snapshot, and
 /// between them): after each, both stores, and the file store reopened, recover the same UTXO
 /// set as a model that applies every diff in order.
