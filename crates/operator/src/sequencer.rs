@@ -231,6 +231,7 @@ fn follow_root_chain(
 
 /// Seals the block being filled, if it has transactions.
 fn seal(shared: &Shared) -> Result<(), StoreError> {
+    let started = Instant::now();
     let mut ledger = shared.ledger_mut();
     if ledger.pending_txs().is_empty() {
         return Ok(());
@@ -249,8 +250,10 @@ fn seal(shared: &Shared) -> Result<(), StoreError> {
     shared.last_sealed.store(block.number, Ordering::Relaxed);
     shared.sealed.send_replace(block.number);
     drop(ledger);
-    tracing::info!(number = block.number, txs = hashes.len(), root = %block.root, "block sealed");
+    let took = started.elapsed();
+    tracing::info!(number = block.number, txs = hashes.len(), root = %block.root, ?took, "block sealed");
     metrics::histogram!("plasma_block_size").record(hashes.len() as f64);
+    metrics::histogram!("plasma_seal_seconds").record(took.as_secs_f64());
     metrics::gauge!("plasma_mempool_depth").set(0.0);
     Ok(())
 }
