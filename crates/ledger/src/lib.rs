@@ -15,4 +15,7 @@ mod verify;
 pub use error::LedgerError;
 pub use fees::FeePolicy;
 pub use ledger::{Applied, Ledger, SealedBlock, UtxoChanges};
-pub use verify::{VerifiedTx, verify, verify_batch, verify_decoded};
+pub use verify::{
+    Unverified, VERIFY_CHUNK, VerifiedTx, decode_and_verify_batch, verify, verify_batch,
+    verify_decoded, verify_many,
+};

@@ -9,7 +9,7 @@ use crate::{
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
-use plasma_ledger::verify_decoded;
+use plasma_ledger::{Unverified, decode_and_verify_batch};
 use plasma_primitives::{MerkleTree, SignedTx, UtxoPos};
 use std::{
     collections::BTreeMap,
@@ -48,15 +48,14 @@ impl Api {
         }
         let domain = self.shared.domain;
         let verdicts: Verdicts = tokio::task::spawn_blocking(move || {
-            use rayon::prelude::*;
-            txs.into_par_iter()
-                .map(|bytes| {
-                    // The request's own buffer, not a copy.
-                    let bytes: Vec<u8> = bytes.into();
-                    let signed =
-                        SignedTx::decode(&bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
-                    verify_decoded(signed, bytes, &domain)
-                        .map_err(|e| Refusal::Invalid(e.to_string()))
+            // The request's own buffers, not copies.
+            decode_and_verify_batch(txs, &domain)
+                .into_iter()
+                .map(|verdict| {
+                    verdict.map_err(|e| match e {
+                        Unverified::Malformed(e) => Refusal::Malformed(e.to_string()),
+                        Unverified::Invalid(e) => Refusal::Invalid(e.to_string()),
+                    })
                 })
                 .collect()
         })

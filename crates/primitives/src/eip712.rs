@@ -78,22 +78,28 @@ impl Eip712Domain {
     }
 }
 
-/// keccak256 of the words concatenated (`abi.encode` of static values). At most 12 words,
-/// hashed from the stack: this runs once per input and output of every transaction.
+/// keccak256 of the words concatenated (`abi.encode` of static values).
 fn hash_words(words: &[B256]) -> B256 {
-    let mut buf = [0u8; 32 * 12];
+    keccak256(words.concat())
+}
+
+/// `abi.encode` of `N` words, on the stack.
+fn encode_words<const BYTES: usize>(words: &[B256]) -> [u8; BYTES] {
+    debug_assert_eq!(words.len() * 32, BYTES);
+    let mut buf = [0u8; BYTES];
     for (chunk, word) in buf.chunks_exact_mut(32).zip(words) {
         chunk.copy_from_slice(word.as_slice());
     }
-    keccak256(&buf[..32 * words.len()])
+    buf
 }
 
 fn word(value: U256) -> B256 {
     B256::from(value.to_be_bytes::<32>())
 }
 
-fn hash_input(pos: UtxoPos) -> B256 {
-    hash_words(&[
+/// What `hashStruct(input)` hashes.
+fn input_message(pos: UtxoPos) -> [u8; 128] {
+    encode_words(&[
         TYPE_HASHES.input,
         word(pos.blknum()),
         word(U256::from(pos.txindex())),
@@ -101,37 +107,53 @@ fn hash_input(pos: UtxoPos) -> B256 {
     ])
 }
 
-fn hash_output(output: &Output) -> B256 {
+/// What `hashStruct(output)` hashes.
+fn output_message(output: &Output) -> [u8; 160] {
     // outputGuard is bytes20: left-aligned in its word, unlike the address `currency`.
     let mut guard = B256::ZERO;
     guard[..20].copy_from_slice(output.owner.as_slice());
-    let output_type = word(U256::from(PAYMENT_OUTPUT_TYPE));
-    hash_words(&[
+    encode_words(&[
         TYPE_HASHES.output,
-        output_type,
+        word(U256::from(PAYMENT_OUTPUT_TYPE)),
         guard,
         output.token.into_word(),
         word(output.amount),
     ])
 }
 
-/// `hashStruct` over a transaction's parts, with absent inputs and outputs padded by their
-/// empty forms. Takes the parts rather than a [`PaymentTx`] so that tests can hash OMG's
-/// published fixtures, some of which are not valid transactions.
-fn struct_hash_of(inputs: &[UtxoPos], outputs: &[Output], metadata: B256) -> B256 {
+/// What `hashStruct(tx)` hashes, given the hashes of its inputs and outputs; absent ones are
+/// padded by the empty input and output.
+fn struct_message(input_hashes: &[B256], output_hashes: &[B256], metadata: B256) -> [u8; 384] {
     let hashes = &*TYPE_HASHES;
     let mut words = [B256::ZERO; 12];
     words[0] = hashes.tx;
     words[1] = word(U256::from(PAYMENT_TX_TYPE));
     for i in 0..MAX_INPUTS {
-        words[2 + i] = inputs.get(i).map_or(hashes.empty_input, |&p| hash_input(p));
+        words[2 + i] = input_hashes.get(i).copied().unwrap_or(hashes.empty_input);
     }
     for i in 0..MAX_OUTPUTS {
-        words[6 + i] = outputs.get(i).map_or(hashes.empty_output, hash_output);
+        words[6 + i] = output_hashes.get(i).copied().unwrap_or(hashes.empty_output);
     }
     // words[10] is txData, always 0.
     words[11] = metadata;
-    hash_words(&words)
+    encode_words(&words)
+}
+
+/// What the signing digest hashes: `0x1901 ‖ domainSeparator ‖ hashStruct(tx)`.
+fn digest_message(domain_separator: &B256, struct_hash: &B256) -> [u8; 66] {
+    let mut buf = [0u8; 66];
+    buf[..2].copy_from_slice(&[0x19, 0x01]);
+    buf[2..34].copy_from_slice(domain_separator.as_slice());
+    buf[34..].copy_from_slice(struct_hash.as_slice());
+    buf
+}
+
+/// `hashStruct` over a transaction's parts. Takes the parts rather than a [`PaymentTx`] so
+/// that tests can hash OMG's published fixtures, some of which are not valid transactions.
+fn struct_hash_of(inputs: &[UtxoPos], outputs: &[Output], metadata: B256) -> B256 {
+    let inputs: Vec<B256> = inputs.iter().map(|&p| keccak256(input_message(p))).collect();
+    let outputs: Vec<B256> = outputs.iter().map(|o| keccak256(output_message(o))).collect();
+    keccak256(struct_message(&inputs, &outputs, metadata))
 }
 
 impl PaymentTx {
@@ -142,16 +164,38 @@ impl PaymentTx {
 
     /// The digest that input owners sign: `keccak(0x1901 ‖ domainSeparator ‖ hashStruct(tx))`.
     pub fn signing_hash(&self, domain_separator: &B256) -> B256 {
-        digest(domain_separator, &self.struct_hash())
+        keccak256(digest_message(domain_separator, &self.struct_hash()))
     }
 }
 
-fn digest(domain_separator: &B256, struct_hash: &B256) -> B256 {
-    let mut buf = [0u8; 66];
-    buf[..2].copy_from_slice(&[0x19, 0x01]);
-    buf[2..34].copy_from_slice(domain_separator.as_slice());
-    buf[34..].copy_from_slice(struct_hash.as_slice());
-    keccak256(buf)
+/// [`PaymentTx::signing_hash`] of each transaction, in order, with the same parts of all of
+/// them hashed side by side ([`plasma_keccak::keccak256_many`]): the way to hash a batch.
+pub fn signing_hashes(txs: &[&PaymentTx], domain_separator: &B256) -> Vec<B256> {
+    let inputs: Vec<[u8; 128]> =
+        txs.iter().flat_map(|tx| tx.inputs().iter().map(|&p| input_message(p))).collect();
+    let outputs: Vec<[u8; 160]> =
+        txs.iter().flat_map(|tx| tx.outputs().iter().map(output_message)).collect();
+    let input_hashes = hash_all(&inputs);
+    let output_hashes = hash_all(&outputs);
+    let (mut next_input, mut next_output) = (0, 0);
+    let structs: Vec<[u8; 384]> = txs
+        .iter()
+        .map(|tx| {
+            let ins = &input_hashes[next_input..next_input + tx.inputs().len()];
+            let outs = &output_hashes[next_output..next_output + tx.outputs().len()];
+            next_input += ins.len();
+            next_output += outs.len();
+            struct_message(ins, outs, tx.metadata())
+        })
+        .collect();
+    let digests: Vec<[u8; 66]> =
+        hash_all(&structs).iter().map(|s| digest_message(domain_separator, s)).collect();
+    hash_all(&digests)
+}
+
+fn hash_all<const N: usize>(messages: &[[u8; N]]) -> Vec<B256> {
+    let refs: Vec<&[u8]> = messages.iter().map(|m| m.as_slice()).collect();
+    plasma_keccak::keccak256_many(&refs)
 }
 
 #[cfg(test)]
@@ -204,11 +248,11 @@ mod tests {
             b256!("1a5933eb0b3223b0500fbbe7039cab9badc006adda6cf3d337751412fd7a4b61")
         );
         assert_eq!(
-            hash_input(UtxoPos::new(1, 0, 0)),
+            keccak256(input_message(UtxoPos::new(1, 0, 0))),
             b256!("7377afcd24fdc685fd8c6ea2b5d15a74f2c898c3d5bcce3499f448a4d68db290")
         );
         assert_eq!(
-            hash_input(UtxoPos::new(101_000, 1337, 3)),
+            keccak256(input_message(UtxoPos::new(101_000, 1337, 3))),
             b256!("c198a0ab9b12c3f225195cf0f7870c7ab12c316b33eb99771dfd0f3f7da455a5")
         );
         let (_, outputs) = elixir_parts();
@@ -219,7 +263,7 @@ mod tests {
             b256!("168031cd8ed05efce595276a59045cabf7a33d14a4dcad1ea16fdd0c98ad7598"),
         ];
         for (output, want) in outputs.iter().zip(want) {
-            assert_eq!(hash_output(output), want);
+            assert_eq!(keccak256(output_message(output)), want);
         }
     }
 
@@ -253,7 +297,7 @@ mod tests {
         for (inputs, outputs, meta, want_struct, want_digest) in cases {
             let hash = struct_hash_of(&inputs, &outputs, meta);
             assert_eq!(hash, want_struct);
-            assert_eq!(digest(&elixir_domain(), &hash), want_digest);
+            assert_eq!(keccak256(digest_message(&elixir_domain(), &hash)), want_digest);
         }
     }
 }

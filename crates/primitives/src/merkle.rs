@@ -61,11 +61,40 @@ pub fn leaf_hash(data: &[u8]) -> B256 {
 
 /// The hash of an inner node.
 pub fn node_hash(left: &B256, right: &B256) -> B256 {
+    keccak256(node_message(left, right))
+}
+
+fn node_message(left: &B256, right: &B256) -> [u8; 65] {
     let mut buf = [0u8; 65];
     buf[0] = 0x01;
     buf[1..33].copy_from_slice(left.as_slice());
     buf[33..].copy_from_slice(right.as_slice());
-    keccak256(buf)
+    buf
+}
+
+/// The nodes over `below`, a run of level `level` starting at an even index, hashed side by
+/// side; a node missing its right-hand child takes the empty subtree.
+fn level_above(below: &[B256], level: usize) -> Vec<B256> {
+    let messages: Vec<[u8; 65]> = below
+        .chunks(2)
+        .map(|pair| node_message(&pair[0], pair.get(1).unwrap_or(&EMPTY[level])))
+        .collect();
+    let refs: Vec<&[u8]> = messages.iter().map(|m| m.as_slice()).collect();
+    plasma_keccak::keccak256_many(&refs)
+}
+
+/// [`leaf_hash`] of each transaction's bytes, hashed side by side.
+pub fn leaf_hashes<T: AsRef<[u8]>>(leaves: &[T]) -> Vec<B256> {
+    let mut prefixed = Vec::with_capacity(leaves.iter().map(|l| 1 + l.as_ref().len()).sum());
+    let mut ends = Vec::with_capacity(leaves.len());
+    for leaf in leaves {
+        prefixed.push(0x00);
+        prefixed.extend_from_slice(leaf.as_ref());
+        ends.push(prefixed.len());
+    }
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    let messages: Vec<&[u8]> = starts.zip(&ends).map(|(a, &b)| &prefixed[a..b]).collect();
+    plasma_keccak::keccak256_many(&messages)
 }
 
 /// A block's tree, keeping every level so proofs cost no hashing.
@@ -100,12 +129,11 @@ impl MerkleTree {
         levels.push(leaves);
         for d in 0..DEPTH {
             let below = &levels[d];
-            let pair_hash = |pair: &[B256]| node_hash(&pair[0], pair.get(1).unwrap_or(&EMPTY[d]));
             let above = if parallel && below.len() >= PARALLEL_LEVEL {
                 use rayon::prelude::*;
-                below.par_chunks(2).map(pair_hash).collect()
+                below.par_chunks(PARALLEL_LEVEL).flat_map_iter(|c| level_above(c, d)).collect()
             } else {
-                below.chunks(2).map(pair_hash).collect()
+                level_above(below, d)
             };
             levels.push(above);
         }
@@ -117,7 +145,7 @@ impl MerkleTree {
         if leaves.len() > MAX_LEAVES {
             return Err(MerkleError::TooManyLeaves(leaves.len()));
         }
-        Self::from_leaf_hashes(leaves.iter().map(|l| leaf_hash(l.as_ref())).collect())
+        Self::from_leaf_hashes(leaf_hashes(leaves))
     }
 
     /// Number of leaves that are not empty.
@@ -188,6 +216,27 @@ pub fn deposit_root(tx_bytes: &[u8]) -> B256 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Wide levels (hashed side by side, and on all cores) give the root that hashing one
+    /// node at a time gives, with an odd count at every level.
+    #[test]
+    fn a_wide_tree_has_the_root_of_one_node_at_a_time() {
+        let leaves: Vec<B256> = (0..9_001u32).map(|i| keccak256(i.to_be_bytes())).collect();
+        let mut level = leaves.clone();
+        for d in 0..DEPTH {
+            level = level
+                .chunks(2)
+                .map(|pair| node_hash(&pair[0], pair.get(1).unwrap_or(&EMPTY[d])))
+                .collect();
+        }
+        let one_at_a_time = level[0];
+        let tree = MerkleTree::from_leaf_hashes(leaves.clone()).unwrap();
+        assert_eq!(tree.root(), one_at_a_time);
+        assert_eq!(
+            MerkleTree::from_leaf_hashes_on_all_cores(leaves).unwrap().root(),
+            one_at_a_time
+        );
+    }
 
     #[test]
     fn proofs_verify_for_every_leaf_of_a_small_tree() {

@@ -6,9 +6,7 @@ mod inflight;
 use crate::{BlockSource, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
 use plasma_ledger::{FeePolicy, Ledger, VerifiedTx};
-use plasma_primitives::{
-    MerkleTree, PaymentTx, SignedTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL,
-};
+use plasma_primitives::{MerkleTree, PaymentTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL};
 use plasma_rootchain::{EventCursor, Plasma, PlasmaEvent, RootChain, RootChainError};
 use plasma_storage::{Store, StoredBlock};
 use std::{
@@ -89,19 +87,14 @@ pub fn verify_block(
     root: B256,
     txs: &[Bytes],
 ) -> Result<VerifiedBlock, String> {
-    use rayon::prelude::*;
     if ledger.pending_block() != blknum {
         return Err(format!("expected block {} next, got {blknum}", ledger.pending_block()));
     }
     // Decoding, hashing and signature recovery are independent per transaction: all cores.
-    let verified = txs
-        .par_iter()
+    let verified = plasma_ledger::decode_and_verify_batch(txs.to_vec(), domain)
+        .into_iter()
         .enumerate()
-        .map(|(i, bytes)| {
-            let signed = SignedTx::decode(bytes).map_err(|e| format!("tx {i}: {e}"))?;
-            plasma_ledger::verify_decoded(signed, bytes.to_vec(), domain)
-                .map_err(|e| format!("tx {i}: {e}"))
-        })
+        .map(|(i, verdict)| verdict.map_err(|e| format!("tx {i}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
     // Then the state, in block order, on a copy; sealing the copy gives the block's root.
     let mut ledger = ledger.clone();

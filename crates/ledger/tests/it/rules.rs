@@ -91,6 +91,46 @@ fn inventing_money_is_refused_per_token() {
     assert_eq!(ledger.apply(overflow), Err(LedgerError::Overflow(ETH)));
 }
 
+/// A batch verified together (hashes side by side, then each recovery) answers for each
+/// transaction exactly what verifying it alone answers: good ones, a bad `v`, a signature
+/// under another domain (it recovers someone else), a transfer without inputs; in any order.
+#[test]
+fn a_batch_answers_for_each_what_it_answers_alone() {
+    let keys: Vec<PrivateKey> = (0..5).map(|i| key(&format!("user{i}"))).collect();
+    let mut txs = Vec::new();
+    for i in 0..40u64 {
+        let owner = &keys[i as usize % keys.len()];
+        let inputs: Vec<UtxoPos> =
+            (0..1 + i % 4).map(|n| UtxoPos::new(1000 * (i + 1), n as u16, 0)).collect();
+        let signers = vec![owner; inputs.len()];
+        let outputs = (0..1 + i % 4).map(|n| out(owner, ETH, n + 1)).collect();
+        let tx = PaymentTx::new(inputs, outputs, B256::repeat_byte(i as u8)).unwrap();
+        let signed = match i % 5 {
+            0 => {
+                let good = tx.clone().sign(&signers, &DOMAIN).unwrap();
+                let mut bytes = *good.signatures()[0].as_bytes();
+                bytes[64] = 29;
+                let mut sigs = good.signatures().to_vec();
+                sigs[0] = plasma_primitives::Signature::from_bytes(bytes);
+                SignedTx::new(tx, sigs).unwrap()
+            }
+            1 => tx.sign(&signers, &B256::repeat_byte(1)).unwrap(),
+            2 => SignedTx::new(
+                PaymentTx::new(vec![], vec![out(owner, ETH, i)], B256::ZERO).unwrap(),
+                vec![],
+            )
+            .unwrap(),
+            _ => tx.sign(&signers, &DOMAIN).unwrap(),
+        };
+        txs.push(signed);
+    }
+    let alone: Vec<_> = txs.iter().map(|t| verify(t.clone(), &DOMAIN)).collect();
+    let batch: Vec<_> = txs.iter().map(|t| (t.clone(), t.encode())).collect();
+    assert_eq!(plasma_ledger::verify_many(batch, &DOMAIN), alone);
+    assert_eq!(plasma_ledger::verify_batch(txs, &DOMAIN), alone);
+    assert!(alone.iter().filter(|r| r.is_ok()).count() >= 16, "good ones among them");
+}
+
 #[test]
 fn malformed_signatures_and_empty_transfers_are_refused() {
     let alice = key("alice");

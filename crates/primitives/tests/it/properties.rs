@@ -1,7 +1,7 @@
 //! Properties of the codec and the tree over random input.
 
 use plasma_primitives::{
-    B256, MerkleTree, PaymentTx, SignedTx,
+    B256, MerkleTree, PaymentTx, SignedTx, eip712,
     merkle::{self, MerkleError},
     testing::{Edit, arb_edit, arb_key, arb_tx},
 };
@@ -9,6 +9,27 @@ use proptest::prelude::*;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A batch's signing hashes (parts hashed side by side) are each transaction's own.
+    #[test]
+    fn signing_hashes_of_a_batch_are_each_ones_own(
+        txs in proptest::collection::vec(arb_tx(), 0..24),
+        domain in any::<[u8; 32]>(),
+    ) {
+        let domain = B256::from(domain);
+        let refs: Vec<&PaymentTx> = txs.iter().collect();
+        let one_by_one: Vec<B256> = txs.iter().map(|tx| tx.signing_hash(&domain)).collect();
+        prop_assert_eq!(eip712::signing_hashes(&refs, &domain), one_by_one);
+    }
+
+    /// Leaves hashed side by side are each leaf's own hash.
+    #[test]
+    fn leaf_hashes_of_a_batch_are_each_ones_own(
+        leaves in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 0..40),
+    ) {
+        let one_by_one: Vec<B256> = leaves.iter().map(|l| merkle::leaf_hash(l)).collect();
+        prop_assert_eq!(merkle::leaf_hashes(&leaves), one_by_one);
+    }
 
     #[test]
     fn encode_then_decode_is_identity(tx in arb_tx()) {
