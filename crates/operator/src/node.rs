@@ -9,8 +9,8 @@ use crate::{
     submitter,
 };
 use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
-use plasma_ledger::{Ledger, verify};
-use plasma_primitives::{Address, PaymentTx, SignedTx, position::CHILD_BLOCK_INTERVAL};
+use plasma_ledger::{Ledger, decode_and_verify_batch};
+use plasma_primitives::{Address, PaymentTx, position::CHILD_BLOCK_INTERVAL};
 use plasma_rootchain::{EventCursor, Plasma, RootChain};
 use plasma_storage::{LogEntry, Store};
 use std::{
@@ -152,6 +152,13 @@ impl OperatorNode {
     }
 }
 
+/// A log entry to replay; a transaction's bytes go to verification on all cores first.
+enum Replay {
+    Tx,
+    Deposit { blknum: u64, tx: Vec<u8> },
+    Exit(plasma_primitives::UtxoPos),
+}
+
 /// Rebuilds the ledger: the last sealed state, then the log replayed in order.
 fn recover(
     config: &OperatorConfig,
@@ -162,20 +169,36 @@ fn recover(
     let next_block =
         if recovered.next_block == 0 { CHILD_BLOCK_INTERVAL } else { recovered.next_block };
     let mut ledger = Ledger::restore(config.fees.clone(), next_block, recovered.utxos);
-    for (index, entry) in recovered.log.iter().enumerate() {
-        let replay = |reason: String| OperatorError::Replay { index, reason };
-        match entry {
+    let replayed = recovered.log.len();
+    // Signatures are recovered on all cores first; the log is then applied in order.
+    let mut tx_bytes = Vec::new();
+    let steps: Vec<Replay> = recovered
+        .log
+        .into_iter()
+        .map(|entry| match entry {
             LogEntry::Tx(bytes) => {
-                let signed = SignedTx::decode(bytes).map_err(|e| replay(e.to_string()))?;
-                let verified = verify(signed, domain).map_err(|e| replay(e.to_string()))?;
-                ledger.apply(verified).map_err(|e| replay(e.to_string()))?;
+                tx_bytes.push(bytes);
+                Replay::Tx
             }
-            LogEntry::Deposit { blknum, tx } => {
-                let tx = PaymentTx::decode(tx).map_err(|e| replay(e.to_string()))?;
-                ledger.deposit(*blknum, &tx).map_err(|e| replay(e.to_string()))?;
+            LogEntry::Deposit { blknum, tx } => Replay::Deposit { blknum, tx },
+            LogEntry::Exit(pos) => Replay::Exit(pos),
+        })
+        .collect();
+    let mut verified = decode_and_verify_batch(tx_bytes, domain).into_iter();
+    for (index, step) in steps.into_iter().enumerate() {
+        let replay = |reason: String| OperatorError::Replay { index, reason };
+        match step {
+            Replay::Tx => {
+                let tx = verified.next().expect("a verdict per logged tx");
+                let tx = tx.map_err(|e| replay(e.to_string()))?;
+                ledger.apply(tx).map_err(|e| replay(e.to_string()))?;
             }
-            LogEntry::Exit(pos) => {
-                ledger.exit(*pos);
+            Replay::Deposit { blknum, tx } => {
+                let tx = PaymentTx::decode(&tx).map_err(|e| replay(e.to_string()))?;
+                ledger.deposit(blknum, &tx).map_err(|e| replay(e.to_string()))?;
+            }
+            Replay::Exit(pos) => {
+                ledger.exit(pos);
             }
         }
     }
@@ -186,6 +209,6 @@ fn recover(
         })?),
         None => config.l1_start_block,
     };
-    tracing::info!(next_block, replayed = recovered.log.len(), cursor, "recovered");
+    tracing::info!(next_block, replayed, cursor, "recovered");
     Ok((ledger, cursor))
 }
