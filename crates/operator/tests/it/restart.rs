@@ -1,7 +1,7 @@
 //! Acknowledged transactions survive a restart, and block roots are submitted exactly once.
 
 use crate::*;
-use plasma_storage::RedbStore;
+use plasma_storage::{LogEntry, RedbStore};
 
 #[tokio::test]
 async fn acknowledged_transactions_survive_a_restart() {
@@ -48,4 +48,39 @@ async fn acknowledged_transactions_survive_a_restart() {
     until(&client, "the submitter to catch up", |s| s.last_submitted_block == 1000).await;
     assert_eq!(plasma.next_child_block().await.unwrap(), 2000);
     node.stop().await;
+}
+
+/// A log that does not replay (bytes that are no transaction, a signature that is not the
+/// owner's) stops the start with the entry's index and reason; nothing is served from it.
+#[tokio::test]
+async fn a_log_that_does_not_replay_is_refused_with_the_entry() {
+    let plasma = root_chain().await;
+    let domain = plasma.domain_separator().await.unwrap();
+    let owner = plasma.chain().accounts()[1];
+    let deposit = PaymentTx::deposit(owner, Address::ZERO, eth(1000)).unwrap();
+    let good = transfer(&domain, 1, vec![UtxoPos::new(1, 0, 0)], vec![(owner, 400)]);
+    // Spends the good transfer's output, but signed for another chain: someone else recovers.
+    let foreign =
+        transfer(&B256::repeat_byte(9), 1, vec![UtxoPos::new(1000, 0, 0)], vec![(owner, 1)]);
+    for (bad, index, reason) in
+        [(vec![0xc0], 2, "signed transaction"), (foreign.encode(), 2, "owned by")]
+    {
+        let store = Arc::new(plasma_storage::MemoryStore::new());
+        let log = [
+            LogEntry::Deposit { blknum: 1, tx: deposit.encode() },
+            LogEntry::Tx(good.encode()),
+            LogEntry::Tx(bad),
+        ];
+        store.append_log(&log, &[]).unwrap();
+        let operator = plasma.chain().accounts()[0];
+        let err = OperatorNode::start(test_config(), plasma.clone(), operator, store)
+            .await
+            .err()
+            .expect("refused");
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!("entry {index} does not replay")) && message.contains(reason),
+            "{message}"
+        );
+    }
 }
