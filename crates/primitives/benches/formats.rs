@@ -44,6 +44,20 @@ fn codec(c: &mut Criterion) {
     g.bench_function("sign", |b| b.iter(|| key.sign(black_box(&digest))));
     g.bench_function("recover_signature", |b| b.iter(|| black_box(&sig).recover(&digest)));
     g.finish();
+
+    // A batch as the verifying cores see it: 64 transactions, hashed one at a time or with
+    // their parts side by side. Per transaction.
+    let batch: Vec<PaymentTx> = (0..64).map(full_tx).collect();
+    let refs: Vec<&PaymentTx> = batch.iter().collect();
+    let mut g = c.benchmark_group("tx_batch_of_64");
+    g.throughput(Throughput::Elements(64));
+    g.bench_function("eip712_signing_hash_one_at_a_time", |b| {
+        b.iter(|| black_box(&refs).iter().map(|t| t.signing_hash(&domain)).collect::<Vec<_>>())
+    });
+    g.bench_function("eip712_signing_hashes_side_by_side", |b| {
+        b.iter(|| plasma_primitives::eip712::signing_hashes(black_box(&refs), &domain))
+    });
+    g.finish();
 }
 
 fn tree(c: &mut Criterion) {
