@@ -21,8 +21,8 @@ pub(crate) fn available() -> bool {
 pub(crate) fn hash(messages: &[&[u8]], lanes: &[usize], hashes: &mut [B256]) {
     assert!(available(), "AVX-512 kernel called on a CPU without AVX-512");
     assert!(!lanes.is_empty() && lanes.len() <= LANES);
-    // SAFETY: the CPU has AVX-512F and AVX2 (checked just above), all the kernel needs: it takes no
-    // pointers, and every slice access in it is bounds-checked.
+    // SAFETY: the CPU has AVX-512F and AVX2 (checked just above), all the kernel needs: it
+    // takes no pointers, and every slice access in it is bounds-checked.
     #[allow(unsafe_code)]
     unsafe {
         hash_avx512(messages, lanes, hashes)

@@ -66,12 +66,16 @@ pub fn keccak256_many(messages: &[&[u8]]) -> Vec<B256> {
 /// If this CPU does not run `backend` (see [`Backend::available`]).
 pub fn keccak256_many_on(backend: Backend, messages: &[&[u8]]) -> Vec<B256> {
     let mut hashes = vec![B256::ZERO; messages.len()];
-    if backend == Backend::Scalar {
-        for (hash, message) in hashes.iter_mut().zip(messages) {
-            *hash = keccak256(message);
+    let side_by_side: fn(&[&[u8]], &[usize], &mut [B256]) = match backend {
+        Backend::Scalar => {
+            for (hash, message) in hashes.iter_mut().zip(messages) {
+                *hash = keccak256(message);
+            }
+            return hashes;
         }
-        return hashes;
-    }
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => avx512::hash,
+    };
     // Lanes advance together, so each pass takes messages of one block count.
     let mut order: Vec<usize> = (0..messages.len()).collect();
     order.sort_by_key(|&i| blocks(messages[i].len()));
@@ -79,13 +83,10 @@ pub fn keccak256_many_on(backend: Backend, messages: &[&[u8]]) -> Vec<B256> {
         |a: &usize, b: &usize| blocks(messages[*a].len()) == blocks(messages[*b].len());
     for group in order.chunk_by(same_count) {
         for lanes in group.chunks(backend.lanes()) {
-            match backend {
-                _ if lanes.len() < MIN_VECTOR => {
-                    lanes.iter().for_each(|&i| hashes[i] = keccak256(messages[i]));
-                }
-                #[cfg(target_arch = "x86_64")]
-                Backend::Avx512 => avx512::hash(messages, lanes, &mut hashes),
-                Backend::Scalar => unreachable!("handled above"),
+            if lanes.len() < MIN_VECTOR {
+                lanes.iter().for_each(|&i| hashes[i] = keccak256(messages[i]));
+            } else {
+                side_by_side(messages, lanes, &mut hashes);
             }
         }
     }
