@@ -8,6 +8,8 @@
 //! the root chain, a seal) is an entry of its [`Journal`], written before it is acknowledged
 //! (the root-chain cursor with the events it covers); a restart replays the journal, and the
 //! committer asks the contract which block comes next, so no root is skipped or doubled.
+//! Entries are queued in the chain's order, under its lock, to one writer thread that appends
+//! whatever is queued with one disk sync (group commit) and then answers each.
 
 use crate::api::{codes, error};
 use alloy_primitives::{Address, B256, Bytes};
@@ -24,10 +26,10 @@ use plasma_storage::Journal;
 use serde::{Deserialize, Serialize};
 use std::{
     net::SocketAddr,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, mpsc},
     time::Duration,
 };
-use tokio::task::JoinSet;
+use tokio::{sync::oneshot, task::JoinSet};
 
 /// How the Cash node runs.
 #[derive(Debug, Clone)]
@@ -197,11 +199,22 @@ impl Entry {
 
 struct Shared {
     chain: Mutex<CashChain>,
-    journal: Arc<Journal>,
+    to_journal: mpsc::Sender<JournalMsg>,
     last_submitted: Mutex<u64>,
     /// Set when the journal failed: the node stops acknowledging anything.
-    failure: Mutex<Option<String>>,
+    failure: Arc<Mutex<Option<String>>>,
 }
+
+/// What the journal writer is asked.
+enum JournalMsg {
+    /// Append these entries (and the cursor, if any), then say so.
+    Write { entries: Vec<Vec<u8>>, cursor: Option<u64>, done: oneshot::Sender<Durable> },
+    /// Stop after what is queued before this.
+    Stop,
+}
+
+/// Whether a queued write is durable (or why not).
+type Durable = Result<(), String>;
 
 impl Shared {
     fn chain(&self) -> std::sync::MutexGuard<'_, CashChain> {
@@ -212,16 +225,61 @@ impl Shared {
         self.failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Makes `entries` (already applied to the chain, whose lock the caller holds) durable;
-    /// on failure the node stops acknowledging (a restart replays what is durable).
-    fn journal(&self, entries: &[Entry], cursor: Option<u64>) -> Result<(), String> {
-        let bytes: Vec<Vec<u8>> = entries.iter().map(Entry::encode).collect();
-        self.journal.append(&bytes, cursor).map_err(|e| {
-            let reason = format!("the journal failed: {e}");
+    /// Queues `entries` (already applied to the chain, whose lock the caller holds, so the
+    /// journal keeps the chain's order) for the journal writer; await the answer before
+    /// acknowledging anything that depends on them.
+    fn journal(&self, entries: &[Entry], cursor: Option<u64>) -> oneshot::Receiver<Durable> {
+        let (done, answer) = oneshot::channel();
+        let entries = entries.iter().map(Entry::encode).collect();
+        // A writer that has stopped drops `done`: `durable` then says so.
+        let _ = self.to_journal.send(JournalMsg::Write { entries, cursor, done });
+        answer
+    }
+}
+
+/// Waits until a queued journal write is durable.
+async fn durable(answer: oneshot::Receiver<Durable>) -> Durable {
+    answer.await.unwrap_or_else(|_| Err("the journal writer has stopped".into()))
+}
+
+/// The journal writer: takes every write queued, appends them with one disk sync, then
+/// answers each. On a failure it records why (the node stops acknowledging) and stops.
+fn write_journal(
+    journal: Arc<Journal>,
+    queue: mpsc::Receiver<JournalMsg>,
+    failure: Arc<Mutex<Option<String>>>,
+) {
+    let mut stopping = false;
+    while !stopping && let Ok(first) = queue.recv() {
+        let mut entries = Vec::new();
+        let mut cursor = None;
+        let mut waiting = Vec::new();
+        for msg in std::iter::once(first).chain(std::iter::from_fn(|| queue.try_recv().ok())) {
+            match msg {
+                JournalMsg::Write { entries: more, cursor: at, done } => {
+                    entries.extend(more);
+                    cursor = at.or(cursor);
+                    waiting.push(done);
+                }
+                JournalMsg::Stop => {
+                    stopping = true;
+                    break;
+                }
+            }
+        }
+        let result = if entries.is_empty() && cursor.is_none() {
+            Ok(())
+        } else {
+            journal.append(&entries, cursor).map_err(|e| format!("the journal failed: {e}"))
+        };
+        if let Err(reason) = &result {
             tracing::error!(%reason, "Cash node stopped acknowledging");
-            *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
-            reason
-        })
+            *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
+            stopping = true;
+        }
+        for done in waiting {
+            let _ = done.send(result.clone());
+        }
     }
 }
 
@@ -239,13 +297,14 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
         let decoded = CashTx::decode(&tx).map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
         let sig = CashSignature::from_slice(&signature)
             .map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
-        let mut chain = self.shared.chain();
-        let hash =
-            chain.submit(decoded, sig).map_err(|e| error(codes::INVALID_TX, e.to_string()))?;
-        // Acknowledged only once durable (the lock keeps the journal in the chain's order).
-        self.shared
-            .journal(&[Entry::Transfer { tx, signature }], None)
-            .map_err(|e| error(codes::INTERNAL, e))?;
+        let (hash, written) = {
+            let mut chain = self.shared.chain();
+            let hash =
+                chain.submit(decoded, sig).map_err(|e| error(codes::INVALID_TX, e.to_string()))?;
+            (hash, self.shared.journal(&[Entry::Transfer { tx, signature }], None))
+        };
+        // Acknowledged only once durable.
+        durable(written).await.map_err(|e| error(codes::INTERNAL, e))?;
         Ok(hash)
     }
 
@@ -297,6 +356,8 @@ pub struct CashNode {
     rpc_addr: SocketAddr,
     server: ServerHandle,
     tasks: JoinSet<()>,
+    to_journal: mpsc::Sender<JournalMsg>,
+    writer: Option<std::thread::JoinHandle<()>>,
 }
 
 impl CashNode {
@@ -309,11 +370,17 @@ impl CashNode {
         journal: Arc<Journal>,
     ) -> std::io::Result<Self> {
         let (chain, cursor) = recover(&journal, config.l1_start_block)?;
+        let failure = Arc::new(Mutex::new(None));
+        let (to_journal, queue) = mpsc::channel();
+        let writer_failure = failure.clone();
+        let writer = std::thread::Builder::new()
+            .name("cash-journal".into())
+            .spawn(move || write_journal(journal, queue, writer_failure))?;
         let shared = Arc::new(Shared {
             chain: Mutex::new(chain),
-            journal,
+            to_journal: to_journal.clone(),
             last_submitted: Mutex::new(0),
-            failure: Mutex::new(None),
+            failure,
         });
         let server = Server::builder().build(config.rpc_addr).await?;
         let rpc_addr = server.local_addr()?;
@@ -323,7 +390,7 @@ impl CashNode {
         let poll = config.l1_poll_interval;
         tasks.spawn(follow(shared.clone(), contract.clone(), operator, cursor, poll));
         tasks.spawn(seal_and_commit(shared, contract, operator, config));
-        Ok(Self { rpc_addr, server, tasks })
+        Ok(Self { rpc_addr, server, tasks, to_journal, writer: Some(writer) })
     }
 
     /// Where the API listens.
@@ -331,11 +398,16 @@ impl CashNode {
         self.rpc_addr
     }
 
-    /// Stops the API and the background tasks.
+    /// Stops the API and the background tasks, then the journal writer once what is queued
+    /// is durable (the journal's file is closed when this returns).
     pub async fn stop(mut self) {
         let _ = self.server.stop();
         self.server.clone().stopped().await;
         self.tasks.shutdown().await;
+        let _ = self.to_journal.send(JournalMsg::Stop);
+        if let Some(writer) = self.writer.take() {
+            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+        }
     }
 }
 
@@ -386,7 +458,7 @@ async fn follow<C: RootChain>(
             Ok(logs) if cursor.next_block() != before => {
                 let events: Vec<CashEvent> =
                     logs.iter().filter_map(|l| contract.decode(l)).collect();
-                {
+                let written = {
                     let mut chain = shared.chain();
                     let mut applied = Vec::new();
                     for entry in events.iter().cloned().filter_map(entry_of) {
@@ -395,9 +467,10 @@ async fn follow<C: RootChain>(
                             Err(e) => tracing::debug!(%e, ?entry, "root-chain event not applied"),
                         }
                     }
-                    if shared.journal(&applied, Some(cursor.next_block())).is_err() {
-                        return;
-                    }
+                    shared.journal(&applied, Some(cursor.next_block()))
+                };
+                if durable(written).await.is_err() {
+                    return;
                 }
                 for event in events {
                     if let CashEvent::CheckpointDisputed { id, slot, tx_hash, tx_block } = event
@@ -464,17 +537,23 @@ async fn seal_and_commit<C: RootChain>(
 ) {
     loop {
         tokio::time::sleep(config.block_interval).await;
-        {
+        let written = {
             let mut chain = shared.chain();
             if chain.pending_len() > 0 && shared.failure().is_none() {
                 if let Err(e) = chain.seal() {
                     tracing::error!(%e, "sealing a Cash block failed");
                     continue;
                 }
-                if shared.journal(&[Entry::Seal], None).is_err() {
-                    return;
-                }
+                Some(shared.journal(&[Entry::Seal], None))
+            } else {
+                None
             }
+        };
+        // A sealed block is committed only once its seal is durable.
+        if let Some(written) = written
+            && durable(written).await.is_err()
+        {
+            return;
         }
         if let Err(e) = commit_sealed(&shared, &contract, operator).await {
             tracing::warn!(%e, "committing Cash blocks failed; retrying");

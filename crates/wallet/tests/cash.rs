@@ -214,6 +214,59 @@ async fn an_acknowledged_transfer_survives_a_restart() {
     node.stop().await;
 }
 
+/// Transfers sent all at once (their journal entries written in groups, one disk sync each)
+/// are each acknowledged, sealed into blocks whose roots reach L1, and still there after a
+/// restart, each coin owned by its new owner.
+#[tokio::test]
+async fn transfers_sent_at_once_are_all_acknowledged_and_survive_a_restart() {
+    let chain = Arc::new(EmbeddedChain::new());
+    let [operator, bob] = [0, 2].map(|i| chain.accounts()[i]);
+    let start = chain.head().await.unwrap().number;
+    let cash_config = CashConfig::new(operator);
+    let contract = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
+    let contract = Arc::new(contract.await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cash.redb");
+    let config = |block_interval| CashNodeConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval,
+        l1_poll_interval: Duration::from_millis(10),
+        l1_start_block: start,
+        checkpoint_every: None,
+    };
+    let journal = Arc::new(Journal::open(&path).unwrap());
+    let node =
+        CashNode::start(config(Duration::from_millis(50)), contract.clone(), operator, journal)
+            .await
+            .unwrap();
+    let api = client(node.rpc_addr());
+    let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
+    let mut slots = Vec::new();
+    for _ in 0..24 {
+        slots.push(alice_w.deposit_eth(U256::from(1000)).await.unwrap());
+    }
+    until("the node sees the coins", async || api.status().await.unwrap().coins == 24).await;
+    let sent = futures::future::join_all(slots.iter().map(|&slot| alice_w.send(slot, bob))).await;
+    assert!(sent.iter().all(Result::is_ok), "{sent:?}");
+    until("every transfer is in a committed block", async || {
+        let status = api.status().await.unwrap();
+        status.pending_txs == 0 && status.last_submitted_block + 1000 == status.pending_block
+    })
+    .await;
+    node.stop().await;
+
+    let journal = Arc::new(Journal::open(&path).unwrap());
+    let node =
+        CashNode::start(config(Duration::from_millis(50)), contract.clone(), operator, journal)
+            .await
+            .unwrap();
+    let bob_w = CashWallet::new(dev_key(2), contract.clone(), client(node.rpc_addr()));
+    for slot in slots {
+        assert_eq!(bob_w.verify(slot).await.unwrap().owner, bob, "coin {slot}");
+    }
+    node.stop().await;
+}
+
 /// With a checkpoint after every block, a coin that has not moved since a final checkpoint
 /// starts its history there (the blocks before it dropped, checked against the root on L1)
 /// and exits from it: no parent, no signature.
