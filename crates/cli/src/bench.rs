@@ -25,6 +25,18 @@ pub(crate) enum BenchCommand {
     Node(NodeBenchArgs),
     /// Watcher verification of a full block against the same ceiling.
     Watcher(WatcherBenchArgs),
+    /// Plasma Cash node: transfers per second over HTTP, and per journal sync.
+    Cash(CashBenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CashBenchArgs {
+    /// Coins deposited, each transferred once while timing (at most 999).
+    #[arg(long, default_value_t = 999)]
+    transfers: usize,
+    /// Transfers in flight at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
 }
 
 #[derive(Debug, Args)]
@@ -57,12 +69,14 @@ pub(crate) async fn run(args: BenchArgs) -> Result<()> {
         Some(BenchCommand::Merkle) => merkle(json),
         Some(BenchCommand::Node(a)) => node(a, json).await,
         Some(BenchCommand::Watcher(a)) => watcher(a, json),
+        Some(BenchCommand::Cash(a)) => cash(a, json).await,
         None => {
             gas(json).await?;
             merkle(json)?;
             watcher(WatcherBenchArgs { txs: 65_536 }, json)?;
             node(NodeBenchArgs { txs: 65_536, accounts: 512, batch: 1000, concurrency: 16 }, json)
-                .await
+                .await?;
+            cash(CashBenchArgs { transfers: 999, concurrency: 64 }, json).await
         }
     }
 }
@@ -192,5 +206,31 @@ async fn node(args: NodeBenchArgs, json: bool) -> Result<()> {
             cpu.sequencer * 100.0
         );
     }
+    Ok(())
+}
+
+async fn cash(args: CashBenchArgs, json: bool) -> Result<()> {
+    let started = Instant::now();
+    let config = plasma_operator::cash_bench::CashBenchConfig {
+        transfers: args.transfers,
+        concurrency: args.concurrency,
+    };
+    let report = plasma_operator::cash_bench::run(&config, |step| {
+        eprintln!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64())
+    })
+    .await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "cash": report }))?);
+        return Ok(());
+    }
+    println!(
+        "Plasma Cash node, {} transfers over HTTP, {} at once",
+        report.transfers, report.concurrency
+    );
+    println!("  transfers acknowledged          {:>9.0} tx/s", report.tx_per_sec);
+    println!(
+        "  journal disk syncs              {:>9}   ({:.1} transfers each)",
+        report.journal_syncs, report.transfers_per_sync
+    );
     Ok(())
 }

@@ -17,6 +17,7 @@
 
 mod api;
 pub mod bench;
+pub mod cash_bench;
 mod cash_node;
 mod config;
 mod error;

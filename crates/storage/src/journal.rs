@@ -4,7 +4,10 @@
 
 use crate::StoreError;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
-use std::path::Path;
+use std::{
+    path::Path,
+    sync::atomic::{AtomicU64, Ordering},
+};
 
 const ENTRIES: TableDefinition<u64, &[u8]> = TableDefinition::new("journal");
 const META: TableDefinition<&str, u64> = TableDefinition::new("journal_meta");
@@ -19,6 +22,7 @@ fn db_err<E: std::error::Error + Send + Sync + 'static>(
 /// The journal: [`Journal::append`] returns only once the entries are durable.
 pub struct Journal {
     db: Database,
+    writes: AtomicU64,
 }
 
 impl Journal {
@@ -32,7 +36,12 @@ impl Journal {
             txn.open_table(META).map_err(db_err(ctx))?;
         }
         txn.commit().map_err(db_err(ctx))?;
-        Ok(Self { db })
+        Ok(Self { db, writes: AtomicU64::new(0) })
+    }
+
+    /// Durable writes (each one disk sync) made since the journal was opened.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 
     /// Appends `entries` in order and, if given, the root-chain cursor, in one durable write.
@@ -50,7 +59,9 @@ impl Journal {
                 meta.insert(CURSOR, cursor).map_err(db_err(ctx))?;
             }
         }
-        txn.commit().map_err(db_err(ctx))
+        txn.commit().map_err(db_err(ctx))?;
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Every entry in order, and the root-chain cursor last written.
@@ -81,6 +92,7 @@ mod tests {
             journal.append(&[b"a".to_vec(), b"b".to_vec()], None).unwrap();
             journal.append(&[b"c".to_vec()], Some(42)).unwrap();
             journal.append(&[], Some(43)).unwrap();
+            assert_eq!(journal.writes(), 3, "one durable write per append");
         }
         let journal = Journal::open(&path).unwrap();
         let (entries, cursor) = journal.load().unwrap();
