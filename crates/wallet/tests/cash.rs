@@ -165,31 +165,49 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
     node.stop().await;
 }
 
+/// A Cash contract on a fresh embedded chain and a journal file that several lives of the
+/// node share.
+struct Restartable {
+    chain: Arc<EmbeddedChain>,
+    contract: Arc<PlasmaCashContract<EmbeddedChain>>,
+    start: u64,
+    journal: tempfile::TempDir,
+}
+
+impl Restartable {
+    async fn new() -> Self {
+        let chain = Arc::new(EmbeddedChain::new());
+        let start = chain.head().await.unwrap().number;
+        let operator = chain.accounts()[0];
+        let cash_config = CashConfig::new(operator);
+        let contract = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
+        let contract = Arc::new(contract.await.unwrap());
+        Self { chain, contract, start, journal: tempfile::tempdir().unwrap() }
+    }
+
+    /// A life of the node, on the shared journal.
+    async fn node(&self, block_interval: Duration) -> CashNode {
+        let config = CashNodeConfig {
+            rpc_addr: "127.0.0.1:0".parse().unwrap(),
+            block_interval,
+            l1_poll_interval: Duration::from_millis(10),
+            l1_start_block: self.start,
+            checkpoint_every: None,
+        };
+        let journal = Arc::new(Journal::open(self.journal.path().join("cash.redb")).unwrap());
+        let operator = self.chain.accounts()[0];
+        CashNode::start(config, self.contract.clone(), operator, journal).await.unwrap()
+    }
+}
+
 /// The Cash node journals every transfer before acknowledging it: stopped with an unsealed
 /// block, it restarts from its journal with the transfer, seals it, commits the root once, and
 /// the recipient verifies the coin.
 #[tokio::test]
 async fn an_acknowledged_transfer_survives_a_restart() {
-    let chain = Arc::new(EmbeddedChain::new());
-    let [operator, bob] = [0, 2].map(|i| chain.accounts()[i]);
-    let start = chain.head().await.unwrap().number;
-    let cash_config = CashConfig::new(operator);
-    let contract = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
-    let contract = Arc::new(contract.await.unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cash.redb");
-    let config = |block_interval| CashNodeConfig {
-        rpc_addr: "127.0.0.1:0".parse().unwrap(),
-        block_interval,
-        l1_poll_interval: Duration::from_millis(10),
-        l1_start_block: start,
-        checkpoint_every: None,
-    };
-    let journal = Arc::new(Journal::open(&path).unwrap());
-    let node =
-        CashNode::start(config(Duration::from_secs(3600)), contract.clone(), operator, journal)
-            .await
-            .unwrap();
+    let setup = Restartable::new().await;
+    let (contract, bob) = (setup.contract.clone(), setup.chain.accounts()[2]);
+    let node = setup.node(Duration::from_secs(3600)).await;
     let api = client(node.rpc_addr());
     let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
     let slot = alice_w.deposit_eth(U256::from(1000)).await.unwrap();
@@ -198,11 +216,7 @@ async fn an_acknowledged_transfer_survives_a_restart() {
     assert_eq!(api.status().await.unwrap().pending_txs, 1);
     node.stop().await;
 
-    let journal = Arc::new(Journal::open(&path).unwrap());
-    let node =
-        CashNode::start(config(Duration::from_millis(20)), contract.clone(), operator, journal)
-            .await
-            .unwrap();
+    let node = setup.node(Duration::from_millis(20)).await;
     let api = client(node.rpc_addr());
     until("block 1000 is committed", async || {
         api.status().await.unwrap().last_submitted_block == 1000
@@ -219,26 +233,9 @@ async fn an_acknowledged_transfer_survives_a_restart() {
 /// restart, each coin owned by its new owner.
 #[tokio::test]
 async fn transfers_sent_at_once_are_all_acknowledged_and_survive_a_restart() {
-    let chain = Arc::new(EmbeddedChain::new());
-    let [operator, bob] = [0, 2].map(|i| chain.accounts()[i]);
-    let start = chain.head().await.unwrap().number;
-    let cash_config = CashConfig::new(operator);
-    let contract = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
-    let contract = Arc::new(contract.await.unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cash.redb");
-    let config = |block_interval| CashNodeConfig {
-        rpc_addr: "127.0.0.1:0".parse().unwrap(),
-        block_interval,
-        l1_poll_interval: Duration::from_millis(10),
-        l1_start_block: start,
-        checkpoint_every: None,
-    };
-    let journal = Arc::new(Journal::open(&path).unwrap());
-    let node =
-        CashNode::start(config(Duration::from_millis(50)), contract.clone(), operator, journal)
-            .await
-            .unwrap();
+    let setup = Restartable::new().await;
+    let (contract, bob) = (setup.contract.clone(), setup.chain.accounts()[2]);
+    let node = setup.node(Duration::from_millis(50)).await;
     let api = client(node.rpc_addr());
     let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
     let mut slots = Vec::new();
@@ -255,11 +252,7 @@ async fn transfers_sent_at_once_are_all_acknowledged_and_survive_a_restart() {
     .await;
     node.stop().await;
 
-    let journal = Arc::new(Journal::open(&path).unwrap());
-    let node =
-        CashNode::start(config(Duration::from_millis(50)), contract.clone(), operator, journal)
-            .await
-            .unwrap();
+    let node = setup.node(Duration::from_millis(50)).await;
     let bob_w = CashWallet::new(dev_key(2), contract.clone(), client(node.rpc_addr()));
     for slot in slots {
         assert_eq!(bob_w.verify(slot).await.unwrap().owner, bob, "coin {slot}");
