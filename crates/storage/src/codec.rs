@@ -40,13 +40,12 @@ fn push_chunk(out: &mut Vec<u8>, chunk: &[u8]) {
 }
 
 /// Splits `buf` into length-prefixed chunks.
-fn chunks(mut buf: &[u8], what: &'static str) -> Result<Vec<Vec<u8>>, StoreError> {
+fn chunks<'a>(mut buf: &'a [u8], what: &'static str) -> Result<Vec<&'a [u8]>, StoreError> {
     let mut out = Vec::new();
     while !buf.is_empty() {
         let len = buf.get(..4).ok_or(StoreError::Corrupt { what })?;
         let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
-        let chunk = buf.get(4..4 + len).ok_or(StoreError::Corrupt { what })?;
-        out.push(chunk.to_vec());
+        out.push(buf.get(4..4 + len).ok_or(StoreError::Corrupt { what })?);
         buf = &buf[4 + len..];
     }
     Ok(out)
@@ -64,10 +63,12 @@ pub(crate) fn encode_block(block: &StoredBlock) -> Vec<u8> {
 
 pub(crate) fn decode_block(number: u64, buf: &[u8]) -> Result<StoredBlock, StoreError> {
     let root = buf.get(..32).ok_or(StoreError::Corrupt { what: "block" })?;
-    Ok(StoredBlock { number, root: B256::from_slice(root), txs: chunks(&buf[32..], "block")? })
+    let txs = chunks(&buf[32..], "block")?.into_iter().map(<[u8]>::to_vec).collect();
+    Ok(StoredBlock { number, root: B256::from_slice(root), txs })
 }
 
-/// One group commit's entries as one record: each entry length-prefixed, back to back.
+/// One group commit's entries as one record: each entry length-prefixed, back to back (the
+/// layout of [`push_chunk`], each entry written in place rather than through a buffer).
 pub(crate) fn encode_entries(entries: &[LogEntry]) -> Vec<u8> {
     let size = entries.iter().map(|e| 4 + entry_len(e)).sum();
     let mut out = Vec::with_capacity(size);
@@ -78,16 +79,8 @@ pub(crate) fn encode_entries(entries: &[LogEntry]) -> Vec<u8> {
     out
 }
 
-pub(crate) fn decode_entries(mut buf: &[u8]) -> Result<Vec<LogEntry>, StoreError> {
-    let mut out = Vec::new();
-    while !buf.is_empty() {
-        let corrupt = || StoreError::Corrupt { what: "log record" };
-        let len = buf.get(..4).ok_or_else(corrupt)?;
-        let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
-        out.push(decode_entry(buf.get(4..4 + len).ok_or_else(corrupt)?)?);
-        buf = &buf[4 + len..];
-    }
-    Ok(out)
+pub(crate) fn decode_entries(buf: &[u8]) -> Result<Vec<LogEntry>, StoreError> {
+    chunks(buf, "log record")?.into_iter().map(decode_entry).collect()
 }
 
 fn entry_len(entry: &LogEntry) -> usize {
