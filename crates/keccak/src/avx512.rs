@@ -18,7 +18,7 @@ pub(crate) fn available() -> bool {
 
 /// Hashes `messages[i]` into `hashes[i]` for each `i` in `lanes`: at most eight messages,
 /// all of one block count.
-pub(crate) fn hash(messages: &[&[u8]], lanes: &[usize], hashes: &mut [B256]) {
+pub(crate) fn hash<M: AsRef<[u8]>>(messages: &[M], lanes: &[usize], hashes: &mut [B256]) {
     assert!(available(), "AVX-512 kernel called on a CPU without AVX-512");
     assert!(!lanes.is_empty() && lanes.len() <= LANES);
     // SAFETY: the CPU has AVX-512F and AVX2 (checked just above), all the kernel needs: it
@@ -30,7 +30,7 @@ pub(crate) fn hash(messages: &[&[u8]], lanes: &[usize], hashes: &mut [B256]) {
 }
 
 #[target_feature(enable = "avx512f,avx2")]
-fn hash_avx512(messages: &[&[u8]], lanes: &[usize], hashes: &mut [B256]) {
+fn hash_avx512<M: AsRef<[u8]>>(messages: &[M], lanes: &[usize], hashes: &mut [B256]) {
     sponge!(messages, lanes, hashes)
 }
 

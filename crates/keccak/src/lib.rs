@@ -55,8 +55,9 @@ impl Backend {
     }
 }
 
-/// The keccak256 of each message, in order, on this CPU's fastest backend.
-pub fn keccak256_many(messages: &[&[u8]]) -> Vec<B256> {
+/// The keccak256 of each message, in order, on this CPU's fastest backend. Messages are any
+/// bytes: slices, vectors, fixed-size arrays.
+pub fn keccak256_many<M: AsRef<[u8]>>(messages: &[M]) -> Vec<B256> {
     keccak256_many_on(Backend::best(), messages)
 }
 
@@ -64,9 +65,9 @@ pub fn keccak256_many(messages: &[&[u8]]) -> Vec<B256> {
 ///
 /// # Panics
 /// If this CPU does not run `backend` (see [`Backend::available`]).
-pub fn keccak256_many_on(backend: Backend, messages: &[&[u8]]) -> Vec<B256> {
+pub fn keccak256_many_on<M: AsRef<[u8]>>(backend: Backend, messages: &[M]) -> Vec<B256> {
     let mut hashes = vec![B256::ZERO; messages.len()];
-    let side_by_side: fn(&[&[u8]], &[usize], &mut [B256]) = match backend {
+    let side_by_side: fn(&[M], &[usize], &mut [B256]) = match backend {
         Backend::Scalar => {
             for (hash, message) in hashes.iter_mut().zip(messages) {
                 *hash = keccak256(message);
@@ -78,13 +79,13 @@ pub fn keccak256_many_on(backend: Backend, messages: &[&[u8]]) -> Vec<B256> {
     };
     // Lanes advance together, so each pass takes messages of one block count.
     let mut order: Vec<usize> = (0..messages.len()).collect();
-    order.sort_by_key(|&i| blocks(messages[i].len()));
-    let same_count =
-        |a: &usize, b: &usize| blocks(messages[*a].len()) == blocks(messages[*b].len());
+    let blocks_of = |i: usize| blocks(messages[i].as_ref().len());
+    order.sort_by_key(|&i| blocks_of(i));
+    let same_count = |a: &usize, b: &usize| blocks_of(*a) == blocks_of(*b);
     for group in order.chunk_by(same_count) {
         for lanes in group.chunks(backend.lanes()) {
             if lanes.len() < MIN_VECTOR {
-                lanes.iter().for_each(|&i| hashes[i] = keccak256(messages[i]));
+                lanes.iter().for_each(|&i| hashes[i] = keccak256(&messages[i]));
             } else {
                 side_by_side(messages, lanes, &mut hashes);
             }

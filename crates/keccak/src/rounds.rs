@@ -86,14 +86,14 @@ macro_rules! sponge {
     ($messages:expr, $lanes:expr, $hashes:expr) => {{
         use $crate::{RATE, block, blocks};
         let (messages, lanes, hashes) = ($messages, $lanes, $hashes);
-        let count = blocks(messages[lanes[0]].len());
+        let count = blocks(messages[lanes[0]].as_ref().len());
         let mut state = [zero(); 25];
         // One block of each lane; a lane with no message hashes zeros, and is never read.
         let mut buffers = [[0u8; RATE]; LANES];
         for index in 0..count {
             for (buffer, &i) in buffers.iter_mut().zip(lanes) {
-                debug_assert_eq!(blocks(messages[i].len()), count);
-                block(messages[i], index, buffer);
+                debug_assert_eq!(blocks(messages[i].as_ref().len()), count);
+                block(messages[i].as_ref(), index, buffer);
             }
             for (w, word) in state.iter_mut().take(RATE / 8).enumerate() {
                 let lanes: [u64; LANES] = std::array::from_fn(|l| {

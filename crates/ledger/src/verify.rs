@@ -98,9 +98,7 @@ pub fn verify_many(
             sliced
         })
         .collect();
-    let mut hashes =
-        plasma_keccak::keccak256_many(&unsigned.iter().map(Vec::as_slice).collect::<Vec<_>>())
-            .into_iter();
+    let mut hashes = plasma_keccak::keccak256_many(&unsigned).into_iter();
     let mut leaves = merkle::leaf_hashes(&unsigned).into_iter();
     txs.into_iter()
         .zip(unsigned)

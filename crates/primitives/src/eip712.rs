@@ -175,8 +175,8 @@ pub fn signing_hashes(txs: &[&PaymentTx], domain_separator: &B256) -> Vec<B256> 
         txs.iter().flat_map(|tx| tx.inputs().iter().map(|&p| input_message(p))).collect();
     let outputs: Vec<[u8; 160]> =
         txs.iter().flat_map(|tx| tx.outputs().iter().map(output_message)).collect();
-    let input_hashes = hash_all(&inputs);
-    let output_hashes = hash_all(&outputs);
+    let input_hashes = plasma_keccak::keccak256_many(&inputs);
+    let output_hashes = plasma_keccak::keccak256_many(&outputs);
     let (mut next_input, mut next_output) = (0, 0);
     let structs: Vec<[u8; 384]> = txs
         .iter()
@@ -188,14 +188,11 @@ pub fn signing_hashes(txs: &[&PaymentTx], domain_separator: &B256) -> Vec<B256> 
             struct_message(ins, outs, tx.metadata())
         })
         .collect();
-    let digests: Vec<[u8; 66]> =
-        hash_all(&structs).iter().map(|s| digest_message(domain_separator, s)).collect();
-    hash_all(&digests)
-}
-
-fn hash_all<const N: usize>(messages: &[[u8; N]]) -> Vec<B256> {
-    let refs: Vec<&[u8]> = messages.iter().map(|m| m.as_slice()).collect();
-    plasma_keccak::keccak256_many(&refs)
+    let digests: Vec<[u8; 66]> = plasma_keccak::keccak256_many(&structs)
+        .iter()
+        .map(|s| digest_message(domain_separator, s))
+        .collect();
+    plasma_keccak::keccak256_many(&digests)
 }
 
 #[cfg(test)]

@@ -79,8 +79,7 @@ fn level_above(below: &[B256], level: usize) -> Vec<B256> {
         .chunks(2)
         .map(|pair| node_message(&pair[0], pair.get(1).unwrap_or(&EMPTY[level])))
         .collect();
-    let refs: Vec<&[u8]> = messages.iter().map(|m| m.as_slice()).collect();
-    plasma_keccak::keccak256_many(&refs)
+    plasma_keccak::keccak256_many(&messages)
 }
 
 /// [`leaf_hash`] of each transaction's bytes, hashed side by side.
