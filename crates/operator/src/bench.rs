@@ -94,8 +94,19 @@ fn cpu_ticks() -> Option<(u64, u64)> {
 /// Linux counts CPU time in ticks of 10 ms (USER_HZ is 100 on every mainstream build).
 const TICKS_PER_SEC: f64 = 100.0;
 
-fn bench_err(what: impl std::fmt::Display) -> OperatorError {
+pub(crate) fn bench_err(what: impl std::fmt::Display) -> OperatorError {
     OperatorError::Benchmark(what.to_string())
+}
+
+/// A new empty folder under the system's temporary one, for a benchmark's store.
+pub(crate) fn scratch_dir(name: &str) -> Result<std::path::PathBuf, OperatorError> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("{name}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(bench_err)?;
+    Ok(dir)
 }
 
 /// Runs the benchmark; `progress` hears what is happening.
@@ -116,12 +127,7 @@ pub async fn run(
     let plasma = Arc::new(Plasma::deploy(chain, operator, &FrameworkConfig::new(operator)).await?);
     let domain = plasma.domain_separator().await?;
 
-    let dir = std::env::temp_dir().join(format!(
-        "plasma-bench-{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).map_err(bench_err)?;
+    let dir = scratch_dir("plasma-bench")?;
     let store = Arc::new(RedbStore::open(dir.join("operator.redb"))?);
     let node_config = OperatorConfig {
         rpc_addr: "127.0.0.1:0".parse().expect("literal address"),

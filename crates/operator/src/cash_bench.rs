@@ -2,7 +2,10 @@
 //! its HTTP API (each acknowledged only once its journal entry is durable), and how many
 //! transfers shared each disk sync of the journal (group commit).
 
-use crate::{CashApiClient, CashNode, CashNodeConfig, OperatorError};
+use crate::{
+    CashApiClient, CashNode, CashNodeConfig, OperatorError,
+    bench::{bench_err, scratch_dir},
+};
 use futures::StreamExt;
 use plasma_primitives::{U256, cash::CashTx};
 use plasma_rootchain::{CashConfig, EmbeddedChain, PlasmaCashContract, RootChain, dev_key};
@@ -45,10 +48,6 @@ pub struct CashBenchReport {
     pub transfers_per_sync: f64,
 }
 
-fn bench_err(what: impl std::fmt::Display) -> OperatorError {
-    OperatorError::Benchmark(what.to_string())
-}
-
 /// Runs the benchmark on the embedded root chain; `progress` hears what is happening.
 pub async fn run(
     config: &CashBenchConfig,
@@ -74,7 +73,7 @@ pub async fn run(
         coins.push(contract.deposit_eth(alice, denomination).await?);
     }
 
-    let dir = tempdir()?;
+    let dir = scratch_dir("plasma-cash-bench")?;
     let journal = Arc::new(Journal::open(dir.join("cash.redb"))?);
     let node_config = CashNodeConfig {
         rpc_addr: "127.0.0.1:0".parse().expect("literal address"),
@@ -129,17 +128,4 @@ pub async fn run(
         journal_syncs,
         transfers_per_sync: config.transfers as f64 / journal_syncs.max(1) as f64,
     })
-}
-
-fn tempdir() -> Result<std::path::PathBuf, OperatorError> {
-    let dir = std::env::temp_dir().join(format!(
-        "plasma-cash-bench-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).map_err(bench_err)?;
-    Ok(dir)
 }
