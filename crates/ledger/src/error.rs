@@ -25,6 +25,16 @@ pub enum LedgerError {
         /// Its position.
         pos: UtxoPos,
     },
+    /// An input whose value a live exit on the root chain may pay out.
+    #[error("input {index}: output {} is exiting on L1 ({hold})", pos.raw())]
+    Exiting {
+        /// Which input.
+        index: usize,
+        /// Its position.
+        pos: UtxoPos,
+        /// The exit that holds it.
+        hold: crate::Hold,
+    },
     /// An input signed by someone other than its owner.
     #[error("input {index} is owned by {owner} but signed by {signer}")]
     WrongSigner {

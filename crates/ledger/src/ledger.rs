@@ -1,9 +1,9 @@
 //! The UTXO set and the block being built.
 
-use crate::{FeePolicy, LedgerError, VerifiedTx};
+use crate::{ExitView, FeePolicy, Hold, LedgerError, VerifiedTx};
 use plasma_primitives::{
-    Address, B256, MerkleTree, Output, PaymentTx, U256, UtxoPos, merkle::MAX_LEAVES,
-    position::CHILD_BLOCK_INTERVAL,
+    Address, B256, MerkleTree, Output, PaymentTx, U256, UtxoPos, exits::ExitEvent,
+    merkle::MAX_LEAVES, position::CHILD_BLOCK_INTERVAL,
 };
 // foldhash maps (alloy's default): positions are assigned by the chain, and the UTXO set is
 // the sequencer's hottest structure.
@@ -107,6 +107,12 @@ pub struct Ledger {
     block: u64,
     pending: Vec<VerifiedTx>,
     pending_fees: BTreeMap<Address, U256>,
+    /// The live exits on the root chain.
+    exits: ExitView,
+    /// Whether outputs a live exit may pay out are refused (the operator's ledger).
+    holding: bool,
+    /// The outputs held, and why. Empty unless `holding`.
+    held: HashMap<UtxoPos, Hold>,
 }
 
 impl Ledger {
@@ -135,7 +141,19 @@ impl Ledger {
             block: next_block,
             pending: Vec::new(),
             pending_fees: BTreeMap::new(),
+            exits: ExitView::default(),
+            holding: false,
+            held: HashMap::default(),
         }
+    }
+
+    /// Refuses to spend any output a live exit on the root chain may pay out: the operator's
+    /// ledger, which must never build on value that can leave. A watcher's ledger does not
+    /// hold: a spend included before an exit starts makes the exit invalid, not the block.
+    pub fn holding(mut self) -> Self {
+        self.holding = true;
+        self.refresh_holds(self.exits.named_outputs());
+        self
     }
 
     /// The number of the block being filled.
@@ -171,6 +189,11 @@ impl Ledger {
         let mut ins: Vec<(Address, U256)> = Vec::with_capacity(4);
         for (index, (&pos, &signer)) in inner.inputs().iter().zip(&tx.signers).enumerate() {
             let spent = self.utxos.get(&pos).ok_or(LedgerError::UnknownInput { index, pos })?;
+            if !self.held.is_empty()
+                && let Some(&hold) = self.held.get(&pos)
+            {
+                return Err(LedgerError::Exiting { index, pos, hold });
+            }
             if spent.owner != signer {
                 return Err(LedgerError::WrongSigner { index, owner: spent.owner, signer });
             }
@@ -273,6 +296,7 @@ impl Ledger {
 
     /// Removes an output that exited on the root chain; returns it if it was unspent here.
     pub fn exit(&mut self, pos: UtxoPos) -> Option<Output> {
+        self.held.remove(&pos);
         let out = self.utxos.remove(&pos)?;
         self.changes.removed(pos);
         Some(out)
@@ -290,10 +314,72 @@ impl Ledger {
         UtxoChanges { removed, added }
     }
 
-    /// The unspent outputs `owner` holds, in position order.
+    /// Follows a step of the exit game on the root chain: outputs whose value left are
+    /// removed (returned, for the log), and, when holding, outputs a live exit may pay out are
+    /// held. `locate` finds a transaction of a sealed block by hash (its output 0); the block
+    /// being filled is searched here.
+    pub fn follow_exit(
+        &mut self,
+        event: &ExitEvent,
+        mut locate: impl FnMut(B256) -> Option<UtxoPos>,
+    ) -> Vec<UtxoPos> {
+        let (pending, block) = (&self.pending, self.block);
+        let mut find = |hash: B256| {
+            let index = pending.iter().position(|t| t.hash == hash);
+            index.map(|i| UtxoPos::new(block, i as u16, 0)).or_else(|| locate(hash))
+        };
+        let effects = self.exits.follow(event, &mut find);
+        let mut removed = Vec::new();
+        for pos in effects.removed {
+            if self.exit(pos).is_some() {
+                removed.push(pos);
+            }
+        }
+        self.refresh_holds(effects.touched);
+        removed
+    }
+
+    /// The live exits, as followed so far (to persist them).
+    pub fn exit_view(&self) -> &ExitView {
+        &self.exits
+    }
+
+    /// Replaces the live exits (restored from storage) and the holds they imply.
+    pub fn restore_exit_view(&mut self, view: ExitView) {
+        let before = std::mem::replace(&mut self.exits, view).named_outputs();
+        self.refresh_holds(before.into_iter().chain(self.exits.named_outputs()).collect());
+    }
+
+    /// How many unspent outputs live exits hold.
+    pub fn held_count(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Why the unspent output at `pos` may not be spent, if a live exit holds it.
+    pub fn held(&self, pos: UtxoPos) -> Option<Hold> {
+        self.held.get(&pos).copied()
+    }
+
+    fn refresh_holds(&mut self, positions: Vec<UtxoPos>) {
+        if !self.holding {
+            return;
+        }
+        for pos in positions {
+            match self.exits.hold(pos) {
+                Some(hold) if self.utxos.contains_key(&pos) => self.held.insert(pos, hold),
+                _ => self.held.remove(&pos),
+            };
+        }
+    }
+
+    /// The outputs `owner` may spend, in position order: unspent and not held by an exit.
     pub fn utxos_of(&self, owner: Address) -> Vec<(UtxoPos, Output)> {
-        let mut mine: Vec<_> =
-            self.utxos.iter().filter(|(_, o)| o.owner == owner).map(|(p, o)| (*p, *o)).collect();
+        let mut mine: Vec<_> = self
+            .utxos
+            .iter()
+            .filter(|(p, o)| o.owner == owner && !self.held.contains_key(p))
+            .map(|(p, o)| (*p, *o))
+            .collect();
         mine.sort_by_key(|(p, _)| *p);
         mine
     }

@@ -8,11 +8,13 @@
 //! transaction: cheap, sequential, in block order.
 
 mod error;
+mod exits;
 mod fees;
 mod ledger;
 mod verify;
 
 pub use error::LedgerError;
+pub use exits::{ExitView, Hold};
 pub use fees::FeePolicy;
 pub use ledger::{Applied, Ledger, SealedBlock, UtxoChanges};
 pub use verify::{

@@ -20,6 +20,9 @@ pub mod codes {
     pub const NOT_FOUND: i32 = -32005;
     /// The node failed internally (storage); the request was not acknowledged.
     pub const INTERNAL: i32 = -32006;
+    /// An input is exiting on the root chain (the message names the exit): it cannot be
+    /// spent on the child chain while that exit may pay it out.
+    pub const EXITING: i32 = -32007;
 }
 
 pub(crate) fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
@@ -138,6 +141,12 @@ pub struct Status {
     pub l1_next_block: u64,
     /// Unspent outputs.
     pub utxos: u64,
+    /// Of those, outputs held by a live exit on the root chain (not spendable here).
+    #[serde(default)]
+    pub held: u64,
+    /// Live exits the node follows: standard, in flight.
+    #[serde(default)]
+    pub live_exits: (u64, u64),
 }
 
 /// The operator's API.

@@ -1,8 +1,9 @@
-//! Follows the root chain: deposits become spendable outputs, and outputs whose exit started
-//! stop being spendable. Events are read once they are `confirmations` deep.
+//! Follows the root chain: deposits become spendable outputs, and every step of the exit
+//! game (standard and in-flight exits, piggybacks, challenges, payouts) reaches the ledger,
+//! which holds what may leave and removes what left. Events are read once they are
+//! `confirmations` deep.
 
 use crate::sequencer::{L1Change, Msg, Shared};
-use plasma_primitives::UtxoPos;
 use plasma_rootchain::{EventCursor, Plasma, PlasmaEvent, RootChain};
 use std::{
     sync::{Arc, mpsc::SyncSender},
@@ -25,10 +26,7 @@ pub(crate) async fn run<C: RootChain + 'static>(
                         PlasmaEvent::DepositCreated { blknum, tx_bytes, .. } => {
                             Some(L1Change::Deposit { blknum, tx: tx_bytes.to_vec() })
                         }
-                        PlasmaEvent::ExitStarted { utxo_pos, .. } => {
-                            UtxoPos::from_raw(utxo_pos).map(L1Change::Exit)
-                        }
-                        _ => None,
+                        other => other.exit_event().map(L1Change::Exit),
                     })
                     .collect();
                 let msg = Msg::RootChain { changes, cursor: cursor.next_block() };

@@ -5,7 +5,7 @@ use crate::{
     OperatorConfig, OperatorError,
     api::OperatorApiServer,
     listener, rpc,
-    sequencer::{self, L1_CURSOR, Msg, Shared},
+    sequencer::{self, EXIT_VIEW, L1_CURSOR, Msg, Shared},
     submitter,
 };
 use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
@@ -168,7 +168,9 @@ fn recover(
     let recovered = store.recover()?;
     let next_block =
         if recovered.next_block == 0 { CHILD_BLOCK_INTERVAL } else { recovered.next_block };
-    let mut ledger = Ledger::restore(config.fees.clone(), next_block, recovered.utxos);
+    // Logged transactions were valid when acknowledged: they replay without holds, which the
+    // live exits then impose on what is still unspent.
+    let mut ledger = Ledger::restore(config.fees.clone(), next_block, recovered.utxos).holding();
     let replayed = recovered.log.len();
     // Signatures are recovered on all cores first; the log is then applied in order.
     let mut tx_bytes = Vec::new();
@@ -201,6 +203,13 @@ fn recover(
                 ledger.exit(pos);
             }
         }
+    }
+    if let Some(bytes) = store.meta(EXIT_VIEW)? {
+        let view = serde_json::from_slice(&bytes).map_err(|e| OperatorError::Replay {
+            index: 0,
+            reason: format!("stored live exits do not decode: {e}"),
+        })?;
+        ledger.restore_exit_view(view);
     }
     let cursor = match store.meta(L1_CURSOR)? {
         Some(bytes) => u64::from_be_bytes(bytes.try_into().map_err(|_| OperatorError::Replay {

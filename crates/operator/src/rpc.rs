@@ -29,6 +29,7 @@ pub(crate) fn refusal(r: Refusal) -> ErrorObjectOwned {
     match r {
         Refusal::Malformed(m) => error(codes::MALFORMED_TX, m),
         Refusal::Invalid(m) => error(codes::INVALID_TX, m),
+        Refusal::Exiting(m) => error(codes::EXITING, m),
     }
 }
 
@@ -101,7 +102,7 @@ impl OperatorApiServer for Api {
             .into_iter()
             .map(|a| match a {
                 Ok(ack) => SubmitResult { ack: Some(ack), error: None },
-                Err(Refusal::Malformed(m) | Refusal::Invalid(m)) => {
+                Err(Refusal::Malformed(m) | Refusal::Invalid(m) | Refusal::Exiting(m)) => {
                     SubmitResult { ack: None, error: Some(m) }
                 }
             })
@@ -199,6 +200,11 @@ impl Api {
             last_submitted_block: self.shared.last_submitted.load(Ordering::Relaxed),
             l1_next_block: self.shared.l1_next.load(Ordering::Relaxed),
             utxos: ledger.utxo_count() as u64,
+            held: ledger.held_count() as u64,
+            live_exits: {
+                let (standard, in_flight) = ledger.exit_view().live();
+                (standard as u64, in_flight as u64)
+            },
         }
     }
 }

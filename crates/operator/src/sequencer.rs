@@ -6,8 +6,8 @@
 //! acknowledged, and a restart replays the log to the last durable state.
 
 use crate::api::TxAck;
-use plasma_ledger::{Ledger, VerifiedTx};
-use plasma_primitives::{B256, PaymentTx, SignedTx, UtxoPos, merkle::MAX_LEAVES};
+use plasma_ledger::{Ledger, LedgerError, VerifiedTx};
+use plasma_primitives::{B256, PaymentTx, SignedTx, UtxoPos, exits::ExitEvent, merkle::MAX_LEAVES};
 use plasma_storage::{LogEntry, Store, StoreError, StoredBlock};
 use std::{
     sync::{
@@ -29,13 +29,15 @@ pub(crate) enum Refusal {
     Malformed(String),
     /// Not valid on the chain.
     Invalid(String),
+    /// An input is held by a live exit on the root chain.
+    Exiting(String),
 }
 
 /// A change on the root chain the ledger must follow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum L1Change {
     Deposit { blknum: u64, tx: Vec<u8> },
-    Exit(UtxoPos),
+    Exit(ExitEvent),
 }
 
 pub(crate) type Verdicts = Vec<Result<VerifiedTx, Refusal>>;
@@ -82,6 +84,8 @@ impl Shared {
 
 /// Key of the root-chain cursor in the store's named values.
 pub(crate) const L1_CURSOR: &str = "l1_cursor";
+/// Key of the live exits (JSON of [`plasma_ledger::ExitView`]), written with the cursor.
+pub(crate) const EXIT_VIEW: &str = "exit_view";
 
 /// Runs until `Shutdown` or a store failure.
 pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Msg>, block_interval: Duration) {
@@ -176,22 +180,50 @@ fn apply_one(
         seal(shared)?;
     }
     let bytes = tx.signed_bytes().to_vec();
-    Ok(match shared.ledger_mut().apply(tx) {
+    let (hash, inputs) = (tx.hash(), tx.signed().tx().inputs().len());
+    let mut ledger = shared.ledger_mut();
+    Ok(match ledger.apply(tx) {
         Ok(a) => {
             entries.push(LogEntry::Tx(bytes));
             Ok(TxAck { tx_hash: a.hash, blknum: a.blknum, txindex: a.txindex })
+        }
+        Err(e @ LedgerError::Exiting { .. }) => Err(Refusal::Exiting(e.to_string())),
+        // Every input gone: perhaps this very transaction, sent again by a client that lost
+        // the answer. Same bytes, same position: it gets its acknowledgement again.
+        Err(e @ LedgerError::UnknownInput { .. }) if inputs > 0 => {
+            match acknowledged(&ledger, shared.store.as_ref(), hash)? {
+                Some(ack) => Ok(ack),
+                None => Err(Refusal::Invalid(e.to_string())),
+            }
         }
         Err(e) => Err(Refusal::Invalid(e.to_string())),
     })
 }
 
-/// Folds root-chain deposits and exits into the ledger, durably with the new cursor.
+/// Where transaction `hash` was acknowledged: the block being filled, or a sealed block.
+fn acknowledged(
+    ledger: &Ledger,
+    store: &dyn Store,
+    hash: B256,
+) -> Result<Option<TxAck>, StoreError> {
+    let blknum = ledger.pending_block();
+    if let Some(index) = ledger.pending_txs().iter().position(|t| t.hash() == hash) {
+        return Ok(Some(TxAck { tx_hash: hash, blknum, txindex: index as u16 }));
+    }
+    let found = store.tx_location(&hash)?;
+    Ok(found.map(|(blknum, txindex)| TxAck { tx_hash: hash, blknum, txindex }))
+}
+
+/// Folds root-chain deposits and the exit game into the ledger, durably with the new cursor
+/// (and the live exits, when they changed): an output that was paid out is removed (logged),
+/// one that may still be paid out is held.
 fn follow_root_chain(
     shared: &Shared,
     changes: Vec<L1Change>,
     cursor: u64,
 ) -> Result<(), StoreError> {
     let mut entries = Vec::new();
+    let mut exits_changed = false;
     for change in changes {
         match change {
             L1Change::Deposit { blknum, tx } => {
@@ -216,15 +248,39 @@ fn follow_root_chain(
                     Err(e) => tracing::debug!(blknum, %e, "deposit already known"),
                 }
             }
-            L1Change::Exit(pos) => {
-                if shared.ledger_mut().exit(pos).is_some() {
-                    tracing::info!(%pos, "output exiting on the root chain; no longer spendable");
+            L1Change::Exit(event) => {
+                exits_changed = true;
+                let mut lookup = Ok(());
+                let store = shared.store.as_ref();
+                let locate = |hash| match store.tx_location(&hash) {
+                    Ok(at) => at.map(|(blknum, txindex)| UtxoPos::new(blknum, txindex, 0)),
+                    Err(e) => {
+                        lookup = Err(e);
+                        None
+                    }
+                };
+                let removed = shared.ledger_mut().follow_exit(&event, locate);
+                lookup?;
+                tracing::info!(?event, "followed the exit game");
+                for pos in removed {
+                    tracing::info!(%pos, "paid out on the root chain; removed");
                     entries.push(LogEntry::Exit(pos));
                 }
             }
         }
     }
-    shared.store.append_log(&entries, &[(L1_CURSOR, &cursor.to_be_bytes())])?;
+    let view = if exits_changed {
+        serde_json::to_vec(shared.ledger().exit_view())
+            .map_err(|_| StoreError::Corrupt { what: "live exits (encoding)" })?
+    } else {
+        Vec::new()
+    };
+    let cursor_bytes = cursor.to_be_bytes();
+    let mut meta: Vec<(&str, &[u8])> = vec![(L1_CURSOR, &cursor_bytes)];
+    if exits_changed {
+        meta.push((EXIT_VIEW, &view));
+    }
+    shared.store.append_log(&entries, &meta)?;
     shared.l1_next.store(cursor, Ordering::Relaxed);
     Ok(())
 }

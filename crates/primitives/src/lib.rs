@@ -8,6 +8,7 @@
 
 pub mod cash;
 pub mod eip712;
+pub mod exits;
 pub mod json;
 pub mod merkle;
 pub mod position;

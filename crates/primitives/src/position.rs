@@ -14,9 +14,25 @@ pub const CHILD_BLOCK_INTERVAL: u64 = 1000;
 ///
 /// Backed by a full 256-bit word because that is what travels on the wire (a 32-byte input)
 /// and what the contracts accept; child-chain rules that bound it further (txindex < 2¹⁶,
-/// at most four outputs) belong to the ledger, not to the format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// at most four outputs) belong to the ledger, not to the format. Serialized as the raw
+/// number; zero is refused when read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(into = "U256")]
 pub struct UtxoPos(U256);
+
+impl From<UtxoPos> for U256 {
+    fn from(pos: UtxoPos) -> Self {
+        pos.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UtxoPos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = U256::deserialize(d)?;
+        Self::from_raw(raw)
+            .ok_or_else(|| serde::de::Error::custom("output position 0 names no output"))
+    }
+}
 
 impl UtxoPos {
     /// The position of output `oindex` of transaction `txindex` in block `blknum`.

@@ -8,8 +8,7 @@ use alloy_sol_types::SolEvent;
 use plasma_contracts::{PaymentExitBase, PaymentExitGame};
 use plasma_primitives::UtxoPos;
 
-/// Legs 0-3 of an in-flight exit are its inputs, 4-7 its outputs.
-pub const OUTPUT_LEG: u8 = 4;
+pub use plasma_primitives::exits::OUTPUT_LEG;
 
 /// `txPos` of a transaction that is in no block: older than nothing.
 pub const NOT_INCLUDED: u64 = u64::MAX;
@@ -101,6 +100,16 @@ impl<C: RootChain> Plasma<C> {
             },
         };
         self.send(starter, self.addresses().exit_game, call, bond).await
+    }
+
+    /// Deletes in-flight exit `exit_id` if nothing was piggybacked by the end of the
+    /// piggyback period: it can pay nothing, and its inputs are free again on the child chain.
+    /// The bond goes back to its owner.
+    pub async fn delete_in_flight_exit(&self, sender: Address, exit_id: U256) -> Result<Receipt> {
+        let call = PaymentExitGame::deleteNonPiggybackedInFlightExitCall {
+            exitId: exit_id.saturating_to(),
+        };
+        self.send(sender, self.addresses().exit_game, call, U256::ZERO).await
     }
 
     /// Piggybacks input `index` of in-flight transaction `tx` for its owner, posting the bond.

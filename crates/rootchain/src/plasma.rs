@@ -8,7 +8,10 @@ use plasma_contracts::{
     Erc20Vault, EthVault, FrameworkAddresses, FrameworkConfig, PaymentExitGame, PlasmaFramework,
     TestToken, plan_deployment,
 };
-use plasma_primitives::{PaymentTx, UtxoPos};
+use plasma_primitives::{
+    PaymentTx, UtxoPos,
+    exits::{ExitEvent, Leg},
+};
 use std::sync::Arc;
 
 /// What the framework's contracts announce, decoded.
@@ -139,6 +142,51 @@ pub enum PlasmaEvent {
         /// Whether it settled as canonical; `None` if it was deleted.
         canonical: Option<bool>,
     },
+}
+
+impl PlasmaEvent {
+    /// What this event does to the child chain's outputs through the exit game, if anything.
+    /// Every event is classified here by an exhaustive match, so a new exit path cannot be
+    /// added without deciding how the child chain follows it.
+    pub fn exit_event(&self) -> Option<ExitEvent> {
+        let leg = |leg: u8| Leg::from_raw(leg);
+        match self {
+            // Blocks and deposits create outputs; the ledger follows them on their own path.
+            Self::BlockSubmitted { .. } | Self::DepositCreated { .. } => None,
+            Self::ExitStarted { exit_id, utxo_pos, .. } => {
+                let pos = UtxoPos::from_raw(*utxo_pos)?;
+                Some(ExitEvent::StandardStarted { exit_id: *exit_id, pos })
+            }
+            Self::ExitChallenged { exit_id, .. } => {
+                Some(ExitEvent::StandardChallenged { exit_id: *exit_id })
+            }
+            Self::ExitFinalized { exit_id, .. } => {
+                Some(ExitEvent::StandardPaid { exit_id: *exit_id })
+            }
+            Self::InFlightExitStarted { exit_id, tx_hash, tx_bytes, .. } => {
+                // The contract accepted the bytes, so they decode; if not, nothing can exit.
+                let tx = PaymentTx::decode(tx_bytes).ok()?;
+                Some(ExitEvent::InFlightStarted { exit_id: *exit_id, tx_hash: *tx_hash, tx })
+            }
+            Self::InFlightExitPiggybacked { exit_id, leg: l, .. } => {
+                Some(ExitEvent::Piggybacked { exit_id: *exit_id, leg: leg(*l)? })
+            }
+            Self::InFlightPiggybackChallenged { exit_id, leg: l, .. } => {
+                Some(ExitEvent::PiggybackChallenged { exit_id: *exit_id, leg: leg(*l)? })
+            }
+            Self::InFlightLegPaid { exit_id, leg: l, .. } => {
+                Some(ExitEvent::LegPaid { exit_id: *exit_id, leg: leg(*l)? })
+            }
+            Self::InFlightExitEnded { exit_id, canonical } => {
+                Some(ExitEvent::InFlightEnded { exit_id: *exit_id, canonical: *canonical })
+            }
+            // Canonicity is argued until processing; only the outcome moves value, and holds
+            // already cover every input and piggybacked leg meanwhile.
+            Self::InFlightExitChallenged { .. } | Self::InFlightExitChallengeResponded { .. } => {
+                None
+            }
+        }
+    }
 }
 
 /// The deployed framework, driven through a root-chain client.

@@ -273,6 +273,12 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
 
     /// Handles one event in chain order; `false` means "not yet" (a block still to fetch).
     async fn handle(&mut self, event: PlasmaEvent, now: u64) -> Result<bool, WatcherError> {
+        if let Some(step) = event.exit_event() {
+            // Paid out on the root chain: from now on a spend of it creates money. The same
+            // code as the operator's, so both agree on what is gone.
+            let positions = &self.positions;
+            self.ledger.follow_exit(&step, |hash| positions.get(&hash).copied());
+        }
         match event {
             PlasmaEvent::BlockSubmitted { blknum, root, timestamp } => {
                 if !blknum.is_multiple_of(CHILD_BLOCK_INTERVAL) {
@@ -316,10 +322,7 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                 }
             }
             PlasmaEvent::ExitFinalized { exit_id, .. } => {
-                if let Some(exit) = self.exits.remove(&exit_id) {
-                    // Paid out on the root chain: from now on a spend of it creates money.
-                    self.ledger.exit(exit.utxo_pos);
-                }
+                self.exits.remove(&exit_id);
             }
             other => self.follow_in_flight(other),
         }

@@ -1,6 +1,7 @@
 //! The validity rules, honest path and every way to break them.
 
 mod conservation;
+mod exits;
 mod rules;
 
 use plasma_ledger::{FeePolicy, Ledger, LedgerError, VerifiedTx, verify};

@@ -57,14 +57,16 @@ async fn deposit_transfer_block_submission_and_exit<C: RootChain + 'static>(
     let bob_pos = UtxoPos::new(1000, 0, 0);
     let exit = client.get_exit_data(bob_pos.raw()).await.unwrap();
     plasma.start_standard_exit(bob, bob_pos, &exit.tx_bytes, &exit.proof).await.unwrap();
-    until(&client, "the exit", |s| s.utxos == 1).await;
+    until(&client, "the exit", |s| s.held == 1).await;
     let spend = transfer(&domain, 2, vec![bob_pos], vec![(alice, 300)]);
     let err = client.submit_tx(spend.encode().into()).await.unwrap_err();
-    assert!(err.to_string().contains("does not exist or is already spent"), "{err}");
+    let exiting = format!("output {} is exiting on L1 (standard exit 0x", bob_pos.raw());
+    assert!(err.to_string().contains(&exiting), "{err}");
+    assert!(client.get_utxos(bob, None, None).await.unwrap().utxos.is_empty());
 
     // Deposit outputs have exit data too, provable against the deposit block's root.
     let dep2 = deposit(&plasma, 2, 5).await;
-    until(&client, "the second deposit", |s| s.utxos == 2).await;
+    until(&client, "the second deposit", |s| s.utxos == 3).await;
     let exit = client.get_exit_data(dep2.raw()).await.unwrap();
     let (root224, _) = plasma.block(dep2.blknum_u64().unwrap()).await.unwrap().unwrap();
     let root = plasma_primitives::merkle::compute_root(&exit.tx_bytes, 0, &exit.proof).unwrap();

@@ -78,26 +78,9 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                     r.challenged_at = None;
                 }
             }
-            PlasmaEvent::InFlightLegPaid { exit_id, leg, .. } => {
-                // Paid on the root chain: from now on a spend of it creates money.
-                let Some(r) = self.in_flight.get(&exit_id) else { return };
-                let paid = if leg < OUTPUT_LEG {
-                    r.tx.inputs().get(usize::from(leg)).copied()
-                } else {
-                    self.positions.get(&r.hash).and_then(|&at| output_of(at, leg - OUTPUT_LEG))
-                };
-                if let Some(pos) = paid {
-                    self.ledger.exit(pos);
-                }
-            }
-            PlasmaEvent::InFlightExitEnded { exit_id, canonical } => {
-                let Some(r) = self.in_flight.remove(&exit_id) else { return };
-                if canonical == Some(true) {
-                    // A canonical exit marks its inputs spent on the root chain.
-                    for &input in r.tx.inputs() {
-                        self.ledger.exit(input);
-                    }
-                }
+            // Payouts reach the ledger through `Ledger::follow_exit`, as in the operator.
+            PlasmaEvent::InFlightExitEnded { exit_id, .. } => {
+                self.in_flight.remove(&exit_id);
             }
             _ => {}
         }
