@@ -35,6 +35,16 @@ pub enum LedgerError {
         /// The exit that holds it.
         hold: crate::Hold,
     },
+    /// An input whose value already left through an exit on the root chain.
+    #[error("input {index}: output {} left the chain on L1 ({payout})", pos.raw())]
+    Exited {
+        /// Which input.
+        index: usize,
+        /// Its position.
+        pos: UtxoPos,
+        /// How it left.
+        payout: crate::Payout,
+    },
     /// An input signed by someone other than its owner.
     #[error("input {index} is owned by {owner} but signed by {signer}")]
     WrongSigner {

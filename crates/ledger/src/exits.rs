@@ -12,7 +12,10 @@ use plasma_primitives::{
     exits::{ExitEvent, Leg},
 };
 use serde::{Deserialize, Serialize};
-use std::{collections::BTreeMap, fmt};
+use std::{
+    collections::{BTreeMap, VecDeque},
+    fmt,
+};
 
 /// Why an output may not be spent on the child chain: a live exit on the root chain may pay
 /// its value out.
@@ -59,6 +62,42 @@ impl fmt::Display for Hold {
     }
 }
 
+/// How an output's value left the child chain on the root chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Payout {
+    /// Its standard exit paid out.
+    StandardExit {
+        /// The exit's id.
+        exit_id: U256,
+    },
+    /// It was a piggybacked leg of an in-flight exit that paid out.
+    InFlightLeg {
+        /// The in-flight exit's id.
+        exit_id: U256,
+    },
+    /// It was an input of a transaction whose in-flight exit was processed as canonical: the
+    /// root chain counts it spent by that transaction.
+    CanonicalInput {
+        /// The in-flight exit's id.
+        exit_id: U256,
+    },
+}
+
+impl fmt::Display for Payout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::StandardExit { exit_id } => write!(f, "standard exit {exit_id:#x}, paid out"),
+            Self::InFlightLeg { exit_id } => write!(f, "in-flight exit {exit_id:#x}, paid out"),
+            Self::CanonicalInput { exit_id } => {
+                write!(f, "spent by the canonical in-flight exit {exit_id:#x}")
+            }
+        }
+    }
+}
+
+/// How many payouts are remembered to explain a later refusal (oldest forgotten first).
+const REMEMBERED_PAYOUTS: usize = 10_000;
+
 /// A live in-flight exit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct InFlight {
@@ -88,8 +127,8 @@ impl InFlight {
 /// What following one event did to the ledger.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ExitEffects {
-    /// Outputs removed from the UTXO set: their value left on the root chain.
-    pub(crate) removed: Vec<UtxoPos>,
+    /// Outputs whose value left on the root chain, and how: to remove from the UTXO set.
+    pub(crate) removed: Vec<(UtxoPos, Payout)>,
     /// Outputs whose hold changed (set or released): to be looked up again.
     pub(crate) touched: Vec<UtxoPos>,
 }
@@ -99,6 +138,10 @@ pub(crate) struct ExitEffects {
 pub struct ExitView {
     standard: BTreeMap<U256, UtxoPos>,
     in_flight: BTreeMap<U256, InFlight>,
+    /// The latest outputs that left while unspent on the child chain, and how.
+    paid: BTreeMap<UtxoPos, Payout>,
+    /// The same outputs, oldest first: which to forget first.
+    paid_order: VecDeque<UtxoPos>,
 }
 
 impl ExitView {
@@ -119,7 +162,8 @@ impl ExitView {
                 fx.touched.extend(self.standard.remove(exit_id));
             }
             ExitEvent::StandardPaid { exit_id } => {
-                fx.removed.extend(self.standard.remove(exit_id));
+                let payout = Payout::StandardExit { exit_id: *exit_id };
+                fx.removed.extend(self.standard.remove(exit_id).map(|pos| (pos, payout)));
             }
             ExitEvent::InFlightStarted { exit_id, tx_hash, tx } => {
                 let record = InFlight {
@@ -151,14 +195,16 @@ impl ExitView {
                 if let Some(r) = self.in_flight.get_mut(exit_id) {
                     r.at = r.at.or_else(|| locate(r.tx_hash));
                     r.piggybacked.retain(|l| l != leg);
-                    fx.removed.extend(r.position(*leg));
+                    let payout = Payout::InFlightLeg { exit_id: *exit_id };
+                    fx.removed.extend(r.position(*leg).map(|pos| (pos, payout)));
                 }
             }
             ExitEvent::InFlightEnded { exit_id, canonical } => {
                 if let Some(r) = self.in_flight.remove(exit_id) {
                     if *canonical == Some(true) {
                         // The root chain now counts every input as spent by this transaction.
-                        fx.removed.extend(&r.inputs);
+                        let payout = Payout::CanonicalInput { exit_id: *exit_id };
+                        fx.removed.extend(r.inputs.iter().map(|&pos| (pos, payout)));
                     } else {
                         fx.touched.extend(&r.inputs);
                     }
@@ -168,9 +214,25 @@ impl ExitView {
         }
         // A removed output can be held by nothing: forget exits that can no longer pay it.
         if !fx.removed.is_empty() {
-            self.standard.retain(|_, pos| !fx.removed.contains(pos));
+            self.standard.retain(|_, pos| !fx.removed.iter().any(|(gone, _)| gone == pos));
         }
         fx
+    }
+
+    /// Remembers that `pos`, unspent on the child chain, left through `payout`.
+    pub(crate) fn remember_payout(&mut self, pos: UtxoPos, payout: Payout) {
+        if self.paid_order.len() == REMEMBERED_PAYOUTS
+            && let Some(oldest) = self.paid_order.pop_front()
+        {
+            self.paid.remove(&oldest);
+        }
+        self.paid.insert(pos, payout);
+        self.paid_order.push_back(pos);
+    }
+
+    /// How the output at `pos` left the child chain, if it is among the latest payouts.
+    pub fn payout(&self, pos: UtxoPos) -> Option<Payout> {
+        self.paid.get(&pos).copied()
     }
 
     /// The strongest reason `pos` may not be spent, if any.

@@ -188,7 +188,12 @@ impl Ledger {
         // At most four tokens each side: a small vector beats a map on this hot path.
         let mut ins: Vec<(Address, U256)> = Vec::with_capacity(4);
         for (index, (&pos, &signer)) in inner.inputs().iter().zip(&tx.signers).enumerate() {
-            let spent = self.utxos.get(&pos).ok_or(LedgerError::UnknownInput { index, pos })?;
+            let Some(spent) = self.utxos.get(&pos) else {
+                return Err(match self.exits.payout(pos) {
+                    Some(payout) => LedgerError::Exited { index, pos, payout },
+                    None => LedgerError::UnknownInput { index, pos },
+                });
+            };
             if !self.held.is_empty()
                 && let Some(&hold) = self.held.get(&pos)
             {
@@ -330,8 +335,9 @@ impl Ledger {
         };
         let effects = self.exits.follow(event, &mut find);
         let mut removed = Vec::new();
-        for pos in effects.removed {
+        for (pos, payout) in effects.removed {
             if self.exit(pos).is_some() {
+                self.exits.remember_payout(pos, payout);
                 removed.push(pos);
             }
         }

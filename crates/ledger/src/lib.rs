@@ -14,7 +14,7 @@ mod ledger;
 mod verify;
 
 pub use error::LedgerError;
-pub use exits::{ExitView, Hold};
+pub use exits::{ExitView, Hold, Payout};
 pub use fees::FeePolicy;
 pub use ledger::{Applied, Ledger, SealedBlock, UtxoChanges};
 pub use verify::{

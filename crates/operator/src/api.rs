@@ -20,8 +20,8 @@ pub mod codes {
     pub const NOT_FOUND: i32 = -32005;
     /// The node failed internally (storage); the request was not acknowledged.
     pub const INTERNAL: i32 = -32006;
-    /// An input is exiting on the root chain (the message names the exit): it cannot be
-    /// spent on the child chain while that exit may pay it out.
+    /// An input is exiting on the root chain, or has left through an exit (the message names
+    /// the exit): it cannot be spent on the child chain while that exit may pay it out.
     pub const EXITING: i32 = -32007;
 }
 

@@ -29,7 +29,7 @@ pub(crate) enum Refusal {
     Malformed(String),
     /// Not valid on the chain.
     Invalid(String),
-    /// An input is held by a live exit on the root chain.
+    /// An input is held by a live exit on the root chain, or left through one.
     Exiting(String),
 }
 
@@ -187,7 +187,9 @@ fn apply_one(
             entries.push(LogEntry::Tx(bytes));
             Ok(TxAck { tx_hash: a.hash, blknum: a.blknum, txindex: a.txindex })
         }
-        Err(e @ LedgerError::Exiting { .. }) => Err(Refusal::Exiting(e.to_string())),
+        Err(e @ (LedgerError::Exiting { .. } | LedgerError::Exited { .. })) => {
+            Err(Refusal::Exiting(e.to_string()))
+        }
         // Every input gone: perhaps this very transaction, sent again by a client that lost
         // the answer. Same bytes, same position: it gets its acknowledgement again.
         Err(e @ LedgerError::UnknownInput { .. }) if inputs > 0 => {

@@ -3,7 +3,7 @@
 //! becomes spendable again.
 
 use crate::{ETH, funded, key, out, transfer};
-use plasma_ledger::{ExitView, FeePolicy, Hold, Ledger, LedgerError};
+use plasma_ledger::{ExitView, FeePolicy, Hold, Ledger, LedgerError, Payout};
 use plasma_primitives::{
     B256, PaymentTx, U256, UtxoPos,
     exits::{ExitEvent, Leg},
@@ -47,7 +47,13 @@ fn a_standard_exit_holds_its_output_until_paid_or_challenged() {
     ledger.follow_exit(&ExitEvent::StandardStarted { exit_id: id(8), pos: deps[0] }, nowhere);
     let removed = ledger.follow_exit(&ExitEvent::StandardPaid { exit_id: id(8) }, nowhere);
     assert_eq!(removed, vec![deps[0]]);
-    assert_eq!(refusal(&ledger, deps[0]), LedgerError::UnknownInput { index: 0, pos: deps[0] });
+    let payout = Payout::StandardExit { exit_id: id(8) };
+    assert_eq!(refusal(&ledger, deps[0]), LedgerError::Exited { index: 0, pos: deps[0], payout });
+    assert!(
+        refusal(&ledger, deps[0])
+            .to_string()
+            .contains("left the chain on L1 (standard exit 0x8, paid out)")
+    );
     assert_eq!(ledger.exit_view().live(), (0, 0));
 }
 

@@ -72,7 +72,11 @@ async fn a_piggybacked_output_is_refused_then_removed_when_paid() {
     plasma.process_exits(alice, Address::ZERO, 10).await.unwrap();
     until(&client, "the payout", |s| s.held == 0 && s.live_exits == (0, 0)).await;
     let err = client.submit_tx(spend.encode().into()).await.unwrap_err();
-    assert!(err.to_string().contains("does not exist or is already spent"), "{err}");
+    let want = format!(
+        "output {} left the chain on L1 (in-flight exit {exit_id:#x}, paid out)",
+        carol_out.raw()
+    );
+    assert!(err.to_string().contains(&want), "{err}");
     node.stop().await;
 }
 
