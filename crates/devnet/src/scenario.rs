@@ -9,6 +9,7 @@
 
 mod cash;
 mod crash;
+mod exit_then_spend;
 mod in_flight;
 
 use alloy_primitives::Bytes;
@@ -23,11 +24,12 @@ use std::{
 };
 
 /// The scenarios, by name.
-pub const SCENARIOS: [&str; 12] = [
+pub const SCENARIOS: [&str; 13] = [
     "honest",
     "double-spend",
     "withheld-block",
     "in-flight",
+    "exit-then-spend",
     "invalid-exit",
     "mass-exit",
     "operator-crash",
@@ -227,10 +229,10 @@ impl World {
 
     /// Exits every output the watcher's verified state gives each honest user, crosses the
     /// exit period, processes, and accounts.
-    async fn settle(
+    async fn settle<S: BlockSource>(
         mut self,
         name: &'static str,
-        watcher: &mut Watcher<EmbeddedChain, Served>,
+        watcher: &mut Watcher<EmbeddedChain, S>,
         users: &[(&'static str, usize, bool)],
         owned: BTreeMap<usize, U256>,
     ) -> Result<ScenarioReport, ScenarioError> {
@@ -295,6 +297,7 @@ pub async fn run(name: &str) -> Result<ScenarioReport, ScenarioError> {
         "double-spend" => double_spend().await,
         "withheld-block" => withheld_block().await,
         "in-flight" => in_flight::in_flight().await,
+        "exit-then-spend" => exit_then_spend::exit_then_spend().await,
         "operator-crash" => crash::operator_crash().await,
         "cash-forged-history" => cash::forged_history().await,
         "cash-withheld-block" => cash::withheld_block().await,

@@ -13,7 +13,7 @@ const ALICE: usize = 1;
 const BOB: usize = 2;
 const CAROL: usize = 4;
 
-async fn start(
+pub(super) async fn start(
     w: &World,
     path: &Path,
     block_interval: Duration,
@@ -28,13 +28,13 @@ async fn start(
     OperatorNode::start(config, w.plasma.clone(), addr(OPERATOR), store).await.map_err(fail)
 }
 
-async fn submit(node: &OperatorNode, tx: &SignedTx) -> Result<TxAck, ScenarioError> {
+pub(super) async fn submit(node: &OperatorNode, tx: &SignedTx) -> Result<TxAck, ScenarioError> {
     let answer = node.submit(vec![Bytes::from(tx.encode())]).await.map_err(fail)?;
     answer.into_iter().next().ok_or_else(|| fail("no answer"))?.map_err(fail)
 }
 
 /// Waits (bounded) until `done` holds for the node's status.
-async fn until(
+pub(super) async fn until(
     node: &OperatorNode,
     what: &str,
     done: impl Fn(&plasma_operator::Status) -> bool,
