@@ -1,17 +1,40 @@
-//! `plasma scenario <name|all>`: run the adversarial scenarios and print their accounting.
+//! `plasma scenario <name|all>`: run the adversarial scenarios and print their accounting;
+//! `plasma scenario --random --seeds N`: run the seeded model-based simulation.
 
 use anyhow::{Result, bail};
 use clap::Args;
-use plasma_devnet::scenario::{self, SCENARIOS};
+use plasma_devnet::{
+    scenario::{self, SCENARIOS},
+    simulation::{self, SimConfig},
+};
 
 #[derive(Debug, Args)]
 pub(crate) struct ScenarioArgs {
     /// A scenario name, or `all`.
     #[arg(default_value = "all")]
     name: String,
+    /// Run the seeded random simulation instead (users, payments, exits of every kind,
+    /// cheats, restarts; invariants checked after every step).
+    #[arg(long)]
+    random: bool,
+    /// Simulation: how many seeds, starting at `--first-seed`.
+    #[arg(long, default_value_t = 10)]
+    seeds: u64,
+    /// Simulation: the first seed.
+    #[arg(long, default_value_t = 1)]
+    first_seed: u64,
+    /// Simulation: random actions per seed (after one deposit per user).
+    #[arg(long, default_value_t = 400)]
+    steps: usize,
+    /// Simulation: users.
+    #[arg(long, default_value_t = 50)]
+    users: usize,
 }
 
 pub(crate) async fn run(args: ScenarioArgs) -> Result<()> {
+    if args.random {
+        return random(&args).await;
+    }
     let names: Vec<&str> =
         if args.name == "all" { SCENARIOS.to_vec() } else { vec![args.name.as_str()] };
     let mut failed = Vec::new();
@@ -37,6 +60,27 @@ pub(crate) async fn run(args: ScenarioArgs) -> Result<()> {
     }
     if !failed.is_empty() {
         bail!("money was lost in: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+async fn random(args: &ScenarioArgs) -> Result<()> {
+    let mut failed = 0;
+    for seed in args.first_seed..args.first_seed + args.seeds {
+        let config = SimConfig { seed, steps: args.steps, users: args.users };
+        match simulation::run(&config).await {
+            Ok(r) => println!(
+                "seed {seed}: ok: {} actions, {} blocks, {} challenges, {} spends of exiting outputs refused, {} wei paid out; {:?}",
+                r.actions, r.blocks, r.challenges, r.refused_exiting, r.paid_out, r.done
+            ),
+            Err(failure) => {
+                failed += 1;
+                println!("{failure}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} seeds broke an invariant", args.seeds);
     }
     Ok(())
 }

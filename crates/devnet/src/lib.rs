@@ -5,3 +5,4 @@
 pub mod demo;
 pub mod devnet;
 pub mod scenario;
+pub mod simulation;

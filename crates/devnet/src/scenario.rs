@@ -147,7 +147,7 @@ fn eth(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(18))
 }
 
-fn addr(i: usize) -> Address {
+pub(crate) fn addr(i: usize) -> Address {
     dev_key(i).address()
 }
 

@@ -150,6 +150,11 @@ impl Ledger {
     /// Refuses to spend any output a live exit on the root chain may pay out: the operator's
     /// ledger, which must never build on value that can leave. A watcher's ledger does not
     /// hold: a spend included before an exit starts makes the exit invalid, not the block.
+    ///
+    /// Invariant: fed the same root-chain events, a holding ledger's spendable outputs are a
+    /// subset of a non-holding ledger's unspent ones (both remove exactly what
+    /// [`Ledger::follow_exit`] says was paid out), so no block the operator seals can be
+    /// judged invalid by a watcher for spending value that left.
     pub fn holding(mut self) -> Self {
         self.holding = true;
         self.refresh_holds(self.exits.named_outputs());

@@ -233,6 +233,11 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         self.last_verified
     }
 
+    /// The child chain's state as verified so far (outputs leave it only when paid out).
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
     /// Why the chain is byzantine, if it is.
     pub fn byzantine(&self) -> Option<&str> {
         self.byzantine.as_deref()
