@@ -20,7 +20,8 @@ pub(crate) struct NodeArgs {
     /// Root-chain JSON-RPC endpoint.
     #[arg(long = "l1.rpc")]
     l1_rpc: Option<String>,
-    /// Blocks a root-chain event must be buried under before the node acts on it.
+    /// Blocks a root-chain event must be buried under before the node acts on it (default:
+    /// 0 on a local development chain, 64 elsewhere; the watcher's default is the same).
     #[arg(long = "l1.confirmations")]
     l1_confirmations: Option<u64>,
     /// The deployment file written by `plasma deploy`.
@@ -130,7 +131,10 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     if let Some(ms) = args.block_interval_ms.or(file.block.interval_ms) {
         config.block_interval = Duration::from_millis(ms);
     }
-    config.l1_confirmations = args.l1_confirmations.or(file.l1.confirmations).unwrap_or(0);
+    config.l1_confirmations = args
+        .l1_confirmations
+        .or(file.l1.confirmations)
+        .unwrap_or_else(|| plasma_rootchain::default_confirmations(deployment.chain_id));
     config.l1_start_block = deployment.deployed_at_block;
     if let Some(min) = args.fee_min_wei.or(file.fee.min_wei).filter(|m| !m.is_zero()) {
         config.fees = FeePolicy::flat(Address::ZERO, min);
@@ -164,6 +168,7 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
             block_interval: config.block_interval,
             l1_poll_interval: config.l1_poll_interval,
             l1_start_block: deployment.deployed_at_block,
+            l1_confirmations: config.l1_confirmations,
             checkpoint_every: args.checkpoint_every,
         };
         let node = CashNode::start(cash_config, contract, operator, journal).await?;

@@ -13,9 +13,10 @@ pub(crate) struct WatchArgs {
     /// Root-chain JSON-RPC endpoint.
     #[arg(long = "l1.rpc")]
     l1_rpc: String,
-    /// Blocks a root-chain event must be buried under before the watcher reads it.
-    #[arg(long = "l1.confirmations", default_value_t = 12)]
-    l1_confirmations: u64,
+    /// Blocks a root-chain event must be buried under before the watcher reads it (default:
+    /// 0 on a local development chain, 64 elsewhere; the operator's default is the same).
+    #[arg(long = "l1.confirmations")]
+    l1_confirmations: Option<u64>,
     /// The deployment file written by `plasma deploy`.
     #[arg(long)]
     contracts: PathBuf,
@@ -63,13 +64,16 @@ pub(crate) struct WatchArgs {
 
 pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     let deployment = Deployment::read(&args.contracts)?;
+    let confirmations = args
+        .l1_confirmations
+        .unwrap_or_else(|| plasma_rootchain::default_confirmations(deployment.chain_id));
     let challenger = args.challenger_key.as_deref().map(parse_key).transpose()?;
     let exiters = args.exit_keys.iter().map(|k| parse_key(k)).collect::<Result<Vec<_>>>()?;
     let mut keys = exiters.clone();
     keys.extend(challenger.clone());
     let mut rpc = RpcConfig::new(args.l1_rpc);
     rpc.expected_chain_id = Some(deployment.chain_id);
-    rpc.confirmations = args.l1_confirmations;
+    rpc.confirmations = confirmations;
     let chain = Arc::new(RpcChain::connect(rpc, &keys).await?);
     let plasma = Arc::new(Plasma::attach(chain.clone(), deployment.addresses()).await?);
     let coin_watcher = if args.coins.is_empty() {
@@ -98,7 +102,7 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
         .with_context(|| format!("bad operator URL {:?}", args.operator_rpc))?;
     let config = WatcherConfig {
         start_block: deployment.deployed_at_block,
-        confirmations: args.l1_confirmations,
+        confirmations,
         withholding_secs: args.withholding_secs,
         challenger: challenger.map(|k| k.address()),
         mass_exit_owners: exiters.iter().map(|k| k.address()).collect(),

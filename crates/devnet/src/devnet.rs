@@ -97,6 +97,7 @@ impl Devnet {
         let node_config = OperatorConfig {
             rpc_addr: config.operator_addr,
             l1_start_block: start + 1,
+            l1_confirmations: 0,
             l1_poll_interval: Duration::from_millis(200),
             ..OperatorConfig::default()
         };
@@ -128,6 +129,7 @@ impl Devnet {
             block_interval: Duration::from_secs(1),
             l1_poll_interval: Duration::from_millis(200),
             l1_start_block: cash_start,
+            l1_confirmations: 0,
             checkpoint_every: Some(10),
         };
         let plasma_cash = cash.address();

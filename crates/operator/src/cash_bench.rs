@@ -80,6 +80,7 @@ pub async fn run(
         block_interval: Duration::from_secs(1),
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: start,
+        l1_confirmations: 0,
         checkpoint_every: None,
     };
     let node = CashNode::start(node_config, contract, operator, journal.clone())

@@ -42,6 +42,8 @@ pub struct CashNodeConfig {
     pub l1_poll_interval: Duration,
     /// The root-chain block to read events from (the contract's deployment).
     pub l1_start_block: u64,
+    /// Blocks a root-chain event must be buried under before the node acts on it.
+    pub l1_confirmations: u64,
     /// Commit an XT checkpoint of coin ownership every this many operator blocks (`None`:
     /// never). Owners then drop the history before a final one.
     pub checkpoint_every: Option<u64>,
@@ -388,7 +390,8 @@ impl CashNode {
         let server = server.start(api.into_rpc());
         let mut tasks = JoinSet::new();
         let poll = config.l1_poll_interval;
-        tasks.spawn(follow(shared.clone(), contract.clone(), operator, cursor, poll));
+        let events = EventCursor::new(vec![contract.address()], cursor, config.l1_confirmations);
+        tasks.spawn(follow(shared.clone(), contract.clone(), operator, events, poll));
         tasks.spawn(seal_and_commit(shared, contract, operator, config));
         Ok(Self { rpc_addr, server, tasks, to_journal, writer: Some(writer) })
     }
@@ -448,10 +451,9 @@ async fn follow<C: RootChain>(
     shared: Arc<Shared>,
     contract: Arc<PlasmaCashContract<C>>,
     operator: Address,
-    from_block: u64,
+    mut cursor: EventCursor,
     poll: Duration,
 ) {
-    let mut cursor = EventCursor::new(vec![contract.address()], from_block, 0);
     loop {
         let before = cursor.next_block();
         match cursor.poll(contract.chain().as_ref()).await {
@@ -484,6 +486,14 @@ async fn follow<C: RootChain>(
                 }
             }
             Ok(_) => {}
+            // Events already acted on were reorganised away: stop acknowledging (fail-stop)
+            // rather than build on a root chain that no longer agrees.
+            Err(e @ plasma_rootchain::RootChainError::DeepReorg { .. }) => {
+                tracing::error!(%e, "the Cash node stopped");
+                *shared.failure.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(format!("follower: {e}"));
+                return;
+            }
             Err(e) => tracing::warn!(%e, "reading the root chain failed; retrying"),
         }
         tokio::time::sleep(poll).await;

@@ -7,6 +7,19 @@
 use crate::{BlockInfo, ChainLog, Result, RootChain, RootChainError};
 use alloy_primitives::Address;
 
+/// Chain ids of local development chains (anvil, geth and hardhat dev mode), where nothing
+/// reorganises and waiting only slows tests and demos down.
+pub const DEV_CHAIN_IDS: [u64; 2] = [31337, 1337];
+
+/// Confirmations a root-chain event needs before the operator or a watcher acts on it, when
+/// the configuration names none: 0 on a local development chain, otherwise 64 (two epochs of
+/// post-merge Ethereum, about 13 minutes: the depth at which blocks are normally finalized).
+/// The operator and the watcher use this same default, so they agree on what they have read;
+/// an exit period is days, so the wait costs users nothing they can lose.
+pub fn default_confirmations(chain_id: u64) -> u64 {
+    if DEV_CHAIN_IDS.contains(&chain_id) { 0 } else { 64 }
+}
+
 /// Most blocks asked for in one `eth_getLogs` (nodes limit the range).
 const MAX_RANGE: u64 = 2_000;
 
@@ -50,5 +63,18 @@ impl EventCursor {
         self.last_read = chain.block(to).await?;
         self.next_block = to + 1;
         Ok(logs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_chains_need_no_confirmations_and_public_ones_two_epochs() {
+        assert_eq!(default_confirmations(31337), 0);
+        assert_eq!(default_confirmations(1337), 0);
+        assert_eq!(default_confirmations(1), 64);
+        assert_eq!(default_confirmations(11155111), 64);
     }
 }

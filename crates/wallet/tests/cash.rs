@@ -68,6 +68,7 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
         block_interval: Duration::from_millis(20),
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: start,
+        l1_confirmations: 0,
         checkpoint_every: None,
     };
     let dir = tempfile::tempdir().unwrap();
@@ -192,6 +193,7 @@ impl Restartable {
             block_interval,
             l1_poll_interval: Duration::from_millis(10),
             l1_start_block: self.start,
+            l1_confirmations: 0,
             checkpoint_every: None,
         };
         let journal = Arc::new(Journal::open(self.journal.path().join("cash.redb")).unwrap());
@@ -280,6 +282,7 @@ async fn a_coin_exits_from_a_final_checkpoint() {
         block_interval: Duration::from_millis(20),
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: start,
+        l1_confirmations: 0,
         checkpoint_every: Some(1),
     };
     let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();

@@ -1,9 +1,11 @@
 //! The operator as its users meet it: over its JSON-RPC API, on the embedded root chain with
 //! the real contracts.
 
+mod cash_reorg;
 mod exits;
 mod flow;
 mod refusals;
+mod reorg;
 mod restart;
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};

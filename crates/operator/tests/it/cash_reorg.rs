@@ -1,0 +1,88 @@
+//! The Plasma Cash node reads root-chain events at the configured depth, and stops (rather
+//! than retrying for ever) when events it acted on are reorganised away.
+
+use crate::*;
+use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
+use plasma_rootchain::{CashConfig, PlasmaCashContract};
+use plasma_storage::Journal;
+
+async fn cash_node(
+    confirmations: u64,
+) -> (
+    Arc<EmbeddedChain>,
+    Arc<PlasmaCashContract<EmbeddedChain>>,
+    CashNode,
+    HttpClient,
+    tempfile::TempDir,
+) {
+    let chain = Arc::new(EmbeddedChain::new());
+    let operator = chain.accounts()[0];
+    let start = chain.head().await.unwrap().number;
+    let contract = Arc::new(
+        PlasmaCashContract::deploy(chain.clone(), operator, &CashConfig::new(operator))
+            .await
+            .unwrap(),
+    );
+    let config = CashNodeConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval: Duration::from_millis(20),
+        l1_poll_interval: Duration::from_millis(5),
+        l1_start_block: start,
+        l1_confirmations: confirmations,
+        checkpoint_every: None,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
+    let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
+    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    (chain, contract, node, client, dir)
+}
+
+async fn coins(client: &HttpClient) -> u64 {
+    CashApiClient::status(client).await.unwrap().coins
+}
+
+#[tokio::test]
+async fn the_cash_node_waits_for_the_configured_depth() {
+    let (chain, contract, node, client, _dir) = cash_node(3).await;
+    contract.deposit_eth(chain.accounts()[1], eth(100)).await.unwrap();
+    chain.mine().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(coins(&client).await, 0, "read before it was 3 blocks deep");
+    chain.mine().await.unwrap();
+    chain.mine().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while coins(&client).await == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(coins(&client).await, 1);
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn a_deep_reorg_stops_the_cash_node() {
+    let (chain, contract, node, client, _dir) = cash_node(0).await;
+    let snapshot = chain.snapshot().await.unwrap();
+    contract.deposit_eth(chain.accounts()[1], eth(100)).await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while coins(&client).await == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..3 {
+        chain.mine().await.unwrap();
+    }
+    let tx = vec![0xc0u8];
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let refusal = loop {
+        let err = CashApiClient::submit_tx(&client, tx.clone().into(), vec![0u8; 65].into())
+            .await
+            .unwrap_err();
+        if err.to_string().contains("reorg") || std::time::Instant::now() > deadline {
+            break err.to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert!(refusal.contains("reorg"), "{refusal}");
+    node.stop().await;
+}

@@ -1,0 +1,58 @@
+//! Reorganisations of the root chain, on a real anvil (snapshot and revert): one within the
+//! confirmation depth never reaches the operator; one deeper than it stops the operator
+//! (fail-stop) instead of letting it build on events that no longer exist.
+
+use crate::*;
+use plasma_storage::MemoryStore;
+
+#[tokio::test]
+async fn a_reorg_within_the_confirmation_depth_is_never_seen() {
+    let (_anvil, plasma) = anvil_root_chain().await;
+    let mut config = test_config();
+    config.l1_confirmations = 3;
+    let (node, client) = start(&plasma, Arc::new(MemoryStore::new()), config).await;
+    let chain = plasma.chain();
+    let snapshot = chain.snapshot().await.unwrap();
+    deposit(&plasma, 1, 1000).await;
+    chain.mine().await.unwrap();
+    // Two blocks deep: not read yet. The branch holding the deposit is dropped.
+    chain.revert(snapshot).await.unwrap();
+    let kept = deposit(&plasma, 2, 250).await;
+    for _ in 0..4 {
+        chain.mine().await.unwrap();
+    }
+    until(&client, "the deposit of the surviving branch", |s| s.utxos == 1).await;
+    let bob = plasma.chain().accounts()[2];
+    let page = client.get_utxos(bob, None, None).await.unwrap();
+    assert_eq!(page.utxos.len(), 1);
+    assert_eq!(page.utxos[0].utxo_pos, kept.raw());
+    assert_eq!(page.utxos[0].amount, eth(250));
+    assert!(node.failure().is_none());
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn a_reorg_deeper_than_the_confirmation_depth_stops_the_operator() {
+    let (_anvil, plasma) = anvil_root_chain().await;
+    let mut config = test_config();
+    config.l1_confirmations = 1;
+    let (node, client) = start(&plasma, Arc::new(MemoryStore::new()), config).await;
+    let chain = plasma.chain();
+    let snapshot = chain.snapshot().await.unwrap();
+    deposit(&plasma, 1, 1000).await;
+    chain.mine().await.unwrap();
+    until(&client, "the deposit", |s| s.utxos == 1).await;
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..4 {
+        chain.mine().await.unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while node.failure().is_none() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let failure = node.failure().expect("the operator kept running on a reorganised root chain");
+    assert!(failure.contains("reorg"), "{failure}");
+    let err = client.submit_tx(vec![0xc0].into()).await.unwrap_err();
+    assert!(err.to_string().contains("stopped accepting"), "{err}");
+    node.stop().await;
+}
