@@ -223,6 +223,12 @@ impl Shared {
         self.chain.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Stops acknowledging, saying why (fail-stop).
+    fn fail(&self, reason: String) {
+        tracing::error!(%reason, "the Cash node stopped");
+        *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+    }
+
     fn failure(&self) -> Option<String> {
         self.failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -489,10 +495,7 @@ async fn follow<C: RootChain>(
             // Events already acted on were reorganised away: stop acknowledging (fail-stop)
             // rather than build on a root chain that no longer agrees.
             Err(e @ plasma_rootchain::RootChainError::DeepReorg { .. }) => {
-                tracing::error!(%e, "the Cash node stopped");
-                *shared.failure.lock().unwrap_or_else(|p| p.into_inner()) =
-                    Some(format!("follower: {e}"));
-                return;
+                return shared.fail(format!("follower: {e}"));
             }
             Err(e) => tracing::warn!(%e, "reading the root chain failed; retrying"),
         }
@@ -545,6 +548,10 @@ async fn seal_and_commit<C: RootChain>(
     operator: Address,
     config: CashNodeConfig,
 ) {
+    if let Err(e) = crate::submitter::wait_for_in_flight(contract.chain().as_ref(), operator).await
+    {
+        return shared.fail(format!("submitter: {e}"));
+    }
     loop {
         tokio::time::sleep(config.block_interval).await;
         let written = {
@@ -565,8 +572,10 @@ async fn seal_and_commit<C: RootChain>(
         {
             return;
         }
-        if let Err(e) = commit_sealed(&shared, &contract, operator).await {
-            tracing::warn!(%e, "committing Cash blocks failed; retrying");
+        match commit_sealed(&shared, &contract, operator).await {
+            Ok(()) => {}
+            Err(Commit::Diverged(reason)) => return shared.fail(format!("submitter: {reason}")),
+            Err(Commit::Chain(e)) => tracing::warn!(%e, "committing Cash blocks failed; retrying"),
         }
         if let Some(every) = config.checkpoint_every
             && let Err(e) = checkpoint_due(&shared, &contract, operator, every).await
@@ -600,16 +609,54 @@ async fn checkpoint_due<C: RootChain>(
     Ok(())
 }
 
+/// Why committing stopped: a root-chain error (retried) or a root chain that disagrees with
+/// this node (fail-stop, as in the payment chain's submitter).
+enum Commit {
+    Chain(plasma_rootchain::RootChainError),
+    Diverged(String),
+}
+
+impl From<plasma_rootchain::RootChainError> for Commit {
+    fn from(e: plasma_rootchain::RootChainError) -> Self {
+        Self::Chain(e)
+    }
+}
+
+/// Commits every sealed root the root chain lacks, in order, after checking that the root
+/// chain agrees with this node on the blocks before: the same number sequence, the same last
+/// root.
 async fn commit_sealed<C: RootChain>(
     shared: &Shared,
     contract: &PlasmaCashContract<C>,
     operator: Address,
-) -> Result<(), plasma_rootchain::RootChainError> {
+) -> Result<(), Commit> {
     let mut next = contract.next_child_block().await?;
+    let sealed = shared.chain().last_sealed().unwrap_or(0);
+    if next > sealed + 1000 {
+        return Err(Commit::Diverged(format!(
+            "the root chain expects block {next}, but this node has sealed only up to {sealed}"
+        )));
+    }
+    let last_ours = shared.chain().block_root(next - 1000);
+    if let Some(ours) = last_ours {
+        let theirs = contract.block_root(next - 1000).await?;
+        // The contract keeps the root's high 224 bits or all of it; compare those.
+        if ours[..28] != theirs[..28] {
+            return Err(Commit::Diverged(format!(
+                "block {}: the root chain holds root {theirs}, this node sealed {ours}",
+                next - 1000
+            )));
+        }
+    }
     loop {
         let root = shared.chain().block_root(next);
         let Some(root) = root else { return Ok(()) };
         let committed = contract.submit_block(operator, root).await?;
+        if committed != next {
+            return Err(Commit::Diverged(format!(
+                "submitted block {next} but the contract numbered it {committed}"
+            )));
+        }
         tracing::info!(number = committed, %root, "Cash block committed");
         *shared.last_submitted.lock().unwrap_or_else(|p| p.into_inner()) = committed;
         next = committed + 1000;

@@ -24,7 +24,7 @@ pub(crate) async fn run<C: RootChain + 'static>(
     mut sealed: watch::Receiver<u64>,
 ) {
     let mut delay = Duration::from_millis(200);
-    if let Err(e) = wait_for_in_flight(&plasma, operator).await {
+    if let Err(e) = wait_for_in_flight(plasma.chain().as_ref(), operator).await {
         return shared.fail(format!("submitter: {e}"));
     }
     loop {
@@ -46,11 +46,12 @@ pub(crate) async fn run<C: RootChain + 'static>(
     }
 }
 
-async fn wait_for_in_flight<C: RootChain>(
-    plasma: &Plasma<C>,
+/// Waits until no transaction of `operator` is pending (one cut short by a crash): both
+/// chains' submitters start with this, so a resent root cannot race an old one.
+pub(crate) async fn wait_for_in_flight<C: RootChain>(
+    chain: &C,
     operator: plasma_primitives::Address,
 ) -> Result<(), OperatorError> {
-    let chain = plasma.chain();
     let started = tokio::time::Instant::now();
     while chain.pending_nonce(operator).await? > chain.nonce(operator).await? {
         if started.elapsed() > IN_FLIGHT_DEADLINE {

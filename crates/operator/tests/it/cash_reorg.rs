@@ -1,5 +1,6 @@
-//! The Plasma Cash node reads root-chain events at the configured depth, and stops (rather
-//! than retrying for ever) when events it acted on are reorganised away.
+//! The Plasma Cash node has the payment chain's safety: it reads root-chain events at the
+//! configured depth, stops (rather than retrying for ever) when events it acted on are
+//! reorganised away, and stops when the root chain's blocks disagree with the ones it sealed.
 
 use crate::*;
 use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
@@ -84,5 +85,30 @@ async fn a_deep_reorg_stops_the_cash_node() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
     assert!(refusal.contains("reorg"), "{refusal}");
+    node.stop().await;
+}
+
+/// Submits a harmless malformed transfer until the refusal names `words` (the node stopped).
+async fn stopped_with(client: &HttpClient, words: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let err = CashApiClient::submit_tx(client, vec![0xc0u8].into(), vec![0u8; 65].into())
+            .await
+            .unwrap_err()
+            .to_string();
+        if err.contains(words) || std::time::Instant::now() > deadline {
+            return err;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_root_chain_ahead_of_the_cash_node_stops_it() {
+    let (chain, contract, node, client, _dir) = cash_node(0).await;
+    // Someone with the operator's key commits a block this node never sealed.
+    contract.submit_block(chain.accounts()[0], B256::repeat_byte(0xee)).await.unwrap();
+    let refusal = stopped_with(&client, "expects block 2000").await;
+    assert!(refusal.contains("sealed only up to 0"), "{refusal}");
     node.stop().await;
 }
