@@ -144,7 +144,9 @@ contract InFlightExitTest is InFlightBase {
         PaymentExitBase.Header memory h = _header(id);
         assertEq(h.bondOwner, bob, "bond owner");
         assertEq(h.startedAt, block.timestamp, "started");
-        assertEq(h.exitableAt, block.timestamp + MEP, "youngest input is a deposit: now + MEP");
+        assertEq(
+            h.exitableAt, block.timestamp + 2 * MEP, "youngest input a deposit: no boost, ts + 2 MEP"
+        );
         assertEq(h.youngestTxPos, cPos / 10_000, "priority: youngest input");
         assertEq(h.inputCount, 2, "inputs");
         assertEq(h.outputCount, 2, "outputs");
@@ -739,7 +741,10 @@ contract InFlightExitTest is InFlightBase {
 
     function test_ife_processOrder_tieWithStandardExit() public {
         // Alice standard-exits her deposit (block 1) and an in-flight exit whose youngest input
-        // is also block 1 gets the same exitableAt: order by (exitableAt, txPos, exitId).
+        // is also block 1 gets the same exitableAt (MEP after the deposit: the standard exit's
+        // now + MEP equals the in-flight deposit time + 2·MEP): order by (exitableAt, txPos,
+        // exitId).
+        vm.warp(block.timestamp + MEP);
         _startExit(alice, aPos, aTx, Tree.depositProof());
         bytes memory t1 = _spend(aPos, bob, address(0), 5 ether);
         PaymentExitBase.StartInFlightExitArgs memory a;
@@ -859,7 +864,7 @@ contract InFlightExitTest is InFlightBase {
         assertEq(_header(id).flags & 1, 1, "still non-canonical");
         assertEq(_header(id).competitorPos, t2Pos, "T2's position stands");
         uint256 a0 = alice.balance;
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         game.processExits(address(0), 1);
         assertEq(alice.balance - a0, 5 ether + pbBond - pbBond / 4, "alice: her input back");
     }

@@ -67,7 +67,7 @@ contract InFlightReviewTest is InFlightBase {
         _falseChallenge(mt, tkPos);
         // The ETH queue runs first: Bob's leg is refunded, and the inputs are already marked
         // paid although the token input is settled only in the token pass.
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         game.processExits(address(0), 5);
         assertEq(_header(mId).flags & F_INPUTS_PAID, F_INPUTS_PAID, "decided in the first pass");
         assertEq(_header(mId).flags & F_FINALIZED, 0, "the token leg is pending");
@@ -110,7 +110,7 @@ contract InFlightReviewTest is InFlightBase {
         vm.prank(alice);
         game.piggybackInFlightExitOnInput{value: pbBond}(mt, 1, 0); // token input
         bytes memory comp = _falseChallenge(mt, tkPos);
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         uint256 ethBefore = address(ethVault).balance;
         game.processExits(address(0), 5); // Alice's 5 ETH input paid
         assertEq(ethBefore - address(ethVault).balance, 5 ether, "input paid");
@@ -159,7 +159,7 @@ contract InFlightReviewTest is InFlightBase {
         (bytes memory mt, uint160 mId, uint256 q, uint256 tkPos) = _startMixed();
         _pbOut(bob, mt, 0);
         _falseChallenge(mt, tkPos);
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         game.processExits(address(0), 5); // Bob's ETH leg refunded, exit finalized
         assertEq(_header(mId).flags & (F_INPUTS_PAID | F_FINALIZED), F_FINALIZED, "no input paid");
         bytes memory proof = _proofOne(mt);

@@ -87,7 +87,8 @@ abstract contract ExitBookkeeping is ReentrancyGuardTransient {
         return _priorityKey(exitableAt, txPos, exitId);
     }
 
-    /// @notice exitableAt = max(blockTimestamp + 2·MEP, now + MEP); deposit outputs: now + MEP.
+    /// @notice exitableAt = max(blockTimestamp + 2·MEP, now + MEP); `deposit` (only a standard
+    /// exit of a deposit output): now + MEP.
     function _exitableAt(bool deposit, uint256 blockTimestamp, uint256 mep)
         internal
         view

@@ -60,8 +60,9 @@ contract PaymentInFlightExitModule is PaymentExitBase {
 
     /// @notice Starts an in-flight exit of `a.inFlightTx` (anyone holding it, signed). Takes
     /// `inFlightExitBond()`. Nothing exits until owners piggyback inputs or outputs. The exit
-    /// id is `inFlightExitId(tx)`; its priority is that of its youngest input (exitableAt =
-    /// max(that block's time + 2·MEP, now + MEP), now + MEP for a deposit).
+    /// id is `inFlightExitId(tx)`; its priority is that of its youngest input: exitableAt =
+    /// max(that block's time + 2·MEP, now + MEP), a deposit input included (no deposit boost
+    /// in flight: a fraudulent output spent with a fresh deposit must not jump the queue).
     function startInFlightExit(StartInFlightExitArgs calldata a) external payable onlyDelegated {
         bytes memory txb = a.inFlightTx;
         PaymentTransaction.Transaction memory t = PaymentTransaction.decode(txb);
@@ -101,9 +102,8 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         uint256 bond,
         uint256 includedPos
     ) private {
-        uint256 exitableAt = _exitableAt(
-            isDepositBlock(UtxoPos.blknum(youngest)), youngestTime, minExitPeriod
-        );
+        // Never the deposit boost (SPEC.md §2, OMG plasma-contracts #216).
+        uint256 exitableAt = _exitableAt(false, youngestTime, minExitPeriod);
         if (exitableAt > type(uint32).max) revert ExitableAtTooLarge(exitableAt);
         uint256 txPos = UtxoPos.txPos(youngest);
         if (txPos > MAX_TXPOS) revert PositionTooLarge(youngest);
