@@ -50,7 +50,7 @@ contract InFlightReviewTest is InFlightBase {
             competingTxSig: _sig(ALICE_KEY, comp)
         });
         vm.prank(alice);
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
     }
 
     /// Finding 1: F_INPUTS_PAID used to be set only in the pass of the token of a paid input, so
@@ -131,12 +131,12 @@ contract InFlightReviewTest is InFlightBase {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.InputsExitedInFlight.selector, mId));
         game.startStandardExit{value: bond}(q * 10_000 + 0, mt, proof, 0);
-        // The remaining token queue entry finalizes the exit; the bond goes to its bond owner
-        // (Alice, the last challenger); no token leaves.
+        // The remaining token queue entry finalizes the exit; the in-flight bond goes to Alice,
+        // whose challenge stands, with her challenge bond; no token leaves.
         uint256 a0 = alice.balance;
         game.processExits(address(token), 5);
         assertEq(_header(mId).flags & F_FINALIZED, F_FINALIZED, "finalized");
-        assertEq(alice.balance - a0, ifeBond, "in-flight bond to the bond owner");
+        assertEq(alice.balance - a0, ifeBond + chBond, "in-flight and challenge bonds to alice");
         assertEq(token.balanceOf(address(erc20Vault)), 100, "alice's token input not paid");
         // Still neither deletable nor restartable nor exitable through the outputs.
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.InFlightExitNotFound.selector, mId));

@@ -54,7 +54,7 @@ contract MoreVpAttacksTest is InFlightBase {
         (a.inputUtxosPos[0], a.inputUtxosPos[1]) = (_pos(2000, 0, 0), eDep);
         a.inputTxsInclusionProofs = new bytes[](2);
         (a.inputTxsInclusionProofs[0], a.inputTxsInclusionProofs[1]) =
-            (_proofOne(mint), Tree.depositProof());
+        (_proofOne(mint), Tree.depositProof());
         a.inFlightTxSigs = new bytes[](2);
         (a.inFlightTxSigs[0], a.inFlightTxSigs[1]) = (_sig(EVE_KEY, et), _sig(EVE_KEY, et));
         vm.prank(eve);
@@ -88,4 +88,166 @@ contract MoreVpAttacksTest is InFlightBase {
         );
         game.processExits(address(0), 10);
     }
+
+    // ------------------------------------------------ finding 2: false canonicity challenge
+
+    /// The issue's scenario: T (Alice 5 + Carol 3 -> Bob 6, Carol 1.5) is included in block
+    /// 1000, Bob spends his output onward in T2 (block 2000). Alice starts T's in-flight exit,
+    /// piggybacks her input and challenges canonicity with a spend of her input that is in no
+    /// block. A victim deposited 10 ETH.
+    function _falseChallengeSetup()
+        internal
+        returns (uint256 vPos, bytes memory vTx, bytes memory t2, uint256 t2Pos, uint256 tPos)
+    {
+        (vPos, vTx) = _depositEth(carol, 10 ether); // the victim's deposit (block 3)
+        tPos = _includeOne(T);
+        t2 = _spend(tPos * 10_000, bob, address(0), 6 ether);
+        t2Pos = _includeOne(t2);
+        vm.warp(block.timestamp + 1 days);
+        _startT(alice);
+        _pbIn(alice, T, 0);
+        _aliceFalseChallenge(alice);
+    }
+
+    function _aliceCompetitor() internal view returns (bytes memory) {
+        return _spend(aPos, alice, address(0), 5 ether);
+    }
+
+    function _aliceFalseChallenge(address who) internal {
+        bytes memory comp = _aliceCompetitor();
+        PaymentExitBase.CanonicityChallenge memory c =
+            PaymentExitBase.CanonicityChallenge(T, 0, comp, 0, 0, "", _sig(ALICE_KEY, comp));
+        _challengeCall(who, c);
+    }
+
+    /// @dev Sends the challenge with the canonicity-challenge bond (a low-level call, so the
+    /// same test ran against the contract before the bond existed).
+    function _challengeCall(address who, PaymentExitBase.CanonicityChallenge memory c) internal {
+        uint256 value = _challengeBond();
+        vm.prank(who);
+        (bool ok, bytes memory ret) = address(game).call{value: value}(
+            abi.encodeCall(PaymentExitGame.challengeInFlightExitNotCanonical, (c))
+        );
+        if (!ok) {
+            assembly {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+    }
+
+    function _challengeBond() internal view returns (uint256) {
+        (bool ok, bytes memory ret) =
+            address(game).staticcall(abi.encodeWithSignature("canonicityChallengeBond()"));
+        return ok ? abi.decode(ret, (uint256)) : 0;
+    }
+
+    /// Unanswered, the false challenge lets T's value leave twice (Alice's input and Bob's T2
+    /// output): the youngest exit of the queue, the victim's, cannot be paid. This is the cost
+    /// docs/exit-games.md states for an unanswered challenge; it needs every watcher, Bob, Carol
+    /// and the operator to leave a challenge worth its bond unanswered for MEP.
+    function test_attack_unansweredFalseChallenge_costFallsOnTheLastExit() public {
+        (uint256 vPos, bytes memory vTx, bytes memory t2, uint256 t2Pos,) = _falseChallengeSetup();
+        _startExit(bob, t2Pos * 10_000, t2, _proofOne(t2));
+        uint256 a0 = alice.balance;
+        uint256 b0 = bob.balance;
+        vm.warp(block.timestamp + 2 * MEP);
+        game.processExits(address(0), 10);
+        assertEq(
+            alice.balance - a0,
+            5 ether + pbBond - pbBond / 4 + ifeBond + _challengeBond(),
+            "alice: her input, the in-flight bond and her challenge bond"
+        );
+        assertEq(bob.balance - b0, 6 ether + bond - bounty, "bob: T2's output");
+        assertEq(address(ethVault).balance, 7 ether, "18 deposited, 11 left");
+        _startExit(carol, vPos, vTx, Tree.depositProof());
+        vm.warp(block.timestamp + 2 * MEP);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                Vault.InsufficientFunds.selector, 10 ether + bond - bounty, 7 ether + bond - bounty
+            )
+        );
+        game.processExits(address(0), 10);
+    }
+
+    /// Answered (by anyone holding T's inclusion proof, here a watcher bot), the false
+    /// challenge costs Alice her challenge bond, paid to the watcher; the in-flight bond stays
+    /// with its starter; T is canonical, Alice's input is not paid, every deposit is covered.
+    function test_attack_answeredFalseChallenge_costsTheChallenger() public {
+        (uint256 vPos, bytes memory vTx, bytes memory t2, uint256 t2Pos, uint256 tPos) =
+            _falseChallengeSetup();
+        uint256 cb = _challengeBond();
+        assertTrue(cb > 0, "a canonicity challenge takes a bond");
+        address watcher = address(0xb07);
+        uint256 w0 = watcher.balance;
+        bytes memory proof = _proofOne(T);
+        vm.prank(watcher);
+        game.respondToNonCanonicalChallenge(T, tPos, proof);
+        assertEq(watcher.balance - w0, cb, "the responder earns the challenger's bond");
+        assertEq(_header(id).bondOwner, alice, "the in-flight bond stays with its starter");
+        _startExit(bob, t2Pos * 10_000, t2, _proofOne(t2));
+        uint256 a0 = alice.balance;
+        vm.warp(block.timestamp + 2 * MEP);
+        game.processExits(address(0), 10);
+        assertEq(alice.balance - a0, ifeBond + pbBond - pbBond / 4, "alice: bonds, no input");
+        _startExit(carol, vPos, vTx, Tree.depositProof());
+        vm.warp(block.timestamp + 2 * MEP);
+        game.processExits(address(0), 10);
+        assertEq(
+            address(ethVault).balance,
+            2 ether,
+            "18 - 6 (bob) - 10 (victim); carol 1.5 unclaimed, 0.5 fee"
+        );
+        assertEq(address(game).balance, 0, "every bond settled");
+    }
+
+    // ------------------------------------------------ finding 3: bond theft by a co-signer
+
+    /// T is included; Bob starts its in-flight exit and piggybacks his output. Carol, the
+    /// co-signer, signs a competitor and, through a helper contract, challenges and answers
+    /// in one transaction (as a mempool bot could do to any false challenge). She must not
+    /// become the owner of Bob's in-flight bond.
+    function test_attack_coSignerChallengeAndRespondInOneTxKeepsBond() public {
+        uint256 tPos = _includeOne(T);
+        _startT(bob);
+        _pbOut(bob, T, 0);
+        bytes memory comp = _carolCompetitor();
+        PaymentExitBase.CanonicityChallenge memory c =
+            PaymentExitBase.CanonicityChallenge(T, 1, comp, 0, 0, "", _sig(CAROL_KEY, comp));
+        ChallengeAndRespond helper = new ChallengeAndRespond(game);
+        uint256 cb = _challengeBond();
+        vm.deal(address(helper), cb);
+        helper.run(c, cb, tPos, _proofOne(T));
+        assertEq(_header(id).bondOwner, bob, "the in-flight bond stays with its starter");
+        assertEq(_header(id).flags & 1, 0, "canonical");
+        assertEq(address(helper).balance, cb, "the helper only got its own challenge bond back");
+        uint256 b0 = bob.balance;
+        _processAll();
+        assertEq(bob.balance - b0, 6 ether + ifeBond + pbBond - pbBond / 4, "bob whole");
+        assertEq(address(helper).balance, cb, "the helper got nothing else");
+        assertEq(address(game).balance, 0, "every bond settled");
+    }
+}
+
+/// @notice Challenges an in-flight exit and answers the challenge in the same transaction.
+contract ChallengeAndRespond {
+    PaymentExitGame internal immutable game;
+
+    constructor(PaymentExitGame game_) {
+        game = game_;
+    }
+
+    function run(
+        PaymentExitBase.CanonicityChallenge calldata c,
+        uint256 value,
+        uint256 txPos,
+        bytes calldata proof
+    ) external {
+        (bool ok,) = address(game).call{value: value}(
+            abi.encodeCall(PaymentExitGame.challengeInFlightExitNotCanonical, (c))
+        );
+        require(ok, "challenge");
+        game.respondToNonCanonicalChallenge(c.inFlightTx, txPos, proof);
+    }
+
+    receive() external payable {}
 }

@@ -72,6 +72,12 @@ impl<C: RootChain> Plasma<C> {
         self.view(self.addresses().exit_game, PaymentExitGame::inFlightExitBondCall {}).await
     }
 
+    /// The bond `challengeInFlightExitNotCanonical` takes now: the responder's reward if the
+    /// challenge is answered, returned to the challenger if it stands.
+    pub async fn canonicity_challenge_bond(&self) -> Result<U256> {
+        self.view(self.addresses().exit_game, PaymentExitGame::canonicityChallengeBondCall {}).await
+    }
+
     /// The bond a piggyback takes now.
     pub async fn piggyback_bond(&self) -> Result<U256> {
         self.view(self.addresses().exit_game, PaymentExitGame::piggybackBondCall {}).await
@@ -154,7 +160,8 @@ impl<C: RootChain> Plasma<C> {
         self.view(game, PaymentExitGame::queueHintCall { token, key }).await
     }
 
-    /// Challenges the canonicity of the in-flight exit of `tx` with `competitor`.
+    /// Challenges the canonicity of the in-flight exit of `tx` with `competitor`, posting the
+    /// canonicity-challenge bond.
     pub async fn challenge_in_flight_not_canonical(
         &self,
         challenger: Address,
@@ -175,7 +182,8 @@ impl<C: RootChain> Plasma<C> {
                 competingTxSig: competitor.signature.clone().into(),
             },
         };
-        self.send(challenger, self.addresses().exit_game, call, U256::ZERO).await
+        let bond = self.canonicity_challenge_bond().await?;
+        self.send(challenger, self.addresses().exit_game, call, bond).await
     }
 
     /// Answers a canonicity challenge: `tx` is included at `pos` (any output of it), before
