@@ -7,6 +7,10 @@ import {PaymentExitGame} from "../src/exits/PaymentExitGame.sol";
 import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
 import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
 import {Vault} from "../src/vaults/Vault.sol";
+import {PlasmaFramework} from "../src/PlasmaFramework.sol";
+import {TestToken} from "../src/test-tokens/TestToken.sol";
+import {Erc20Vault} from "../src/vaults/Erc20Vault.sol";
+import {TxEncode} from "./utils/TxEncode.sol";
 
 /// @notice Regression tests of issue 15 (the payment chain findings): each attack as the
 /// reviewers wrote it, now failing, and the honest path next to it.
@@ -226,6 +230,170 @@ contract MoreVpAttacksTest is InFlightBase {
         assertEq(address(helper).balance, cb, "the helper got nothing else");
         assertEq(address(game).balance, 0, "every bond settled");
     }
+
+    // ------------------------------------------------ finding 4: deposit-slot exhaustion
+
+    /// @dev The surge fee the vault asks for the next deposit (0 if the vault has none: the
+    /// same test ran against the vaults before the fee existed).
+    function _fee(address vault) internal view returns (uint256) {
+        (bool ok, bytes memory ret) = vault.staticcall(abi.encodeWithSignature("depositFee()"));
+        return ok ? abi.decode(ret, (uint256)) : 0;
+    }
+
+    /// Eve fills the deposit interval with 1-unit deposits of a token she minted herself, so
+    /// every honest deposit reverts until the next operator block. Filling it must cost her
+    /// real ETH (paid to the operator, who clears the interval with one block), not only gas.
+    function test_attack_worthlessTokenDepositsFillTheInterval() public {
+        TestToken junk = new TestToken("Junk", "JNK");
+        junk.mint(eve, 1000);
+        vm.prank(eve);
+        junk.approve(address(erc20Vault), 1000);
+        vm.deal(eve, 100 ether);
+        uint256 e0 = eve.balance;
+        uint256 o0 = operator.balance;
+        bytes memory t = _depositTx(eve, address(junk), 1);
+        while (framework.nextDepositBlock() % 1000 != 0) {
+            uint256 fee = _fee(address(erc20Vault));
+            vm.prank(eve);
+            (bool ok,) =
+                address(erc20Vault).call{value: fee}(abi.encodeCall(erc20Vault.deposit, (t)));
+            assertTrue(ok, "eve's deposit");
+        }
+        uint256 cost = e0 - eve.balance;
+        assertTrue(
+            cost >= 12 ether, string.concat("filling the interval costs ETH: ", vm.toString(cost))
+        );
+        assertEq(operator.balance - o0, cost, "paid to the operator");
+        // Honest deposits wait for the next operator block, which the operator can submit at
+        // once (its pending block, or an empty one).
+        bytes memory h = _depositTx(alice, address(0), 1 ether);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(PlasmaFramework.TooManyDeposits.selector, 1000));
+        ethVault.deposit{value: 1 ether}(h);
+        _submit(new bytes[](0));
+        assertEq(_fee(address(ethVault)), 0, "a fresh interval is free again");
+        (uint256 p,) = _depositEth(alice, 1 ether);
+        assertEq(p, _pos(1001, 0, 0), "deposits resume");
+    }
+
+    // ------------------------------------------------ finding 5: re-entering token, exit ids
+
+    /// A token whose payout transfer re-enters `Erc20Vault.withdrawPending` (collecting a
+    /// credit of its own) and then fails, so the vault credits the exiter: the vault's
+    /// accounting of that token must stay exact (totalPending = the sum of the credits), and
+    /// nothing else is touched (other tokens, the ETH vault).
+    function test_attack_reenteringTokenCorruptsNothing() public {
+        (uint256 hPos, bytes memory hTx) = _depositErc20(carol, 700); // an honest token deposit
+        WithdrawPendingToken evil = new WithdrawPendingToken(game, erc20Vault);
+        vm.deal(address(evil), 1 ether);
+        // 1. The token itself deposits 300 and exits; paying it fails: 300 credited to it.
+        (uint256 ePos, bytes memory eTx) = evil.depositAndExit{value: bond}(300, _nextPos());
+        // 2. Bob deposits 1000 and exits.
+        evil.mint(bob, 1000);
+        bytes memory bTx = _depositTx(bob, address(evil), 1000);
+        uint256 bPos = _nextPos();
+        vm.prank(bob);
+        evil.approve(address(erc20Vault), 1000);
+        vm.prank(bob);
+        erc20Vault.deposit(bTx);
+        _startExit(bob, bPos, bTx, Tree.depositProof());
+        vm.warp(block.timestamp + 2 * MEP);
+        evil.setMode(1); // fail every transfer
+        game.processExits(address(evil), 1);
+        assertEq(erc20Vault.pendingWithdrawals(address(evil), address(evil)), 300, "its credit");
+        assertEq(erc20Vault.totalPending(address(evil)), 300, "total");
+        // 3. Paying Bob: the transfer re-enters withdrawPending (the token collects its 300),
+        // then fails, so Bob's 1000 are credited.
+        evil.setMode(2);
+        game.processExits(address(evil), 1);
+        assertEq(erc20Vault.pendingWithdrawals(address(evil), address(evil)), 0, "collected");
+        assertEq(erc20Vault.pendingWithdrawals(address(evil), bob), 1000, "bob credited");
+        assertEq(erc20Vault.totalPending(address(evil)), 1000, "exact: the sum of the credits");
+        assertEq(evil.balanceOf(address(erc20Vault)), 1000, "backed");
+        // Bob collects; the other token and ETH are untouched.
+        evil.setMode(0);
+        vm.prank(bob);
+        erc20Vault.withdrawPending(address(evil));
+        assertEq(evil.balanceOf(bob), 1000, "bob paid");
+        assertEq(erc20Vault.totalPending(address(evil)), 0, "nothing pending");
+        assertEq(erc20Vault.totalPending(address(token)), 0, "other token untouched");
+        assertEq(token.balanceOf(address(erc20Vault)), 700, "its holdings untouched");
+        _startExit(carol, hPos, hTx, Tree.depositProof());
+        vm.warp(block.timestamp + 2 * MEP);
+        game.processExits(address(token), 1);
+        assertEq(token.balanceOf(address(erc20Vault)), 0, "the honest token exit is paid");
+        (ePos, eTx);
+    }
+
+    function _nextPos() internal view returns (uint256) {
+        return _pos(framework.nextDepositBlock(), 0, 0);
+    }
+}
+
+/// @notice A token that can fail its transfers (mode 1) or, paying out, re-enter
+/// `Erc20Vault.withdrawPending` to collect its own credit and then fail (mode 2).
+contract WithdrawPendingToken {
+    mapping(address => uint256) public balanceOf;
+    mapping(address => mapping(address => uint256)) public allowance;
+    PaymentExitGame internal immutable game;
+    Erc20Vault internal immutable vault;
+    uint256 internal mode;
+
+    constructor(PaymentExitGame game_, Erc20Vault vault_) {
+        game = game_;
+        vault = vault_;
+    }
+
+    function setMode(uint256 m) external {
+        mode = m;
+    }
+
+    function mint(address to, uint256 v) external {
+        balanceOf[to] += v;
+    }
+
+    function approve(address s, uint256 v) external returns (bool) {
+        allowance[msg.sender][s] = v;
+        return true;
+    }
+
+    function transferFrom(address f, address t, uint256 v) external returns (bool) {
+        if (f != address(this)) allowance[f][msg.sender] -= v;
+        balanceOf[f] -= v;
+        balanceOf[t] += v;
+        return true;
+    }
+
+    function transfer(address t, uint256 v) external returns (bool) {
+        if (mode == 1) return false;
+        if (mode == 2) {
+            mode = 3; // the nested payout of the credit succeeds
+            vault.withdrawPending(address(this));
+            mode = 2;
+            return false;
+        }
+        balanceOf[msg.sender] -= v;
+        balanceOf[t] += v;
+        return true;
+    }
+
+    /// Deposits `amount` of itself (owner: this contract) and starts its standard exit.
+    function depositAndExit(uint256 amount, uint256 pos)
+        external
+        payable
+        returns (uint256, bytes memory t)
+    {
+        balanceOf[address(this)] += amount;
+        bytes32[] memory ins = new bytes32[](0);
+        PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](1);
+        outs[0] = PaymentTransaction.Output(1, address(this), address(this), amount);
+        t = TxEncode.fromDecoded(1, ins, outs, 0, bytes32(0));
+        vault.deposit(t);
+        game.startStandardExit{value: msg.value}(pos, t, Tree.depositProof(), 0);
+        return (pos, t);
+    }
+
+    receive() external payable {}
 }
 
 /// @notice Challenges an in-flight exit and answers the challenge in the same transaction.
