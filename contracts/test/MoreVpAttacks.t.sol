@@ -325,6 +325,16 @@ contract MoreVpAttacksTest is InFlightBase {
         (ePos, eTx);
     }
 
+    /// Output exit ids and in-flight exit ids are disjoint (bit 159): no hashing finds an
+    /// output whose exit id is an in-flight exit's, so processExits tells them apart by the id.
+    function testFuzz_exitIdSpacesDisjoint(bytes32 oid, bytes memory txb) public view {
+        uint160 flag = uint160(1) << 159;
+        assertEq(game.exitIdOf(oid) & flag, 0, "output exit ids: bit 159 clear");
+        assertEq(game.inFlightExitId(txb) & flag, flag, "in-flight exit ids: bit 159 set");
+        assertTrue(game.exitIdOf(oid) != game.inFlightExitId(txb), "never equal");
+        assertEq(game.exitIdOf(oid) | flag, uint160(uint256(oid)) | flag, "the other 159 bits");
+    }
+
     function _nextPos() internal view returns (uint256) {
         return _pos(framework.nextDepositBlock(), 0, 0);
     }

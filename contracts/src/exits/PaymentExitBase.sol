@@ -310,9 +310,10 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     error ResponseNotEarlier(uint256 txPos, uint256 competitorPos);
     error ResponseBeforeInputs(uint256 txPos, uint256 youngestInputTxPos);
 
-    /// @notice The in-flight exit id of a tx: the low 160 bits of keccak256(unsigned tx).
+    /// @notice The in-flight exit id of a tx: the low 160 bits of keccak256(unsigned tx),
+    /// bit 159 set (output exit ids have it clear: the two spaces are disjoint).
     function inFlightExitId(bytes memory txBytes) public pure returns (uint160) {
-        return uint160(uint256(keccak256(txBytes)));
+        return uint160(uint256(keccak256(txBytes))) | IN_FLIGHT_FLAG;
     }
 
     /// @notice The bond `startInFlightExit` takes now: exitBond × IN_FLIGHT_BOND_GAS / EXIT_BOND_GAS.

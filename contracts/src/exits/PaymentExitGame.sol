@@ -254,14 +254,15 @@ contract PaymentExitGame is PaymentExitBase {
                 ++popped;
             }
             uint160 exitId = uint160(key);
-            Record storage rec = _records[exitId];
-            uint256 head = rec.head;
-            // Not a live standard exit with this entry's exitableAt: an in-flight exit, or a
-            // challenged (deleted) / processed (EXITED) / stale standard exit entry (dropped).
-            if ((head >> 160) & 0xffffffff != exitableAt) {
+            if (exitId & IN_FLIGHT_FLAG != 0) {
                 bountyTotal += _processInFlightExit(exitId, token, exitableAt);
                 continue;
             }
+            Record storage rec = _records[exitId];
+            uint256 head = rec.head;
+            // Not a live standard exit with this entry's exitableAt: a challenged (deleted) /
+            // processed (EXITED) / stale standard exit entry (dropped).
+            if ((head >> 160) & 0xffffffff != exitableAt) continue;
             uint256 amount = uint160(rec.body);
             rec.head = EXITED;
             rec.body = 0;

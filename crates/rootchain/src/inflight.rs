@@ -56,9 +56,10 @@ pub struct SpendingTx {
     pub signature: Vec<u8>,
 }
 
-/// The id of the in-flight exit of `tx` (unsigned bytes): the low 160 bits of its hash.
+/// The id of the in-flight exit of `tx` (unsigned bytes): the low 160 bits of its hash with
+/// bit 159 set (output exit ids have it clear).
 pub fn in_flight_exit_id(tx: &[u8]) -> U256 {
-    U256::from_be_slice(&keccak256(tx)[12..])
+    U256::from_be_slice(&keccak256(tx)[12..]) | (U256::from(1) << 159)
 }
 
 /// The contract's position number of the transaction at `pos`: `blknum·10⁵ + txindex`.

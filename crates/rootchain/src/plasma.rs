@@ -72,7 +72,7 @@ pub enum PlasmaEvent {
     },
     /// An in-flight exit started.
     InFlightExitStarted {
-        /// Exit id (low 160 bits of the transaction's hash).
+        /// Exit id (low 160 bits of the transaction's hash, bit 159 set).
         exit_id: U256,
         /// Who started it.
         starter: Address,
