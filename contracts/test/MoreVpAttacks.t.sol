@@ -11,6 +11,8 @@ import {PlasmaFramework} from "../src/PlasmaFramework.sol";
 import {TestToken} from "../src/test-tokens/TestToken.sol";
 import {Erc20Vault} from "../src/vaults/Erc20Vault.sol";
 import {TxEncode} from "./utils/TxEncode.sol";
+import {Signature} from "../src/lib/Signature.sol";
+import {Rlp} from "../src/lib/Rlp.sol";
 
 /// @notice Regression tests of issue 15 (the payment chain findings): each attack as the
 /// reviewers wrote it, now failing, and the honest path next to it.
@@ -338,6 +340,161 @@ contract MoreVpAttacksTest is InFlightBase {
     function _nextPos() internal view returns (uint256) {
         return _pos(framework.nextDepositBlock(), 0, 0);
     }
+
+    // ------------------------------------------------ attack classes (docs/contracts.md)
+
+    /// Governance: the owner registers an address with no code while registration is still
+    /// immediate (before the chain starts), and deploys a drainer there later with CREATE2,
+    /// after users deposited: it would act without the 3 x MEP quarantine. Registration now
+    /// needs code at the address.
+    function test_attack_registerUndeployedAddressThenDeployLater() public {
+        PlasmaFramework fresh = new PlasmaFramework(MEP, operator, "OMG Network", "1", bytes32(0));
+        Create2Factory factory = new Create2Factory();
+        address later = factory.predict(bytes32("drain"));
+        assertEq(later.code.length, 0, "nothing deployed there yet");
+        vm.expectRevert(abi.encodeWithSelector(PlasmaFramework.NotAContract.selector, later));
+        fresh.registerExitGame(later);
+        vm.expectRevert(abi.encodeWithSelector(PlasmaFramework.NotAContract.selector, later));
+        fresh.registerVault(later);
+        assertTrue(!fresh.isExitGame(later), "not an exit game");
+        // Deployed code registers as before (immediately, before the start).
+        factory.deploy(bytes32("drain"));
+        fresh.registerExitGame(later);
+        assertTrue(fresh.isExitGame(later), "a deployed contract registers");
+    }
+
+    /// Deposits with someone else's allowance: Bob approved the vault; Eve sends a deposit tx
+    /// naming Bob as owner (so the vault would pull Bob's tokens) or herself (pulling hers).
+    function test_attack_depositWithSomeoneElsesAllowance() public {
+        vm.prank(bob);
+        token.approve(address(erc20Vault), 1e18);
+        bytes memory asBob = _depositTx(bob, address(token), 1e18);
+        vm.prank(eve);
+        vm.expectRevert(abi.encodeWithSelector(Vault.DepositOwnerMismatch.selector, bob, eve));
+        erc20Vault.deposit(asBob);
+        bytes memory asEve = _depositTx(eve, address(token), 1e18);
+        vm.prank(eve);
+        vm.expectRevert(); // ERC20InsufficientAllowance: the vault pulls from the sender only
+        erc20Vault.deposit(asEve);
+        assertEq(token.allowance(bob, address(erc20Vault)), 1e18, "bob's allowance untouched");
+        assertEq(token.balanceOf(address(erc20Vault)), 0, "nothing pulled");
+    }
+
+    /// Reads of unknown blocks: a block never submitted reads as 0, which must never pass as
+    /// an (empty) root: an in-flight exit's input, a canonicity competitor and a response in
+    /// a block that does not exist all revert `BlockNotFound`.
+    function test_attack_unknownBlocksAreNotEmptyRoots() public {
+        _startT(bob);
+        bytes memory comp = _carolCompetitor();
+        PaymentExitBase.CanonicityChallenge memory c = PaymentExitBase.CanonicityChallenge(
+            T, 1, comp, 0, 5000 * 100_000, new bytes(512), _sig(CAROL_KEY, comp)
+        );
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.BlockNotFound.selector, 5000));
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
+        _challenge(carol, comp, 0, "");
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.BlockNotFound.selector, 7000));
+        game.respondToNonCanonicalChallenge(T, 7000 * 100_000, new bytes(512));
+        // An input in an unknown deposit slot.
+        PaymentExitBase.StartInFlightExitArgs memory a = _argsT();
+        bytes32[] memory ins = new bytes32[](1);
+        ins[0] = bytes32(_pos(999, 0, 0));
+        bytes memory t2 = _tx(ins, _outs2(bob, 1, carol, 1));
+        a.inFlightTx = t2;
+        a.inputTxs = new bytes[](1);
+        a.inputTxs[0] = _depositTx(alice, address(0), 5 ether);
+        a.inputUtxosPos = new uint256[](1);
+        a.inputUtxosPos[0] = _pos(999, 0, 0);
+        a.inputTxsInclusionProofs = new bytes[](1);
+        a.inputTxsInclusionProofs[0] = Tree.depositProof();
+        a.inFlightTxSigs = new bytes[](1);
+        a.inFlightTxSigs[0] = _sig(ALICE_KEY, t2);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.BlockNotFound.selector, 999));
+        game.startInFlightExit{value: ifeBond}(a);
+    }
+
+    /// Signatures recovering to address 0: ecrecover's 0 for an unrecoverable signature is
+    /// refused by the library (`SignatureInvalid`), and no output can be owned by 0
+    /// (`TxZeroOwner`), so no challenge or in-flight exit accepts such a signature.
+    function test_attack_signatureRecoveringToZero() public {
+        _startT(bob);
+        _pbIn(carol, T, 1);
+        bytes memory spend = _spend(cPos, carol, address(0), 3 ether);
+        bytes memory zeroSig = abi.encodePacked(bytes32(0), bytes32(uint256(1)), uint8(27));
+        vm.expectRevert(Signature.SignatureInvalid.selector);
+        game.challengeInFlightExitInputSpent(T, 1, spend, 0, zeroSig);
+        PaymentExitBase.CanonicityChallenge memory c =
+            PaymentExitBase.CanonicityChallenge(T, 1, spend, 0, 0, "", zeroSig);
+        vm.expectRevert(Signature.SignatureInvalid.selector);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
+        assertEq(_header(id).piggybacks, 2, "piggyback intact");
+    }
+
+    /// Non-canonical encodings: the operator includes T and a re-encoding of T with a
+    /// non-canonical list length (the Polygon 2021 class: one burn exited many times under
+    /// several encodings). The re-encoding decodes to nothing, so T's outputs have one exit id
+    /// each; the same bytes included twice have the same exit id (position-independent).
+    function test_attack_reencodedTxGivesNoSecondExitId() public {
+        assertTrue(T.length > 55 && T.length < 256 && uint8(T[0]) == 0xf8, "long-form list");
+        bytes memory t2 = abi.encodePacked(hex"f900", _slice(T, 1)); // length with a leading zero
+        bytes[] memory txs = new bytes[](3);
+        (txs[0], txs[1], txs[2]) = (T, t2, T);
+        uint256 blk = _submit(txs);
+        (, bytes memory p0) = Tree.rootAndProof(txs, 0);
+        (, bytes memory p1) = Tree.rootAndProof(txs, 1);
+        (, bytes memory p2) = Tree.rootAndProof(txs, 2);
+        _startExit(bob, _pos(blk, 0, 0), T, p0);
+        vm.prank(bob);
+        vm.expectRevert(Rlp.RlpLeadingZeroInLength.selector);
+        game.startStandardExit{value: bond}(_pos(blk, 1, 0), t2, p1, 0);
+        uint160 eid = _exitId(T, _pos(blk, 0, 0));
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.ExitAlreadyStarted.selector, eid));
+        game.startStandardExit{value: bond}(_pos(blk, 2, 0), T, p2, 0);
+    }
+
+    /// Leaf vs internal node: leaves are hashed with salt 0x00, nodes with 0x01, so the 64
+    /// bytes of two child hashes shown as a "tx" never hash to their parent node.
+    function test_attack_internalNodeIsNotALeaf() public {
+        bytes[] memory txs = new bytes[](2);
+        (txs[0], txs[1]) = (T, aTx);
+        bytes32 l = Tree.leaf(T);
+        bytes32 r = Tree.leaf(aTx);
+        bytes memory node = abi.encodePacked(l, r);
+        assertNotEq(Tree.leaf(node), Tree.node(l, r), "leaf(l || r) != node(l, r)");
+        uint256 blk = _submit(txs);
+        (, bytes memory p0) = Tree.rootAndProof(txs, 0);
+        vm.prank(bob);
+        vm.expectRevert(); // the 64 bytes are not a payment tx; nor would the proof match
+        game.startStandardExit{value: bond}(_pos(blk, 0, 0), node, p0, 0);
+    }
+
+    function _slice(bytes memory b, uint256 from) internal pure returns (bytes memory out) {
+        out = new bytes(b.length - from);
+        for (uint256 i = from; i < b.length; ++i) {
+            out[i - from] = b[i];
+        }
+    }
+}
+
+/// @notice Deploys a fixed contract with CREATE2 (to register its address before it exists).
+contract Create2Factory {
+    function predict(bytes32 salt) external view returns (address) {
+        bytes32 h = keccak256(
+            abi.encodePacked(
+                bytes1(0xff), address(this), salt, keccak256(type(Drainer).creationCode)
+            )
+        );
+        return address(uint160(uint256(h)));
+    }
+
+    function deploy(bytes32 salt) external returns (address) {
+        return address(new Drainer{salt: salt}());
+    }
+}
+
+/// @notice What a rogue exit game would be: anything (here it only exists).
+contract Drainer {
+    uint256 public constant IS_DRAINER = 1;
 }
 
 /// @notice A token that can fail its transfers (mode 1) or, paying out, re-enter
