@@ -190,6 +190,27 @@ contract GasTest is PlasmaTest {
         _report("gas.tx.processExits.eth.perExitOf10", g / 10, PROCESS_PER_EXIT_TARGET);
     }
 
+    /// Exit-queue griefing economics (plasma-contracts #386): an attacker floods a queue with
+    /// dust exits ahead of honest ones (the amount does not change the gas: the fixture's are
+    /// 1 ETH). Each costs the attacker a bond's bounty
+    /// (bond / 4, kept by whoever processes it) plus its own start gas; clearing it costs the
+    /// processor its share of a processExits batch. The bounty must pay that share at the
+    /// 100 gwei reference price, so clearing a flood is never a loss for whoever does it.
+    function test_gas_queueGriefingEconomics() public {
+        _queueDepositExits(10, false);
+        uint256 c0 = carol.balance;
+        vm.prank(carol);
+        game.processExits(address(0), 10);
+        (uint256 g, bool iso) = (_lastGas(), _isolated());
+        uint256 gained = carol.balance - c0;
+        assertEq(gained, 10 * game.processBounty(game.exitBond()), "the 10 bounties");
+        emit log_named_uint("griefing.processorGainPerExitGwei", gained / 10 / 1 gwei);
+        emit log_named_uint("griefing.processorGasPerExit", g / 10);
+        if (iso && g * 100 gwei > gained) {
+            fail(string.concat("clearing 10 dust exits: ", vm.toString(g), " gas > bounties"));
+        }
+    }
+
     function test_gas_processExits_erc20_10() public {
         _queueDepositExits(10, true);
         vm.prank(carol);

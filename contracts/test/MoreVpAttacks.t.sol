@@ -13,6 +13,7 @@ import {Erc20Vault} from "../src/vaults/Erc20Vault.sol";
 import {TxEncode} from "./utils/TxEncode.sol";
 import {Signature} from "../src/lib/Signature.sol";
 import {Rlp} from "../src/lib/Rlp.sol";
+import {RlpEncode} from "./utils/RlpEncode.sol";
 
 /// @notice Regression tests of issue 15 (the payment chain findings): each attack as the
 /// reviewers wrote it, now failing, and the honest path next to it.
@@ -466,6 +467,32 @@ contract MoreVpAttacksTest is InFlightBase {
         vm.prank(bob);
         vm.expectRevert(); // the 64 bytes are not a payment tx; nor would the proof match
         game.startStandardExit{value: bond}(_pos(blk, 0, 0), node, p0, 0);
+    }
+
+    /// Tx-type / exit-game confusion: a Plasma Cash tx (RLP [slot, prevBlock, denomination,
+    /// newOwner]) included in a payment block, and a payment tx of another tx type, cannot be
+    /// exited by the payment game (strict decoding: field count, tx type).
+    function test_attack_foreignTxTypesRefused() public {
+        bytes[] memory f = new bytes[](4);
+        f[0] = RlpEncode.uintItem(7);
+        f[1] = RlpEncode.uintItem(1000);
+        f[2] = RlpEncode.uintItem(5 ether);
+        f[3] = RlpEncode.addressItem(bob);
+        bytes memory cashTx = RlpEncode.list(f);
+        bytes memory typed = TxEncode.fromDecoded(
+            2, new bytes32[](0), PaymentTransaction.decode(aTx).outputs, 0, bytes32(0)
+        );
+        bytes[] memory txs = new bytes[](2);
+        (txs[0], txs[1]) = (cashTx, typed);
+        uint256 blk = _submit(txs);
+        (, bytes memory p0) = Tree.rootAndProof(txs, 0);
+        (, bytes memory p1) = Tree.rootAndProof(txs, 1);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(PaymentTransaction.TxWrongFieldCount.selector, 4));
+        game.startStandardExit{value: bond}(_pos(blk, 0, 0), cashTx, p0, 0);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(PaymentTransaction.TxWrongType.selector, 2));
+        game.startStandardExit{value: bond}(_pos(blk, 1, 0), typed, p1, 0);
     }
 
     function _slice(bytes memory b, uint256 from) internal pure returns (bytes memory out) {
