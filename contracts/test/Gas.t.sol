@@ -472,10 +472,13 @@ contract GasTest is PlasmaTest {
         game.piggybackInFlightExitOnOutput{value: pb}(t, 0, 0);
         vm.prank(alice);
         game.piggybackInFlightExitOnOutput{value: pb}(t, 1, 0);
-        vm.warp(block.timestamp + MEP);
+        // Deposit inputs: exitableAt = their time + 2·MEP (no deposit boost in flight).
+        vm.warp(block.timestamp + 2 * MEP);
         vm.prank(bob);
         game.processExits(address(0), 1);
-        _report("gas.tx.processExits.inFlight.2outputs", _lastGas(), 0);
+        uint256 g = _lastGas();
+        _report("gas.tx.processExits.inFlight.2outputs", g, 0);
+        assertEq(game.inFlightExit(game.inFlightExitId(t)).flags & 8, 8, "processed and finalized");
     }
 }
 

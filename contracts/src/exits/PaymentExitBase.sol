@@ -123,7 +123,7 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     uint256 public constant EXIT_BOND_GAS = 85_000;
     /// @notice Gas the in-flight exit bond is sized for: its worst-case challenge, a canonicity
     /// challenge with an included 4-in/4-out competitor that replaces a standing challenge
-    /// (172,934 gas as a whole transaction, test/Gas.t.sol; 169,041 as the first challenge),
+    /// (172,946 gas as a whole transaction, test/Gas.t.sol; 169,053 as the first challenge),
     /// rounded up. With the default exit bond: 0.035 ETH.
     uint256 public constant IN_FLIGHT_BOND_GAS = 175_000;
     /// @notice Gas a piggyback bond is sized for: its worst-case challenge, an input-spent
@@ -131,7 +131,7 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// output-spent challenge is 115,616), rounded up. With the default exit bond: 0.027 ETH.
     uint256 public constant PIGGYBACK_BOND_GAS = 135_000;
     /// @notice Gas the canonicity-challenge bond is sized for: the answer it pays for, a
-    /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx (68,267 gas, test/Gas.t.sol),
+    /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx (68,273 gas, test/Gas.t.sol),
     /// rounded up. With the default exit bond: 0.015 ETH. A challenge that is answered forfeits
     /// it to the responder; one that stands gets it back.
     uint256 public constant CHALLENGE_BOND_GAS = 75_000;
