@@ -234,6 +234,34 @@ contract MoreVpAttacksTest is InFlightBase {
         assertEq(address(game).balance, 0, "every bond settled");
     }
 
+    /// Deletion settles the bonds like finalization: with a standing challenge the challenger
+    /// gets the in-flight bond and its challenge bond back; after an answered one the starter
+    /// keeps the in-flight bond (the responder already took the challenge bond).
+    function test_deleteSettlesBondsByTheStandingChallenge() public {
+        _startT(bob);
+        _challenge(carol, _carolCompetitor(), 0, "");
+        vm.warp(block.timestamp + MEP / 2);
+        uint256 b0 = bob.balance;
+        uint256 c0 = carol.balance;
+        game.deleteNonPiggybackedInFlightExit(id);
+        assertEq(carol.balance - c0, ifeBond + chBond, "standing challenger: both bonds");
+        assertEq(bob.balance, b0, "the starter loses the in-flight bond");
+        (address ch,) = game.inFlightExitChallenge(id);
+        assertEq(ch, address(0), "challenge cleared with the exit");
+        // Restarted, challenged falsely and answered: the starter keeps his bond.
+        uint256 tPos = _includeOne(T);
+        _startT(bob);
+        _challenge(carol, _carolCompetitor(), 0, "");
+        bytes memory proof = _proofOne(T);
+        vm.prank(alice);
+        game.respondToNonCanonicalChallenge(T, tPos, proof);
+        vm.warp(block.timestamp + MEP / 2);
+        b0 = bob.balance;
+        game.deleteNonPiggybackedInFlightExit(id);
+        assertEq(bob.balance - b0, ifeBond, "starter: his bond back");
+        assertEq(address(game).balance, 0, "nothing left");
+    }
+
     // ------------------------------------------------ finding 4: deposit-slot exhaustion
 
     /// @dev The surge fee the vault asks for the next deposit (0 if the vault has none: the
