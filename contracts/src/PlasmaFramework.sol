@@ -21,7 +21,8 @@ pragma solidity ^0.8.24;
 /// New vaults and exit games can drain the vaults, so after the chain has started (first block
 /// or deposit) a registration becomes active only after a quarantine of 3 × minExitPeriod:
 /// long enough for every user to exit before it can act. Before the start, registration is
-/// immediate (the deployment sequence).
+/// immediate (the deployment sequence). Only addresses with code may be registered (else code
+/// deployed there later, with CREATE2, would bypass the quarantine).
 contract PlasmaFramework {
     uint256 public constant CHILD_BLOCK_INTERVAL = 1000;
     /// @dev Low 32 bits of a block word: the timestamp; high 224 bits: the root's high bits.
@@ -62,6 +63,9 @@ contract PlasmaFramework {
     error ZeroAddress();
     error ZeroMinExitPeriod();
     error AlreadyRegistered(address account);
+    /// @notice A vault or exit game must have code when registered: an empty address could get
+    /// code (CREATE2) after the chain started and act without the quarantine.
+    error NotAContract(address account);
     /// @notice The interval after operator block `nextChildBlock - 1000` already has 999 deposits.
     error TooManyDeposits(uint256 nextChildBlock);
 
@@ -189,6 +193,7 @@ contract PlasmaFramework {
     /// once before the chain has started, else after 3 × minExitPeriod.
     function registerVault(address vault) external onlyOwner {
         if (vault == address(0)) revert ZeroAddress();
+        if (vault.code.length == 0) revert NotAContract(vault);
         if (vaultActiveAt[vault] != 0) revert AlreadyRegistered(vault);
         uint256 activeAt = _activationTime();
         vaultActiveAt[vault] = activeAt;
@@ -199,6 +204,7 @@ contract PlasmaFramework {
     /// Active at once before the chain has started, else after 3 × minExitPeriod.
     function registerExitGame(address exitGame) external onlyOwner {
         if (exitGame == address(0)) revert ZeroAddress();
+        if (exitGame.code.length == 0) revert NotAContract(exitGame);
         if (exitGameActiveAt[exitGame] != 0) revert AlreadyRegistered(exitGame);
         uint256 activeAt = _activationTime();
         exitGameActiveAt[exitGame] = activeAt;

@@ -35,7 +35,8 @@ contract CashCheckpointTest is CashTest {
 
     function test_honestCheckpoint_exitFromIt() public {
         uint256 id = _checkpoint1(b2, slot, keccak256(t2));
-        (bytes32 root, uint256 blockNumber,, uint256 deadline, uint256 finalAt) = cash.checkpoint(id);
+        (bytes32 root, uint256 blockNumber,, uint256 deadline, uint256 finalAt) =
+            cash.checkpoint(id);
         assertEq(blockNumber, b2, "block");
         assertEq(root, CashTree.root(_cpTree[id].slots, _cpTree[id].leaves), "root");
         assertEq(deadline, START_TIME + WINDOW, "dispute deadline");
@@ -190,7 +191,9 @@ contract CashCheckpointTest is CashTest {
         uint256 b3 = _submitTx(slot, t3);
         bytes memory p3 = _proof(b3, slot);
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(CashCheckpointsBase.TxAfterCheckpoint.selector, b3, b2));
+        vm.expectRevert(
+            abi.encodeWithSelector(CashCheckpointsBase.TxAfterCheckpoint.selector, b3, b2)
+        );
         cash.disputeCheckpoint{value: BOND}(id, slot, t3, b3, p3, keccak256(t2), cpProof);
         bytes memory p2 = _proof(b2, slot);
         vm.prank(mallory);

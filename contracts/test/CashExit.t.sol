@@ -25,9 +25,7 @@ contract CashExitTest is CashTest {
         assertEq(b2, 2000, "block 2000");
         _exit(carol, slot, t1, b1, t2, b2, BOB_KEY);
         assertEq(_state(slot), 2, "exiting");
-        vm.expectRevert(
-            abi.encodeWithSelector(PlasmaCash.ExitNotMature.selector, START_TIME + MEP)
-        );
+        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.ExitNotMature.selector, START_TIME + MEP));
         cash.finalizeExit(slot);
         vm.warp(START_TIME + MEP);
         cash.finalizeExit(slot);
@@ -195,7 +193,9 @@ contract CashExitTest is CashTest {
         // Replaying the same challenge is refused.
         vm.prank(mallory);
         vm.expectRevert(
-            abi.encodeWithSelector(PlasmaCash.ChallengeExists.selector, PlasmaCash.ChallengeState.OPEN)
+            abi.encodeWithSelector(
+                PlasmaCash.ChallengeExists.selector, PlasmaCash.ChallengeState.OPEN
+            )
         );
         cash.challengeBefore{value: BOND}(slot, depTx, "", dep);
         bytes32 depHash = keccak256(abi.encodePacked(slot));
@@ -367,7 +367,11 @@ contract CashExitTest is CashTest {
         vm.prank(mallory);
         cash.challengeBefore{value: BOND}(slot, _tx(slot, 0, 1 ether, alice), "", dep);
         _respondFails(
-            slot, t1, b1, CAROL_KEY, abi.encodeWithSelector(CashBase.WrongSigner.selector, carol, alice)
+            slot,
+            t1,
+            b1,
+            CAROL_KEY,
+            abi.encodeWithSelector(CashBase.WrongSigner.selector, carol, alice)
         );
         _respondFails(
             slot,
@@ -421,13 +425,9 @@ contract CashExitTest is CashTest {
 
     /// @dev Answers the challenge by the coin's deposit with `t` at `b` signed by `key`;
     /// expects `err` (or success if empty).
-    function _respondFails(
-        uint64 slot,
-        bytes memory t,
-        uint256 b,
-        uint256 key,
-        bytes memory err
-    ) internal {
+    function _respondFails(uint64 slot, bytes memory t, uint256 b, uint256 key, bytes memory err)
+        internal
+    {
         bytes32 depHash = keccak256(abi.encodePacked(slot));
         bytes memory sig = _sign(key, t);
         bytes memory p = _proof(b, slot);
@@ -456,7 +456,9 @@ contract CashExitTest is CashTest {
         uint256[2] memory blocks = [uint256(0), _depositBlock(slot)];
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(CashBase.WrongCoinState.selector, slot, CashBase.CoinState.EXITING)
+            abi.encodeWithSelector(
+                CashBase.WrongCoinState.selector, slot, CashBase.CoinState.EXITING
+            )
         );
         cash.startExit{value: BOND}(slot, "", depTx, "", "", "", blocks);
         vm.warp(START_TIME + MEP);
@@ -466,19 +468,25 @@ contract CashExitTest is CashTest {
         cash.withdraw(slot);
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(CashBase.WrongCoinState.selector, slot, CashBase.CoinState.EXITED)
+            abi.encodeWithSelector(
+                CashBase.WrongCoinState.selector, slot, CashBase.CoinState.EXITED
+            )
         );
         cash.startExit{value: BOND}(slot, "", depTx, "", "", "", blocks);
         vm.prank(alice);
         cash.withdraw(slot);
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(CashBase.WrongCoinState.selector, slot, CashBase.CoinState.WITHDRAWN)
+            abi.encodeWithSelector(
+                CashBase.WrongCoinState.selector, slot, CashBase.CoinState.WITHDRAWN
+            )
         );
         cash.withdraw(slot);
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(CashBase.WrongCoinState.selector, slot, CashBase.CoinState.WITHDRAWN)
+            abi.encodeWithSelector(
+                CashBase.WrongCoinState.selector, slot, CashBase.CoinState.WITHDRAWN
+            )
         );
         cash.startExit{value: BOND}(slot, "", depTx, "", "", "", blocks);
         assertEq(address(cash).balance, 3 ether + BOND, "bob's coin and alice's bond remain");

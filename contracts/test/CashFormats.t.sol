@@ -53,9 +53,8 @@ contract CashTransactionTest is Test {
     }
 
     function test_rejects_wrongFieldCount() public {
-        bytes memory three = RlpEncode.list3(
-            RlpEncode.uintItem(1), RlpEncode.uintItem(1), RlpEncode.uintItem(1)
-        );
+        bytes memory three =
+            RlpEncode.list3(RlpEncode.uintItem(1), RlpEncode.uintItem(1), RlpEncode.uintItem(1));
         vm.expectRevert(abi.encodeWithSelector(CashTransaction.CashTxWrongFieldCount.selector, 3));
         h.decode(three);
         bytes[] memory items = new bytes[](5);
@@ -72,7 +71,10 @@ contract CashTransactionTest is Test {
     function test_rejects_nonCanonical() public {
         // prevBlock with a leading zero byte: 0x82 0x00 0x01.
         bytes memory payload = bytes.concat(
-            RlpEncode.uintItem(5), hex"820001", RlpEncode.uintItem(1), RlpEncode.addressItem(address(1))
+            RlpEncode.uintItem(5),
+            hex"820001",
+            RlpEncode.uintItem(1),
+            RlpEncode.addressItem(address(1))
         );
         bytes memory t = bytes.concat(RlpEncode.header(0xc0, payload.length), payload);
         vm.expectRevert(Rlp.RlpIntegerLeadingZero.selector);
@@ -163,13 +165,17 @@ contract CashSparseMerkleTest is Test {
             0x290decd9548b62a8d60345a988386fc84ba6bc95484008f6362f93160ef3e563,
             "D0 = keccak(32 zero bytes)"
         );
-        vm.expectRevert(abi.encodeWithSelector(SparseMerkle.SparseMerkleLevelOutOfRange.selector, 65));
+        vm.expectRevert(
+            abi.encodeWithSelector(SparseMerkle.SparseMerkleLevelOutOfRange.selector, 65)
+        );
         h.emptySubtree(65);
     }
 
     function test_emptyTree() public view {
         bytes memory proof = hex"0000000000000000";
-        assertEq(h.computeRoot(CashTree.defaults()[0], 12345, proof), SparseMerkle.EMPTY_ROOT, "empty");
+        assertEq(
+            h.computeRoot(CashTree.defaults()[0], 12345, proof), SparseMerkle.EMPTY_ROOT, "empty"
+        );
     }
 
     function test_inclusionAndNonInclusion() public view {
@@ -198,14 +204,20 @@ contract CashSparseMerkleTest is Test {
             shorter[i] = p[i];
         }
         vm.expectRevert(
-            abi.encodeWithSelector(SparseMerkle.SparseMerkleBadProofLength.selector, p.length, p.length - 1)
+            abi.encodeWithSelector(
+                SparseMerkle.SparseMerkleBadProofLength.selector, p.length, p.length - 1
+            )
         );
         h.computeRoot(leaves[0], 0, shorter);
         vm.expectRevert(
-            abi.encodeWithSelector(SparseMerkle.SparseMerkleBadProofLength.selector, p.length, p.length + 1)
+            abi.encodeWithSelector(
+                SparseMerkle.SparseMerkleBadProofLength.selector, p.length, p.length + 1
+            )
         );
         h.computeRoot(leaves[0], 0, bytes.concat(p, hex"00"));
-        vm.expectRevert(abi.encodeWithSelector(SparseMerkle.SparseMerkleBadProofLength.selector, 8, 7));
+        vm.expectRevert(
+            abi.encodeWithSelector(SparseMerkle.SparseMerkleBadProofLength.selector, 8, 7)
+        );
         h.computeRoot(leaves[0], 0, hex"00000000000000");
         vm.expectRevert(
             abi.encodeWithSelector(SparseMerkle.SparseMerkleBadProofLength.selector, 8 + 32 * 64, 8)

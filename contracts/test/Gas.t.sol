@@ -19,6 +19,13 @@ contract GasTest is PlasmaTest {
     uint256 internal constant SUBMIT_BLOCK_TARGET = 55_000;
     uint256 internal constant START_EXIT_TARGET = 150_000;
     uint256 internal constant PROCESS_PER_EXIT_TARGET = 40_000;
+    /// @dev The canonicity-challenge bond (read before a pranked call, see README).
+    uint256 internal chBond;
+
+    function setUp() public override {
+        super.setUp();
+        chBond = game.canonicityChallengeBond();
+    }
 
     function _isolated() internal view returns (bool) {
         // In isolation the last call's gas includes the 21k intrinsic cost.
@@ -33,6 +40,24 @@ contract GasTest is PlasmaTest {
         emit log_named_uint(key, gas);
         if (target != 0 && _isolated() && gas > target) {
             fail(string.concat(key, ": ", vm.toString(gas), " > ", vm.toString(target)));
+        }
+    }
+
+    /// @dev The price a bond is checked at: the 100 gwei reference price × the safety factor 2
+    /// (docs/contracts.md, "Bonds"). A bond must pay its challenge's whole-transaction gas at
+    /// that price; the log states the break-even gas price in gwei.
+    uint256 internal constant BOND_CHECK_PRICE = 200 gwei;
+
+    /// @dev `isolated`: `_isolated()` read right after the measured call (a later view call
+    /// would replace the last call's gas).
+    function _checkBond(string memory key, uint256 gas, bool isolated, uint256 bondWei) internal {
+        emit log_named_uint(string.concat("bond.", key, ".breakEvenGwei"), bondWei / gas / 1 gwei);
+        if (isolated && gas * BOND_CHECK_PRICE > bondWei) {
+            fail(
+                string.concat(
+                    key, ": bond ", vm.toString(bondWei), " < gas ", vm.toString(gas), " x 200 gwei"
+                )
+            );
         }
     }
 
@@ -125,6 +150,10 @@ contract GasTest is PlasmaTest {
         _startExit(alice, depPos, depTx, Tree.depositProof());
         _challenge(carol, depPos, depTx, spend, _sign(ALICE_KEY, spend));
         _report("gas.tx.challengeStandardExit.4in4out", _lastGas(), 0);
+        {
+            (uint256 g, bool iso) = (_lastGas(), _isolated());
+            _checkBond("challengeStandardExit.4in4out", g, iso, game.exitBond());
+        }
     }
 
     function _queueDepositExits(uint256 n, bool erc20) internal {
@@ -159,6 +188,27 @@ contract GasTest is PlasmaTest {
         uint256 g = _lastGas();
         _report("gas.tx.processExits.eth.10", g, 0);
         _report("gas.tx.processExits.eth.perExitOf10", g / 10, PROCESS_PER_EXIT_TARGET);
+    }
+
+    /// Exit-queue griefing economics (plasma-contracts #386): an attacker floods a queue with
+    /// dust exits ahead of honest ones (the amount does not change the gas: the fixture's are
+    /// 1 ETH). Each costs the attacker a bond's bounty
+    /// (bond / 4, kept by whoever processes it) plus its own start gas; clearing it costs the
+    /// processor its share of a processExits batch. The bounty must pay that share at the
+    /// 100 gwei reference price, so clearing a flood is never a loss for whoever does it.
+    function test_gas_queueGriefingEconomics() public {
+        _queueDepositExits(10, false);
+        uint256 c0 = carol.balance;
+        vm.prank(carol);
+        game.processExits(address(0), 10);
+        (uint256 g, bool iso) = (_lastGas(), _isolated());
+        uint256 gained = carol.balance - c0;
+        assertEq(gained, 10 * game.processBounty(game.exitBond()), "the 10 bounties");
+        emit log_named_uint("griefing.processorGainPerExitGwei", gained / 10 / 1 gwei);
+        emit log_named_uint("griefing.processorGasPerExit", g / 10);
+        if (iso && g * 100 gwei > gained) {
+            fail(string.concat("clearing 10 dust exits: ", vm.toString(g), " gas > bounties"));
+        }
     }
 
     function test_gas_processExits_erc20_10() public {
@@ -284,8 +334,41 @@ contract GasTest is PlasmaTest {
         PaymentExitBase.CanonicityChallenge memory c =
             _challengeArgs(t, txs[5], blknum * 100_000 + 5, proof);
         vm.prank(bob);
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
         _report("gas.tx.challengeInFlightExitNotCanonical.4in4out", _lastGas(), 0);
+        {
+            (uint256 g, bool iso) = (_lastGas(), _isolated());
+            _checkBond("challengeInFlightExitNotCanonical.4in4out", g, iso, game.inFlightExitBond());
+        }
+    }
+
+    /// The dearest canonicity challenge: it replaces a standing challenge (whose challenger, a
+    /// contract, would burn any gas sent to it: its bond is credited, not sent).
+    function test_gas_challengeInFlightExitNotCanonical_replacesGriefer() public {
+        (bytes memory t, PaymentExitBase.StartInFlightExitArgs memory a) = _ifeFixture(4);
+        _startIfe(a);
+        GasBurningChallenger griefer = new GasBurningChallenger();
+        griefer.challenge{value: chBond}(
+            address(game), _challengeArgs(t, _spend4(a.inputUtxosPos[3], 99), 0, "")
+        );
+        bytes[] memory txs = new bytes[](8);
+        for (uint256 i; i < 8; ++i) {
+            txs[i] = _spend4(a.inputUtxosPos[3], i);
+        }
+        uint256 blknum = _submit(txs);
+        (, bytes memory proof) = Tree.rootAndProof(txs, 5);
+        PaymentExitBase.CanonicityChallenge memory c =
+            _challengeArgs(t, txs[5], blknum * 100_000 + 5, proof);
+        vm.prank(bob);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
+        _report("gas.tx.challengeInFlightExitNotCanonical.replacesGriefer", _lastGas(), 0);
+        {
+            (uint256 g, bool iso) = (_lastGas(), _isolated());
+            _checkBond(
+                "challengeInFlightExitNotCanonical.replacesGriefer", g, iso, game.inFlightExitBond()
+            );
+        }
+        assertEq(game.bondCredits(address(griefer)), chBond, "griefer's bond credited");
     }
 
     function test_gas_challengeInFlightExitNotCanonical_unincluded() public {
@@ -295,7 +378,7 @@ contract GasTest is PlasmaTest {
         PaymentExitBase.CanonicityChallenge memory c =
             PaymentExitBase.CanonicityChallenge(t, 0, comp, 0, 0, "", _sign(ALICE_KEY, comp));
         vm.prank(bob);
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
         _report("gas.tx.challengeInFlightExitNotCanonical", _lastGas(), 0);
     }
 
@@ -310,10 +393,14 @@ contract GasTest is PlasmaTest {
         (, bytes memory proof) = Tree.rootAndProof(txs, 5);
         PaymentExitBase.CanonicityChallenge memory c =
             _challengeArgs(t, _spend4(a.inputUtxosPos[3], 99), 0, "");
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
         vm.prank(alice);
         game.respondToNonCanonicalChallenge(t, blknum * 100_000 + 5, proof);
         _report("gas.tx.respondToNonCanonicalChallenge.4in4out", _lastGas(), 0);
+        {
+            (uint256 g, bool iso) = (_lastGas(), _isolated());
+            _checkBond("respondToNonCanonicalChallenge.4in4out", g, iso, chBond);
+        }
     }
 
     function test_gas_challengeInFlightExitInputSpent() public {
@@ -327,6 +414,10 @@ contract GasTest is PlasmaTest {
         vm.prank(bob);
         game.challengeInFlightExitInputSpent(t, 3, spend, 3, sig);
         _report("gas.tx.challengeInFlightExitInputSpent.4in4out", _lastGas(), 0);
+        {
+            (uint256 g, bool iso) = (_lastGas(), _isolated());
+            _checkBond("challengeInFlightExitInputSpent.4in4out", g, iso, game.piggybackBond());
+        }
     }
 
     function test_gas_challengeInFlightExitOutputSpent() public {
@@ -355,6 +446,10 @@ contract GasTest is PlasmaTest {
         vm.prank(carol);
         game.challengeInFlightExitOutputSpent(c);
         _report("gas.tx.challengeInFlightExitOutputSpent.4in4out", _lastGas(), 0);
+        {
+            (uint256 g, bool iso) = (_lastGas(), _isolated());
+            _checkBond("challengeInFlightExitOutputSpent.4in4out", g, iso, game.piggybackBond());
+        }
     }
 
     function test_gas_deleteNonPiggybackedInFlightExit() public {
@@ -377,9 +472,34 @@ contract GasTest is PlasmaTest {
         game.piggybackInFlightExitOnOutput{value: pb}(t, 0, 0);
         vm.prank(alice);
         game.piggybackInFlightExitOnOutput{value: pb}(t, 1, 0);
-        vm.warp(block.timestamp + MEP);
+        // Deposit inputs: exitableAt = their time + 2·MEP (no deposit boost in flight).
+        vm.warp(block.timestamp + 2 * MEP);
         vm.prank(bob);
         game.processExits(address(0), 1);
-        _report("gas.tx.processExits.inFlight.2outputs", _lastGas(), 0);
+        uint256 g = _lastGas();
+        _report("gas.tx.processExits.inFlight.2outputs", g, 0);
+        assertEq(game.inFlightExit(game.inFlightExitId(t)).flags & 8, 8, "processed and finalized");
+    }
+}
+
+/// @notice A canonicity challenger whose receive() burns all the gas it gets (the refund of a
+/// replaced challenge then falls back to an EthVault credit).
+contract GasBurningChallenger {
+    function challenge(address game, PaymentExitBase.CanonicityChallenge calldata c)
+        external
+        payable
+    {
+        (bool ok,) = game.call{value: msg.value}(
+            abi.encodeWithSignature(
+                "challengeInFlightExitNotCanonical((bytes,uint256,bytes,uint256,uint256,bytes,bytes))",
+                c
+            )
+        );
+        require(ok, "challenge");
+    }
+
+    receive() external payable {
+        while (gasleft() > 1000) {}
+        revert();
     }
 }

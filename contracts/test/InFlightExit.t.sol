@@ -21,6 +21,7 @@ abstract contract InFlightBase is PlasmaTest {
     uint160 internal id;
     uint256 internal ifeBond;
     uint256 internal pbBond;
+    uint256 internal chBond;
     bytes32 internal ds;
 
     function setUp() public virtual override {
@@ -34,6 +35,7 @@ abstract contract InFlightBase is PlasmaTest {
         id = game.inFlightExitId(T);
         ifeBond = game.inFlightExitBond();
         pbBond = game.piggybackBond();
+        chBond = game.canonicityChallengeBond();
         ds = framework.domainSeparator();
     }
 
@@ -113,7 +115,7 @@ abstract contract InFlightBase is PlasmaTest {
             competingTxSig: _sig(CAROL_KEY, competitor)
         });
         vm.prank(who);
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
     }
 
     /// @dev Submits block [txb] and returns its txPos (blknum·10⁵ + 0).
@@ -144,7 +146,11 @@ contract InFlightExitTest is InFlightBase {
         PaymentExitBase.Header memory h = _header(id);
         assertEq(h.bondOwner, bob, "bond owner");
         assertEq(h.startedAt, block.timestamp, "started");
-        assertEq(h.exitableAt, block.timestamp + MEP, "youngest input is a deposit: now + MEP");
+        assertEq(
+            h.exitableAt,
+            block.timestamp + 2 * MEP,
+            "youngest input a deposit: no boost, ts + 2 MEP"
+        );
         assertEq(h.youngestTxPos, cPos / 10_000, "priority: youngest input");
         assertEq(h.inputCount, 2, "inputs");
         assertEq(h.outputCount, 2, "outputs");
@@ -339,7 +345,22 @@ contract InFlightExitTest is InFlightBase {
         PaymentExitBase.Header memory h = _header(id);
         assertEq(h.flags & 1, 1, "non-canonical");
         assertEq(h.competitorPos, type(uint64).max, "competitor not included");
-        assertEq(h.bondOwner, alice, "bond to the challenger");
+        assertEq(h.bondOwner, bob, "the in-flight bond stays with its starter");
+        (address challenger, uint256 cb) = game.inFlightExitChallenge(id);
+        assertEq(challenger, alice, "standing challenge");
+        assertEq(cb, chBond, "challenge bond held");
+        assertEq(address(game).balance, ifeBond + chBond, "bonds held");
+    }
+
+    function test_ife_challenge_wrongBond() public {
+        _startT(bob);
+        bytes memory comp = _carolCompetitor();
+        PaymentExitBase.CanonicityChallenge memory c =
+            PaymentExitBase.CanonicityChallenge(T, 1, comp, 0, 0, "", _sig(CAROL_KEY, comp));
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentExitGame.WrongBond.selector, chBond - 1, chBond)
+        );
+        game.challengeInFlightExitNotCanonical{value: chBond - 1}(c);
     }
 
     function test_ife_challenge_competitorDoesNotShareInput() public {
@@ -364,7 +385,7 @@ contract InFlightExitTest is InFlightBase {
         PaymentExitBase.CanonicityChallenge memory c =
             PaymentExitBase.CanonicityChallenge(T, 1, comp, 0, 0, "", _sig(BOB_KEY, comp));
         vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.SignerNotOwner.selector, bob, carol));
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
         // After the first half of the period.
         vm.warp(block.timestamp + MEP / 2);
         vm.expectRevert(
@@ -387,9 +408,18 @@ contract InFlightExitTest is InFlightBase {
         _challenge(bob, comp2, 0, "");
         // An included competitor is older than an unincluded one.
         uint256 pos = _includeOne(comp2);
-        _challenge(bob, comp2, pos, _proofOne(comp2));
+        uint256 a0 = alice.balance;
+        _challenge(carol, comp2, pos, _proofOne(comp2));
         assertEq(_header(id).competitorPos, pos, "older competitor");
-        assertEq(_header(id).bondOwner, bob, "latest successful challenger");
+        (address challenger,) = game.inFlightExitChallenge(id);
+        assertEq(challenger, carol, "latest successful challenger");
+        assertEq(game.bondCredits(alice), chBond, "the replaced challenger's bond credited");
+        vm.prank(alice);
+        game.withdrawBondCredit();
+        assertEq(alice.balance - a0, chBond, "and withdrawn");
+        vm.prank(alice);
+        vm.expectRevert(PaymentExitGame.NothingCredited.selector);
+        game.withdrawBondCredit();
     }
 
     function test_ife_challenge_includedCompetitorBadProof() public {
@@ -406,12 +436,16 @@ contract InFlightExitTest is InFlightBase {
         _startT(bob);
         uint256 tPos = _includeOne(T);
         _challenge(carol, _carolCompetitor(), 0, "");
+        uint256 b0 = bob.balance;
+        bytes memory proof = _proofOne(T);
         vm.prank(bob);
-        game.respondToNonCanonicalChallenge(T, tPos, _proofOne(T));
+        game.respondToNonCanonicalChallenge(T, tPos, proof);
         PaymentExitBase.Header memory h = _header(id);
         assertEq(h.flags & 1, 0, "canonical again");
         assertEq(h.competitorPos, tPos, "its own position");
-        assertEq(h.bondOwner, bob, "bond back to the responder");
+        assertEq(bob.balance - b0, chBond, "the challenger's bond to the responder");
+        (address challenger,) = game.inFlightExitChallenge(id);
+        assertEq(challenger, address(0), "no standing challenge");
         // An unincluded competitor can no longer challenge.
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -631,7 +665,11 @@ contract InFlightExitTest is InFlightBase {
         uint256 a0 = alice.balance;
         uint256 b0 = bob.balance;
         _processAll();
-        assertEq(alice.balance - a0, 5 ether + ifeBond + pbBond - pbBond / 4, "alice: input");
+        assertEq(
+            alice.balance - a0,
+            5 ether + ifeBond + chBond + pbBond - pbBond / 4,
+            "alice: input, the in-flight bond and her challenge bond (it stood)"
+        );
         assertEq(bob.balance - b0, pbBond - pbBond / 4, "bob: only his bond");
         assertTrue(game.isOutputExited(game.outputId(aTx, aPos)), "input exited");
         assertTrue(!game.isOutputExited(game.outputId(cTx, cPos)), "other input untouched");
@@ -727,7 +765,7 @@ contract InFlightExitTest is InFlightBase {
         // ...but watchers challenge: T2 spends Carol's input, so does T.
         PaymentExitBase.CanonicityChallenge memory c =
             PaymentExitBase.CanonicityChallenge(t2, 0, T, 1, 0, "", _sig(CAROL_KEY, T));
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
         _challenge(alice, t2, 0, "");
         // Carol's piggybacked input is spent by T2 (another tx): challenged away.
         game.challengeInFlightExitInputSpent(T, 1, t2, 0, _sig(CAROL_KEY, t2));
@@ -739,7 +777,10 @@ contract InFlightExitTest is InFlightBase {
 
     function test_ife_processOrder_tieWithStandardExit() public {
         // Alice standard-exits her deposit (block 1) and an in-flight exit whose youngest input
-        // is also block 1 gets the same exitableAt: order by (exitableAt, txPos, exitId).
+        // is also block 1 gets the same exitableAt (MEP after the deposit: the standard exit's
+        // now + MEP equals the in-flight deposit time + 2·MEP): order by (exitableAt, txPos,
+        // exitId).
+        vm.warp(block.timestamp + MEP);
         _startExit(alice, aPos, aTx, Tree.depositProof());
         bytes memory t1 = _spend(aPos, bob, address(0), 5 ether);
         PaymentExitBase.StartInFlightExitArgs memory a;
@@ -783,7 +824,9 @@ contract InFlightExitTest is InFlightBase {
         _startT(bob);
         _pbOut(bob, T, 0);
         _challenge(carol, _carolCompetitor(), 0, "");
-        assertEq(_header(id).bondOwner, carol, "carol would take the bond");
+        (address challenger,) = game.inFlightExitChallenge(id);
+        assertEq(challenger, carol, "carol's challenge stands until answered");
+        assertEq(_header(id).bondOwner, bob, "the in-flight bond stays bob's");
         vm.prank(bob);
         game.respondToNonCanonicalChallenge(T, tPos, _proofOne(T));
         // Carol gets her competitor included after T: too late to matter.
@@ -832,15 +875,21 @@ contract InFlightExitTest is InFlightBase {
         uint256 compPos = _includeOne(comp);
         _challenge(carol, comp, compPos, _proofOne(comp));
         assertEq(_header(id).flags & 1, 1, "non-canonical");
+        uint256 b0 = bob.balance;
         _startExit(bob, tPos * 10_000, T, _proofOne(T));
         PaymentExitBase.Header memory h = _header(id);
         assertEq(h.flags & 1, 0, "canonical again");
         assertEq(h.competitorPos, tPos, "its own position");
-        assertEq(h.bondOwner, bob, "bond to the standard exiter who proved it");
+        assertEq(
+            bob.balance + bond - b0,
+            chBond,
+            "the standard exiter who proved it earns the challenge bond"
+        );
+        assertEq(h.bondOwner, alice, "the in-flight bond stays with its starter");
         uint256 a0 = alice.balance;
         uint256 c0 = carol.balance;
         _processAll();
-        assertEq(alice.balance - a0, pbBond - pbBond / 4, "alice: no input, only her bond");
+        assertEq(alice.balance - a0, ifeBond + pbBond - pbBond / 4, "alice: no input, her bonds");
         assertEq(carol.balance - c0, 1.5 ether + pbBond - pbBond / 4, "carol: output, no bond");
         assertEq(8 ether - address(ethVault).balance, 7.5 ether, "bob 6 + carol 1.5");
     }
@@ -859,7 +908,7 @@ contract InFlightExitTest is InFlightBase {
         assertEq(_header(id).flags & 1, 1, "still non-canonical");
         assertEq(_header(id).competitorPos, t2Pos, "T2's position stands");
         uint256 a0 = alice.balance;
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         game.processExits(address(0), 1);
         assertEq(alice.balance - a0, 5 ether + pbBond - pbBond / 4, "alice: her input back");
     }
@@ -1076,7 +1125,7 @@ contract InFlightFuzzTest is InFlightBase {
             bytes memory comp = _carolCompetitor();
             PaymentExitBase.CanonicityChallenge memory c =
                 PaymentExitBase.CanonicityChallenge(T, 1, comp, 0, 0, "", _sig(CAROL_KEY, comp));
-            _try(alice, abi.encodeCall(game.challengeInFlightExitNotCanonical, (c)), 0);
+            _try(alice, abi.encodeCall(game.challengeInFlightExitNotCanonical, (c)), chBond);
             // Maybe nobody answers a false challenge of the included tx: each deposit still
             // leaves once (a later standard exit of an output is refused once inputs are paid).
             if (include && seed & (1 << 9) != 0 && _header(id).flags & 1 != 0) {

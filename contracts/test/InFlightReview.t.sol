@@ -50,7 +50,7 @@ contract InFlightReviewTest is InFlightBase {
             competingTxSig: _sig(ALICE_KEY, comp)
         });
         vm.prank(alice);
-        game.challengeInFlightExitNotCanonical(c);
+        game.challengeInFlightExitNotCanonical{value: chBond}(c);
     }
 
     /// Finding 1: F_INPUTS_PAID used to be set only in the pass of the token of a paid input, so
@@ -67,7 +67,7 @@ contract InFlightReviewTest is InFlightBase {
         _falseChallenge(mt, tkPos);
         // The ETH queue runs first: Bob's leg is refunded, and the inputs are already marked
         // paid although the token input is settled only in the token pass.
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         game.processExits(address(0), 5);
         assertEq(_header(mId).flags & F_INPUTS_PAID, F_INPUTS_PAID, "decided in the first pass");
         assertEq(_header(mId).flags & F_FINALIZED, 0, "the token leg is pending");
@@ -110,7 +110,7 @@ contract InFlightReviewTest is InFlightBase {
         vm.prank(alice);
         game.piggybackInFlightExitOnInput{value: pbBond}(mt, 1, 0); // token input
         bytes memory comp = _falseChallenge(mt, tkPos);
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         uint256 ethBefore = address(ethVault).balance;
         game.processExits(address(0), 5); // Alice's 5 ETH input paid
         assertEq(ethBefore - address(ethVault).balance, 5 ether, "input paid");
@@ -131,12 +131,12 @@ contract InFlightReviewTest is InFlightBase {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.InputsExitedInFlight.selector, mId));
         game.startStandardExit{value: bond}(q * 10_000 + 0, mt, proof, 0);
-        // The remaining token queue entry finalizes the exit; the bond goes to its bond owner
-        // (Alice, the last challenger); no token leaves.
+        // The remaining token queue entry finalizes the exit; the in-flight bond goes to Alice,
+        // whose challenge stands, with her challenge bond; no token leaves.
         uint256 a0 = alice.balance;
         game.processExits(address(token), 5);
         assertEq(_header(mId).flags & F_FINALIZED, F_FINALIZED, "finalized");
-        assertEq(alice.balance - a0, ifeBond, "in-flight bond to the bond owner");
+        assertEq(alice.balance - a0, ifeBond + chBond, "in-flight and challenge bonds to alice");
         assertEq(token.balanceOf(address(erc20Vault)), 100, "alice's token input not paid");
         // Still neither deletable nor restartable nor exitable through the outputs.
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.InFlightExitNotFound.selector, mId));
@@ -159,7 +159,7 @@ contract InFlightReviewTest is InFlightBase {
         (bytes memory mt, uint160 mId, uint256 q, uint256 tkPos) = _startMixed();
         _pbOut(bob, mt, 0);
         _falseChallenge(mt, tkPos);
-        vm.warp(block.timestamp + MEP);
+        vm.warp(block.timestamp + 2 * MEP);
         game.processExits(address(0), 5); // Bob's ETH leg refunded, exit finalized
         assertEq(_header(mId).flags & (F_INPUTS_PAID | F_FINALIZED), F_FINALIZED, "no input paid");
         bytes memory proof = _proofOne(mt);

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {PlasmaTest} from "./utils/PlasmaTest.sol";
 import {PlasmaFramework} from "../src/PlasmaFramework.sol";
+import {EthVault} from "../src/vaults/EthVault.sol";
 
 contract PlasmaFrameworkTest is PlasmaTest {
     event BlockSubmitted(uint256 indexed blknum, bytes32 root, uint256 timestamp);
@@ -114,7 +115,7 @@ contract PlasmaFrameworkTest is PlasmaTest {
 
     function test_registration_quarantineAfterStart() public {
         _submitOne(_depositTx(alice, address(0), 1));
-        address rogue = address(0xbad);
+        address rogue = address(new EthVault(framework)); // any contract
         framework.registerExitGame(rogue);
         framework.registerVault(rogue);
         assertFalse(framework.isExitGame(rogue), "quarantined exit game");

@@ -114,6 +114,43 @@ contract VaultsTest is PlasmaTest {
         erc20Vault.deposit(t);
     }
 
+    /// The surge fee: free for the first FREE_DEPOSITS of an interval, then rising by
+    /// SURGE_FEE_STEP per deposit, exact (`WrongDepositFee`), paid to the operator, in both
+    /// vaults; an operator block resets it.
+    function test_surgeFee_honestPath() public {
+        for (uint256 i = 1; i <= 500; ++i) {
+            assertEq(ethVault.depositFee(), 0, "free");
+            _depositEth(alice, 1);
+        }
+        uint256 step = ethVault.SURGE_FEE_STEP();
+        assertEq(ethVault.depositFee(), step, "the 501st pays one step");
+        assertEq(erc20Vault.depositFee(), step, "both vaults share the interval");
+        bytes memory t = _depositTx(alice, address(0), 1 ether);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Vault.WrongDepositFee.selector, 0, step));
+        ethVault.deposit{value: 1 ether}(t);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Vault.WrongDepositFee.selector, step + 1, step));
+        ethVault.deposit{value: 1 ether + step + 1}(t);
+        uint256 o0 = operator.balance;
+        uint256 v0 = address(ethVault).balance;
+        vm.prank(alice);
+        ethVault.deposit{value: 1 ether + step}(t);
+        assertEq(operator.balance - o0, step, "fee to the operator");
+        assertEq(address(ethVault).balance - v0, 1 ether, "the vault keeps the amount only");
+        bytes memory tt = _depositTx(alice, address(token), 5);
+        vm.prank(alice);
+        token.approve(address(erc20Vault), 5);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(Vault.WrongDepositFee.selector, 0, 2 * step));
+        erc20Vault.deposit(tt);
+        vm.prank(alice);
+        erc20Vault.deposit{value: 2 * step}(tt);
+        assertEq(operator.balance - o0, 3 * step, "token deposits pay it too");
+        _submit(new bytes[](0));
+        assertEq(ethVault.depositFee(), 0, "an operator block makes deposits free again");
+    }
+
     function test_withdraw_onlyExitGame() public {
         _depositEth(alice, 1 ether);
         _depositErc20(alice, 100);

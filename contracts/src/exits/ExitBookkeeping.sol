@@ -15,7 +15,7 @@ import {UtxoPos} from "../lib/UtxoPos.sol";
 ///   uint160), so the queue orders by (exitableAt, txPos) as SPEC.md §2 requires, and the exit
 ///   id rides along to find the exit's record;
 /// - outputIds and the exit ids derived from them: an output's exit id is
-///   `uint160(uint256(outputId))`, so the exit record of an output IS its "exited" flag: a live
+///   `uint160(uint256(outputId))` with bit 159 cleared (set in in-flight exit ids), so the exit record of an output IS its "exited" flag: a live
 ///   exit claims the output (no second exit may start), a processed exit leaves the record at
 ///   `EXITED` forever, a challenged exit deletes it (the output is free again, e.g. for a later
 ///   in-flight exit that piggybacks it as a spent-but-non-canonical input).
@@ -35,6 +35,11 @@ abstract contract ExitBookkeeping is ReentrancyGuardTransient {
     uint256 internal constant MAX_TXPOS = type(uint64).max;
     /// @dev The first word of the record of an output that has exited.
     uint256 internal constant EXITED = 1;
+    /// @dev Bit 159 of an exit id: set in every in-flight exit id, clear in every output's, so
+    /// the two id spaces are disjoint and `processExits` tells them apart by the id alone (a
+    /// shared space would let a ~2^80 cross-collision pay a standard exit from another token's
+    /// queue: its record does not name its token).
+    uint160 internal constant IN_FLIGHT_FLAG = uint160(1) << 159;
 
     mapping(address => PriorityQueue.Queue) internal _queues;
 
@@ -46,9 +51,10 @@ abstract contract ExitBookkeeping is ReentrancyGuardTransient {
         return keccak256(abi.encodePacked(txBytes, UtxoPos.outputIndex(utxoPos)));
     }
 
-    /// @notice The exit id of an output: the low 160 bits of its outputId.
+    /// @notice The exit id of an output: the low 160 bits of its outputId, bit 159 cleared
+    /// (that bit marks in-flight exit ids).
     function exitIdOf(bytes32 outputId_) public pure returns (uint160) {
-        return uint160(uint256(outputId_));
+        return uint160(uint256(outputId_)) & ~IN_FLIGHT_FLAG;
     }
 
     function isDepositBlock(uint256 blknum) public pure returns (bool) {
@@ -87,7 +93,8 @@ abstract contract ExitBookkeeping is ReentrancyGuardTransient {
         return _priorityKey(exitableAt, txPos, exitId);
     }
 
-    /// @notice exitableAt = max(blockTimestamp + 2·MEP, now + MEP); deposit outputs: now + MEP.
+    /// @notice exitableAt = max(blockTimestamp + 2·MEP, now + MEP); `deposit` (only a standard
+    /// exit of a deposit output): now + MEP.
     function _exitableAt(bool deposit, uint256 blockTimestamp, uint256 mep)
         internal
         view

@@ -122,13 +122,19 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// bonds scale with the (operator-adjustable) exit bond by their own challenges' gas.
     uint256 public constant EXIT_BOND_GAS = 85_000;
     /// @notice Gas the in-flight exit bond is sized for: its worst-case challenge, a canonicity
-    /// challenge with an included 4-in/4-out competitor (144,317 gas as a whole transaction,
-    /// test/Gas.t.sol), rounded up. With the default exit bond: 0.03 ETH.
-    uint256 public constant IN_FLIGHT_BOND_GAS = 150_000;
+    /// challenge with an included 4-in/4-out competitor that replaces a standing challenge
+    /// (172,946 gas as a whole transaction, test/Gas.t.sol; 169,053 as the first challenge),
+    /// rounded up. With the default exit bond: 0.035 ETH.
+    uint256 public constant IN_FLIGHT_BOND_GAS = 175_000;
     /// @notice Gas a piggyback bond is sized for: its worst-case challenge, an input-spent
     /// challenge of a 4-in/4-out in-flight tx with a 4-in/4-out spend (130,267 gas; the
     /// output-spent challenge is 115,616), rounded up. With the default exit bond: 0.027 ETH.
     uint256 public constant PIGGYBACK_BOND_GAS = 135_000;
+    /// @notice Gas the canonicity-challenge bond is sized for: the answer it pays for, a
+    /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx (68,273 gas, test/Gas.t.sol),
+    /// rounded up. With the default exit bond: 0.015 ETH. A challenge that is answered forfeits
+    /// it to the responder; one that stands gets it back.
+    uint256 public constant CHALLENGE_BOND_GAS = 75_000;
     /// @dev Legs 0-3 are the inputs, 4-7 the outputs of the in-flight tx.
     uint256 internal constant OUTPUT_LEG = 4;
     uint256 internal constant TXPOS_BLOCK = 100_000;
@@ -156,6 +162,9 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
 
     /// @dev Two words.
     struct Header {
+        /// @dev The starter: the in-flight bond is theirs unless a canonicity challenge stands
+        /// (unanswered) at the end, then it goes to that challenger. Challenges and responses
+        /// never move it (a co-signer's challenge answered by herself takes nothing).
         address bondOwner;
         uint32 startedAt;
         uint32 exitableAt;
@@ -174,6 +183,9 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     struct InFlightExit {
         Header h;
         Leg[8] legs;
+        /// @dev The standing canonicity challenge: challenger | its bond << 160 (0 = none).
+        /// Cleared (the bond paid to the responder) by a response.
+        uint256 challenge;
     }
 
     /// @notice Arguments of `challengeInFlightExitNotCanonical`.
@@ -215,6 +227,11 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
 
     mapping(uint160 => InFlightExit) internal _ifes;
 
+    /// @notice Challenge bonds owed to canonicity challengers whose standing challenge was
+    /// replaced by one with an older competitor (they were not wrong): `withdrawBondCredit`.
+    /// A credit, not a transfer, so a challenger cannot make the next challenge expensive.
+    mapping(address => uint256) public bondCredits;
+
     /// @notice Carries the in-flight tx itself: watchers learn its inputs from the event
     /// alone, even when the tx is in no block they have.
     event InFlightExitStarted(
@@ -234,6 +251,7 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     event InFlightExitChallenged(
         uint160 indexed exitId, address indexed challenger, uint256 competitorPos
     );
+    /// @notice A canonicity challenge answered: the challenger's bond went to `responder`.
     event InFlightExitChallengeResponded(
         uint160 indexed exitId, address indexed responder, uint256 txPos
     );
@@ -242,6 +260,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
         uint160 indexed exitId, address indexed challenger, uint256 leg
     );
     event InFlightExitDeleted(uint160 indexed exitId);
+    /// @notice `amount` wei credited to `to` (`bondCredits`).
+    event BondCredited(address indexed to, uint256 amount);
     /// @notice A piggybacked leg paid out (`amount` of `token` to `owner`).
     event InFlightExitLegPaid(
         uint160 indexed exitId,
@@ -253,7 +273,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// @notice A piggybacked leg not exitable (input of a canonical tx, output of a
     /// non-canonical one, or already exited elsewhere): only its bond is returned.
     event InFlightExitLegRefunded(uint160 indexed exitId, address indexed owner, uint256 leg);
-    /// @notice Every piggyback settled; the in-flight bond went to `bondOwner`.
+    /// @notice Every piggyback settled; the in-flight bond went to `bondOwner` (the starter,
+    /// or the challenger whose challenge stood, with its challenge bond).
     event InFlightExitFinalized(uint160 indexed exitId, address indexed bondOwner, bool canonical);
 
     error NoInputs();
@@ -289,14 +310,21 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     error ResponseNotEarlier(uint256 txPos, uint256 competitorPos);
     error ResponseBeforeInputs(uint256 txPos, uint256 youngestInputTxPos);
 
-    /// @notice The in-flight exit id of a tx: the low 160 bits of keccak256(unsigned tx).
+    /// @notice The in-flight exit id of a tx: the low 160 bits of keccak256(unsigned tx),
+    /// bit 159 set (output exit ids have it clear: the two spaces are disjoint).
     function inFlightExitId(bytes memory txBytes) public pure returns (uint160) {
-        return uint160(uint256(keccak256(txBytes)));
+        return uint160(uint256(keccak256(txBytes))) | IN_FLIGHT_FLAG;
     }
 
     /// @notice The bond `startInFlightExit` takes now: exitBond × IN_FLIGHT_BOND_GAS / EXIT_BOND_GAS.
     function inFlightExitBond() public view returns (uint256) {
         return exitBond() * IN_FLIGHT_BOND_GAS / EXIT_BOND_GAS;
+    }
+
+    /// @notice The bond `challengeInFlightExitNotCanonical` takes now:
+    /// exitBond × CHALLENGE_BOND_GAS / EXIT_BOND_GAS.
+    function canonicityChallengeBond() public view returns (uint256) {
+        return exitBond() * CHALLENGE_BOND_GAS / EXIT_BOND_GAS;
     }
 
     /// @notice The bond a piggyback takes now: exitBond × PIGGYBACK_BOND_GAS / EXIT_BOND_GAS.

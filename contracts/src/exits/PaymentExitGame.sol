@@ -49,6 +49,8 @@ contract PaymentExitGame is PaymentExitBase {
     error ExitableAtTooLarge(uint256 exitableAt);
     /// @notice The output has exited already (exits are forever).
     error OutputAlreadyExited(uint160 exitId);
+    /// @notice The caller has no bond credit.
+    error NothingCredited();
     /// @notice No live exit of this output (never started, challenged, or processed).
     error ExitNotFound(uint160 exitId);
     /// @notice The challenging tx has no input equal to the exiting utxoPos.
@@ -88,9 +90,11 @@ contract PaymentExitGame is PaymentExitBase {
     /// @param queueHint the largest priority key in the token's queue below this exit's key
     ///        (`queueHint(token, key)` in an eth_call; 0 = search from the head). Only gas
     ///        depends on it: a stale or wrong hint makes the insert walk from the head.
-    /// @dev Not `nonReentrant`: its only external call is a STATICCALL to the framework, and
-    /// inserting into a queue while `processExits` pays out is safe (the queue is consistent at
-    /// every payout, and a new exit matures only after now + MEP).
+    /// @dev Not `nonReentrant`: its external calls are a STATICCALL to the framework and, when
+    /// the exit answers a canonicity challenge, the challenge bond paid to the caller last
+    /// (50k-gas stipend, every write done); inserting into a queue while `processExits` pays
+    /// out is safe (the queue is consistent at every payout, and a new exit matures only after
+    /// now + MEP).
     function startStandardExit(
         uint256 utxoPos,
         bytes calldata txBytes,
@@ -102,9 +106,10 @@ contract PaymentExitGame is PaymentExitBase {
             _verifyOwnedOutput(utxoPos, txb, inclusionProof);
         uint160 exitId = exitIdOf(outputId(txb, utxoPos));
         uint256 exitableAt = _recordExit(exitId, utxoPos, amount, blockTime);
-        if (!isDepositBlock(UtxoPos.blknum(utxoPos))) _noteIncluded(txb, UtxoPos.txPos(utxoPos));
         _queues[token].insert(_priorityKey(exitableAt, UtxoPos.txPos(utxoPos), exitId), queueHint);
         emit ExitStarted(exitId, msg.sender, token, utxoPos, amount, exitableAt);
+        // Last: it may pay the exiter a challenge bond (answering a canonicity challenge).
+        if (!isDepositBlock(UtxoPos.blknum(utxoPos))) _noteIncluded(txb, utxoPos);
     }
 
     /// @dev A standard exit of an output proves its tx included at `txPos`. If the tx has an
@@ -112,10 +117,13 @@ contract PaymentExitGame is PaymentExitBase {
     /// processing pass over every token: the tx's value leaves through its inputs); before
     /// processing, count the inclusion as a response to canonicity challenges (exactly as
     /// `respondToNonCanonicalChallenge`: it wins against competitors included later or never,
-    /// and a later challenge needs one included before it).
-    function _noteIncluded(bytes memory txb, uint256 txPos) private {
+    /// and a later challenge needs one included before it). Returns the challenge bond the
+    /// exiter earns by answering a standing challenge: paid to it, last.
+    function _noteIncluded(bytes memory txb, uint256 utxoPos) private {
+        uint256 txPos = UtxoPos.txPos(utxoPos);
         uint160 id = inFlightExitId(txb);
-        Header storage h = _ifes[id].h;
+        InFlightExit storage e = _ifes[id];
+        Header storage h = e.h;
         uint8 flags = h.flags;
         if (h.startedAt == 0) return;
         if (flags & F_INPUTS_PAID != 0) revert InputsExitedInFlight(id);
@@ -125,8 +133,10 @@ contract PaymentExitGame is PaymentExitBase {
         h.competitorPos = uint64(txPos);
         if (flags & F_NON_CANONICAL != 0) {
             h.flags = flags & ~F_NON_CANONICAL;
-            h.bondOwner = msg.sender;
+            uint256 reward = e.challenge >> 160;
+            e.challenge = 0;
             emit InFlightExitChallengeResponded(id, msg.sender, txPos);
+            _refund(msg.sender, reward);
         }
     }
 
@@ -244,14 +254,15 @@ contract PaymentExitGame is PaymentExitBase {
                 ++popped;
             }
             uint160 exitId = uint160(key);
-            Record storage rec = _records[exitId];
-            uint256 head = rec.head;
-            // Not a live standard exit with this entry's exitableAt: an in-flight exit, or a
-            // challenged (deleted) / processed (EXITED) / stale standard exit entry (dropped).
-            if ((head >> 160) & 0xffffffff != exitableAt) {
+            if (exitId & IN_FLIGHT_FLAG != 0) {
                 bountyTotal += _processInFlightExit(exitId, token, exitableAt);
                 continue;
             }
+            Record storage rec = _records[exitId];
+            uint256 head = rec.head;
+            // Not a live standard exit with this entry's exitableAt: a challenged (deleted) /
+            // processed (EXITED) / stale standard exit entry (dropped).
+            if ((head >> 160) & 0xffffffff != exitableAt) continue;
             uint256 amount = uint160(rec.body);
             rec.head = EXITED;
             rec.body = 0;
@@ -263,6 +274,15 @@ contract PaymentExitGame is PaymentExitBase {
             (bool ok,) = msg.sender.call{value: bountyTotal}("");
             if (!ok) revert BondTransferFailed(msg.sender, bountyTotal);
         }
+    }
+
+    /// @notice Withdraws the caller's `bondCredits` (all gas forwarded).
+    function withdrawBondCredit() external nonReentrant {
+        uint256 amount = bondCredits[msg.sender];
+        if (amount == 0) revert NothingCredited();
+        bondCredits[msg.sender] = 0;
+        (bool ok,) = msg.sender.call{value: amount}("");
+        if (!ok) revert BondTransferFailed(msg.sender, amount);
     }
 
     // ---------------------------------------------------------------- views
@@ -332,6 +352,7 @@ contract PaymentExitGame is PaymentExitBase {
     /// @notice Challenges canonicity with a competing tx (see PaymentInFlightExitModule).
     function challengeInFlightExitNotCanonical(CanonicityChallenge calldata challenge)
         external
+        payable
         nonReentrant
     {
         challenge;
@@ -384,8 +405,8 @@ contract PaymentExitGame is PaymentExitBase {
     }
 
     /// @notice Deletes an in-flight exit that has no piggyback once the piggyback period is
-    /// over; its bond goes back to its bond owner (the starter, or the last successful
-    /// challenger / responder). The tx may then be exited in flight again. Not once processing
+    /// over; its bond goes back to the starter, or, if a canonicity challenge stands, to that
+    /// challenger with its challenge bond. The tx may then be exited in flight again. Not once processing
     /// has started (`InFlightExitProcessing`): a half-processed exit whose last piggybacks were
     /// removed by spent challenges finalizes on its remaining queue entry, and keeps its record
     /// (F_INPUTS_PAID bars the tx's outputs forever).
@@ -396,9 +417,27 @@ contract PaymentExitGame is PaymentExitBase {
         uint256 deadline = uint256(h.startedAt) + minExitPeriod / 2;
         if (block.timestamp < deadline) revert PiggybackPeriodNotOver(exitId, deadline);
         if (h.piggybacks != 0) revert InFlightExitHasPiggybacks(exitId);
+        (address to, uint256 value) = _inFlightBondPayee(_ifes[exitId], h);
         delete _ifes[exitId].h;
         emit InFlightExitDeleted(exitId);
-        _refund(h.bondOwner, h.bond);
+        _refund(to, value);
+    }
+
+    /// @dev Who gets the in-flight bond when the exit ends, and how much: the challenger whose
+    /// canonicity challenge stands (with its challenge bond back), else the starter. Clears
+    /// the challenge.
+    function _inFlightBondPayee(InFlightExit storage e, Header memory h)
+        private
+        returns (address to, uint256 value)
+    {
+        (to, value) = (h.bondOwner, h.bond);
+        uint256 ch = e.challenge;
+        if (ch != 0) {
+            e.challenge = 0;
+            if (h.flags & F_NON_CANONICAL != 0) {
+                (to, value) = (address(uint160(ch)), value + (ch >> 160));
+            }
+        }
     }
 
     /// @dev One queue entry of in-flight exit `id` in `token`'s queue: settles its piggybacked
@@ -456,10 +495,19 @@ contract PaymentExitGame is PaymentExitBase {
             mine &= ~(1 << i);
             bounty += _settleLeg(id, e.legs[i], i, i >= OUTPUT_LEG ? canonical : payInputs);
         }
-        if (last) {
-            emit InFlightExitFinalized(id, h.bondOwner, canonical);
-            _refund(h.bondOwner, h.bond);
-        }
+        if (last) _finalizeInFlightExit(e, h, id, canonical);
+    }
+
+    /// @dev The last leg is settled: the in-flight bond goes to its payee.
+    function _finalizeInFlightExit(
+        InFlightExit storage e,
+        Header memory h,
+        uint160 id,
+        bool canonical
+    ) private {
+        (address to, uint256 value) = _inFlightBondPayee(e, h);
+        emit InFlightExitFinalized(id, to, canonical);
+        _refund(to, value);
     }
 
     /// @dev Marks an input of a canonical in-flight tx exited (it is spent). A live standard
@@ -510,6 +558,17 @@ contract PaymentExitGame is PaymentExitBase {
     /// input i, bit 4 + j output j.
     function inFlightExit(uint160 exitId) external view returns (Header memory) {
         return _ifes[exitId].h;
+    }
+
+    /// @notice The standing canonicity challenge of in-flight exit `exitId`: its challenger
+    /// and bond (zero if none, or answered).
+    function inFlightExitChallenge(uint160 exitId)
+        external
+        view
+        returns (address challenger, uint256 challengeBond)
+    {
+        uint256 ch = _ifes[exitId].challenge;
+        return (address(uint160(ch)), ch >> 160);
     }
 
     /// @notice Leg `legIndex` (0-3 inputs, 4-7 outputs) of in-flight exit `exitId`; an

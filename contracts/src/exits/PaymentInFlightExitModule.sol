@@ -60,8 +60,9 @@ contract PaymentInFlightExitModule is PaymentExitBase {
 
     /// @notice Starts an in-flight exit of `a.inFlightTx` (anyone holding it, signed). Takes
     /// `inFlightExitBond()`. Nothing exits until owners piggyback inputs or outputs. The exit
-    /// id is `inFlightExitId(tx)`; its priority is that of its youngest input (exitableAt =
-    /// max(that block's time + 2·MEP, now + MEP), now + MEP for a deposit).
+    /// id is `inFlightExitId(tx)`; its priority is that of its youngest input: exitableAt =
+    /// max(that block's time + 2·MEP, now + MEP), a deposit input included (no deposit boost
+    /// in flight: a fraudulent output spent with a fresh deposit must not jump the queue).
     function startInFlightExit(StartInFlightExitArgs calldata a) external payable onlyDelegated {
         bytes memory txb = a.inFlightTx;
         PaymentTransaction.Transaction memory t = PaymentTransaction.decode(txb);
@@ -101,9 +102,8 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         uint256 bond,
         uint256 includedPos
     ) private {
-        uint256 exitableAt = _exitableAt(
-            isDepositBlock(UtxoPos.blknum(youngest)), youngestTime, minExitPeriod
-        );
+        // Never the deposit boost (SPEC.md §2, OMG plasma-contracts #216).
+        uint256 exitableAt = _exitableAt(false, youngestTime, minExitPeriod);
         if (exitableAt > type(uint32).max) revert ExitableAtTooLarge(exitableAt);
         uint256 txPos = UtxoPos.txPos(youngest);
         if (txPos > MAX_TXPOS) revert PositionTooLarge(youngest);
@@ -283,9 +283,12 @@ contract PaymentInFlightExitModule is PaymentExitBase {
     /// one of its inputs, signed by that input's owner. During the first half of the exit
     /// period; a later challenge needs an older competitor than the last one shown. The exit
     /// becomes non-canonical (only piggybacked inputs will be paid) and its bond will go to
-    /// the challenger, unless someone responds (`respondToNonCanonicalChallenge`).
+    /// the challenger, unless someone responds (`respondToNonCanonicalChallenge`). Takes
+    /// `canonicityChallengeBond()`: the responder's reward if the challenge is answered,
+    /// returned if it stands (or to a challenger replaced by an older competitor).
     function challengeInFlightExitNotCanonical(CanonicityChallenge calldata c)
         external
+        payable
         onlyDelegated
     {
         bytes memory txb = c.inFlightTx;
@@ -319,15 +322,33 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         if (h.competitorPos != 0 && pos >= h.competitorPos) {
             revert CompetitorNotOlder(pos, h.competitorPos);
         }
+        _recordChallenge(e, h.flags, id, pos);
+    }
+
+    /// @dev Takes the challenge bond and records the challenge at competitor position `pos`.
+    function _recordChallenge(InFlightExit storage e, uint8 flags, uint160 id, uint256 pos)
+        private
+    {
+        uint256 cbond = canonicityChallengeBond();
+        if (msg.value != cbond) revert WrongBond(msg.value, cbond);
         e.h.competitorPos = uint64(pos);
-        e.h.flags = h.flags | F_NON_CANONICAL;
-        e.h.bondOwner = msg.sender;
+        e.h.flags = flags | F_NON_CANONICAL;
+        uint256 replaced = e.challenge;
+        e.challenge = uint256(uint160(msg.sender)) | (cbond << 160);
         emit InFlightExitChallenged(id, msg.sender, pos);
+        // A standing challenge replaced by an older competitor was not wrong: its bond is
+        // credited back (pulled with `withdrawBondCredit`).
+        if (replaced != 0) {
+            address prev = address(uint160(replaced));
+            bondCredits[prev] += replaced >> 160;
+            emit BondCredited(prev, replaced >> 160);
+        }
     }
 
     /// @notice Answers a canonicity challenge: shows the in-flight tx included at `txPos`,
-    /// before the competitor (and after its inputs). The exit is canonical again and its bond
-    /// goes to the responder. Any time before processing starts.
+    /// before the competitor (and after its inputs). The exit is canonical again and the
+    /// challenger's bond goes to the responder (the in-flight bond stays with the starter).
+    /// Any time before processing starts.
     /// @param inFlightTx the unsigned in-flight tx
     /// @param txPos its position, blknum·10⁵ + txindex
     /// @param inclusionProof its 512-byte inclusion proof
@@ -347,8 +368,10 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         _included(txb, txPos / TXPOS_BLOCK, txPos % TXPOS_BLOCK, inclusionProof, txPos);
         _ifes[id].h.flags = h.flags & ~F_NON_CANONICAL;
         _ifes[id].h.competitorPos = uint64(txPos);
-        _ifes[id].h.bondOwner = msg.sender;
+        uint256 reward = _ifes[id].challenge >> 160;
+        _ifes[id].challenge = 0;
         emit InFlightExitChallengeResponded(id, msg.sender, txPos);
+        _refund(msg.sender, reward);
     }
 
     /// @notice Removes the piggyback of input `inputIndex`, showing another tx that spends the

@@ -25,8 +25,10 @@ contract Erc20Vault is Vault {
     constructor(PlasmaFramework framework_) Vault(framework_) {}
 
     /// @notice Deposits ERC20 tokens: `depositTx` must be a payment tx with no inputs and one
-    /// output (owner = sender, token ≠ address(0), amount = what this vault receives).
-    function deposit(bytes calldata depositTx) external nonReentrant {
+    /// output (owner = sender, token ≠ address(0), amount = what this vault receives);
+    /// `msg.value` = `depositFee()` (the surge fee, 0 for the first FREE_DEPOSITS of an
+    /// interval).
+    function deposit(bytes calldata depositTx) external payable nonReentrant {
         bytes memory txBytes = depositTx;
         PaymentTransaction.Output memory output = _checkDeposit(txBytes);
         if (output.token == address(0)) revert DepositWrongToken(address(0));
@@ -35,7 +37,7 @@ contract Erc20Vault is Vault {
         token.safeTransferFrom(msg.sender, address(this), output.amount);
         uint256 received = token.balanceOf(address(this)) - before;
         if (received != output.amount) revert DepositAmountMismatch(output.amount, received);
-        _createDepositBlock(txBytes, output);
+        _createDepositBlock(txBytes, output, msg.value);
     }
 
     /// @notice Pays `amount` of `token` to `to`. Only a registered exit game. A failed transfer
@@ -49,7 +51,9 @@ contract Erc20Vault is Vault {
             emit Withdrawal(to, token, amount);
         } else {
             pendingWithdrawals[token][to] += amount;
-            totalPending[token] = pending + amount;
+            // Re-read, not `pending + amount`: the token may have re-entered withdrawPending
+            // during the transfer (test_attack_reenteringTokenCorruptsNothing).
+            totalPending[token] += amount;
             emit WithdrawalCredited(to, token, amount);
         }
     }

@@ -26,14 +26,15 @@ contract EthVault is Vault {
 
     constructor(PlasmaFramework framework_) Vault(framework_) {}
 
-    /// @notice Deposits `msg.value` wei: `depositTx` must be a payment tx with no inputs and one
-    /// output (owner = sender, token = address(0), amount = msg.value).
+    /// @notice Deposits: `depositTx` must be a payment tx with no inputs and one output (owner =
+    /// sender, token = address(0)); `msg.value` = its amount + `depositFee()` (the surge fee,
+    /// 0 for the first FREE_DEPOSITS of an interval).
     function deposit(bytes calldata depositTx) external payable nonReentrant {
         bytes memory txBytes = depositTx;
         PaymentTransaction.Output memory output = _checkDeposit(txBytes);
         if (output.token != address(0)) revert DepositWrongToken(output.token);
-        if (output.amount != msg.value) revert DepositAmountMismatch(output.amount, msg.value);
-        _createDepositBlock(txBytes, output);
+        if (output.amount > msg.value) revert DepositAmountMismatch(output.amount, msg.value);
+        _createDepositBlock(txBytes, output, msg.value - output.amount);
     }
 
     /// @notice Pays `amount + msg.value` wei to `to` (the exit game may attach ETH, e.g. a

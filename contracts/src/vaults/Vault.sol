@@ -8,8 +8,14 @@ import {Merkle} from "../lib/Merkle.sol";
 
 /// @title Vault
 /// @notice What the ETH and ERC20 vaults share: checking a deposit transaction, creating its
-/// deposit block in the framework, the `DepositCreated` event, and the exit-game-only guard of
-/// withdrawals.
+/// deposit block in the framework, the surge fee, the `DepositCreated` event, and the
+/// exit-game-only guard of withdrawals.
+///
+/// Surge fee: an interval between two operator blocks holds at most 999 deposit blocks (the
+/// framework's numbering). The first `FREE_DEPOSITS` of an interval are free; the n-th after
+/// them costs n × `SURGE_FEE_STEP` wei, paid in ETH to the operator with the deposit. Filling
+/// an interval (to block honest deposits until the next operator block) then costs ≈ 12.5 ETH
+/// per interval on top of ~50M gas, and pays the operator for the block that clears it.
 abstract contract Vault is ReentrancyGuardTransient {
     PlasmaFramework public immutable framework;
 
@@ -44,6 +50,15 @@ abstract contract Vault is ReentrancyGuardTransient {
     /// minus what is credited to others): it could only be paid from other users' money.
     error InsufficientFunds(uint256 amount, uint256 available);
     error ZeroFramework();
+    /// @notice The deposit's surge fee is `required` wei (`depositFee()`), `sent` was sent.
+    error WrongDepositFee(uint256 sent, uint256 required);
+    error FeeTransferFailed(address operator, uint256 fee);
+
+    /// @notice Deposits per interval that pay no surge fee.
+    uint256 public constant FREE_DEPOSITS = 500;
+    /// @notice The surge fee grows by this much per deposit beyond FREE_DEPOSITS (0.0001 ETH).
+    uint256 public constant SURGE_FEE_STEP = 1e14;
+    uint256 internal constant CHILD_BLOCK_INTERVAL = 1000;
 
     constructor(PlasmaFramework framework_) {
         if (address(framework_) == address(0)) revert ZeroFramework();
@@ -72,11 +87,33 @@ abstract contract Vault is ReentrancyGuardTransient {
         if (output.amount > type(uint160).max) revert DepositAmountTooLarge(output.amount);
     }
 
-    /// @dev Creates the deposit block and emits `DepositCreated`.
-    function _createDepositBlock(bytes memory txBytes, PaymentTransaction.Output memory output)
-        internal
-    {
+    /// @notice The surge fee (wei) the next deposit pays: 0 for the first FREE_DEPOSITS of an
+    /// interval, then (n − FREE_DEPOSITS) × SURGE_FEE_STEP for the n-th. A deposit sent after
+    /// another one took the slot reverts `WrongDepositFee` (nothing is lost).
+    function depositFee() external view returns (uint256) {
+        return _surgeFee(framework.nextDepositBlock());
+    }
+
+    function _surgeFee(uint256 blknum) internal pure returns (uint256) {
+        uint256 n = blknum % CHILD_BLOCK_INTERVAL;
+        return n > FREE_DEPOSITS ? (n - FREE_DEPOSITS) * SURGE_FEE_STEP : 0;
+    }
+
+    /// @dev Creates the deposit block, checks `fee` against its surge fee and forwards it to
+    /// the operator, emits `DepositCreated`.
+    function _createDepositBlock(
+        bytes memory txBytes,
+        PaymentTransaction.Output memory output,
+        uint256 fee
+    ) internal {
         uint256 blknum = framework.submitDepositBlock(Merkle.depositRoot(txBytes));
+        uint256 required = _surgeFee(blknum);
+        if (fee != required) revert WrongDepositFee(fee, required);
         emit DepositCreated(output.owner, blknum, output.token, output.amount, txBytes);
+        if (fee != 0) {
+            address op = framework.operator();
+            (bool ok,) = op.call{value: fee}("");
+            if (!ok) revert FeeTransferFailed(op, fee);
+        }
     }
 }

@@ -128,8 +128,9 @@ abstract contract PlasmaTest is Test {
     {
         txBytes = _depositTx(who, address(0), amount);
         utxoPos = _pos(framework.nextDepositBlock(), 0, 0);
+        uint256 fee = ethVault.depositFee();
         vm.prank(who);
-        ethVault.deposit{value: amount}(txBytes);
+        ethVault.deposit{value: amount + fee}(txBytes);
     }
 
     function _depositErc20(address who, uint256 amount)
@@ -140,8 +141,9 @@ abstract contract PlasmaTest is Test {
         utxoPos = _pos(framework.nextDepositBlock(), 0, 0);
         vm.prank(who);
         token.approve(address(erc20Vault), amount);
+        uint256 fee = erc20Vault.depositFee();
         vm.prank(who);
-        erc20Vault.deposit(txBytes);
+        erc20Vault.deposit{value: fee}(txBytes);
     }
 
     function _submit(bytes[] memory txs) internal returns (uint256 blknum) {

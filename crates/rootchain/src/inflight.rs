@@ -55,9 +55,10 @@ pub struct SpendingTx {
     pub signature: Vec<u8>,
 }
 
-/// The id of the in-flight exit of `tx` (unsigned bytes): the low 160 bits of its hash.
+/// The id of the in-flight exit of `tx` (unsigned bytes): the low 160 bits of its hash with
+/// bit 159 set (output exit ids have it clear).
 pub fn in_flight_exit_id(tx: &[u8]) -> U256 {
-    U256::from_be_slice(&keccak256(tx)[12..])
+    U256::from_be_slice(&keccak256(tx)[12..]) | (U256::from(1) << 159)
 }
 
 /// The contract's position number of the transaction at `pos`: `blknum·10⁵ + txindex`.
@@ -69,6 +70,12 @@ impl<C: RootChain> Plasma<C> {
     /// The bond `startInFlightExit` takes now.
     pub async fn in_flight_exit_bond(&self) -> Result<U256> {
         self.view(self.addresses().exit_game, PaymentExitGame::inFlightExitBondCall {}).await
+    }
+
+    /// The bond `challengeInFlightExitNotCanonical` takes now: the responder's reward if the
+    /// challenge is answered, returned to the challenger if it stands.
+    pub async fn canonicity_challenge_bond(&self) -> Result<U256> {
+        self.view(self.addresses().exit_game, PaymentExitGame::canonicityChallengeBondCall {}).await
     }
 
     /// The bond a piggyback takes now.
@@ -163,7 +170,8 @@ impl<C: RootChain> Plasma<C> {
         self.view(game, PaymentExitGame::queueHintCall { token, key }).await
     }
 
-    /// Challenges the canonicity of the in-flight exit of `tx` with `competitor`.
+    /// Challenges the canonicity of the in-flight exit of `tx` with `competitor`, posting the
+    /// canonicity-challenge bond.
     pub async fn challenge_in_flight_not_canonical(
         &self,
         challenger: Address,
@@ -184,7 +192,8 @@ impl<C: RootChain> Plasma<C> {
                 competingTxSig: competitor.signature.clone().into(),
             },
         };
-        self.send(challenger, self.addresses().exit_game, call, U256::ZERO).await
+        let bond = self.canonicity_challenge_bond().await?;
+        self.send(challenger, self.addresses().exit_game, call, bond).await
     }
 
     /// Answers a canonicity challenge: `tx` is included at `pos` (any output of it), before

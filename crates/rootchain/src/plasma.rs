@@ -75,7 +75,7 @@ pub enum PlasmaEvent {
     },
     /// An in-flight exit started.
     InFlightExitStarted {
-        /// Exit id (low 160 bits of the transaction's hash).
+        /// Exit id (low 160 bits of the transaction's hash, bit 159 set).
         exit_id: U256,
         /// Who started it.
         starter: Address,
@@ -310,21 +310,30 @@ impl<C: RootChain> Plasma<C> {
         Ok((blknum, receipt))
     }
 
+    /// The surge fee (wei) the next deposit pays on top of its amount: 0 for the first 500
+    /// deposits after an operator block, then rising (see the vaults' `depositFee`).
+    pub async fn deposit_fee(&self) -> Result<U256> {
+        self.view(self.addresses.eth_vault, EthVault::depositFeeCall {}).await
+    }
+
     /// Deposits the single output of `deposit` from its owner: ETH with value, an ERC20 after
-    /// approving the vault. Returns the deposit block and the receipts.
+    /// approving the vault, each with the current surge fee. Returns the deposit block and the
+    /// receipts.
     pub async fn deposit(&self, deposit: &PaymentTx) -> Result<(u64, Vec<Receipt>)> {
         let out = deposit.outputs()[0];
         let tx_bytes = Bytes::from(deposit.encode());
         let mut receipts = Vec::new();
         let receipt = if out.token.is_zero() {
+            let fee = self.deposit_fee().await?;
             let call = EthVault::depositCall { depositTx: tx_bytes };
-            self.send(out.owner, self.addresses.eth_vault, call, out.amount).await?
+            self.send(out.owner, self.addresses.eth_vault, call, out.amount + fee).await?
         } else {
             let approve =
                 TestToken::approveCall { spender: self.addresses.erc20_vault, value: out.amount };
             receipts.push(self.send(out.owner, out.token, approve, U256::ZERO).await?);
+            let fee = self.deposit_fee().await?;
             let call = Erc20Vault::depositCall { depositTx: tx_bytes };
-            self.send(out.owner, self.addresses.erc20_vault, call, U256::ZERO).await?
+            self.send(out.owner, self.addresses.erc20_vault, call, fee).await?
         };
         let blknum = receipt
             .logs
