@@ -38,6 +38,9 @@ use std::{
 
 /// The exit period of the simulated chain.
 const MEP: u64 = 24 * 3600;
+/// The operator's and the watcher's confirmation depth: reorganisations shallower than this
+/// happen during the run and must change nothing.
+const CONFIRMATIONS: u64 = 2;
 const OPERATOR: usize = 0;
 
 /// One run's shape.
@@ -86,6 +89,9 @@ pub enum Action {
     Process { secs: u64 },
     /// The operator stops and restarts on its store.
     Restart,
+    /// `user` deposits `milli`, and the root chain reorganises the deposit away before it is
+    /// as deep as the confirmation depth: nobody may count it.
+    ShallowReorg { user: usize, milli: u64 },
 }
 
 /// The actions of `config`'s run: deterministic in the seed.
@@ -113,7 +119,8 @@ pub fn actions(config: &SimConfig) -> Vec<Action> {
             }
             73..=76 => Action::InFlightDoubleSpend { user: user(&mut rng), pick },
             77..=86 => Action::SpendExiting { pick },
-            87..=96 => Action::Process { secs: 3600 + rng.below(MEP) },
+            87..=94 => Action::Process { secs: 3600 + rng.below(MEP) },
+            95..=96 => Action::ShallowReorg { user: user(&mut rng), milli: 1 + rng.below(500) },
             _ => Action::Restart,
         };
         list.push(action);
@@ -318,6 +325,7 @@ impl Sim {
         let config = WatcherConfig {
             challenger: Some(addr(users + 1)),
             withholding_secs: MEP,
+            confirmations: CONFIRMATIONS,
             ..WatcherConfig::default()
         };
         let watcher = Watcher::new(config, plasma.clone(), live.clone()).await.map_err(err)?;
@@ -418,11 +426,15 @@ impl Sim {
     /// root chain's head, until neither has more to do.
     async fn sync_l1(&mut self) -> Step<()> {
         loop {
-            let before = self.chain.head().await.map_err(err)?.number;
-            self.watcher.step().await.map_err(err)?;
+            // Bury everything so far at the confirmation depth.
+            for _ in 0..CONFIRMATIONS {
+                self.chain.mine().await.map_err(err)?;
+            }
             let head = self.chain.head().await.map_err(err)?.number;
-            self.until("read the root chain", |s| s.l1_next_block > head).await?;
-            if head == before {
+            let read_to = head - CONFIRMATIONS;
+            self.until("read the root chain", |s| s.l1_next_block > read_to).await?;
+            self.watcher.step().await.map_err(err)?;
+            if self.chain.head().await.map_err(err)?.number == head {
                 return Ok(());
             }
         }
@@ -465,7 +477,9 @@ impl Sim {
             Action::StandardExit { user, pick } => {
                 let mine = self.spendable(user).await?;
                 let Some(&(pos, _)) = mine.get(pick % mine.len().max(1)) else { return Ok(()) };
-                let (tx, proof) = self.watcher.exit_data(pos).ok_or("no exit data")?;
+                let (tx, proof) = self.watcher.exit_data(pos).ok_or_else(|| {
+                    format!("the operator offers {pos}, which the watcher cannot prove")
+                })?;
                 self.plasma.start_standard_exit(addr(user), pos, &tx, &proof).await.map_err(err)?;
                 self.exiting.insert(Exiting { owner: user, pos });
                 self.done("standard exit");
@@ -570,6 +584,20 @@ impl Sim {
                 self.done("process");
                 self.sync_l1().await
             }
+            Action::ShallowReorg { user, milli } => {
+                let snapshot = self.chain.snapshot().await.map_err(err)?;
+                let amount = U256::from(milli) * U256::from(10u64.pow(15));
+                let tx = PaymentTx::deposit(addr(user), Address::ZERO, amount).map_err(err)?;
+                self.plasma.deposit(&tx).await.map_err(err)?;
+                for _ in 1..CONFIRMATIONS {
+                    self.chain.mine().await.map_err(err)?;
+                }
+                // Give the operator's listener time to (wrongly) read it, then drop the branch.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                self.chain.revert(snapshot).await.map_err(err)?;
+                self.done("shallow reorg");
+                self.sync_l1().await
+            }
             Action::Restart => {
                 if let Some(node) = self.node.take() {
                     node.stop().await;
@@ -634,7 +662,9 @@ impl Sim {
     async fn finish(&mut self, users: usize) -> Step<()> {
         for user in 1..=users {
             for (pos, _) in self.spendable(user).await? {
-                let (tx, proof) = self.watcher.exit_data(pos).ok_or("no exit data")?;
+                let (tx, proof) = self.watcher.exit_data(pos).ok_or_else(|| {
+                    format!("the operator offers {pos}, which the watcher cannot prove")
+                })?;
                 self.plasma.start_standard_exit(addr(user), pos, &tx, &proof).await.map_err(err)?;
             }
         }
@@ -686,6 +716,7 @@ async fn start_node(
         rpc_addr: "127.0.0.1:0".parse().map_err(err)?,
         block_interval: Duration::from_millis(2),
         l1_poll_interval: Duration::from_millis(2),
+        l1_confirmations: CONFIRMATIONS,
         ..OperatorConfig::default()
     };
     // The last life's connection tasks may hold the database for a moment after it stopped.
