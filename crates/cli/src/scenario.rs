@@ -29,6 +29,9 @@ pub(crate) struct ScenarioArgs {
     /// Simulation: users.
     #[arg(long, default_value_t = 50)]
     users: usize,
+    /// Simulation: print a failing seed's whole action list instead of shrinking it.
+    #[arg(long)]
+    no_shrink: bool,
 }
 
 pub(crate) async fn run(args: ScenarioArgs) -> Result<()> {
@@ -67,7 +70,8 @@ pub(crate) async fn run(args: ScenarioArgs) -> Result<()> {
 async fn random(args: &ScenarioArgs) -> Result<()> {
     let mut failed = 0;
     for seed in args.first_seed..args.first_seed + args.seeds {
-        let config = SimConfig { seed, steps: args.steps, users: args.users };
+        let config =
+            SimConfig { seed, steps: args.steps, users: args.users, shrink: !args.no_shrink };
         match simulation::run(&config).await {
             Ok(r) => println!(
                 "seed {seed}: ok: {} actions, {} blocks, {} challenges, {} spends of exiting outputs refused, {} wei paid out; {:?}",

@@ -52,11 +52,13 @@ pub struct SimConfig {
     pub steps: usize,
     /// Users (development accounts `1..=users`).
     pub users: usize,
+    /// Shrink a failing action list (slow: each try is a whole run).
+    pub shrink: bool,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        Self { seed: 1, steps: 200, users: 50 }
+        Self { seed: 1, steps: 200, users: 50, shrink: true }
     }
 }
 
@@ -192,6 +194,9 @@ pub async fn run(config: &SimConfig) -> Result<SimReport, SimFailure> {
     let list = actions(config);
     match execute(config.seed, &list, config.users).await {
         Ok(report) => Ok(report),
+        Err(broken) if !config.shrink => {
+            Err(SimFailure { seed: config.seed, broken, actions: list })
+        }
         Err(broken) => {
             let (actions, broken) = shrink(config, list, broken).await;
             Err(SimFailure { seed: config.seed, broken, actions })
@@ -681,7 +686,25 @@ impl Sim {
             let owned = self.owned.get(&user).copied().unwrap_or_default();
             let got = paid.get(&addr(user)).copied().unwrap_or_default();
             if got != owned {
-                return Err(format!("user {user} owns {owned} wei but was paid {got}"));
+                let left: Vec<String> = self
+                    .watcher
+                    .ledger()
+                    .utxos()
+                    .filter(|(_, out)| out.owner == addr(user))
+                    .map(|(pos, out)| format!("{pos}: {} wei", out.amount))
+                    .collect();
+                let status = self.node()?.status().await;
+                let history = self.exit_history(addr(user)).await?;
+                let others: Vec<String> = (1..=users)
+                    .filter_map(|u| {
+                        let o = self.owned.get(&u).copied().unwrap_or_default();
+                        let g = paid.get(&addr(u)).copied().unwrap_or_default();
+                        (o != g).then(|| format!("user {u}: owns {o}, paid {g}"))
+                    })
+                    .collect();
+                return Err(format!(
+                    "user {user} owns {owned} wei but was paid {got}; still unspent for the watcher: {left:?}; operator: {status:?}; the user's exits on L1: {history:#?}; every mismatch: {others:#?}"
+                ));
             }
         }
         let vault = self.chain.balance(self.plasma.addresses().eth_vault).await.map_err(err)?;
@@ -691,11 +714,55 @@ impl Sim {
         Ok(())
     }
 
+    /// The exit-game events that concern `owner`'s exits, in order (for a failure report).
+    async fn exit_history(&self, owner: Address) -> Step<Vec<String>> {
+        let mut mine: HashSet<U256> = HashSet::new();
+        let mut lines = Vec::new();
+        for log in self.all_logs().await? {
+            let Some(event) = self.plasma.decode(&log) else { continue };
+            let id = match &event {
+                PlasmaEvent::ExitStarted { exit_id, owner: o, .. }
+                | PlasmaEvent::InFlightExitPiggybacked { exit_id, owner: o, .. }
+                | PlasmaEvent::InFlightLegPaid { exit_id, owner: o, .. }
+                    if *o == owner =>
+                {
+                    mine.insert(*exit_id);
+                    Some(*exit_id)
+                }
+                PlasmaEvent::ExitStarted { exit_id, .. }
+                | PlasmaEvent::ExitChallenged { exit_id, .. }
+                | PlasmaEvent::ExitFinalized { exit_id, .. }
+                | PlasmaEvent::InFlightExitStarted { exit_id, .. }
+                | PlasmaEvent::InFlightExitPiggybacked { exit_id, .. }
+                | PlasmaEvent::InFlightExitChallenged { exit_id, .. }
+                | PlasmaEvent::InFlightExitChallengeResponded { exit_id, .. }
+                | PlasmaEvent::InFlightPiggybackChallenged { exit_id, .. }
+                | PlasmaEvent::InFlightLegPaid { exit_id, .. }
+                | PlasmaEvent::InFlightExitEnded { exit_id, .. } => Some(*exit_id),
+                _ => None,
+            };
+            if let Some(id) = id {
+                lines.push((id, format!("L1 block {}: {event:?}", log.block_number)));
+            }
+        }
+        Ok(lines.into_iter().filter(|(id, _)| mine.contains(id)).map(|(_, l)| l).collect())
+    }
+
+    /// Every log of the framework's contracts so far (one poll reads a bounded range).
+    async fn all_logs(&self) -> Step<Vec<plasma_rootchain::ChainLog>> {
+        let mut cursor = EventCursor::new(self.plasma.event_sources(), 0, 0);
+        let head = self.chain.head().await.map_err(err)?.number;
+        let mut logs = Vec::new();
+        while cursor.next_block() <= head {
+            logs.extend(cursor.poll(self.chain.as_ref()).await.map_err(err)?);
+        }
+        Ok(logs)
+    }
+
     /// Wei paid out of exits on L1, per owner.
     async fn paid_out(&self) -> Step<BTreeMap<Address, U256>> {
-        let mut cursor = EventCursor::new(self.plasma.event_sources(), 0, 0);
         let mut paid: BTreeMap<Address, U256> = BTreeMap::new();
-        for log in cursor.poll(self.chain.as_ref()).await.map_err(err)? {
+        for log in self.all_logs().await? {
             if let Some(
                 PlasmaEvent::ExitFinalized { owner, amount, .. }
                 | PlasmaEvent::InFlightLegPaid { owner, amount, .. },

@@ -6,7 +6,7 @@ use plasma_devnet::simulation::{self, Action, SimConfig, actions};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixed_seeds_keep_every_invariant() {
     for seed in 1..=3 {
-        let config = SimConfig { seed, steps: 150, users: 50 };
+        let config = SimConfig { seed, steps: 150, ..SimConfig::default() };
         let report = simulation::run(&config).await.unwrap_or_else(|f| panic!("{f}"));
         // The run must have exercised the exit paths, not only payments.
         for kind in ["pay", "standard exit", "in-flight exit of a withheld payment", "process"] {
@@ -21,7 +21,7 @@ async fn fixed_seeds_keep_every_invariant() {
 
 #[test]
 fn the_action_list_depends_only_on_the_seed() {
-    let config = SimConfig { seed: 7, steps: 300, users: 50 };
+    let config = SimConfig { seed: 7, steps: 300, ..SimConfig::default() };
     assert_eq!(actions(&config), actions(&config));
     assert_ne!(actions(&config), actions(&SimConfig { seed: 8, ..config }));
     let users: std::collections::BTreeSet<usize> = actions(&config)
