@@ -165,6 +165,7 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
             l1_poll_interval: config.l1_poll_interval,
             l1_start_block: deployment.deployed_at_block,
             checkpoint_every: args.checkpoint_every,
+            api: config.api.clone(),
         };
         let node = CashNode::start(cash_config, contract, operator, journal).await?;
         println!("rpc: http://{}", node.rpc_addr());

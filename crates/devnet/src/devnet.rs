@@ -129,6 +129,7 @@ impl Devnet {
             l1_poll_interval: Duration::from_millis(200),
             l1_start_block: cash_start,
             checkpoint_every: Some(10),
+            api: plasma_operator::ApiLimits::default(),
         };
         let plasma_cash = cash.address();
         let journal = Arc::new(

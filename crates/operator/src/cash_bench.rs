@@ -81,6 +81,7 @@ pub async fn run(
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: start,
         checkpoint_every: None,
+        api: crate::ApiLimits::default(),
     };
     let node = CashNode::start(node_config, contract, operator, journal.clone())
         .await

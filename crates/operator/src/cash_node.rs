@@ -13,11 +13,7 @@
 
 use crate::api::{codes, error};
 use alloy_primitives::{Address, B256, Bytes};
-use jsonrpsee::{
-    core::RpcResult,
-    proc_macros::rpc,
-    server::{Server, ServerHandle},
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, server::ServerHandle};
 use plasma_cash::{BlockEntry, CashChain, CoinHistory, Origin, Spend};
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
@@ -45,6 +41,8 @@ pub struct CashNodeConfig {
     /// Commit an XT checkpoint of coin ownership every this many operator blocks (`None`:
     /// never). Owners then drop the history before a final one.
     pub checkpoint_every: Option<u64>,
+    /// What the API accepts from its clients: sizes, batches, connections, timeouts.
+    pub api: crate::ApiLimits,
 }
 
 /// One block's entry of a coin's history, as served.
@@ -382,10 +380,9 @@ impl CashNode {
             last_submitted: Mutex::new(0),
             failure,
         });
-        let server = Server::builder().build(config.rpc_addr).await?;
-        let rpc_addr = server.local_addr()?;
         let api = Api { shared: shared.clone(), contract: contract.clone() };
-        let server = server.start(api.into_rpc());
+        let (rpc_addr, server) =
+            crate::serve_api(&config.api, config.rpc_addr, api.into_rpc()).await?;
         let mut tasks = JoinSet::new();
         let poll = config.l1_poll_interval;
         tasks.spawn(follow(shared.clone(), contract.clone(), operator, cursor, poll));

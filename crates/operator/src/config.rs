@@ -1,5 +1,6 @@
 //! The operator's settings, with defaults that work on a laptop.
 
+use crate::ApiLimits;
 use plasma_ledger::FeePolicy;
 use std::{net::SocketAddr, time::Duration};
 
@@ -24,14 +25,8 @@ pub struct OperatorConfig {
     pub intake_capacity: usize,
     /// Most transactions in one `submitTxs` call.
     pub max_batch_txs: usize,
-    /// Largest JSON-RPC request body, in bytes.
-    pub max_request_bytes: u32,
-    /// Largest JSON-RPC response body, in bytes (a full block is about 32 MiB of hex).
-    pub max_response_bytes: u32,
-    /// Most JSON-RPC calls in one batch request.
-    pub max_rpc_batch: u32,
-    /// Most concurrent connections.
-    pub max_connections: u32,
+    /// What the API accepts from its clients: sizes, batches, connections, timeouts.
+    pub api: ApiLimits,
 }
 
 impl Default for OperatorConfig {
@@ -45,10 +40,7 @@ impl Default for OperatorConfig {
             l1_poll_interval: Duration::from_millis(500),
             intake_capacity: 256,
             max_batch_txs: 1000,
-            max_request_bytes: 2 * 1024 * 1024,
-            max_response_bytes: 64 * 1024 * 1024,
-            max_rpc_batch: 100,
-            max_connections: 256,
+            api: ApiLimits::default(),
         }
     }
 }

@@ -25,6 +25,7 @@ mod listener;
 mod node;
 mod rpc;
 mod sequencer;
+mod serve;
 mod submitter;
 
 pub use api::{
@@ -38,3 +39,4 @@ pub use cash_node::{
 pub use config::OperatorConfig;
 pub use error::OperatorError;
 pub use node::OperatorNode;
+pub use serve::{ApiLimits, serve_api};

@@ -4,6 +4,7 @@
 mod flow;
 mod refusals;
 mod restart;
+mod slow_clients;
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};
