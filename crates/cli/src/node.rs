@@ -132,6 +132,7 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     }
     config.l1_confirmations = args.l1_confirmations.or(file.l1.confirmations).unwrap_or(0);
     config.l1_start_block = deployment.deployed_at_block;
+    config.expected_chain_id = Some(deployment.chain_id);
     if let Some(min) = args.fee_min_wei.or(file.fee.min_wei).filter(|m| !m.is_zero()) {
         config.fees = FeePolicy::flat(Address::ZERO, min);
     }
@@ -166,6 +167,7 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
             l1_start_block: deployment.deployed_at_block,
             checkpoint_every: args.checkpoint_every,
             api: config.api.clone(),
+            expected_chain_id: Some(deployment.chain_id),
         };
         let node = CashNode::start(cash_config, contract, operator, journal).await?;
         println!("rpc: http://{}", node.rpc_addr());

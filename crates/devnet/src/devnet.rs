@@ -130,6 +130,7 @@ impl Devnet {
             l1_start_block: cash_start,
             checkpoint_every: Some(10),
             api: plasma_operator::ApiLimits::default(),
+            expected_chain_id: None,
         };
         let plasma_cash = cash.address();
         let journal = Arc::new(

@@ -43,6 +43,8 @@ pub struct CashNodeConfig {
     pub checkpoint_every: Option<u64>,
     /// What the API accepts from its clients: sizes, batches, connections, timeouts.
     pub api: crate::ApiLimits,
+    /// The root chain's id, checked at start when set.
+    pub expected_chain_id: Option<u64>,
 }
 
 /// One block's entry of a coin's history, as served.
@@ -367,6 +369,10 @@ impl CashNode {
         operator: Address,
         journal: Arc<Journal>,
     ) -> std::io::Result<Self> {
+        let (chain_id, interval) = (config.expected_chain_id, config.block_interval);
+        crate::startup::check_cash_node(&contract, operator, chain_id, interval)
+            .await
+            .map_err(std::io::Error::other)?;
         let (chain, cursor) = recover(&journal, config.l1_start_block)?;
         let failure = Arc::new(Mutex::new(None));
         let (to_journal, queue) = mpsc::channel();

@@ -17,6 +17,8 @@ pub struct OperatorConfig {
     /// The root-chain block to start reading deposits and exits from (the deployment block),
     /// used when the store has no cursor yet.
     pub l1_start_block: u64,
+    /// The root chain's id, checked at start when set.
+    pub expected_chain_id: Option<u64>,
     /// Blocks a root-chain event must be buried under before the operator acts on it.
     pub l1_confirmations: u64,
     /// How often to poll the root chain.
@@ -36,6 +38,7 @@ impl Default for OperatorConfig {
             block_interval: Duration::from_secs(1),
             fees: FeePolicy::free(),
             l1_start_block: 0,
+            expected_chain_id: None,
             l1_confirmations: 0,
             l1_poll_interval: Duration::from_millis(500),
             intake_capacity: 256,

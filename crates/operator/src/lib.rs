@@ -26,6 +26,7 @@ mod node;
 mod rpc;
 mod sequencer;
 mod serve;
+mod startup;
 mod submitter;
 
 pub use api::{
@@ -40,3 +41,4 @@ pub use config::OperatorConfig;
 pub use error::OperatorError;
 pub use node::OperatorNode;
 pub use serve::{ApiLimits, serve_api};
+pub use startup::{MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, StartupError};

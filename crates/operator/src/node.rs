@@ -44,6 +44,8 @@ impl OperatorNode {
         operator: Address,
         store: Arc<dyn Store>,
     ) -> Result<Self, OperatorError> {
+        let (chain_id, interval) = (config.expected_chain_id, config.block_interval);
+        crate::startup::check_payment_node(&plasma, operator, chain_id, interval).await?;
         let domain = plasma.domain_separator().await?;
         let (ledger, cursor) = recover(&config, store.as_ref(), &domain)?;
         let last_sealed = ledger.pending_block() - CHILD_BLOCK_INTERVAL;

@@ -5,6 +5,7 @@ mod flow;
 mod refusals;
 mod restart;
 mod slow_clients;
+mod startup;
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};

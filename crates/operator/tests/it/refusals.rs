@@ -16,7 +16,7 @@ async fn bad_transactions_are_refused_by_reason() {
     let plasma = root_chain().await;
     // No seal during the test: the last check counts the one acknowledged tx as pending.
     let mut config = test_config();
-    config.block_interval = Duration::from_secs(3600);
+    config.block_interval = Duration::from_secs(1800);
     let (node, client) = start(&plasma, Arc::new(MemoryStore::new()), config).await;
     let domain = plasma.domain_separator().await.unwrap();
     let [alice, bob, mallory] = [1, 2, 3].map(|i| plasma.chain().accounts()[i]);

@@ -116,6 +116,7 @@ async fn slow_clients_do_not_lock_others_out_of_the_cash_api() {
         l1_start_block: 0,
         checkpoint_every: None,
         api: limits(),
+        expected_chain_id: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
