@@ -136,6 +136,7 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
         .or(file.l1.confirmations)
         .unwrap_or_else(|| plasma_rootchain::default_confirmations(deployment.chain_id));
     config.l1_start_block = deployment.deployed_at_block;
+    config.expected_chain_id = Some(deployment.chain_id);
     if let Some(min) = args.fee_min_wei.or(file.fee.min_wei).filter(|m| !m.is_zero()) {
         config.fees = FeePolicy::flat(Address::ZERO, min);
     }
@@ -170,6 +171,8 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
             l1_start_block: deployment.deployed_at_block,
             l1_confirmations: config.l1_confirmations,
             checkpoint_every: args.checkpoint_every,
+            api: config.api.clone(),
+            expected_chain_id: Some(deployment.chain_id),
         };
         let node = CashNode::start(cash_config, contract, operator, journal).await?;
         println!("rpc: http://{}", node.rpc_addr());

@@ -131,6 +131,8 @@ impl Devnet {
             l1_start_block: cash_start,
             l1_confirmations: 0,
             checkpoint_every: Some(10),
+            api: plasma_operator::ApiLimits::default(),
+            expected_chain_id: None,
         };
         let plasma_cash = cash.address();
         let journal = Arc::new(

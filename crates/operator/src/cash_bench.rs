@@ -82,6 +82,8 @@ pub async fn run(
         l1_start_block: start,
         l1_confirmations: 0,
         checkpoint_every: None,
+        api: crate::ApiLimits::default(),
+        expected_chain_id: None,
     };
     let node = CashNode::start(node_config, contract, operator, journal.clone())
         .await

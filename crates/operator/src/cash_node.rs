@@ -13,11 +13,7 @@
 
 use crate::api::{codes, error};
 use alloy_primitives::{Address, B256, Bytes};
-use jsonrpsee::{
-    core::RpcResult,
-    proc_macros::rpc,
-    server::{Server, ServerHandle},
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, server::ServerHandle};
 use plasma_cash::{BlockEntry, CashChain, CoinHistory, Origin, Spend};
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
@@ -47,6 +43,10 @@ pub struct CashNodeConfig {
     /// Commit an XT checkpoint of coin ownership every this many operator blocks (`None`:
     /// never). Owners then drop the history before a final one.
     pub checkpoint_every: Option<u64>,
+    /// What the API accepts from its clients: sizes, batches, connections, timeouts.
+    pub api: crate::ApiLimits,
+    /// The root chain's id, checked at start when set.
+    pub expected_chain_id: Option<u64>,
 }
 
 /// One block's entry of a coin's history, as served.
@@ -377,6 +377,10 @@ impl CashNode {
         operator: Address,
         journal: Arc<Journal>,
     ) -> std::io::Result<Self> {
+        let (chain_id, interval) = (config.expected_chain_id, config.block_interval);
+        crate::startup::check_cash_node(&contract, operator, chain_id, interval)
+            .await
+            .map_err(std::io::Error::other)?;
         let (chain, cursor) = recover(&journal, config.l1_start_block)?;
         let failure = Arc::new(Mutex::new(None));
         let (to_journal, queue) = mpsc::channel();
@@ -390,10 +394,9 @@ impl CashNode {
             last_submitted: Mutex::new(0),
             failure,
         });
-        let server = Server::builder().build(config.rpc_addr).await?;
-        let rpc_addr = server.local_addr()?;
         let api = Api { shared: shared.clone(), contract: contract.clone() };
-        let server = server.start(api.into_rpc());
+        let (rpc_addr, server) =
+            crate::serve_api(&config.api, config.rpc_addr, api.into_rpc()).await?;
         let mut tasks = JoinSet::new();
         let poll = config.l1_poll_interval;
         let events = EventCursor::new(vec![contract.address()], cursor, config.l1_confirmations);

@@ -11,6 +11,9 @@ pub enum OperatorError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The configuration cannot work (checked before anything is served).
+    #[error(transparent)]
+    Startup(#[from] crate::StartupError),
     /// The root chain failed.
     #[error(transparent)]
     RootChain(#[from] RootChainError),

@@ -25,6 +25,8 @@ mod listener;
 mod node;
 mod rpc;
 mod sequencer;
+mod serve;
+mod startup;
 mod submitter;
 
 pub use api::{
@@ -38,3 +40,5 @@ pub use cash_node::{
 pub use config::OperatorConfig;
 pub use error::OperatorError;
 pub use node::OperatorNode;
+pub use serve::{ApiLimits, serve_api};
+pub use startup::{MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, StartupError};

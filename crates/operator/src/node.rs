@@ -8,7 +8,7 @@ use crate::{
     sequencer::{self, EXIT_VIEW, L1_CURSOR, Msg, Shared},
     submitter,
 };
-use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
+use jsonrpsee::server::ServerHandle;
 use plasma_ledger::{Ledger, decode_and_verify_batch};
 use plasma_primitives::{Address, PaymentTx, position::CHILD_BLOCK_INTERVAL};
 use plasma_rootchain::{EventCursor, Plasma, RootChain};
@@ -44,6 +44,8 @@ impl OperatorNode {
         operator: Address,
         store: Arc<dyn Store>,
     ) -> Result<Self, OperatorError> {
+        let (chain_id, interval) = (config.expected_chain_id, config.block_interval);
+        crate::startup::check_payment_node(&plasma, operator, chain_id, interval).await?;
         let domain = plasma.domain_separator().await?;
         let (ledger, cursor) = recover(&config, store.as_ref(), &domain)?;
         let last_sealed = ledger.pending_block() - CHILD_BLOCK_INTERVAL;
@@ -80,25 +82,15 @@ impl OperatorNode {
         ));
         tasks.spawn(submitter::run(shared.clone(), plasma, operator, sealed_rx));
 
-        let server_config = ServerConfig::builder()
-            .max_request_body_size(config.max_request_bytes)
-            .max_response_body_size(config.max_response_bytes)
-            .max_connections(config.max_connections)
-            .set_batch_request_config(BatchRequestConfig::Limit(config.max_rpc_batch))
-            .build();
         let listen = |source| OperatorError::Listen { addr: config.rpc_addr, source };
-        let server = Server::builder()
-            .set_config(server_config)
-            .build(config.rpc_addr)
-            .await
-            .map_err(listen)?;
-        let rpc_addr = server.local_addr().map_err(listen)?;
         let api = || rpc::Api {
             shared: shared.clone(),
             sequencer: to_sequencer.clone(),
             max_batch_txs: config.max_batch_txs,
         };
-        let server = server.start(api().into_rpc());
+        let (rpc_addr, server) = crate::serve_api(&config.api, config.rpc_addr, api().into_rpc())
+            .await
+            .map_err(listen)?;
         tracing::info!(%rpc_addr, "operator API listening");
         Ok(Self {
             rpc_addr,

@@ -267,6 +267,16 @@ impl<C: RootChain> PlasmaCashContract<C> {
         self.send(from, call, bond).await
     }
 
+    /// The only account the contract accepts block roots and checkpoints from.
+    pub async fn operator(&self) -> Result<Address> {
+        self.view(PlasmaCash::operatorCall {}).await
+    }
+
+    /// How long an exit waits before it can be finalized, in seconds.
+    pub async fn maturity_period(&self) -> Result<u64> {
+        Ok(self.view(PlasmaCash::maturityPeriodCall {}).await?.saturating_to())
+    }
+
     /// The bond exits, `challengeBefore` and checkpoint disputes post.
     pub async fn bond(&self) -> Result<U256> {
         self.view(PlasmaCash::bondCall {}).await

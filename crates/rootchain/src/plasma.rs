@@ -264,6 +264,17 @@ impl<C: RootChain> Plasma<C> {
         self.view(self.addresses.framework, PlasmaFramework::domainSeparatorCall {}).await
     }
 
+    /// The only account the framework accepts block roots from.
+    pub async fn operator(&self) -> Result<Address> {
+        self.view(self.addresses.framework, PlasmaFramework::operatorCall {}).await
+    }
+
+    /// The framework's minimum exit period, in seconds.
+    pub async fn min_exit_period(&self) -> Result<u64> {
+        let p = self.view(self.addresses.framework, PlasmaFramework::minExitPeriodCall {}).await?;
+        Ok(p.saturating_to())
+    }
+
     /// The number the next operator block will get.
     pub async fn next_child_block(&self) -> Result<u64> {
         let n = self.view(self.addresses.framework, PlasmaFramework::nextChildBlockCall {}).await?;

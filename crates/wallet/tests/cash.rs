@@ -70,6 +70,8 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
         l1_start_block: start,
         l1_confirmations: 0,
         checkpoint_every: None,
+        api: plasma_operator::ApiLimits::default(),
+        expected_chain_id: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
@@ -195,6 +197,8 @@ impl Restartable {
             l1_start_block: self.start,
             l1_confirmations: 0,
             checkpoint_every: None,
+            api: plasma_operator::ApiLimits::default(),
+            expected_chain_id: None,
         };
         let journal = Arc::new(Journal::open(self.journal.path().join("cash.redb")).unwrap());
         let operator = self.chain.accounts()[0];
@@ -284,6 +288,8 @@ async fn a_coin_exits_from_a_final_checkpoint() {
         l1_start_block: start,
         l1_confirmations: 0,
         checkpoint_every: Some(1),
+        api: plasma_operator::ApiLimits::default(),
+        expected_chain_id: None,
     };
     let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
     let api = client(node.rpc_addr());

@@ -3,12 +3,8 @@
 
 use crate::{BlockSource, Watcher};
 use alloy_primitives::{B256, Bytes, U256};
-use jsonrpsee::{
-    core::RpcResult,
-    proc_macros::rpc,
-    server::{Server, ServerHandle},
-    types::ErrorObjectOwned,
-};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, server::ServerHandle, types::ErrorObjectOwned};
+use plasma_operator::{ApiLimits, serve_api};
 use plasma_primitives::UtxoPos;
 use plasma_rootchain::RootChain;
 use serde::{Deserialize, Serialize};
@@ -208,17 +204,27 @@ pub struct WatcherService {
 
 impl WatcherService {
     /// Starts stepping `watcher` every `poll`, posting alarms to `webhook` (if any) as JSON,
-    /// and serving the API on `rpc_addr`.
+    /// and serving the API on `rpc_addr` within the default [`ApiLimits`] (the operator's).
     pub async fn start<C: RootChain + 'static, S: BlockSource + 'static>(
         watcher: Watcher<C, S>,
         rpc_addr: SocketAddr,
         poll: Duration,
         webhook: Option<String>,
     ) -> std::io::Result<Self> {
+        Self::start_with_limits(watcher, rpc_addr, &ApiLimits::default(), poll, webhook).await
+    }
+
+    /// The same, serving within `limits`.
+    pub async fn start_with_limits<C: RootChain + 'static, S: BlockSource + 'static>(
+        watcher: Watcher<C, S>,
+        rpc_addr: SocketAddr,
+        limits: &ApiLimits,
+        poll: Duration,
+        webhook: Option<String>,
+    ) -> std::io::Result<Self> {
         let watcher = Arc::new(Mutex::new(watcher));
-        let server = Server::builder().build(rpc_addr).await?;
-        let rpc_addr = server.local_addr()?;
-        let server = server.start(Api { watcher: watcher.clone() }.into_rpc());
+        let api = Api { watcher: watcher.clone() }.into_rpc();
+        let (rpc_addr, server) = serve_api(limits, rpc_addr, api).await?;
         let task = tokio::spawn(run(watcher, poll, webhook));
         Ok(Self { rpc_addr, server, task })
     }

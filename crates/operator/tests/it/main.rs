@@ -7,6 +7,8 @@ mod flow;
 mod refusals;
 mod reorg;
 mod restart;
+mod slow_clients;
+mod startup;
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};

@@ -16,7 +16,7 @@ async fn bad_transactions_are_refused_by_reason() {
     let plasma = root_chain().await;
     // No seal during the test: the last check counts the one acknowledged tx as pending.
     let mut config = test_config();
-    config.block_interval = Duration::from_secs(3600);
+    config.block_interval = Duration::from_secs(1800);
     let (node, client) = start(&plasma, Arc::new(MemoryStore::new()), config).await;
     let domain = plasma.domain_separator().await.unwrap();
     let [alice, bob, mallory] = [1, 2, 3].map(|i| plasma.chain().accounts()[i]);
@@ -90,7 +90,7 @@ async fn bad_transactions_are_refused_by_reason() {
 async fn an_oversized_request_is_refused_and_the_node_keeps_serving() {
     let plasma = root_chain().await;
     let mut config = test_config();
-    config.max_request_bytes = 4096;
+    config.api.max_request_bytes = 4096;
     let (node, client) = start(&plasma, Arc::new(MemoryStore::new()), config).await;
     let err = client.submit_tx(vec![0u8; 10_000].into()).await.unwrap_err();
     assert!(

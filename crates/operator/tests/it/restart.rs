@@ -13,7 +13,7 @@ async fn acknowledged_transactions_survive_a_restart() {
 
     // A node that never seals (long interval): the ack is all there is.
     let mut config = test_config();
-    config.block_interval = Duration::from_secs(3600);
+    config.block_interval = Duration::from_secs(1800);
     let (node, client) =
         start(&plasma, Arc::new(RedbStore::open(&path).unwrap()), config.clone()).await;
     let dep = deposit(&plasma, 1, 1000).await;

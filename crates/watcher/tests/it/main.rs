@@ -2,6 +2,7 @@
 //! committing roots to the real contracts on the embedded root chain and serving (or not)
 //! whatever blocks it likes.
 
+mod api_limits;
 mod byzantine;
 mod exits;
 mod inflight;
