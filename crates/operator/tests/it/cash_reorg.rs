@@ -31,6 +31,8 @@ async fn cash_node(
         l1_start_block: start,
         l1_confirmations: confirmations,
         checkpoint_every: None,
+        api: plasma_operator::ApiLimits::default(),
+        expected_chain_id: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());

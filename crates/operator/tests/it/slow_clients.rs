@@ -114,6 +114,7 @@ async fn slow_clients_do_not_lock_others_out_of_the_cash_api() {
         block_interval: Duration::from_millis(100),
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: 0,
+        l1_confirmations: 0,
         checkpoint_every: None,
         api: limits(),
         expected_chain_id: None,

@@ -64,6 +64,7 @@ async fn a_cash_node_whose_key_is_not_the_operator_refuses_to_start() {
         block_interval: Duration::from_millis(100),
         l1_poll_interval: Duration::from_millis(10),
         l1_start_block: 0,
+        l1_confirmations: 0,
         checkpoint_every: None,
         api: Default::default(),
         expected_chain_id: None,
