@@ -51,7 +51,7 @@ async fn the_cash_node_keeps_acknowledged_transfers_across_kill_9() {
     let data = dir.path().join("data");
 
     // First life: a block interval too long to seal; three transfers acknowledged, then kill -9.
-    let (mut node, client) = spawn_cash_node(anvil.url(), &contracts, &data, 600_000);
+    let (mut node, client) = spawn_cash_node(anvil.url(), &contracts, &data, 200_000);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while client.status().await.unwrap().coins < 3 {
         assert!(std::time::Instant::now() < deadline, "the node never saw the three deposits");
