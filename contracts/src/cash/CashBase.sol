@@ -214,7 +214,7 @@ abstract contract CashBase is ReentrancyGuardTransient {
     {
         Coin storage c = _coins[slot];
         (depositor, depositBlock, kind, state, token) =
-            (c.depositor, c.depositBlock, uint8(c.kind), uint8(c.state), c.token);
+        (c.depositor, c.depositBlock, uint8(c.kind), uint8(c.state), c.token);
         denomination = _denomination(c);
         if (c.kind == CoinKind.ERC721) tokenId = c.value;
         exitNonce = c.exitNonce;
@@ -299,14 +299,44 @@ abstract contract CashBase is ReentrancyGuardTransient {
             }
             return;
         }
+        bytes32 root = _operatorBlockRoot(c, blockNumber);
+        if (t.prevBlock >= blockNumber) revert PrevBlockNotBefore(t.prevBlock, blockNumber);
+        if (SparseMerkle.computeRoot(t.hash, t.slot, proof) != root) {
+            revert NotIncluded(blockNumber);
+        }
+    }
+
+    /// @dev Checks that block `blockNumber` holds the tx hash `txHash` at `slot`: the coin's
+    /// deposit block holds only its deposit's hash; an operator block after it, by `proof`.
+    function _checkHashIncluded(
+        Coin storage c,
+        uint64 slot,
+        bytes32 txHash,
+        uint256 blockNumber,
+        bytes calldata proof
+    ) internal view {
+        if (blockNumber == c.depositBlock) {
+            if (txHash != CashTransaction.depositHash(slot)) {
+                revert NotIncluded(blockNumber);
+            }
+            return;
+        }
+        bytes32 root = _operatorBlockRoot(c, blockNumber);
+        if (SparseMerkle.computeRoot(txHash, slot, proof) != root) revert NotIncluded(blockNumber);
+    }
+
+    /// @dev The root of operator block `blockNumber`, which must come after coin `c`'s deposit.
+    function _operatorBlockRoot(Coin storage c, uint256 blockNumber)
+        internal
+        view
+        returns (bytes32 root)
+    {
         if (blockNumber % CHILD_BLOCK_INTERVAL != 0) revert NotAnOperatorBlock(blockNumber);
         // Slots are predictable: a block from before the deposit may hold a forged tx of the
         // coin-to-be, with no earlier tx of the coin to challenge it with.
         if (blockNumber <= c.depositBlock) revert BlockBeforeDeposit(blockNumber, c.depositBlock);
-        bytes32 root = _blocks[blockNumber];
+        root = _blocks[blockNumber];
         if (root == 0) revert BlockNotFound(blockNumber);
-        if (t.prevBlock >= blockNumber) revert PrevBlockNotBefore(t.prevBlock, blockNumber);
-        if (SparseMerkle.computeRoot(t.hash, t.slot, proof) != root) revert NotIncluded(blockNumber);
     }
 
     /// @dev Checks that `signer` signed `t`.
