@@ -441,6 +441,58 @@ contract CashReview2Test is CashTest {
 
     event log_named_uint(string key, uint256 val);
 
+    /// The exhaustion stops once the owner's exit is live: the thief cannot start another
+    /// exit (no window is open), so an owner who exits in time is safe.
+    function test_exitCounterExhaustionStopsAtTheOwnersLiveExit() public {
+        _lockSetUp(0);
+        _junkExit();
+        _selfCancel();
+        _exitX();
+        bytes memory pp = _proof(bp, slot);
+        bytes memory pj = _proof(bj, slot);
+        bytes memory sj = _sign(MALLORY_KEY, junk);
+        vm.prank(mallory);
+        vm.expectRevert(abi.encodeWithSelector(CashBase.WrongCoinState.selector, slot, 2));
+        cash.startExit{value: BOND}(slot, junkParent, junk, pp, pj, sj, [bp, bj]);
+        vm.warp(block.timestamp + MEP);
+        cash.finalizeExit(slot);
+        assertEq(_state(slot), 3, "bob exits");
+    }
+
+    /// The thief (alice) sold p's first copy to bob (s spends p at b1); the operator copies p
+    /// at b2 after s, and alice double-spends the copy (e at b3). challengeBetween is exact (s
+    /// names b1, not b2) and refused; bob's challengeBefore with s is unanswerable, so the
+    /// exit is cancelled at maturity, bob takes its bond and exits s in the window.
+    function test_spendOfALaterParentCopyIsCancelledByChallengeBefore() public {
+        slot = _depositEth(carol, 4 ether);
+        dep = _depositBlock(slot);
+        bytes memory p = _tx(slot, dep, 4 ether, alice);
+        uint256 b1 = _submitTx(slot, p);
+        x = _tx(slot, b1, 4 ether, bob); // s: alice → bob
+        bx = _submitTx(slot, x);
+        uint256 b2c = _submitTx(slot, p); // copy of p after bob's tx
+        bytes memory e = _tx(slot, b2c, 4 ether, mallory);
+        uint256 be = _submitTx(slot, e);
+        _exit(mallory, slot, p, b2c, e, be, ALICE_KEY);
+        bytes memory sigX = _sign(ALICE_KEY, x);
+        bytes memory px = _proof(bx, slot);
+        vm.expectRevert(abi.encodeWithSelector(CashCheckpointsBase.NotASpend.selector, b1, b2c));
+        cash.challengeBetween(slot, x, px, sigX, bx);
+        vm.prank(bob);
+        cash.challengeBefore{value: BOND}(slot, x, px, bx);
+        // Mallory cannot answer bob's challenge (no spend of s signed by bob).
+        vm.warp(block.timestamp + MEP);
+        cash.finalizeExit(slot);
+        assertEq(_state(slot), 1, "cancelled");
+        assertTrue(cash.priorityUntil(slot) > block.timestamp, "window");
+        _exit(bob, slot, p, b1, x, bx, ALICE_KEY);
+        vm.warp(block.timestamp + MEP);
+        cash.finalizeExit(slot);
+        assertEq(_state(slot), 3, "bob exits");
+        cash.reclaimChallengeBond(slot, keccak256(x));
+        assertEq(cash.bondBalances(bob), 3 * BOND, "bob: his bonds + the thief's exit bond");
+    }
+
     /// A window opened on purpose (junk exit + own challenge + self-cancel, free for the
     /// thief) does not reach an honest exit started after it closes; and while it is open it
     /// only helps earlier txs (bob's).
