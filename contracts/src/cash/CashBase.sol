@@ -39,11 +39,14 @@ abstract contract CashBase is ReentrancyGuardTransient {
     struct Coin {
         // slot 1
         address depositor;
-        uint64 depositBlock;
+        /// @dev Block numbers stay below 2^48 (2.8·10^11 operator blocks).
+        uint48 depositBlock;
         CoinKind kind;
         CoinState state;
-        /// @dev Exits of this coin so far: the live (or last) exit's number.
-        uint16 exitNonce;
+        /// @dev Exits of this coin so far: the live (or last) exit's number. 32 bits: a thief
+        /// who starts and cancels junk exits in a loop to use the numbers up (the coin then
+        /// could never exit) would need 2^32 rounds, over 8·10^14 gas.
+        uint32 exitNonce;
         // slot 2 (never written for an ETH coin)
         address token;
         // slot 3
@@ -248,7 +251,7 @@ abstract contract CashBase is ReentrancyGuardTransient {
         Coin storage c = _coins[slot];
         if (c.depositBlock != 0) revert SlotTaken(slot);
         c.depositor = from;
-        c.depositBlock = blockNumber;
+        c.depositBlock = uint48(blockNumber);
         c.kind = kind;
         c.state = CoinState.DEPOSITED;
         if (token != address(0)) c.token = token;

@@ -30,9 +30,9 @@ abstract contract CashExitsBase is CashCheckpointsBase {
 
     struct Challenge {
         address challenger;
-        uint64 txBlock;
+        uint48 txBlock;
         /// @dev The exit challenged (the coin's exit number).
-        uint16 exitNonce;
+        uint32 exitNonce;
         ChallengeState state;
         address txOwner;
     }
@@ -52,7 +52,7 @@ abstract contract CashExitsBase is CashCheckpointsBase {
     mapping(uint64 => mapping(bytes32 => Challenge)) internal _challenges;
     /// @dev slot → exit number → reward of each open challengeBefore of that exit, when the
     /// exit was cancelled while they were open.
-    mapping(uint64 => mapping(uint16 => uint256)) internal _challengeRewards;
+    mapping(uint64 => mapping(uint32 => uint256)) internal _challengeRewards;
     /// @notice slot → end of its priority window: until then an exit of an earlier tx may take
     /// the coin's exit from a live one (see PlasmaCash, "priority window").
     mapping(uint64 => uint256) public priorityUntil;

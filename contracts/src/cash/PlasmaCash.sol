@@ -104,7 +104,7 @@ contract PlasmaCash is CashExitsBase, IERC721Receiver {
     error ExitNotMature(uint256 exitableAt);
     /// @notice Only the exiter `owner` withdraws the coin.
     error NotExitOwner(address owner, address caller);
-    /// @notice The coin has had 65,535 exits.
+    /// @notice The coin has had 2^32 - 1 exits.
     error TooManyExits(uint64 slot);
     /// @notice Tx `txHash` was proven invalid by an earlier challenge: it never exits.
     error ProvenInvalid(bytes32 txHash);
@@ -547,7 +547,7 @@ contract PlasmaCash is CashExitsBase, IERC721Receiver {
         uint256 parentBlock
     ) private {
         if (provenInvalid[slot][txHash]) revert ProvenInvalid(txHash);
-        uint16 nonce = c.exitNonce;
+        uint32 nonce = c.exitNonce;
         if (c.state == CoinState.EXITING) {
             Exit storage live = _exits[slot];
             uint256 until = priorityUntil[slot];
@@ -560,7 +560,7 @@ contract PlasmaCash is CashExitsBase, IERC721Receiver {
         } else if (c.state != CoinState.DEPOSITED) {
             revert WrongCoinState(slot, uint8(c.state));
         }
-        if (nonce == type(uint16).max) revert TooManyExits(slot);
+        if (nonce == type(uint32).max) revert TooManyExits(slot);
         ++nonce;
         (c.state, c.exitNonce) = (CoinState.EXITING, nonce);
         uint256 exitableAt = block.timestamp + maturityPeriod;
@@ -585,7 +585,7 @@ contract PlasmaCash is CashExitsBase, IERC721Receiver {
     }
 
     function _finalize(uint64 slot, Coin storage c, Exit storage x) private {
-        uint16 nonce = c.exitNonce;
+        uint32 nonce = c.exitNonce;
         if (x.openChallenges != 0) {
             _endExit(slot, c, x, address(0));
             emit ExitCancelled(slot, x.owner, nonce, address(0), CANCEL_UNANSWERED_BEFORE);

@@ -212,7 +212,7 @@ contract PlasmaCashModule is CashExitsBase {
         if (txBlock >= x.exitBlock) revert NotBeforeExit(txBlock, x.exitBlock);
         if (t.hash == x.txHash) revert ChallengeWithExitingTx(t.hash);
         _checkIncluded(c, t, txBlock, txInclusionProof);
-        uint16 nonce = c.exitNonce;
+        uint32 nonce = c.exitNonce;
         Challenge storage ch = _challenges[slot][t.hash];
         if (ch.state != ChallengeState.NONE) {
             // A challenge of an earlier exit still open is settled first; one of this exit,
@@ -221,7 +221,7 @@ contract PlasmaCashModule is CashExitsBase {
             if (ch.state == ChallengeState.OPEN) _settle(slot, t.hash, ch);
         }
         (ch.challenger, ch.txBlock, ch.exitNonce, ch.state, ch.txOwner) =
-        (msg.sender, uint64(txBlock), nonce, ChallengeState.OPEN, t.newOwner);
+        (msg.sender, uint48(txBlock), nonce, ChallengeState.OPEN, t.newOwner);
         ++x.openChallenges;
         uint256 least = block.timestamp + responsePeriod;
         if (least > exitableAt) {
