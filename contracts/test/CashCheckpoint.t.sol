@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {CashTest} from "./utils/CashTest.sol";
 import {CashTree} from "./utils/CashTree.sol";
 import {PlasmaCash} from "../src/cash/PlasmaCash.sol";
+import {CashExitsBase} from "../src/cash/CashExitsBase.sol";
 import {PlasmaCashModule} from "../src/cash/PlasmaCashModule.sol";
 import {CashBase} from "../src/cash/CashBase.sol";
 import {CashCheckpointsBase} from "../src/cash/CashCheckpointsBase.sol";
@@ -61,7 +62,7 @@ contract CashCheckpointTest is CashTest {
         cash.startExitFromCheckpoint{value: BOND}(slot, id, t2, proof, cpProof, b2);
         // No history to challenge before (the checkpoint stands for it).
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.ExitHasNoParent.selector, slot));
+        vm.expectRevert(abi.encodeWithSelector(CashExitsBase.ExitHasNoParent.selector, slot));
         cash.challengeBefore{value: BOND}(slot, t1, p1, b1);
         vm.warp(block.timestamp + MEP);
         cash.finalizeExit(slot);
@@ -94,11 +95,13 @@ contract CashCheckpointTest is CashTest {
         bytes memory p2 = _proof(b2, slot);
         vm.prank(mallory);
         cash.challengeBefore{value: BOND}(slot, t2, p2, b2);
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.CheckpointAgrees.selector, keccak256(t2)));
+        vm.expectRevert(
+            abi.encodeWithSelector(CashExitsBase.CheckpointAgrees.selector, keccak256(t2))
+        );
         cash.respondChallengeBeforeWithCheckpoint(slot, keccak256(t2), id, keccak256(t2), cpProof);
         bytes memory sig3 = _sign(CAROL_KEY, t3);
         bytes memory p3 = _proof(b3, slot);
-        cash.respondChallengeBefore(slot, keccak256(t2), t3, p3, sig3, b3);
+        cash.respondChallengeBefore(slot, keccak256(t2), t3, p3, sig3, b3, "");
         vm.warp(block.timestamp + MEP);
         cash.finalizeExit(slot);
         assertEq(_state(slot), 3, "exited");
@@ -117,7 +120,9 @@ contract CashCheckpointTest is CashTest {
         assertEq(cash.bondBalances(carol), BOND, "bond to carol");
         // Carol's own exit of the leaf is not challengeable with it.
         _exit(carol, slot, t1, b1, t2, b2, BOB_KEY);
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.CheckpointAgrees.selector, keccak256(t2)));
+        vm.expectRevert(
+            abi.encodeWithSelector(CashExitsBase.CheckpointAgrees.selector, keccak256(t2))
+        );
         cash.challengeWithCheckpoint(slot, id, keccak256(t2), cpProof);
     }
 
@@ -201,13 +206,19 @@ contract CashCheckpointTest is CashTest {
             abi.encodeWithSelector(CashCheckpointsBase.TxIsCheckpointLeaf.selector, keccak256(t2))
         );
         cash.disputeCheckpoint{value: BOND}(id, slot, t2, b2, p2, keccak256(t2), cpProof);
-        // A tx that does not spend the disputed one does not answer.
+        // A tx after the checkpoint does not answer, nor one that does not spend the disputed one.
         bytes memory sig3 = _sign(CAROL_KEY, t3);
-        vm.expectRevert(abi.encodeWithSelector(CashCheckpointsBase.NotASpend.selector, b2, b1));
-        cash.respondCheckpointDispute(id, slot, keccak256(t1), t3, b3, p3, sig3);
+        vm.expectRevert(
+            abi.encodeWithSelector(CashCheckpointsBase.TxAfterCheckpoint.selector, b3, b2)
+        );
+        cash.respondCheckpointDispute(id, slot, keccak256(t1), t3, b3, p3, sig3, "");
+        bytes memory sig1 = _sign(ALICE_KEY, t1);
+        uint256 dep = _depositBlock(slot);
+        vm.expectRevert(abi.encodeWithSelector(CashCheckpointsBase.NotASpend.selector, dep, b1));
+        cash.respondCheckpointDispute(id, slot, keccak256(t1), t1, b1, _proof(b1, slot), sig1, "");
         bytes memory sig2 = _sign(BOB_KEY, t2);
         vm.prank(operator);
-        cash.respondCheckpointDispute(id, slot, keccak256(t1), t2, b2, p2, sig2);
+        cash.respondCheckpointDispute(id, slot, keccak256(t1), t2, b2, p2, sig2, "");
         assertEq(cash.bondBalances(operator), BOND, "responder gets the dispute bond");
         assertEq(cash.openDisputes(id, slot), 0, "answered");
         vm.expectRevert(
@@ -215,7 +226,7 @@ contract CashCheckpointTest is CashTest {
                 CashCheckpointsBase.DisputeNotOpen.selector, id, slot, keccak256(t1)
             )
         );
-        cash.respondCheckpointDispute(id, slot, keccak256(t1), t2, b2, p2, sig2);
+        cash.respondCheckpointDispute(id, slot, keccak256(t1), t2, b2, p2, sig2, "");
         _final(id);
         assertTrue(cash.checkpointUsable(id, slot), "final");
     }
@@ -243,7 +254,7 @@ contract CashCheckpointTest is CashTest {
                 CashCheckpointsBase.ResponseWindowOver.selector, id, START_TIME + WINDOW + RESPONSE
             )
         );
-        cash.respondCheckpointDispute(id, slot, keccak256(t1), t2, b2, p2, sig2);
+        cash.respondCheckpointDispute(id, slot, keccak256(t1), t2, b2, p2, sig2, "");
         vm.expectRevert(abi.encodeWithSelector(CashCheckpointsBase.CheckpointNotFound.selector, 9));
         cash.checkpoint(9);
         vm.prank(operator);

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {CashTest} from "./utils/CashTest.sol";
 import {CashTree} from "./utils/CashTree.sol";
 import {PlasmaCash} from "../src/cash/PlasmaCash.sol";
+import {CashExitsBase} from "../src/cash/CashExitsBase.sol";
 import {CashBase} from "../src/cash/CashBase.sol";
 import {CashCheckpointsBase} from "../src/cash/CashCheckpointsBase.sol";
 import {FeeOnTransferToken} from "../src/test-tokens/FeeOnTransferToken.sol";
@@ -102,7 +103,7 @@ contract CashExitTest is CashTest {
         bytes memory sig = _sign(ALICE_KEY, t1);
         bytes memory proof = _proof(b1, slot);
         vm.prank(bob);
-        cash.challengeAfter(slot, t1, proof, sig, b1);
+        cash.challengeAfter(slot, t1, proof, sig, b1, "");
         assertEq(_state(slot), 1, "back to deposited");
         assertEq(cash.bondBalances(bob), BOND, "challenger gets the bond");
         // Bob exits for real.
@@ -128,7 +129,7 @@ contract CashExitTest is CashTest {
         bytes memory proof = _proof(b1, slot);
         // challengeAfter does not apply (toBob spends the parent, not the exiting tx).
         vm.expectRevert(abi.encodeWithSelector(CashCheckpointsBase.NotASpend.selector, dep, b2));
-        cash.challengeAfter(slot, toBob, proof, sig, b1);
+        cash.challengeAfter(slot, toBob, proof, sig, b1, "");
         vm.prank(bob);
         cash.challengeBetween(slot, toBob, proof, sig, b1);
         assertEq(_state(slot), 1, "cancelled");
@@ -154,20 +155,20 @@ contract CashExitTest is CashTest {
         assertEq(exitableAt, START_TIME + MEP, "maturity unchanged (far enough)");
         vm.warp(START_TIME + MEP);
         vm.expectEmit(address(cash));
-        emit PlasmaCash.ExitCancelled(slot, mallory, 1, address(0), 4);
+        emit CashExitsBase.ExitCancelled(slot, mallory, 1, address(0), 4);
         cash.finalizeExit(slot);
         assertEq(_state(slot), 1, "cancelled");
         bytes32 depHash = keccak256(abi.encodePacked(slot));
         cash.reclaimChallengeBond(slot, depHash);
         assertEq(cash.bondBalances(alice), 2 * BOND, "own bond + exit bond");
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.ChallengeNotOpen.selector, depHash));
+        vm.expectRevert(abi.encodeWithSelector(CashExitsBase.ChallengeNotOpen.selector, depHash));
         cash.reclaimChallengeBond(slot, depHash);
         // Alice exits her coin; the forged spend cannot challenge it (not signed by her).
         _exitDeposit(alice, slot, 2 ether);
         bytes memory fakeSig = _sign(MALLORY_KEY, forged);
         bytes memory proof = _proof(b1, slot);
         vm.expectRevert(abi.encodeWithSelector(CashBase.WrongSigner.selector, mallory, alice));
-        cash.challengeAfter(slot, forged, proof, fakeSig, b1);
+        cash.challengeAfter(slot, forged, proof, fakeSig, b1, "");
         vm.warp(START_TIME + 2 * MEP);
         cash.finalizeExit(slot);
         vm.prank(alice);
@@ -194,7 +195,7 @@ contract CashExitTest is CashTest {
         vm.prank(mallory);
         vm.expectRevert(
             abi.encodeWithSelector(
-                PlasmaCash.ChallengeExists.selector, PlasmaCash.ChallengeState.OPEN
+                CashExitsBase.ChallengeExists.selector, CashExitsBase.ChallengeState.OPEN
             )
         );
         cash.challengeBefore{value: BOND}(slot, depTx, "", dep);
@@ -202,12 +203,12 @@ contract CashExitTest is CashTest {
         bytes memory sig = _sign(ALICE_KEY, t1);
         bytes memory proof = _proof(b1, slot);
         vm.prank(carol);
-        cash.respondChallengeBefore(slot, depHash, t1, proof, sig, b1);
+        cash.respondChallengeBefore(slot, depHash, t1, proof, sig, b1, "");
         assertEq(cash.bondBalances(carol), BOND, "responder gets the challenge bond");
         vm.prank(mallory);
         vm.expectRevert(
             abi.encodeWithSelector(
-                PlasmaCash.ChallengeExists.selector, PlasmaCash.ChallengeState.ANSWERED
+                CashExitsBase.ChallengeExists.selector, CashExitsBase.ChallengeState.ANSWERED
             )
         );
         cash.challengeBefore{value: BOND}(slot, depTx, "", dep);
@@ -217,7 +218,7 @@ contract CashExitTest is CashTest {
         bytes memory sig2 = _sign(BOB_KEY, t2);
         bytes memory proof2 = _proof(b2, slot);
         vm.prank(carol);
-        cash.respondChallengeBefore(slot, keccak256(t1), t2, proof2, sig2, b2);
+        cash.respondChallengeBefore(slot, keccak256(t1), t2, proof2, sig2, b2, "");
         vm.warp(exitableAt);
         cash.finalizeExit(slot);
         assertEq(_state(slot), 3, "exited");
@@ -340,11 +341,11 @@ contract CashExitTest is CashTest {
         bytes memory proof = _proof(1000, slot);
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(CashBase.NotIncluded.selector, 1000));
-        cash.challengeAfter(slot, t1, proof, sig, 1000);
+        cash.challengeAfter(slot, t1, proof, sig, 1000, "");
         // Challenges need a parent for between/before.
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.ExitHasNoParent.selector, slot));
+        vm.expectRevert(abi.encodeWithSelector(CashExitsBase.ExitHasNoParent.selector, slot));
         cash.challengeBetween(slot, t1, proof, sig, 1000);
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.ExitHasNoParent.selector, slot));
+        vm.expectRevert(abi.encodeWithSelector(CashExitsBase.ExitHasNoParent.selector, slot));
         cash.challengeBefore{value: BOND}(slot, t1, proof, 1000);
     }
 
@@ -361,7 +362,7 @@ contract CashExitTest is CashTest {
         // A tx at or after the exiting block is no "before".
         bytes memory p3 = _proof(b3, slot);
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.NotBeforeExit.selector, b3, b2));
+        vm.expectRevert(abi.encodeWithSelector(CashExitsBase.NotBeforeExit.selector, b3, b2));
         cash.challengeBefore{value: BOND}(slot, t3, p3, b3);
         // The response must be signed by the challenging tx's owner and spend it.
         vm.prank(mallory);
@@ -384,7 +385,9 @@ contract CashExitTest is CashTest {
         vm.warp(START_TIME + MEP);
         bytes memory p1 = _proof(b1, slot);
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(PlasmaCash.ExitMatured.selector, START_TIME + MEP));
+        vm.expectRevert(
+            abi.encodeWithSelector(CashExitsBase.ExitMatured.selector, START_TIME + MEP)
+        );
         cash.challengeBefore{value: BOND}(slot, t1, p1, b1);
         // A response can still come before finalization.
         _respondFails(slot, t1, b1, ALICE_KEY, "");
@@ -411,7 +414,7 @@ contract CashExitTest is CashTest {
             e,
             b3,
             ALICE_KEY,
-            abi.encodeWithSelector(PlasmaCash.ResponseAfterExit.selector, b3, b2)
+            abi.encodeWithSelector(CashExitsBase.ResponseAfterExit.selector, b3, b2)
         );
         // Nor does the forged tx (not signed by Alice).
         _respondFails(
@@ -432,7 +435,7 @@ contract CashExitTest is CashTest {
         bytes memory sig = _sign(key, t);
         bytes memory p = _proof(b, slot);
         if (err.length != 0) vm.expectRevert(err);
-        cash.respondChallengeBefore(slot, depHash, t, p, sig, b);
+        cash.respondChallengeBefore(slot, depHash, t, p, sig, b, "");
     }
 
     function test_attack_nonOperator() public {

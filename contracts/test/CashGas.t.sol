@@ -95,7 +95,7 @@ contract CashGasTest is CashTest {
         bytes memory sig1 = _sign(ALICE_KEY, t1);
         bytes memory p1 = _big[b1][slot];
         vm.prank(bob);
-        cash.challengeAfter(slot, t1, p1, sig1, b1);
+        cash.challengeAfter(slot, t1, p1, sig1, b1, "");
         _report("gas.tx.cash.challengeAfter", 0);
         // Bob exits t1 (parent: deposit); Carol's t2 spends it.
         _bigExit(bob, slot, _tx(slot, 0, 1 ether, alice), dep, t1, b1, ALICE_KEY);
@@ -103,7 +103,7 @@ contract CashGasTest is CashTest {
         bytes memory sig2 = _sign(BOB_KEY, t2);
         bytes memory p2 = _big[b2][slot];
         vm.prank(carol);
-        cash.challengeAfter(slot, t2, p2, sig2, b2);
+        cash.challengeAfter(slot, t2, p2, sig2, b2, "");
         // Carol exits t2 (parent t1: two proofs, one signature).
         _bigExit(carol, slot, t1, b1, t2, b2, BOB_KEY);
         _report("gas.tx.cash.startExit", 0);
@@ -113,7 +113,7 @@ contract CashGasTest is CashTest {
         _report("gas.tx.cash.challengeBefore", 0);
         bytes32 depHash = keccak256(abi.encodePacked(slot));
         vm.prank(carol);
-        cash.respondChallengeBefore(slot, depHash, t1, p1, sig1, b1);
+        cash.respondChallengeBefore(slot, depHash, t1, p1, sig1, b1, "");
         _report("gas.tx.cash.respondChallengeBefore", 0);
         vm.warp(block.timestamp + MEP);
         cash.finalizeExit(slot);

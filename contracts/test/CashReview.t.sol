@@ -110,7 +110,7 @@ contract CashReviewTest is CashTest {
         bytes memory sig = _sign(ALICE_KEY, t1);
         bytes memory p1 = _proof(b1, slot);
         vm.prank(alice);
-        cash.respondChallengeBefore(slot, keccak256(abi.encodePacked(slot)), t1, p1, sig, b1);
+        cash.respondChallengeBefore(slot, keccak256(abi.encodePacked(slot)), t1, p1, sig, b1, "");
         assertEq(cash.bondBalances(alice), 0, "the griefer pays for the delay");
         assertEq(cash.bondBalances(carol), BOND, "the exiter is compensated");
         vm.warp(exitableAt);

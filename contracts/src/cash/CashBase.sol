@@ -39,11 +39,14 @@ abstract contract CashBase is ReentrancyGuardTransient {
     struct Coin {
         // slot 1
         address depositor;
-        uint64 depositBlock;
+        /// @dev Block numbers stay below 2^48 (2.8·10^11 operator blocks).
+        uint48 depositBlock;
         CoinKind kind;
         CoinState state;
-        /// @dev Exits of this coin so far: the live (or last) exit's number.
-        uint16 exitNonce;
+        /// @dev Exits of this coin so far: the live (or last) exit's number. 32 bits: a thief
+        /// who starts and cancels junk exits in a loop to use the numbers up (the coin then
+        /// could never exit) would need 2^32 rounds, over 8·10^14 gas.
+        uint32 exitNonce;
         // slot 2 (never written for an ETH coin)
         address token;
         // slot 3
@@ -214,7 +217,7 @@ abstract contract CashBase is ReentrancyGuardTransient {
     {
         Coin storage c = _coins[slot];
         (depositor, depositBlock, kind, state, token) =
-            (c.depositor, c.depositBlock, uint8(c.kind), uint8(c.state), c.token);
+        (c.depositor, c.depositBlock, uint8(c.kind), uint8(c.state), c.token);
         denomination = _denomination(c);
         if (c.kind == CoinKind.ERC721) tokenId = c.value;
         exitNonce = c.exitNonce;
@@ -248,7 +251,7 @@ abstract contract CashBase is ReentrancyGuardTransient {
         Coin storage c = _coins[slot];
         if (c.depositBlock != 0) revert SlotTaken(slot);
         c.depositor = from;
-        c.depositBlock = blockNumber;
+        c.depositBlock = uint48(blockNumber);
         c.kind = kind;
         c.state = CoinState.DEPOSITED;
         if (token != address(0)) c.token = token;
@@ -299,14 +302,44 @@ abstract contract CashBase is ReentrancyGuardTransient {
             }
             return;
         }
+        bytes32 root = _operatorBlockRoot(c, blockNumber);
+        if (t.prevBlock >= blockNumber) revert PrevBlockNotBefore(t.prevBlock, blockNumber);
+        if (SparseMerkle.computeRoot(t.hash, t.slot, proof) != root) {
+            revert NotIncluded(blockNumber);
+        }
+    }
+
+    /// @dev Checks that block `blockNumber` holds the tx hash `txHash` at `slot`: the coin's
+    /// deposit block holds only its deposit's hash; an operator block after it, by `proof`.
+    function _checkHashIncluded(
+        Coin storage c,
+        uint64 slot,
+        bytes32 txHash,
+        uint256 blockNumber,
+        bytes calldata proof
+    ) internal view {
+        if (blockNumber == c.depositBlock) {
+            if (txHash != CashTransaction.depositHash(slot)) {
+                revert NotIncluded(blockNumber);
+            }
+            return;
+        }
+        bytes32 root = _operatorBlockRoot(c, blockNumber);
+        if (SparseMerkle.computeRoot(txHash, slot, proof) != root) revert NotIncluded(blockNumber);
+    }
+
+    /// @dev The root of operator block `blockNumber`, which must come after coin `c`'s deposit.
+    function _operatorBlockRoot(Coin storage c, uint256 blockNumber)
+        internal
+        view
+        returns (bytes32 root)
+    {
         if (blockNumber % CHILD_BLOCK_INTERVAL != 0) revert NotAnOperatorBlock(blockNumber);
         // Slots are predictable: a block from before the deposit may hold a forged tx of the
         // coin-to-be, with no earlier tx of the coin to challenge it with.
         if (blockNumber <= c.depositBlock) revert BlockBeforeDeposit(blockNumber, c.depositBlock);
-        bytes32 root = _blocks[blockNumber];
+        root = _blocks[blockNumber];
         if (root == 0) revert BlockNotFound(blockNumber);
-        if (t.prevBlock >= blockNumber) revert PrevBlockNotBefore(t.prevBlock, blockNumber);
-        if (SparseMerkle.computeRoot(t.hash, t.slot, proof) != root) revert NotIncluded(blockNumber);
     }
 
     /// @dev Checks that `signer` signed `t`.

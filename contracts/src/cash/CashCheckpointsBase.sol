@@ -155,12 +155,11 @@ abstract contract CashCheckpointsBase is CashBase {
 
     /// @dev Checks that checkpoint `checkpointId` is final, not void for `slot`, and has
     /// `leaf` at `slot` by `proof`; returns its block number.
-    function _checkpointLeaf(
-        uint256 checkpointId,
-        uint64 slot,
-        bytes32 leaf,
-        bytes calldata proof
-    ) internal view returns (uint256) {
+    function _checkpointLeaf(uint256 checkpointId, uint64 slot, bytes32 leaf, bytes calldata proof)
+        internal
+        view
+        returns (uint256)
+    {
         Checkpoint storage cp = _checkpoint(checkpointId);
         uint256 finalAt = _finalAt(cp);
         if (block.timestamp < finalAt) revert CheckpointNotFinal(checkpointId, finalAt);

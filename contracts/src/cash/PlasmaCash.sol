@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
-import {CashCheckpointsBase} from "./CashCheckpointsBase.sol";
+import {CashExitsBase} from "./CashExitsBase.sol";
 import {PlasmaCashModule} from "./PlasmaCashModule.sol";
 import {CashBase} from "./CashBase.sol";
 import {CashTransaction} from "../lib/CashTransaction.sol";
@@ -23,131 +23,70 @@ import {CashTransaction} from "../lib/CashTransaction.sol";
 /// numbers). Slot: `CashTransaction.slotOf(numCoins, sender, from)`, sender = the token contract
 /// for token deposits, else the depositor; a slot ever used is refused. `submitBlock(root)`:
 /// the operator's next block (the next multiple of 1000). `submitCheckpoint`: see
-/// CashCheckpointsBase. Here, exits (one live exit per coin, `bond` each):
+/// CashCheckpointsBase. Here, exits (one live exit per coin, `bond` each; storage and shared
+/// steps in CashExitsBase, the challengeBefore game in PlasmaCashModule):
 ///
 /// - `startExit`: the exiter (msg.sender) is the exiting tx E's newOwner; E is included at
 ///   `blocks[1]`. Unless E is the coin's deposit: E spends the parent P (E.prevBlock =
 ///   `blocks[0]`), P is included at `blocks[0]` and P's newOwner signed E. Matures at
-///   now + `maturityPeriod`.
+///   now + `maturityPeriod`. A tx proven invalid (below) never exits.
 /// - `startExitFromCheckpoint`: E is the leaf of a final checkpoint (not void for the slot),
 ///   included at a block ≤ the checkpoint's: no parent, no signature (the checkpoint stands
 ///   for E's history).
-/// - `challengeAfter`: a tx spending E (prevBlock = E's block, signed by E's newOwner),
-///   included later. Cancels at once; the challenger is credited the exit bond.
+/// - Copies: an operator may include the same tx bytes in several blocks. They are one tx: a
+///   spend of any copy is a spend of it (`challengeAfter`, `respondChallengeBefore` and
+///   `respondCheckpointDispute` take a `copyProof` of the spent tx at the block the spend
+///   names, when that is not the block the exit or challenge named).
+/// - `challengeAfter`: a tx spending E (of any copy), signed by E's newOwner, included later.
+///   Cancels at once; E is proven invalid.
 /// - `challengeBetween`: a tx spending P (prevBlock = P's block, signed by P's newOwner),
-///   included after P and before E. Cancels at once, bond to the challenger.
+///   included after P and before E, and not E itself. Cancels at once (E is not marked: a
+///   copy of E before that spend would be valid).
 /// - `challengeWithCheckpoint`: a final checkpoint (not void for the slot) at or after E's
-///   block whose leaf is not E: E was spent (or never valid) by then. Cancels at once.
+///   block whose leaf is not E: E was spent (or never valid) by then. Cancels at once; E is
+///   proven invalid.
+/// - The exit bond of an exit cancelled by these three goes to the challenger, unless
+///   challengeBefores are open: then those challengers share it (so that an exiter who
+///   cancels its own exit pays for it) and a priority window opens (below).
 /// - `challengeBefore` (exits with a parent; before maturity; challenger posts `bond`): a tx X
-///   of the coin included before E's block, claimed to be the coin's valid latest tx. The
-///   exit's maturity moves to at least now + `responsePeriod`. Each tx once per exit.
-/// - `respondChallengeBefore`: a tx spending X (prevBlock = X's block, signed by X's
-///   newOwner) included after X and no later than E; or `respondChallengeBeforeWithCheckpoint`:
-///   a final checkpoint (not void for the slot) at a block in [X's block, E's block) whose leaf
-///   is not X. Removes the challenge; the exiter is credited its bond (whoever answers).
+///   of the coin included before E's block, not E, claimed to be the coin's valid latest tx.
+///   The exit's maturity moves to at least now + `responsePeriod`. Each tx once per exit.
+/// - `respondChallengeBefore`: a tx spending X (of any copy), signed by X's newOwner,
+///   included after X and no later than E; or `respondChallengeBeforeWithCheckpoint`: a final
+///   checkpoint (not void for the slot) at a block in [X's block, E's block) whose leaf is not
+///   X. Removes the challenge; the exiter is credited its bond (whoever answers).
 /// - `finalizeExit` / `finalizeExits` (anyone, from maturity): an exit with an unanswered
 ///   challengeBefore is cancelled, its bond shared by those challengers (with their own
-///   bonds, via `reclaimChallengeBond`); else the coin is EXITED, the bond credited back to
-///   the exiter, who may `withdraw` the coin (ETH, ERC20 amount, or the ERC721).
+///   bonds, via `reclaimChallengeBond`) and a priority window opens; else the coin is EXITED,
+///   the bond credited back to the exiter, who may `withdraw` the coin (ETH, ERC20 amount, or
+///   the ERC721).
+/// - Priority window: for `responsePeriod` after an exit ends with challengeBefores open, an
+///   exit of a tx at an earlier block displaces a live exit of a later one (its bond credited
+///   back). The coin's valid latest tx is older than any junk an operator adds after it, and
+///   every older tx of it was spent (`challengeAfter` proves it invalid for good), so its
+///   owner can always take the exit: an exiter cannot end its own doomed exit and start the
+///   next one before the honest owner gets in.
 /// - A cancelled exit puts the coin back (another exit may start); an exited coin never exits
 ///   again; a withdrawn coin is gone (its slot is never reused). Bonds and rewards are pulled
 ///   with `withdrawBonds`.
 ///
 /// A deposit transaction (prevBlock 0) is accepted only at its coin's deposit block, with the
 /// coin's depositor as newOwner and its denomination (its hash commits to the slot only).
-contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
+contract PlasmaCash is CashExitsBase, IERC721Receiver {
     using SafeERC20 for IERC20;
 
-    enum ChallengeState {
-        NONE,
-        OPEN,
-        ANSWERED
-    }
-
-    struct Exit {
-        // slot 1
-        address owner;
-        uint64 exitBlock;
-        uint32 exitableAt;
-        // slot 2 (zero for an exit without parent)
-        address parentOwner;
-        uint64 parentBlock;
-        uint32 openChallenges;
-        // slot 3
-        bytes32 txHash;
-    }
-
-    struct Challenge {
-        address challenger;
-        uint64 txBlock;
-        /// @dev The exit challenged (the coin's exit number).
-        uint16 exitNonce;
-        ChallengeState state;
-        address txOwner;
-    }
-
-    /// @notice Why an exit was cancelled.
-    uint8 public constant CANCEL_AFTER = 1;
-    uint8 public constant CANCEL_BETWEEN = 2;
-    uint8 public constant CANCEL_CHECKPOINT = 3;
-    uint8 public constant CANCEL_UNANSWERED_BEFORE = 4;
-
-    /// @notice The checkpoint dispute and token deposit code, created by the constructor and run with
-    /// DELEGATECALL on this contract's storage.
+    /// @notice The checkpoint dispute, challengeBefore and token deposit code, created by the
+    /// constructor and run with DELEGATECALL on this contract's storage.
     address public immutable checkpointModule;
 
-    /// @dev slot → its live (or last) exit.
-    mapping(uint64 => Exit) internal _exits;
-    /// @dev slot → challenging tx hash → its challengeBefore (latest exit using it).
-    mapping(uint64 => mapping(bytes32 => Challenge)) internal _challenges;
-    /// @dev slot → exit number → reward of each unanswered challengeBefore of that exit.
-    mapping(uint64 => mapping(uint16 => uint256)) internal _challengeRewards;
-
-    event ExitStarted(
-        uint64 indexed slot,
-        address indexed owner,
-        uint256 exitNonce,
-        uint256 exitBlock,
-        uint256 parentBlock,
-        bytes32 txHash,
-        uint256 exitableAt
-    );
-    /// @notice `reason`: CANCEL_AFTER, _BETWEEN, _CHECKPOINT (challenger credited the exit
-    /// bond) or _UNANSWERED_BEFORE (challenger 0: the open challengers share the bond).
-    event ExitCancelled(
-        uint64 indexed slot,
-        address indexed owner,
-        uint256 exitNonce,
-        address indexed challenger,
-        uint8 reason
-    );
-    event ChallengedBefore(
-        uint64 indexed slot,
-        bytes32 indexed txHash,
-        address indexed challenger,
-        uint256 exitNonce,
-        uint256 txBlock,
-        address txOwner,
-        uint256 exitableAt
-    );
-    /// @notice A challengeBefore answered by a spend at `respondingBlock` (checkpointId 0), or
-    /// by checkpoint `checkpointId` at `respondingBlock`.
-    event Responded(
-        uint64 indexed slot,
-        bytes32 indexed txHash,
-        address indexed responder,
-        uint256 respondingBlock,
-        uint256 checkpointId
-    );
-    /// @notice An open challenge of an exit that is over was settled: `amount` (bond, plus its
-    /// share of the exit bond if the exit was cancelled for it) credited to the challenger.
-    event ChallengeSettled(
-        uint64 indexed slot, bytes32 indexed txHash, address indexed challenger, uint256 amount
-    );
     event ExitFinalized(uint64 indexed slot, address indexed owner, uint256 exitNonce);
     /// @notice The coin was paid out: `amount` wei/tokens, or the ERC721 `amount` = token id.
     event Withdrawn(
-        uint64 indexed slot, address indexed owner, address indexed token, uint8 kind, uint256 amount
+        uint64 indexed slot,
+        address indexed owner,
+        address indexed token,
+        uint8 kind,
+        uint256 amount
     );
 
     /// @notice The exiting tx's newOwner is `owner`; only it may exit.
@@ -156,36 +95,22 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
     error WrongParentBlock(uint256 prevBlock, uint256 parentBlock);
     /// @notice The checkpoint's leaf tx is included at `txBlock`, after its block `blockNumber`.
     error LeafAfterCheckpoint(uint256 txBlock, uint256 blockNumber);
-    /// @notice The exit has no parent (a deposit or checkpoint exit): no tx between or before.
-    error ExitHasNoParent(uint64 slot);
     /// @notice The challenging tx at `blockNumber` is not strictly between the parent at
     /// `parentBlock` and the exiting tx at `exitBlock`.
     error NotBetween(uint256 blockNumber, uint256 parentBlock, uint256 exitBlock);
-    /// @notice The tx at `blockNumber` is not before the exiting tx's block `exitBlock`.
-    error NotBeforeExit(uint256 blockNumber, uint256 exitBlock);
     /// @notice The checkpoint at `blockNumber` is before the exiting tx's block `exitBlock`.
     error CheckpointBeforeExit(uint256 blockNumber, uint256 exitBlock);
-    /// @notice The checkpoint's leaf is the exiting tx (or the challenging tx): no contradiction.
-    error CheckpointAgrees(bytes32 leaf);
-    /// @notice Challenges before maturity only; the exit matures at `exitableAt`.
-    error ExitMatured(uint256 exitableAt);
     /// @notice The exit matures at `exitableAt`.
     error ExitNotMature(uint256 exitableAt);
-    /// @notice This tx already challenges this exit (state `state`).
-    error ChallengeExists(uint8 state);
-    /// @notice No open challenge of the live exit by tx `txHash`.
-    error ChallengeNotOpen(bytes32 txHash);
-    /// @notice The challenge's exit is still live.
-    error ChallengeStillLive(bytes32 txHash);
-    /// @notice The response at `respondingBlock` is after the exiting tx's block `exitBlock`.
-    error ResponseAfterExit(uint256 respondingBlock, uint256 exitBlock);
-    /// @notice The checkpoint at `blockNumber` is not in [the challenging tx's block `txBlock`,
-    /// the exiting tx's block `exitBlock`).
-    error CheckpointNotBetween(uint256 blockNumber, uint256 txBlock, uint256 exitBlock);
     /// @notice Only the exiter `owner` withdraws the coin.
     error NotExitOwner(address owner, address caller);
-    /// @notice The coin has had 65,535 exits.
+    /// @notice The coin has had 2^32 - 1 exits.
     error TooManyExits(uint64 slot);
+    /// @notice Tx `txHash` was proven invalid by an earlier challenge: it never exits.
+    error ProvenInvalid(bytes32 txHash);
+    /// @notice In the coin's priority window (open until `priorityUntil`), its live exit is of a
+    /// tx at `exitBlock`, not later than this one's.
+    error ExitLive(uint256 exitBlock, uint256 priorityUntil);
 
     /// @param operator_ submits blocks and checkpoints
     /// @param bond_ wei of every bond (exit, challengeBefore, checkpoint dispute); e.g. 0.1 ether
@@ -249,7 +174,9 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         onlyOperator
         returns (uint256 checkpointId)
     {
-        if (blockNumber % CHILD_BLOCK_INTERVAL != 0) revert NotAnOperatorBlock(blockNumber);
+        if (blockNumber % CHILD_BLOCK_INTERVAL != 0) {
+            revert NotAnOperatorBlock(blockNumber);
+        }
         if (_blocks[blockNumber] == 0) revert BlockNotFound(blockNumber);
         checkpointId = ++checkpointCount;
         _checkpoints[checkpointId] = Checkpoint(root, uint64(blockNumber), uint64(block.timestamp));
@@ -288,17 +215,31 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         bytes calldata respondingTxBytes,
         uint256 respondingBlock,
         bytes calldata proof,
-        bytes calldata signature
+        bytes calldata signature,
+        bytes calldata copyProof
     ) external {
-        (checkpointId, slot, disputedTxHash, respondingTxBytes, respondingBlock, proof, signature);
+        (checkpointId, slot, disputedTxHash, respondingTxBytes, respondingBlock, proof);
+        (signature, copyProof);
+        _delegate();
+    }
+
+    /// @notice Answers a checkpoint dispute with another final checkpoint whose leaf is not the
+    /// disputed tx (see PlasmaCashModule).
+    function respondCheckpointDisputeWithCheckpoint(
+        uint256 checkpointId,
+        uint64 slot,
+        bytes32 disputedTxHash,
+        uint256 otherCheckpointId,
+        bytes32 leaf,
+        bytes calldata otherCheckpointProof
+    ) external {
+        (checkpointId, slot, disputedTxHash, otherCheckpointId, leaf, otherCheckpointProof);
         _delegate();
     }
 
     /// @notice After `finalAt`, settles an unanswered dispute: the slot stays void, the
     /// challenger gets its bond back (see PlasmaCashModule).
-    function resolveCheckpointDispute(uint256 checkpointId, uint64 slot, bytes32 txHash)
-        external
-    {
+    function resolveCheckpointDispute(uint256 checkpointId, uint64 slot, bytes32 txHash) external {
         (checkpointId, slot, txHash);
         _delegate();
     }
@@ -335,8 +276,9 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         uint256[2] calldata blocks
     ) external payable {
         _checkBond();
-        Coin storage c = _depositedCoin(slot);
-        CashTransaction.Tx memory e = _exitingTx(c, slot, exitingTxBytes, blocks[1], exitingTxInclusionProof);
+        Coin storage c = _coin(slot);
+        CashTransaction.Tx memory e =
+            _exitingTx(c, slot, exitingTxBytes, blocks[1], exitingTxInclusionProof);
         if (e.prevBlock == 0) {
             _openExit(slot, c, e.hash, blocks[1], address(0), 0);
             return;
@@ -359,8 +301,9 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         uint256 exitingBlock
     ) external payable {
         _checkBond();
-        Coin storage c = _depositedCoin(slot);
-        CashTransaction.Tx memory e = _exitingTx(c, slot, exitingTxBytes, exitingBlock, exitingTxInclusionProof);
+        Coin storage c = _coin(slot);
+        CashTransaction.Tx memory e =
+            _exitingTx(c, slot, exitingTxBytes, exitingBlock, exitingTxInclusionProof);
         uint256 cpBlock = _checkpointLeaf(checkpointId, slot, e.hash, checkpointProof);
         if (exitingBlock > cpBlock) revert LeafAfterCheckpoint(exitingBlock, cpBlock);
         _openExit(slot, c, e.hash, exitingBlock, address(0), 0);
@@ -369,25 +312,37 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
     // ---------------------------------------------------------------- challenges
 
     /// @notice Cancels the exit of `slot` with a tx spending the exiting tx, signed by its
-    /// owner, included at `challengingBlock`. The caller is credited the exit bond.
+    /// owner, included at `challengingBlock`. If the spend names another block holding the
+    /// same exiting tx (a copy), `copyProof` shows the exiting tx there (else empty). The
+    /// caller is credited the exit bond (the open challengeBefores share it if there are any).
     function challengeAfter(
         uint64 slot,
         bytes calldata challengingTxBytes,
         bytes calldata challengingTxInclusionProof,
         bytes calldata signature,
-        uint256 challengingBlock
+        uint256 challengingBlock,
+        bytes calldata copyProof
     ) external {
         (Coin storage c, Exit storage x) = _liveExit(slot);
-        CashTransaction.Tx memory t = _decodeFor(slot, challengingTxBytes);
-        if (t.prevBlock != x.exitBlock) revert NotASpend(t.prevBlock, x.exitBlock);
-        _checkIncluded(c, t, challengingBlock, challengingTxInclusionProof);
+        CashTransaction.Tx memory t = _spendOf(
+            slot,
+            x.txHash,
+            challengingTxBytes,
+            challengingBlock,
+            challengingTxInclusionProof,
+            copyProof,
+            x.exitBlock
+        );
         _checkSigner(t, signature, x.owner);
         _cancel(slot, c, x, CANCEL_AFTER);
     }
 
     /// @notice Cancels the exit of `slot` with a tx spending its parent, signed by the parent's
-    /// owner, included at `challengingBlock` between the parent's and the exiting tx's blocks.
-    /// The caller is credited the exit bond.
+    /// owner, included at `challengingBlock` before the exiting tx's block. The caller is
+    /// credited the exit bond (as in `challengeAfter`). The spend must name the parent's block
+    /// as the exit does; a spend of another copy of the parent is a tx before the exit that
+    /// the exiter cannot answer (`challengeBefore`). The exiting tx is not marked invalid: a
+    /// copy of it before the spend would be the coin's valid state.
     function challengeBetween(
         uint64 slot,
         bytes calldata challengingTxBytes,
@@ -400,6 +355,7 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         if (parentBlock == 0) revert ExitHasNoParent(slot);
         CashTransaction.Tx memory t = _decodeFor(slot, challengingTxBytes);
         if (t.prevBlock != parentBlock) revert NotASpend(t.prevBlock, parentBlock);
+        if (t.hash == x.txHash) revert ChallengeWithExitingTx(t.hash);
         if (challengingBlock >= x.exitBlock) {
             revert NotBetween(challengingBlock, parentBlock, x.exitBlock);
         }
@@ -410,7 +366,7 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
 
     /// @notice Cancels the exit of `slot` with final checkpoint `checkpointId`, at or after the
     /// exiting tx's block, whose leaf `leaf` (by `checkpointProof`) is not the exiting tx.
-    /// The caller is credited the exit bond.
+    /// The caller is credited the exit bond (as in `challengeAfter`).
     function challengeWithCheckpoint(
         uint64 slot,
         uint256 checkpointId,
@@ -424,68 +380,37 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         _cancel(slot, c, x, CANCEL_CHECKPOINT);
     }
 
-    /// @notice Challenges the exit of `slot` with `txBytes`, a tx of the coin included at
-    /// `txBlock` (before the exiting tx) by `txInclusionProof`: the exiter must show its spend.
-    /// `msg.value` = `bond`. Only before the exit matures; it then matures no sooner than
-    /// now + `responsePeriod`.
+    // The challengeBefore game runs in PlasmaCashModule (same storage, DELEGATECALL); the
+    // NatSpec there is the reference.
+
+    /// @notice Challenges the exit of `slot` with an earlier tx of the coin, posting `bond`
+    /// (see PlasmaCashModule).
     function challengeBefore(
         uint64 slot,
         bytes calldata txBytes,
         bytes calldata txInclusionProof,
         uint256 txBlock
     ) external payable {
-        _checkBond();
-        (Coin storage c, Exit storage x) = _liveExit(slot);
-        if (x.parentBlock == 0) revert ExitHasNoParent(slot);
-        uint256 exitableAt = x.exitableAt;
-        if (block.timestamp >= exitableAt) revert ExitMatured(exitableAt);
-        CashTransaction.Tx memory t = _decodeFor(slot, txBytes);
-        if (txBlock >= x.exitBlock) revert NotBeforeExit(txBlock, x.exitBlock);
-        _checkIncluded(c, t, txBlock, txInclusionProof);
-        uint16 nonce = c.exitNonce;
-        Challenge storage ch = _challenges[slot][t.hash];
-        if (ch.state != ChallengeState.NONE) {
-            // A challenge of an earlier exit still open is settled first; one of this exit,
-            // open or answered, stands.
-            if (ch.exitNonce == nonce) revert ChallengeExists(uint8(ch.state));
-            if (ch.state == ChallengeState.OPEN) _settle(slot, t.hash, ch);
-        }
-        (ch.challenger, ch.txBlock, ch.exitNonce, ch.state, ch.txOwner) =
-            (msg.sender, uint64(txBlock), nonce, ChallengeState.OPEN, t.newOwner);
-        ++x.openChallenges;
-        uint256 least = block.timestamp + responsePeriod;
-        if (least > exitableAt) {
-            exitableAt = least;
-            x.exitableAt = uint32(least);
-        }
-        emit ChallengedBefore(slot, t.hash, msg.sender, nonce, txBlock, t.newOwner, exitableAt);
+        (slot, txBytes, txInclusionProof, txBlock);
+        _delegate();
     }
 
-    /// @notice Answers the challengeBefore of `challengingTxHash` with its spend
-    /// `respondingTxBytes`, signed by its owner, included at `respondingBlock` (after the
-    /// challenging tx, not after the exiting tx). The exiter is credited the challenge bond.
+    /// @notice Answers a challengeBefore with a spend of its tx (see PlasmaCashModule).
     function respondChallengeBefore(
         uint64 slot,
         bytes32 challengingTxHash,
         bytes calldata respondingTxBytes,
         bytes calldata respondingTxInclusionProof,
         bytes calldata signature,
-        uint256 respondingBlock
+        uint256 respondingBlock,
+        bytes calldata copyProof
     ) external {
-        (Coin storage c, Exit storage x) = _liveExit(slot);
-        Challenge storage ch = _openChallenge(slot, c, challengingTxHash);
-        CashTransaction.Tx memory t = _decodeFor(slot, respondingTxBytes);
-        if (t.prevBlock != ch.txBlock) revert NotASpend(t.prevBlock, ch.txBlock);
-        if (respondingBlock > x.exitBlock) revert ResponseAfterExit(respondingBlock, x.exitBlock);
-        _checkIncluded(c, t, respondingBlock, respondingTxInclusionProof);
-        _checkSigner(t, signature, ch.txOwner);
-        _answer(slot, x, ch, challengingTxHash, respondingBlock, 0);
+        (slot, challengingTxHash, respondingTxBytes, respondingTxInclusionProof);
+        (signature, respondingBlock, copyProof);
+        _delegate();
     }
 
-    /// @notice Answers the challengeBefore of `challengingTxHash` with final checkpoint
-    /// `checkpointId` at a block in [the challenging tx's block, the exiting tx's block) whose
-    /// leaf `leaf` (by `checkpointProof`) is not the challenging tx. The exiter is credited
-    /// the challenge bond.
+    /// @notice Answers a challengeBefore with a final checkpoint (see PlasmaCashModule).
     function respondChallengeBeforeWithCheckpoint(
         uint64 slot,
         bytes32 challengingTxHash,
@@ -493,26 +418,15 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         bytes32 leaf,
         bytes calldata checkpointProof
     ) external {
-        (Coin storage c, Exit storage x) = _liveExit(slot);
-        Challenge storage ch = _openChallenge(slot, c, challengingTxHash);
-        uint256 cpBlock = _checkpointLeaf(checkpointId, slot, leaf, checkpointProof);
-        if (cpBlock < ch.txBlock || cpBlock >= x.exitBlock) {
-            revert CheckpointNotBetween(cpBlock, ch.txBlock, x.exitBlock);
-        }
-        if (leaf == challengingTxHash) revert CheckpointAgrees(leaf);
-        _answer(slot, x, ch, challengingTxHash, cpBlock, checkpointId);
+        (slot, challengingTxHash, checkpointId, leaf, checkpointProof);
+        _delegate();
     }
 
-    /// @notice Credits the challenger of an open challengeBefore whose exit is over: its bond,
-    /// plus its share of the exit bond if the exit was cancelled unanswered.
+    /// @notice Credits the challenger of an open challengeBefore whose exit is over (see
+    /// PlasmaCashModule).
     function reclaimChallengeBond(uint64 slot, bytes32 txHash) external {
-        Challenge storage ch = _challenges[slot][txHash];
-        if (ch.state != ChallengeState.OPEN) revert ChallengeNotOpen(txHash);
-        Coin storage c = _coins[slot];
-        if (ch.exitNonce == c.exitNonce && c.state == CoinState.EXITING) {
-            revert ChallengeStillLive(txHash);
-        }
-        _settle(slot, txHash, ch);
+        (slot, txHash);
+        _delegate();
     }
 
     // ---------------------------------------------------------------- finalize, withdraw
@@ -594,18 +508,19 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
     function challengeOf(uint64 slot, bytes32 txHash)
         external
         view
-        returns (address challenger, uint256 txBlock, uint256 exitNonce, uint8 state, address txOwner)
+        returns (
+            address challenger,
+            uint256 txBlock,
+            uint256 exitNonce,
+            uint8 state,
+            address txOwner
+        )
     {
         Challenge storage ch = _challenges[slot][txHash];
         return (ch.challenger, ch.txBlock, ch.exitNonce, uint8(ch.state), ch.txOwner);
     }
 
     // ---------------------------------------------------------------- internal
-
-    function _depositedCoin(uint64 slot) private view returns (Coin storage c) {
-        c = _coin(slot);
-        if (c.state != CoinState.DEPOSITED) revert WrongCoinState(slot, uint8(c.state));
-    }
 
     /// @dev Decodes the exiting tx: of this coin, owned by the caller, included at `blockNumber`.
     function _exitingTx(
@@ -620,24 +535,9 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         _checkIncluded(c, e, blockNumber, proof);
     }
 
-    function _liveExit(uint64 slot) private view returns (Coin storage c, Exit storage x) {
-        c = _coin(slot);
-        if (c.state != CoinState.EXITING) revert WrongCoinState(slot, uint8(c.state));
-        x = _exits[slot];
-    }
-
-    function _openChallenge(uint64 slot, Coin storage c, bytes32 txHash)
-        private
-        view
-        returns (Challenge storage ch)
-    {
-        ch = _challenges[slot][txHash];
-        if (ch.state != ChallengeState.OPEN || ch.exitNonce != c.exitNonce) {
-            revert ChallengeNotOpen(txHash);
-        }
-    }
-
-    /// @dev Records the exit (block numbers are of existing blocks, so below 2^64).
+    /// @dev Records the exit (block numbers are of existing blocks, so below 2^64). The coin
+    /// must be on the chain, or, during a priority window, exiting a tx of a later block: that
+    /// exit is displaced (its bond credited back to its exiter).
     function _openExit(
         uint64 slot,
         Coin storage c,
@@ -646,8 +546,21 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         address parentOwner,
         uint256 parentBlock
     ) private {
-        uint16 nonce = c.exitNonce;
-        if (nonce == type(uint16).max) revert TooManyExits(slot);
+        if (provenInvalid[slot][txHash]) revert ProvenInvalid(txHash);
+        uint32 nonce = c.exitNonce;
+        if (c.state == CoinState.EXITING) {
+            Exit storage live = _exits[slot];
+            uint256 until = priorityUntil[slot];
+            if (block.timestamp >= until) revert WrongCoinState(slot, uint8(c.state));
+            if (live.exitBlock <= exitBlock) revert ExitLive(live.exitBlock, until);
+            // Its challenges can be reclaimed (their exit is over), with no reward.
+            live.openChallenges = 0;
+            bondBalances[live.owner] += bond;
+            emit ExitCancelled(slot, live.owner, nonce, msg.sender, CANCEL_DISPLACED);
+        } else if (c.state != CoinState.DEPOSITED) {
+            revert WrongCoinState(slot, uint8(c.state));
+        }
+        if (nonce == type(uint32).max) revert TooManyExits(slot);
         ++nonce;
         (c.state, c.exitNonce) = (CoinState.EXITING, nonce);
         uint256 exitableAt = block.timestamp + maturityPeriod;
@@ -663,46 +576,18 @@ contract PlasmaCash is CashCheckpointsBase, IERC721Receiver {
         emit ExitStarted(slot, msg.sender, nonce, exitBlock, parentBlock, txHash, exitableAt);
     }
 
-    /// @dev Cancels the live exit; the caller gets its bond.
+    /// @dev Cancels the live exit. A tx shown spent (after) or contradicted by a final
+    /// checkpoint is marked invalid for good, so that it cannot be exited again.
     function _cancel(uint64 slot, Coin storage c, Exit storage x, uint8 reason) private {
-        c.state = CoinState.DEPOSITED;
-        if (x.openChallenges != 0) x.openChallenges = 0;
-        bondBalances[msg.sender] += bond;
+        if (reason != CANCEL_BETWEEN) provenInvalid[slot][x.txHash] = true;
+        _endExit(slot, c, x, msg.sender);
         emit ExitCancelled(slot, x.owner, c.exitNonce, msg.sender, reason);
     }
 
-    function _answer(
-        uint64 slot,
-        Exit storage x,
-        Challenge storage ch,
-        bytes32 txHash,
-        uint256 respondingBlock,
-        uint256 checkpointId
-    ) private {
-        ch.state = ChallengeState.ANSWERED;
-        --x.openChallenges;
-        // To the exiter, whoever answers: a past owner could otherwise delay an exit for free
-        // by challenging with its own old tx and answering with the spend it signed.
-        bondBalances[x.owner] += bond;
-        emit Responded(slot, txHash, msg.sender, respondingBlock, checkpointId);
-    }
-
-    /// @dev Credits an open challenge whose exit is over and deletes it.
-    function _settle(uint64 slot, bytes32 txHash, Challenge storage ch) private {
-        address challenger = ch.challenger;
-        uint256 amount = bond + _challengeRewards[slot][ch.exitNonce];
-        delete _challenges[slot][txHash];
-        bondBalances[challenger] += amount;
-        emit ChallengeSettled(slot, txHash, challenger, amount);
-    }
-
     function _finalize(uint64 slot, Coin storage c, Exit storage x) private {
-        uint256 open = x.openChallenges;
-        uint16 nonce = c.exitNonce;
-        if (open != 0) {
-            _challengeRewards[slot][nonce] = bond / open;
-            x.openChallenges = 0;
-            c.state = CoinState.DEPOSITED;
+        uint32 nonce = c.exitNonce;
+        if (x.openChallenges != 0) {
+            _endExit(slot, c, x, address(0));
             emit ExitCancelled(slot, x.owner, nonce, address(0), CANCEL_UNANSWERED_BEFORE);
         } else {
             c.state = CoinState.EXITED;

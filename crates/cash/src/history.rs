@@ -7,6 +7,7 @@
 use crate::numbering::{is_operator_block, next_operator_block};
 use alloy_primitives::{Address, B256, U256};
 use plasma_primitives::cash::{CashError, CashSignature, CashTx, compute_root, empty_subtree};
+use std::collections::HashMap;
 
 /// A root-chain `Deposit` event, which the client trusts: the coin's origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +267,15 @@ pub enum HistoryError {
         /// The block claimed.
         block: u64,
     },
+    /// A tx the history already holds at an earlier block: the operator included the same
+    /// signed tx twice (its copies are one tx on the root chain).
+    #[error("block {block}: the tx of block {first} again")]
+    RepeatedTx {
+        /// The block of the copy.
+        block: u64,
+        /// The block it first appeared in.
+        first: u64,
+    },
     /// A truncation at a checkpoint the history does not reach or already passed.
     #[error("checkpoint block {0} is not covered by the history")]
     CheckpointNotCovered(u64),
@@ -320,6 +330,8 @@ impl CoinHistory {
         }
         let (mut walk, covered_to) = self.verify_origin(roots, facts)?;
         let mut expected = next_operator_block(covered_to);
+        // Every tx so far with its block: a copy is refused by name.
+        let mut seen = HashMap::from([(self.origin_tx(deposit).tx.hash(), walk.latest_block)]);
         for (index, entry) in self.entries.iter().enumerate() {
             let block = entry.block;
             let want =
@@ -336,7 +348,8 @@ impl CoinHistory {
             match &entry.spend {
                 None => check_proof(roots, block, &empty_subtree(0), self.slot, &entry.proof)?,
                 Some(spend) => {
-                    self.check_spend(roots, deposit, &walk, block, spend, &entry.proof)?;
+                    self.check_spend(roots, deposit, &walk, block, spend, &entry.proof, &seen)?;
+                    seen.insert(spend.tx.hash(), block);
                     walk.owner = spend.tx.new_owner;
                     walk.latest_block = block;
                     walk.parent = walk.latest;
@@ -412,7 +425,8 @@ impl CoinHistory {
         Ok((walk(tx.new_owner, tx_block), checkpoint_block))
     }
 
-    /// Checks one included spend against the coin's state before it.
+    /// Checks one included spend against the coin's state before it and the txs seen so far.
+    #[allow(clippy::too_many_arguments)]
     fn check_spend(
         &self,
         roots: &impl Fn(u64) -> Option<B256>,
@@ -421,6 +435,7 @@ impl CoinHistory {
         block: u64,
         spend: &Spend,
         proof: &[u8],
+        seen: &HashMap<B256, u64>,
     ) -> Result<(), HistoryError> {
         let tx = &spend.tx;
         if tx.slot != self.slot {
@@ -429,6 +444,9 @@ impl CoinHistory {
         // The proof first: a spend the block does not hold says nothing about the coin.
         let hash = tx.hash();
         check_proof(roots, block, &hash, self.slot, proof)?;
+        if let Some(&first) = seen.get(&hash) {
+            return Err(HistoryError::RepeatedTx { block, first });
+        }
         if tx.prev_block != U256::from(walk.latest_block) {
             return Err(HistoryError::WrongPrevBlock {
                 block,
@@ -499,19 +517,30 @@ impl CoinHistory {
 
     /// Drops everything up to a final checkpoint: the coin's latest tx at or before its block
     /// becomes the origin, with its block proof and `checkpoint_proof`. Refused, leaving the
-    /// history as it was, unless the history reaches the checkpoint's block and the proof
-    /// gives the checkpoint's root. It does not verify the rest: call [`Self::verify`].
+    /// history as it was, unless the history reaches the checkpoint's block, the part it drops
+    /// verifies (against `roots` and `facts`, as [`Self::verify`] checks, up to the
+    /// checkpoint's block: what is dropped can never be checked again, and a tx the operator
+    /// included twice must be seen before it is) and the proof gives the checkpoint's root.
+    /// It does not verify the rest: call [`Self::verify`].
     pub fn truncate_at_checkpoint(
         &mut self,
         checkpoint: CheckpointRecord,
         checkpoint_proof: Vec<u8>,
-        deposit: &DepositRecord,
+        roots: &impl Fn(u64) -> Option<B256>,
+        facts: &RootChainFacts,
     ) -> Result<(), HistoryError> {
+        let deposit = &facts.deposit;
         let at = checkpoint.block;
         let reached = self.entries.iter().any(|e| e.block == at);
         if !is_operator_block(at) || at <= self.origin_covers(deposit) || !reached {
             return Err(HistoryError::CheckpointNotCovered(at));
         }
+        let dropped = CoinHistory {
+            slot: self.slot,
+            origin: self.origin.clone(),
+            entries: self.entries.iter().filter(|e| e.block <= at).cloned().collect(),
+        };
+        dropped.verify(roots, &RootChainFacts { last_block: at, ..*facts })?;
         let latest = self.entries.iter().rposition(|e| e.block <= at && e.spend.is_some());
         let leaf = match latest.and_then(|i| self.included(i)) {
             Some((leaf, _)) => leaf,

@@ -324,7 +324,7 @@ fn checkpoint_truncation_keeps_verification_and_saves_space() {
         let facts = facts_of(&chain, slot);
         let before = history.verify(&roots, &facts).unwrap();
         let size = history.encoded_size();
-        history.truncate_at_checkpoint(record, checkpoint.proof(slot), &facts.deposit).unwrap();
+        history.truncate_at_checkpoint(record, checkpoint.proof(slot), &roots, &facts).unwrap();
         assert!(history.encoded_size() < size, "slot {slot:#x}");
         assert!(history.entries.iter().all(|e| e.block > 30_000));
         // Without the checkpoint as a trusted fact the truncated history stands on nothing.
@@ -361,15 +361,20 @@ fn checkpoint_exits_and_bad_truncations() {
     // A wrong proof leaves the history as it was.
     let kept = history.clone();
     assert_eq!(
-        history.truncate_at_checkpoint(record, checkpoint.proof(7), &d),
+        history.truncate_at_checkpoint(record, checkpoint.proof(7), &roots, &facts),
         Err(HistoryError::BadCheckpointProof { checkpoint_block: 2000 })
     );
     assert_eq!(
-        history.truncate_at_checkpoint(CheckpointRecord { block: 9000, ..record }, vec![], &d),
+        history.truncate_at_checkpoint(
+            CheckpointRecord { block: 9000, ..record },
+            vec![],
+            &roots,
+            &facts
+        ),
         Err(HistoryError::CheckpointNotCovered(9000))
     );
     assert_eq!(history, kept);
-    history.truncate_at_checkpoint(record, checkpoint.proof(SLOT), &d).unwrap();
+    history.truncate_at_checkpoint(record, checkpoint.proof(SLOT), &roots, &facts).unwrap();
     let facts = RootChainFacts { checkpoint: Some(record), ..facts };
     let coin = history.verify(&roots, &facts).unwrap();
     match coin.exit {
@@ -395,4 +400,40 @@ fn checkpoint_exits_and_bad_truncations() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// The attack of issue 15 finding 6 on the client: the operator includes the same signed tx
+/// (alice → mallory) at 1000 and again at 2000 and checkpoints 2000 with its hash as the leaf.
+/// A buyer who truncated at the checkpoint before verifying would never see the copy; now the
+/// truncation verifies what it drops, and the copy is refused by name.
+#[test]
+fn a_tx_included_twice_is_refused_and_not_hidden_by_a_checkpoint() {
+    let (alice, mallory, bob) = (key(0), key(3), key(4));
+    let copied = spend(1, &mallory, &alice);
+    let mut chain = RawChain::default();
+    chain.publish(1000, Some(copied));
+    chain.publish(2000, Some(copied));
+    chain.publish(3000, Some(spend(2000, &bob, &mallory)));
+    let roots = chain.roots();
+    let facts = chain.facts();
+    let history = chain.history();
+    assert_eq!(
+        history.verify(&roots, &facts),
+        Err(HistoryError::RepeatedTx { block: 2000, first: 1000 })
+    );
+    // A checkpoint at 2000 whose leaf is the copied tx.
+    let leaves = BTreeMap::from([(SLOT, copied.tx.hash())]);
+    let tree = SparseMerkleTree::new(leaves);
+    let record = CheckpointRecord { block: 2000, root: tree.root() };
+    let mut truncated = history.clone();
+    assert_eq!(
+        truncated.truncate_at_checkpoint(record, tree.proof(SLOT), &roots, &facts),
+        Err(HistoryError::RepeatedTx { block: 2000, first: 1000 })
+    );
+    assert_eq!(truncated, history, "nothing dropped");
+    // The honest prefix (up to the first copy) still verifies: what mallory may exit.
+    let mut prefix = history.clone();
+    prefix.entries.truncate(1);
+    let coin = prefix.verify(&roots, &RootChainFacts { last_block: 1000, ..facts }).unwrap();
+    assert_eq!((coin.owner, coin.latest_block), (mallory.address(), 1000));
 }

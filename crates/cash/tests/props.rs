@@ -137,7 +137,7 @@ proptest! {
             let mut facts = facts(&chain, c);
             let mut history = chain.coin_history(slot(c)).unwrap();
             let size = history.encoded_size();
-            history.truncate_at_checkpoint(record, checkpoint.proof(slot(c)), &facts.deposit).unwrap();
+            history.truncate_at_checkpoint(record, checkpoint.proof(slot(c)), &|n| chain.block_root(n), &facts).unwrap();
             prop_assert!(history.encoded_size() <= size + 2 * 2056 + 100);
             facts.checkpoint = Some(record);
             let coin = history.verify(&|n| chain.block_root(n), &facts).unwrap();

@@ -525,6 +525,8 @@ impl<C: RootChain> PlasmaCashContract<C> {
             respondingBlock: U256::from(spend.block),
             proof: spend.proof.clone().into(),
             signature: signature.to_vec().into(),
+            // The operator's own history has no copies: the spend names the disputed block.
+            copyProof: Default::default(),
         };
         self.send(responder, call, U256::ZERO).await
     }
@@ -543,13 +545,16 @@ impl<C: RootChain> PlasmaCashContract<C> {
         self.send(from, call, U256::ZERO).await
     }
 
-    /// Cancels the exit of `slot` with `spend`, a spend of the exiting transaction.
+    /// Cancels the exit of `slot` with `spend`, a spend of the exiting transaction. When the
+    /// spend names another block holding the same exiting tx (a copy the operator included
+    /// twice), `copy_proof` is the exiting tx's proof in that block; else empty.
     pub async fn challenge_after(
         &self,
         challenger: Address,
         slot: u64,
         spend: &IncludedTx,
         signature: &[u8],
+        copy_proof: &[u8],
     ) -> Result<Receipt> {
         let call = PlasmaCash::challengeAfterCall {
             slot,
@@ -557,6 +562,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
             challengingTxInclusionProof: spend.proof.clone().into(),
             signature: signature.to_vec().into(),
             challengingBlock: U256::from(spend.block),
+            copyProof: copy_proof.to_vec().into(),
         };
         self.send(challenger, call, U256::ZERO).await
     }
@@ -613,6 +619,8 @@ impl<C: RootChain> PlasmaCashContract<C> {
             respondingTxInclusionProof: spend.proof.clone().into(),
             signature: signature.to_vec().into(),
             respondingBlock: U256::from(spend.block),
+            // A verified history has no copies: the spend names the challenged tx's block.
+            copyProof: Default::default(),
         };
         self.send(responder, call, U256::ZERO).await
     }

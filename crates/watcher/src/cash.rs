@@ -308,8 +308,18 @@ impl<C: RootChain> CoinWatcher<C> {
             let signature = step.signature.unwrap_or([0; 66]);
             let sent = match challenge {
                 CashChallenge::After { .. } => {
+                    // The spent step's proof, needed when the exit names another copy of it.
+                    let spent = &steps[shown - 1];
+                    let copy_proof =
+                        if spent.block == exit_block { &[][..] } else { &spent.proof[..] };
                     self.contract
-                        .challenge_after(self.challenger, slot, &step.included(), &signature)
+                        .challenge_after(
+                            self.challenger,
+                            slot,
+                            &step.included(),
+                            &signature,
+                            copy_proof,
+                        )
                         .await
                 }
                 CashChallenge::Between { .. } => {
@@ -377,8 +387,10 @@ fn judge(
     parent_block: u64,
     tx_hash: B256,
 ) -> Option<(CashChallenge, usize)> {
-    if let Some(i) = steps.iter().position(|s| s.block == exit_block && s.tx.hash() == tx_hash) {
-        // A valid state of the coin: invalid only if it was spent since.
+    if let Some(i) = steps.iter().position(|s| s.tx.hash() == tx_hash) {
+        // A valid state of the coin (or a copy of one that the operator included again
+        // elsewhere): invalid only if it was spent since. Only `After` can answer an exit of a
+        // copy at once; the spend then names the valid copy's block, whose proof goes with it.
         let next = i + 1;
         return (next < steps.len())
             .then(|| (CashChallenge::After { block: steps[next].block }, next));
@@ -392,4 +404,43 @@ fn judge(
     }
     let latest = steps.iter().rposition(|s| s.block < exit_block)?;
     Some((CashChallenge::Before { block: steps[latest].block }, latest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::U256;
+
+    fn step(prev: u64, block: u64, owner: u8) -> Step {
+        let tx = CashTx {
+            slot: 7,
+            prev_block: U256::from(prev),
+            denomination: U256::from(5),
+            new_owner: Address::repeat_byte(owner),
+        };
+        Step { tx, block, proof: vec![block as u8], signature: Some([owner; 66]) }
+    }
+
+    /// Issue 15 finding 6: an exit of a copy of a spent tx (the operator included it again at
+    /// 2000) is answered at once by the spend of the valid copy, not by a slow challenge.
+    #[test]
+    fn an_exit_of_a_copy_of_a_spent_tx_calls_for_the_spend() {
+        let steps = [step(0, 1, 1), step(1, 1000, 2), step(1000, 3000, 3)];
+        let copied = steps[1].tx.hash();
+        assert_eq!(
+            judge(&steps, 2000, 1, copied),
+            Some((CashChallenge::After { block: 3000 }, 2)),
+            "the copy at 2000"
+        );
+        assert_eq!(judge(&steps, 1000, 1, copied), Some((CashChallenge::After { block: 3000 }, 2)));
+        // The latest valid tx, at its block or a copy of it: nothing to challenge.
+        let latest = steps[2].tx.hash();
+        assert_eq!(judge(&steps, 3000, 1000, latest), None);
+        assert_eq!(judge(&steps, 4000, 1000, latest), None);
+        // Junk after the latest: the latest valid tx before it.
+        assert_eq!(
+            judge(&steps, 5000, 4000, B256::repeat_byte(9)),
+            Some((CashChallenge::Before { block: 3000 }, 2))
+        );
+    }
 }

@@ -64,8 +64,10 @@ impl CoinRead {
                 contract.checkpoint_usable(cp.id, slot).await.map_err(|e| e.to_string())?;
             if let Some((root, block)) = on_l1.filter(|&(_, b)| usable && b == cp.block) {
                 let record = CheckpointRecord { block, root };
-                // Checked against the root on L1 before anything is dropped.
-                match history.truncate_at_checkpoint(record, cp.proof.to_vec(), &deposit) {
+                // Checked against the roots on L1 before anything is dropped: the dropped part
+                // must verify (a tx included twice is refused there), then the leaf.
+                let known = |b| roots.get(&b).copied().filter(|r: &B256| !r.is_zero());
+                match history.truncate_at_checkpoint(record, cp.proof.to_vec(), &known, &facts) {
                     Ok(()) => (facts.checkpoint, checkpoint_id) = (Some(record), Some(cp.id)),
                     Err(e) => tracing::warn!(slot, %e, "the served checkpoint proof is refused"),
                 }

@@ -400,7 +400,10 @@ pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
     let record = CheckpointRecord { block: at, root: checkpoint.root() };
     let mut history = w.operator.coin_history(slot).map_err(fail)?;
     let before = history.encoded_size();
-    history.truncate_at_checkpoint(record, checkpoint.proof(slot), &deposit).map_err(fail)?;
+    let roots = w.roots().await?;
+    let facts = RootChainFacts { deposit, checkpoint: None, last_block: at };
+    let known = |b| roots.get(&b).copied();
+    history.truncate_at_checkpoint(record, checkpoint.proof(slot), &known, &facts).map_err(fail)?;
     let after = history.encoded_size();
     let (accepted, facts, evidence, refused) = w.accept(history, &deposit, Some(record)).await?;
     if let Some(why) = refused {

@@ -91,7 +91,7 @@ pub(crate) async fn cash_coins_of_each_kind_exit_and_are_withdrawn<C: DevChain>(
     let (eth_slot, _) = eth_coin;
     cash.start_exit(alice, eth_slot, None, &deposits[0], &[]).await.unwrap();
     let bond = cash.bond().await.unwrap();
-    cash.challenge_after(bob, eth_slot, &included[0], &transfers[0].1).await.unwrap();
+    cash.challenge_after(bob, eth_slot, &included[0], &transfers[0].1, &[]).await.unwrap();
     assert_eq!(cash.bond_balance(bob).await.unwrap(), bond, "the cheater's bond is Bob's");
     // A forged signature does not exit the coin either.
     let forged = transfers[1].0.sign(&dev_key(3)).to_bytes();
