@@ -105,7 +105,32 @@ fn a_devnet_refuses_a_data_directory_it_did_not_create() {
     std::fs::write(data.join("notes.txt"), "mine").unwrap();
     let data_arg = data.to_str().unwrap();
     let out = dir.path().join("deployment.json");
-    let err = crate::fails(&["devnet", "--data-dir", data_arg, "--out", out.to_str().unwrap()]);
+    // Bounded: a devnet that took the folder would serve until stopped.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
+        .args(["devnet", "--operator.addr", "127.0.0.1:0", "--watcher.addr", "127.0.0.1:0"])
+        .args(["--cash.addr", "127.0.0.1:0", "--data-dir", data_arg, "--out"])
+        .arg(&out)
+        .env("RUST_LOG", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+            let _ = child.wait();
+            panic!("the devnet started on a folder it did not create");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success(), "the devnet should refuse {data_arg}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
     assert!(err.contains(data_arg) && err.contains("did not create"), "{err}");
     assert!(err.contains("--data-dir"), "{err}");
     assert_eq!(std::fs::read_to_string(data.join("notes.txt")).unwrap(), "mine");
