@@ -15,7 +15,9 @@ pub(crate) struct DevnetArgs {
     /// Minimum exit period in seconds (short, for trying exits).
     #[arg(long = "min-exit-period", default_value_t = 300)]
     min_exit_period: u64,
-    /// Directory for the operator's database.
+    /// Directory for the operators' databases. The state of an earlier devnet there is
+    /// deleted at start (every devnet deploys new contracts, so it could not continue); a
+    /// directory the devnet did not create is refused unless empty.
     #[arg(long = "data-dir", default_value = "devnet-data")]
     data_dir: PathBuf,
     /// The operator's API address.
@@ -33,11 +35,12 @@ pub(crate) struct DevnetArgs {
 }
 
 pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
+    let fresh_anvil = args.l1_rpc.is_none();
     let config = DevnetConfig {
         l1_rpc: args.l1_rpc,
         chain_id: 31337,
         min_exit_period: args.min_exit_period,
-        data_dir: args.data_dir,
+        data_dir: args.data_dir.clone(),
         operator_addr: args.operator_addr,
         watcher_addr: args.watcher_addr,
         cash_addr: args.cash_addr,
@@ -47,6 +50,13 @@ pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
         Deployment::new(devnet.chain_id, devnet.deployed_at_block, devnet.addresses);
     deployment.plasma_cash = Some(devnet.plasma_cash);
     deployment.write(&args.out)?;
+    if devnet.discarded_earlier_state {
+        println!(
+            "discarded   {}: the state of an earlier devnet (this one has new contracts{})",
+            args.data_dir.display(),
+            if fresh_anvil { ", on a fresh anvil" } else { "" }
+        );
+    }
     println!("root chain  {} (chain id {})", devnet.l1_url, devnet.chain_id);
     println!("operator    {}", devnet.operator_url);
     println!("watcher     {}", devnet.watcher_url);

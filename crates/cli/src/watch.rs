@@ -91,7 +91,7 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
             .build(&url)
             .with_context(|| format!("bad Cash operator URL {url:?}"))?;
         let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
-        let watcher = CoinWatcher::new(contract, who, deployment.deployed_at_block);
+        let watcher = CoinWatcher::new(contract, who, deployment.deployed_at_block, confirmations);
         let poll = Duration::from_millis(args.poll_ms);
         Some(tokio::spawn(watcher.run(node, args.coins.clone(), poll, args.webhook.clone())))
     };
@@ -124,10 +124,29 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     .await
     .with_context(|| format!("serving the watcher API on {}", args.rpc_addr))?;
     println!("rpc: http://{}", service.rpc_addr());
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    // The coin watcher runs until a reorg deeper than the confirmations stops it: then the
+    // whole watcher exits with that error (restarted, it reads the root chain again).
+    let mut coin_watcher = coin_watcher;
+    let coin_watcher_stopped = async {
+        match coin_watcher.as_mut() {
+            Some(task) => task.await,
+            None => std::future::pending().await,
+        }
+    };
+    let stopped = tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => {
+            interrupted.context("waiting for Ctrl-C")?;
+            None
+        }
+        stopped = coin_watcher_stopped => Some(stopped),
+    };
     if let Some(task) = coin_watcher {
         task.abort();
     }
     service.stop().await;
-    Ok(())
+    match stopped {
+        None => Ok(()),
+        Some(Ok(e)) => Err(e.into()),
+        Some(Err(e)) => Err(anyhow::anyhow!("the coin watcher failed: {e}")),
+    }
 }

@@ -1,6 +1,11 @@
 //! `plasma devnet`: a long-running local network for developers: a root chain (anvil from the
 //! pinned npm package, or any endpoint), the contracts, an operator and a watcher, a Plasma
 //! Cash contract with its Cash operator, and funded development accounts whose keys are printed.
+//!
+//! Every start deploys new contracts (on a fresh anvil, unless given a root chain), so the
+//! child-chain state of an earlier run can never continue: a data directory the devnet created
+//! (it holds [`DATA_DIR_MARKER`]) is emptied at start, and one it did not create is refused
+//! rather than touched.
 
 use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_operator::{CashNode, CashNodeConfig, OperatorConfig, OperatorNode};
@@ -11,7 +16,19 @@ use plasma_rootchain::{
 };
 use plasma_storage::RedbStore;
 use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
+
+/// The file that marks a data directory as created by the devnet, whose next start may
+/// therefore delete it. It tells a reader so.
+pub const DATA_DIR_MARKER: &str = ".plasma-devnet";
+
+const MARKER_TEXT: &str = "This directory was created by `plasma devnet`. The next devnet started \
+with it as --data-dir deletes it and starts afresh (each devnet deploys new contracts).\n";
 
 /// How to run the devnet.
 #[derive(Debug, Clone)]
@@ -50,6 +67,8 @@ pub struct Devnet {
     pub plasma_cash: plasma_primitives::Address,
     /// The Cash operator's API.
     pub cash_url: String,
+    /// The data directory held the state of an earlier devnet, which was deleted.
+    pub discarded_earlier_state: bool,
     node: OperatorNode,
     cash_node: CashNode,
     watcher: WatcherService,
@@ -58,17 +77,65 @@ pub struct Devnet {
 
 /// A devnet failure, saying which part failed.
 #[derive(Debug, thiserror::Error)]
-#[error("devnet: {0}")]
-pub struct DevnetError(String);
+#[non_exhaustive]
+pub enum DevnetError {
+    /// The data directory holds files the devnet did not create: it deletes nothing there.
+    #[error(
+        "devnet: the data directory {} holds files that `plasma devnet` did not create (it has no {DATA_DIR_MARKER}, nor has a directory of a devnet older than this marker), so it will not delete them: pass another --data-dir, or empty or remove {} yourself",
+        .dir.display(), .dir.display()
+    )]
+    ForeignDataDir {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// Any other failure, named.
+    #[error("devnet: {0}")]
+    Other(String),
+}
 
 fn fail(e: impl std::fmt::Display) -> DevnetError {
-    DevnetError(e.to_string())
+    DevnetError::Other(e.to_string())
+}
+
+/// Makes `dir` an empty data directory marked as the devnet's: creates it if missing, deletes
+/// it first if an earlier devnet created it (returns `true` then), adopts it if empty, and
+/// refuses it if it holds anything else.
+pub fn prepare_data_dir(dir: &Path) -> Result<bool, DevnetError> {
+    let named = |e: std::io::Error| fail(format!("data directory {}: {e}", dir.display()));
+    let discarded = match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(named(e)),
+        Ok(meta) if !meta.is_dir() => {
+            return Err(fail(format!(
+                "data directory {} exists and is not a directory",
+                dir.display()
+            )));
+        }
+        Ok(_) if dir.join(DATA_DIR_MARKER).is_file() => {
+            std::fs::remove_dir_all(dir).map_err(named)?;
+            true
+        }
+        Ok(_) => {
+            if std::fs::read_dir(dir).map_err(named)?.next().is_some() {
+                return Err(DevnetError::ForeignDataDir { dir: dir.to_owned() });
+            }
+            false
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(named)?;
+    std::fs::write(dir.join(DATA_DIR_MARKER), MARKER_TEXT).map_err(named)?;
+    Ok(discarded)
 }
 
 impl Devnet {
     /// Starts everything; development account 0 is the operator and owner, 9 the watcher's
     /// challenger, 1–8 are users, all funded.
+    ///
+    /// The data directory is prepared first ([`prepare_data_dir`]): the state of an earlier
+    /// devnet there is deleted (see [`Devnet::discarded_earlier_state`]), and a directory the
+    /// devnet did not create is refused before anything starts.
     pub async fn start(config: DevnetConfig) -> Result<Self, DevnetError> {
+        let discarded_earlier_state = prepare_data_dir(&config.data_dir)?;
         let anvil = match &config.l1_rpc {
             Some(_) => None,
             None => Some(Anvil::spawn(config.chain_id, &[]).map_err(fail)?),
@@ -92,7 +159,6 @@ impl Devnet {
         framework.min_exit_period = config.min_exit_period;
         let plasma =
             Arc::new(Plasma::deploy(chain.clone(), operator, &framework).await.map_err(fail)?);
-        std::fs::create_dir_all(&config.data_dir).map_err(fail)?;
         let store = Arc::new(RedbStore::open(config.data_dir.join("operator.redb")).map_err(fail)?);
         let node_config = OperatorConfig {
             rpc_addr: config.operator_addr,
@@ -150,6 +216,7 @@ impl Devnet {
             watcher_url,
             plasma_cash,
             cash_url,
+            discarded_earlier_state,
             node,
             cash_node,
             watcher,

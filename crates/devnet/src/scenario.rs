@@ -241,8 +241,7 @@ impl World {
         watcher.step().await.map_err(fail)?;
         self.plasma.process_exits(addr(OPERATOR), Address::ZERO, 100).await.map_err(fail)?;
         let mut paid: BTreeMap<Address, U256> = BTreeMap::new();
-        let mut cursor = EventCursor::new(self.plasma.event_sources(), self.start, 0);
-        for log in cursor.poll(self.chain.as_ref()).await.map_err(fail)? {
+        for log in all_logs(&self.plasma, self.start).await.map_err(fail)? {
             if let Some(
                 PlasmaEvent::ExitFinalized { owner, amount, .. }
                 | PlasmaEvent::InFlightLegPaid { owner, amount, .. },
@@ -273,6 +272,22 @@ impl World {
             exits_per_l1_block: None,
         })
     }
+}
+
+/// Every log of `plasma`'s contracts from root-chain block `from_block` to the head, however
+/// many blocks that is (one poll of a cursor reads a bounded range).
+pub(crate) async fn all_logs<C: RootChain>(
+    plasma: &Plasma<C>,
+    from_block: u64,
+) -> Result<Vec<plasma_rootchain::ChainLog>, plasma_rootchain::RootChainError> {
+    let chain = plasma.chain().as_ref();
+    let mut cursor = EventCursor::new(plasma.event_sources(), from_block, 0);
+    let head = chain.head().await?.number;
+    let mut logs = Vec::new();
+    while cursor.next_block() <= head {
+        logs.extend(cursor.poll(chain).await?);
+    }
+    Ok(logs)
 }
 
 /// Exits, from the owner's account, every output the watcher can prove for `owner`.

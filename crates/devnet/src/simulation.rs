@@ -23,8 +23,8 @@ use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};
 use plasma_primitives::{Address, B256, Output, PaymentTx, SignedTx, U256, UtxoPos};
 use plasma_rootchain::{
-    DevChain, EmbeddedChain, EmbeddedConfig, EventCursor, FrameworkConfig, Plasma, PlasmaEvent,
-    RootChain, dev_key,
+    DevChain, EmbeddedChain, EmbeddedConfig, FrameworkConfig, Plasma, PlasmaEvent, RootChain,
+    dev_key,
 };
 use plasma_storage::RedbStore;
 use plasma_watcher::{BlockSource, Watcher, WatcherConfig, WatcherEvent};
@@ -750,13 +750,7 @@ impl Sim {
 
     /// Every log of the framework's contracts so far (one poll reads a bounded range).
     async fn all_logs(&self) -> Step<Vec<plasma_rootchain::ChainLog>> {
-        let mut cursor = EventCursor::new(self.plasma.event_sources(), 0, 0);
-        let head = self.chain.head().await.map_err(err)?.number;
-        let mut logs = Vec::new();
-        while cursor.next_block() <= head {
-            logs.extend(cursor.poll(self.chain.as_ref()).await.map_err(err)?);
-        }
-        Ok(logs)
+        crate::scenario::all_logs(&self.plasma, 0).await.map_err(err)
     }
 
     /// Wei paid out of exits on L1, per owner.

@@ -1,5 +1,6 @@
 //! A real Ethereum node for tests and devnets: anvil from the pinned npm package, on a free
-//! loopback port, stopped when dropped.
+//! loopback port, stopped when dropped, and killed by the kernel if its parent dies without
+//! dropping it (`kill -9`, a crash): no anvil outlives the process that started it.
 
 use crate::RootChainError;
 use std::{
@@ -26,21 +27,26 @@ impl Anvil {
     }
 
     /// Starts anvil with `chain_id` on a free port, plus any extra arguments.
+    ///
+    /// On Linux anvil dies with the thread that started it (the kernel sends it `SIGKILL`,
+    /// see [`die_with_parent`]): start it from a thread that lives as long as it is needed
+    /// (an async task's worker or the main thread, not a short-lived helper thread).
     pub fn spawn(chain_id: u64, extra_args: &[&str]) -> Result<Self, RootChainError> {
         let binary = Self::binary();
-        let mut child = Command::new(&binary)
+        let mut command = Command::new(&binary);
+        command
             .args(["--port", "0", "--host", "127.0.0.1", "--chain-id", &chain_id.to_string()])
             .args(extra_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
-            .stdin(Stdio::null())
-            .spawn()
-            .map_err(|e| {
-                RootChainError::Other(format!(
-                    "cannot start anvil at {} ({e}); run scripts/install-contracts-toolchain",
-                    binary.display()
-                ))
-            })?;
+            .stdin(Stdio::null());
+        die_with_parent(&mut command);
+        let mut child = command.spawn().map_err(|e| {
+            RootChainError::Other(format!(
+                "cannot start anvil at {} ({e}); run scripts/install-contracts-toolchain",
+                binary.display()
+            ))
+        })?;
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
         // Read until anvil says where it listens, then keep draining so it never blocks.
@@ -70,6 +76,37 @@ impl Anvil {
         &self.url
     }
 }
+
+/// Has the kernel kill the child (`SIGKILL`) when its parent goes, however it goes: a
+/// `kill -9` of the parent leaves no child running. Linux's `PR_SET_PDEATHSIG` fires when the
+/// *thread* that forked the child exits, hence the note on [`Anvil::spawn`]. If the parent
+/// died between the fork and the `prctl`, no signal would ever come: the child sees that it
+/// was re-parented and does not start.
+#[cfg(target_os = "linux")]
+fn die_with_parent(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    let parent = std::process::id() as libc::pid_t;
+    #[allow(unsafe_code, reason = "pre_exec is unsafe: its closure runs between fork and exec")]
+    // SAFETY: the closure runs in the forked child before exec, where only async-signal-safe
+    // calls are allowed: it calls prctl and getppid (both async-signal-safe system calls),
+    // allocates nothing (`from_raw_os_error` and `last_os_error` build an error without
+    // allocating) and touches no lock or shared state.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if libc::getppid() != parent {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Elsewhere the child is stopped only by [`Anvil`]'s drop.
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_command: &mut Command) {}
 
 impl Drop for Anvil {
     fn drop(&mut self) {

@@ -125,7 +125,7 @@ async fn coins_of_each_kind_are_sent_verified_exited_and_withdrawn() {
 
     // Alice exits her old deposit of the ETH coin anyway; a coin watcher fed by the Cash
     // operator (histories checked against L1) cancels it with her own transfer.
-    let mut watcher = CoinWatcher::new(contract.clone(), bob, start);
+    let mut watcher = CoinWatcher::new(contract.clone(), bob, start, 0);
     watcher.watch_from(&api, coins[0]).await.unwrap();
     let coin = contract.coin(coins[0]).await.unwrap().unwrap();
     let deposit_tx = CashTx {
@@ -305,7 +305,7 @@ async fn a_coin_exits_from_a_final_checkpoint() {
     .await;
 
     // A watcher of the coin judges the checkpoint with the operator's data: it agrees.
-    let mut watcher = CoinWatcher::new(contract.clone(), bob, start);
+    let mut watcher = CoinWatcher::new(contract.clone(), bob, start, 0);
     watcher.watch_from(&api, slot).await.unwrap();
     watcher.step().await.unwrap();
     watcher.judge_new_checkpoints(&api).await;
@@ -357,4 +357,121 @@ async fn a_coin_exits_from_a_final_checkpoint() {
     let gas_allowance = U256::from(10u64).pow(U256::from(16));
     assert!(gained > expected - gas_allowance && gained < expected, "Bob gained {gained} wei");
     node.stop().await;
+}
+
+/// The coin watcher on a real anvil (snapshot and revert), reading at depth 3: an invalid exit
+/// of a watched coin is not acted on while fewer than 3 blocks sit on it; a reorg within the
+/// depth (the exit's branch dropped) passes unnoticed; the exit, made again, is challenged
+/// once 3 deep; a reorg deeper than the depth stops the watcher with the typed error, and its
+/// run ends with it instead of retrying for ever.
+#[tokio::test]
+async fn the_coin_watcher_reads_at_its_depth_and_stops_on_a_deeper_reorg() {
+    use plasma_rootchain::{Anvil, RpcChain, RpcConfig, dev_keys};
+    use plasma_watcher::CoinWatcherError;
+    const DEPTH: u64 = 3;
+    let anvil = Anvil::spawn(31337, &[]).unwrap();
+    let mut rpc = RpcConfig::new(anvil.url());
+    rpc.poll_interval = Duration::from_millis(20);
+    let chain = Arc::new(RpcChain::connect(rpc, &dev_keys()).await.unwrap());
+    let [operator, alice, bob] = [0, 1, 2].map(|i| chain.accounts()[i]);
+    for who in [operator, alice, bob] {
+        chain.set_balance(who, U256::from(10u128.pow(22))).await.unwrap();
+    }
+    let start = chain.head().await.unwrap().number;
+    let cash_config = CashConfig::new(operator);
+    let contract = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
+    let contract = Arc::new(contract.await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
+    let config = CashNodeConfig {
+        rpc_addr: "127.0.0.1:0".parse().unwrap(),
+        block_interval: Duration::from_millis(20),
+        l1_poll_interval: Duration::from_millis(10),
+        l1_start_block: start,
+        l1_confirmations: 0,
+        checkpoint_every: None,
+        api: plasma_operator::ApiLimits::default(),
+        expected_chain_id: None,
+    };
+    let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
+    let api = client(node.rpc_addr());
+    let alice_w = CashWallet::new(dev_key(1), contract.clone(), client(node.rpc_addr()));
+    let slot = alice_w.deposit_eth(U256::from(10u64).pow(U256::from(17))).await.unwrap();
+    until("the node sees the coin", async || api.status().await.unwrap().coins == 1).await;
+    alice_w.send(slot, bob).await.unwrap();
+    until("block 1000 is committed", async || {
+        api.status().await.unwrap().last_submitted_block == 1000
+    })
+    .await;
+    let mut watcher = CoinWatcher::new(contract.clone(), bob, start, DEPTH);
+    watcher.watch_from(&api, slot).await.unwrap();
+    node.stop().await; // from here only the test writes to the root chain
+    assert!(watcher.step().await.unwrap().is_empty());
+
+    // Alice exits her deposit, which she spent to Bob: invalid, but only DEPTH - 1 deep.
+    let coin = contract.coin(slot).await.unwrap().unwrap();
+    let deposit_tx =
+        CashTx { slot, prev_block: U256::ZERO, denomination: coin.denomination, new_owner: alice };
+    let old = IncludedTx { tx: deposit_tx.encode(), proof: vec![], block: coin.deposit_block };
+    let snapshot = chain.snapshot().await.unwrap();
+    contract.start_exit(alice, slot, None, &old, &[]).await.unwrap();
+    for _ in 0..DEPTH - 1 {
+        chain.mine().await.unwrap();
+    }
+    let events = watcher.step().await.unwrap();
+    assert!(events.is_empty(), "acted on an exit fewer than {DEPTH} blocks deep: {events:?}");
+
+    // The branch with the exit is dropped (a reorg within the depth): nothing to see.
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..DEPTH + 2 {
+        chain.mine().await.unwrap();
+    }
+    let events = watcher.step().await.unwrap();
+    assert!(events.is_empty(), "{events:?}");
+
+    // The exit again: still not acted on DEPTH - 1 deep, challenged once DEPTH deep.
+    contract.start_exit(alice, slot, None, &old, &[]).await.unwrap();
+    for _ in 0..DEPTH - 1 {
+        chain.mine().await.unwrap();
+    }
+    assert!(watcher.step().await.unwrap().is_empty());
+    chain.mine().await.unwrap();
+    let events = watcher.step().await.unwrap();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            CoinEvent::CoinExitChallenged { challenge: CashChallenge::After { block: 1000 }, .. }
+        )),
+        "{events:?}"
+    );
+
+    // A reorg deeper than the depth: blocks the watcher read (a deposit among them) change.
+    let snapshot = chain.snapshot().await.unwrap();
+    contract.deposit_eth(alice, U256::from(1000)).await.unwrap();
+    for _ in 0..DEPTH + 1 {
+        chain.mine().await.unwrap();
+    }
+    watcher.step().await.unwrap();
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..DEPTH + 3 {
+        chain.mine().await.unwrap();
+    }
+    let err = watcher.step().await.unwrap_err();
+    assert!(matches!(err, CoinWatcherError::DeepReorg { confirmations: DEPTH, .. }), "{err}");
+    assert!(err.to_string().contains("reorg deeper than its 3 confirmations"), "{err}");
+    let again = watcher.step().await.unwrap_err();
+    assert!(matches!(again, CoinWatcherError::DeepReorg { .. }), "it stays stopped: {again}");
+    let gone = client(node_addr_unused());
+    let run = watcher.run(gone, vec![slot], Duration::from_millis(10), None);
+    let stopped = tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .expect("the coin watcher kept running after a reorg deeper than its depth");
+    assert!(matches!(stopped, CoinWatcherError::DeepReorg { .. }), "{stopped}");
+    drop(anvil);
+}
+
+/// A loopback address nothing listens on (the stopped node's API).
+fn node_addr_unused() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
 }

@@ -11,6 +11,12 @@
 //! - *checkpoint*: for a history that starts at a final XT checkpoint (the older history
 //!   dropped), an exit at or before the checkpoint of any tx but its leaf is cancelled with the
 //!   checkpoint itself.
+//!
+//! The watcher reads the contract's events only once `confirmations` blocks sit on top of them
+//! (as the payment watcher and the operators do), so a reorganisation within that depth never
+//! reaches it. A deeper one, which changes a block it already read (exits it may have judged
+//! and challenged), stops it with [`CoinWatcherError::DeepReorg`] rather than going on with a
+//! view of the root chain that is no longer true; restarted, it reads everything again.
 
 use alloy_primitives::{Address, B256};
 use plasma_cash::{CoinHistory, Origin, RootChainFacts, Spend};
@@ -85,6 +91,30 @@ pub enum CoinEvent {
     },
 }
 
+/// Why a coin watcher's step failed, or why it stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoinWatcherError {
+    /// A root-chain block the watcher had read changed: the exits and checkpoints it judged
+    /// there may no longer exist (and others may). The watcher stops for good.
+    #[error(
+        "coin watcher stopped: root-chain block {number} changed hash from {was} to {now}, a reorg deeper than its {confirmations} confirmations; restart it (it reads the contract's events again from its start block), with a larger --l1.confirmations if this recurs"
+    )]
+    DeepReorg {
+        /// The block whose hash changed.
+        number: u64,
+        /// The hash read before.
+        was: B256,
+        /// The hash now.
+        now: B256,
+        /// The depth the watcher reads at.
+        confirmations: u64,
+    },
+    /// The root chain failed; the next step tries again.
+    #[error(transparent)]
+    RootChain(#[from] RootChainError),
+}
+
 /// A transaction of the coin's valid history with its inclusion.
 struct Step {
     tx: CashTx,
@@ -104,6 +134,9 @@ impl Step {
 pub struct CoinWatcher<C> {
     contract: Arc<PlasmaCashContract<C>>,
     cursor: EventCursor,
+    confirmations: u64,
+    /// Set by a deep reorg: every later step fails with it.
+    stopped: Option<(u64, B256, B256)>,
     challenger: Address,
     coins: HashMap<u64, (CoinHistory, RootChainFacts)>,
     /// Checkpoint ids by their block, from the contract's events.
@@ -115,16 +148,21 @@ pub struct CoinWatcher<C> {
 
 impl<C: RootChain> CoinWatcher<C> {
     /// A watcher of `contract`'s exits from root-chain block `start_block`, challenging from
-    /// `challenger` (which posts the `challengeBefore` bonds and earns the exit bonds).
+    /// `challenger` (which posts the `challengeBefore` bonds and earns the exit bonds), acting
+    /// on an event only once `confirmations` blocks sit on top of it (the operator's and the
+    /// payment watcher's depth: `plasma_rootchain::default_confirmations` unless configured).
     pub fn new(
         contract: Arc<PlasmaCashContract<C>>,
         challenger: Address,
         start_block: u64,
+        confirmations: u64,
     ) -> Self {
-        let cursor = EventCursor::new(vec![contract.address()], start_block, 0);
+        let cursor = EventCursor::new(vec![contract.address()], start_block, confirmations);
         Self {
             contract,
             cursor,
+            confirmations,
+            stopped: None,
             challenger,
             coins: HashMap::new(),
             checkpoints: HashMap::new(),
@@ -155,16 +193,18 @@ impl<C: RootChain> CoinWatcher<C> {
         Ok(())
     }
 
-    /// Runs for good: every `poll`, refreshes each of `slots` from the Cash operator, then
-    /// judges new exits and checkpoints; events are logged (alarms as warnings) and alarms
-    /// POSTed as JSON to `webhook`, if given.
+    /// Runs until it must stop: every `poll`, refreshes each of `slots` from the Cash
+    /// operator, then judges new exits and checkpoints; events are logged (alarms as
+    /// warnings) and alarms POSTed as JSON to `webhook`, if given. A failing root chain is
+    /// retried; a reorg deeper than the confirmations ends the run with
+    /// [`CoinWatcherError::DeepReorg`], which is returned (and logged as an error).
     pub async fn run(
         mut self,
         node: jsonrpsee::http_client::HttpClient,
         slots: Vec<u64>,
         poll: std::time::Duration,
         webhook: Option<String>,
-    ) {
+    ) -> CoinWatcherError {
         let http =
             reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().ok();
         loop {
@@ -174,8 +214,13 @@ impl<C: RootChain> CoinWatcher<C> {
                 }
             }
             let before = self.events.len();
-            if let Err(e) = self.step().await {
-                tracing::warn!(%e, "coin watcher step failed; retrying");
+            match self.step().await {
+                Ok(_) => {}
+                Err(e @ CoinWatcherError::DeepReorg { .. }) => {
+                    tracing::error!(%e, "coin watcher");
+                    return e;
+                }
+                Err(e) => tracing::warn!(%e, "coin watcher step failed; retrying"),
             }
             self.judge_new_checkpoints(&node).await;
             for event in &self.events[before..] {
@@ -258,10 +303,27 @@ impl<C: RootChain> CoinWatcher<C> {
         &self.events
     }
 
-    /// Reads new exits and challenges the invalid ones; returns the new events.
-    pub async fn step(&mut self) -> Result<Vec<CoinEvent>, RootChainError> {
+    /// Reads new exits (`confirmations` deep) and challenges the invalid ones; returns the new
+    /// events. After a deep reorg every call fails with [`CoinWatcherError::DeepReorg`].
+    pub async fn step(&mut self) -> Result<Vec<CoinEvent>, CoinWatcherError> {
+        let deep = |(number, was, now)| CoinWatcherError::DeepReorg {
+            number,
+            was,
+            now,
+            confirmations: self.confirmations,
+        };
+        if let Some(stopped) = self.stopped {
+            return Err(deep(stopped));
+        }
         let before = self.events.len();
-        let logs = self.cursor.poll(self.contract.chain().as_ref()).await?;
+        let logs = match self.cursor.poll(self.contract.chain().as_ref()).await {
+            Ok(logs) => logs,
+            Err(RootChainError::DeepReorg { number, was, now }) => {
+                self.stopped = Some((number, was, now));
+                return Err(deep((number, was, now)));
+            }
+            Err(e) => return Err(e.into()),
+        };
         for log in logs {
             let (slot, owner, exit_block, parent_block, tx_hash) = match self.contract.decode(&log)
             {

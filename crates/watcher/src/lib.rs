@@ -22,7 +22,7 @@ pub use api::{
     ChallengeData, EventPage, InFlightExitData, WatcherApiClient, WatcherApiServer,
     WatcherExitData, WatcherService, WatcherStatus,
 };
-pub use cash::{CashChallenge, CoinEvent, CoinWatcher};
+pub use cash::{CashChallenge, CoinEvent, CoinWatcher, CoinWatcherError};
 pub use cash_read::CoinRead;
 pub use events::{InFlightAction, WatcherEvent};
 pub use source::BlockSource;

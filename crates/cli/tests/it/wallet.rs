@@ -9,16 +9,31 @@ use std::{
     time::Duration,
 };
 
-struct Devnet {
-    child: Child,
-    operator: String,
-    watcher: String,
+/// A running `plasma devnet` and what it printed.
+pub(crate) struct Devnet {
+    pub(crate) child: Child,
+    pub(crate) operator: String,
+    pub(crate) watcher: String,
     cash: String,
-    l1: String,
+    pub(crate) l1: String,
     keys: Vec<String>,
+    /// Its deployment file.
+    contracts: PathBuf,
+    /// Every line up to `ready` (or up to its end, if it never got ready).
+    pub(crate) printed: Vec<String>,
+    /// It printed `ready; Ctrl-C stops`.
+    pub(crate) ready: bool,
 }
 
 fn start_devnet(dir: &Path) -> Devnet {
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let args = ["--min-exit-period", "600", "--data-dir", &path("data")];
+    spawn_devnet(dir, &[&args[..], &["--out", &path("deployment.json")]].concat())
+}
+
+/// `plasma devnet` with its APIs on free ports and `args` added, run in `cwd` (where its
+/// default data directory and deployment file are).
+pub(crate) fn spawn_devnet(cwd: &Path, args: &[&str]) -> Devnet {
     let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
         .args([
             "devnet",
@@ -28,13 +43,9 @@ fn start_devnet(dir: &Path) -> Devnet {
             "127.0.0.1:0",
             "--cash.addr",
             "127.0.0.1:0",
-            "--min-exit-period",
-            "600",
         ])
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--out")
-        .arg(dir.join("deployment.json"))
+        .args(args)
+        .current_dir(cwd)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -42,6 +53,8 @@ fn start_devnet(dir: &Path) -> Devnet {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let (mut operator, mut watcher, mut cash, mut l1, mut keys) =
         (String::new(), String::new(), String::new(), String::new(), Vec::new());
+    let (mut contracts, mut printed, mut ready) =
+        (cwd.join("devnet-deployment.json"), vec![], false);
     for line in lines.by_ref() {
         let line = line.unwrap();
         if let Some(rest) = line.strip_prefix("operator    ") {
@@ -52,15 +65,19 @@ fn start_devnet(dir: &Path) -> Devnet {
             cash = rest.split_whitespace().next().unwrap().to_owned();
         } else if let Some(rest) = line.strip_prefix("root chain  ") {
             l1 = rest.split_whitespace().next().unwrap().to_owned();
+        } else if let Some(rest) = line.strip_prefix("contracts   ") {
+            contracts = cwd.join(rest.split_whitespace().next().unwrap());
         } else if line.starts_with("  ") && line.contains("0x") {
             keys.push(line.split_whitespace().nth(2).unwrap().to_owned());
         }
-        if line == "ready; Ctrl-C stops" {
+        ready = line == "ready; Ctrl-C stops";
+        printed.push(line);
+        if ready {
             break;
         }
     }
     std::thread::spawn(move || lines.for_each(drop));
-    Devnet { child, operator, watcher, cash, l1, keys }
+    Devnet { child, operator, watcher, cash, l1, keys, contracts, printed, ready }
 }
 
 fn cast() -> PathBuf {
@@ -79,14 +96,15 @@ fn wei(text: &str) -> u128 {
 
 impl Devnet {
     /// `plasma wallet --json …` as user `who`; the parsed JSON, or the error line.
-    fn wallet(&self, dir: &Path, who: usize, args: &[&str]) -> Result<Value, String> {
+    /// (`dir` holds the wallets' history files.)
+    pub(crate) fn wallet(&self, dir: &Path, who: usize, args: &[&str]) -> Result<Value, String> {
         let out = Command::new(env!("CARGO_BIN_EXE_plasma"))
             .arg("wallet")
             .args(args)
             .arg("--json")
             .env("PLASMA_KEY", &self.keys[who])
             .env("PLASMA_L1_RPC", &self.l1)
-            .env("PLASMA_CONTRACTS", dir.join("deployment.json"))
+            .env("PLASMA_CONTRACTS", &self.contracts)
             .env("PLASMA_OPERATOR_RPC", &self.operator)
             .env("PLASMA_WATCHER_RPC", &self.watcher)
             .env("PLASMA_CASH_RPC", &self.cash)
@@ -102,7 +120,7 @@ impl Devnet {
     }
 
     /// Retries while the chain catches up (the operator and watcher follow L1 on their own).
-    fn eventually(
+    pub(crate) fn eventually(
         &self,
         dir: &Path,
         who: usize,
@@ -234,6 +252,9 @@ fn the_cash_walkthrough_ends_with_the_coin_on_l1() {
 impl Drop for Devnet {
     /// Ctrl-C, also when a step failed: the devnet stops its operator, watcher and anvil.
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return; // already stopped (a test killed it)
+        }
         let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
         for _ in 0..100 {
             if let Ok(Some(_)) = self.child.try_wait() {

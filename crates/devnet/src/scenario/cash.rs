@@ -26,6 +26,9 @@ const BOB: usize = 2;
 const MALLORY: usize = 3;
 const CAROL: usize = 4;
 const MATURITY: u64 = 24 * 3600;
+/// The coin watchers' depth: the embedded root chain never reorganises (the default for a
+/// development chain, `plasma_rootchain::default_confirmations`).
+const CONFIRMATIONS: u64 = 0;
 
 struct CashWorld {
     chain: Arc<EmbeddedChain>,
@@ -241,7 +244,7 @@ pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
     w.say(format!(
         "bob's client refuses the history at block {b2} ({refused}) and keeps it to block {b1}"
     ));
-    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start, CONFIRMATIONS);
     watcher.watch(accepted, facts);
 
     let parent = included(&forged1.0, b2, tree2.proof(slot));
@@ -292,7 +295,7 @@ pub(super) async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
     if facts.last_block >= b2 {
         return Err(fail("bob's client claims a block it never saw"));
     }
-    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start, CONFIRMATIONS);
     watcher.watch(accepted, facts);
     w.exit(BOB, slot, &evidence).await?;
     w.say(format!("bob's client has no proof for block {b2}: bob exits at once from block {b1}"));
@@ -323,7 +326,7 @@ pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
     w.say(format!("alice → bob in block {b1}, bob → carol in block {b2}"));
     let history = w.operator.coin_history(slot).map_err(fail)?;
     let (accepted, facts, evidence, _) = w.accept(history, &deposit, None).await?;
-    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(CAROL), w.start);
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(CAROL), w.start, CONFIRMATIONS);
     watcher.watch(accepted, facts);
 
     let dep_tx = included(&deposit.tx(), deposit.block, Vec::new());
@@ -412,7 +415,7 @@ pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
     w.say(format!(
         "the checkpoint is final: bob's client drops the history before it ({before} → {after} bytes) and verifies the rest"
     ));
-    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start, CONFIRMATIONS);
     watcher.watch(accepted, facts);
 
     let dep_tx = included(&deposit.tx(), deposit.block, Vec::new());
@@ -455,7 +458,7 @@ pub(super) async fn forged_checkpoint() -> Result<ScenarioReport, ScenarioError>
     let slot = deposit.slot;
     let history = w.operator.coin_history(slot).map_err(fail)?;
     let (accepted, facts, evidence, _) = w.accept(history, &deposit, None).await?;
-    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start);
+    let mut watcher = CoinWatcher::new(w.contract.clone(), addr(BOB), w.start, CONFIRMATIONS);
     watcher.watch(accepted, facts);
 
     let forged = CashTx { new_owner: addr(MALLORY), ..to_bob };
