@@ -82,6 +82,13 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
     println!("  cost directly on L1                       {:>12.2} $", report.direct_usd);
     println!("  cost through Plasma                       {:>12.2} $", report.plasma_usd);
     println!("  saving                                    {:>12.1} ×", report.saving_ratio);
+    // Below this an output is dust: not worth exiting if the operator withholds blocks.
+    let exit_gas = gas.start_standard_exit + gas.process_exit_per_exit;
+    let exit_wei = exit_gas as f64 * args.gas_price_gwei * 1e9;
+    println!(
+        "  exit of one output                        {:>12} gas = {:.0} wei (dust below it: --fee.dust-wei)",
+        exit_gas, exit_wei
+    );
     match report.break_even_transfers_per_cycle {
         Some(k) => println!("  break-even: at least {k} transfers per deposit-and-exit"),
         None => println!(

@@ -42,6 +42,11 @@ pub(crate) struct NodeArgs {
     /// Minimum fee per transaction, in wei of ETH (0: no fee).
     #[arg(long = "fee.min-wei")]
     fee_min_wei: Option<U256>,
+    /// Smallest ETH output accepted, in wei (0: any). Set it to what exiting an output costs
+    /// on L1 (`plasma cost` prints it, "exit of one output"): smaller outputs are not worth
+    /// exiting if blocks are withheld.
+    #[arg(long = "fee.dust-wei")]
+    fee_dust_wei: Option<U256>,
     /// Where to serve Prometheus metrics (off when absent).
     #[arg(long = "metrics.addr")]
     metrics_addr: Option<SocketAddr>,
@@ -103,6 +108,7 @@ struct BlockSection {
 #[serde(deny_unknown_fields)]
 struct FeeSection {
     min_wei: Option<U256>,
+    dust_wei: Option<U256>,
 }
 
 pub(crate) async fn run(args: NodeArgs) -> Result<()> {
@@ -139,6 +145,9 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     config.expected_chain_id = Some(deployment.chain_id);
     if let Some(min) = args.fee_min_wei.or(file.fee.min_wei).filter(|m| !m.is_zero()) {
         config.fees = FeePolicy::flat(Address::ZERO, min);
+    }
+    if let Some(dust) = args.fee_dust_wei.or(file.fee.dust_wei).filter(|d| !d.is_zero()) {
+        config.fees = config.fees.with_dust_limit(Address::ZERO, dust);
     }
     if let Some(addr) = args.metrics_addr.or(file.metrics.addr) {
         metrics_exporter_prometheus::PrometheusBuilder::new()

@@ -73,6 +73,18 @@ pub enum LedgerError {
         /// The minimum.
         required: U256,
     },
+    /// An output below the operator's dust limit for its token.
+    #[error("output {index}: {amount} of {token} is below the dust limit {limit}")]
+    DustOutput {
+        /// The output's index in the transaction.
+        index: usize,
+        /// Its token.
+        token: Address,
+        /// Its amount.
+        amount: U256,
+        /// The smallest amount accepted.
+        limit: U256,
+    },
     /// Sums that overflow 256 bits.
     #[error("token {0}: amounts overflow")]
     Overflow(Address),

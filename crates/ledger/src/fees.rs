@@ -1,4 +1,5 @@
-//! Fees: what a transaction leaves unspent is the operator's; the policy sets the minimum.
+//! Fees: what a transaction leaves unspent is the operator's; the policy sets the minimum,
+//! and the smallest output the operator accepts (the dust limit).
 
 use crate::LedgerError;
 use plasma_primitives::{Address, U256};
@@ -10,6 +11,11 @@ use std::collections::BTreeMap;
 pub struct FeePolicy {
     /// Minimum fee by token (zero address = ETH).
     pub minimum: BTreeMap<Address, U256>,
+    /// Smallest output amount accepted, by token (none: any amount). An output worth less
+    /// than exiting it costs on L1 cannot be taken out if the operator withholds blocks, so a
+    /// dishonest operator would keep it: an honest operator does not create such outputs.
+    #[serde(default)]
+    pub dust_limit: BTreeMap<Address, U256>,
 }
 
 impl FeePolicy {
@@ -20,7 +26,28 @@ impl FeePolicy {
 
     /// A single minimum in one token.
     pub fn flat(token: Address, amount: U256) -> Self {
-        Self { minimum: BTreeMap::from([(token, amount)]) }
+        Self { minimum: BTreeMap::from([(token, amount)]), ..Self::default() }
+    }
+
+    /// This policy with a dust limit of `amount` for `token`.
+    pub fn with_dust_limit(mut self, token: Address, amount: U256) -> Self {
+        self.dust_limit.insert(token, amount);
+        self
+    }
+
+    /// Checks output `index` (`amount` of `token`) against the dust limit.
+    pub(crate) fn check_output(
+        &self,
+        index: usize,
+        token: Address,
+        amount: U256,
+    ) -> Result<(), LedgerError> {
+        match self.dust_limit.get(&token) {
+            Some(&limit) if amount < limit => {
+                Err(LedgerError::DustOutput { index, token, amount, limit })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Checks the fees a transaction leaves (`surplus` per token).

@@ -210,7 +210,10 @@ impl Ledger {
             add(&mut ins, spent.token, spent.amount)?;
         }
         let mut outs: Vec<(Address, U256)> = Vec::with_capacity(4);
-        for out in inner.outputs() {
+        for (index, out) in inner.outputs().iter().enumerate() {
+            if !self.fees.dust_limit.is_empty() {
+                self.fees.check_output(index, out.token, out.amount)?;
+            }
             add(&mut outs, out.token, out.amount)?;
         }
         for &(token, outputs) in &outs {

@@ -169,6 +169,32 @@ fn the_fee_policy_sets_a_minimum() {
     assert_eq!(ledger.seal().fees.get(&ETH), Some(&U256::from(10)));
 }
 
+/// Issue 15, "dust the operator can steal because exiting it is uneconomic": with a dust
+/// limit the honest operator creates no output worth less than its exit; the refusal names
+/// the output, its amount and the limit. Other tokens, and deposits, are not limited.
+#[test]
+fn outputs_below_the_dust_limit_are_refused() {
+    let (alice, bob) = (key("alice"), key("bob"));
+    let policy = FeePolicy::free().with_dust_limit(ETH, U256::from(20));
+    let (mut ledger, pos) = funded(policy, &[(&alice, ETH, 100), (&alice, TOKEN, 100)]);
+    let dusty =
+        transfer(&pos[..1], vec![out(&bob, ETH, 81), out(&alice, ETH, 19)], &[&alice]).unwrap();
+    assert_eq!(
+        ledger.apply(dusty),
+        Err(LedgerError::DustOutput {
+            index: 1,
+            token: ETH,
+            amount: U256::from(19),
+            limit: U256::from(20)
+        })
+    );
+    let token_dust = transfer(&pos[1..], vec![out(&bob, TOKEN, 1)], &[&alice]).unwrap();
+    ledger.apply(token_dust).unwrap();
+    let at_limit =
+        transfer(&pos[..1], vec![out(&bob, ETH, 80), out(&alice, ETH, 20)], &[&alice]).unwrap();
+    ledger.apply(at_limit).unwrap();
+}
+
 #[test]
 fn deposits_and_exits_follow_the_root_chain() {
     let alice = key("alice");
