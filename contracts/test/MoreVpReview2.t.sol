@@ -763,6 +763,331 @@ contract MoreVpReview2Test is InFlightBase {
         _chal(carol, _carolCompetitor(), 0, "", 0);
         assertEq(_header(id).flags & 1, 1, "challenged, for 0 wei");
     }
+
+    // ================================================================ 7. more hypotheses
+
+    /// Standing and replaced challengers that refuse ETH block nothing: a replacement works
+    /// (the replaced bond is a credit, not a transfer), and the standing one's payout at
+    /// finalization is credited in the EthVault; processing goes through and the game keeps
+    /// nothing.
+    function test_r2_refusingChallengersBlockNothing() public {
+        bytes memory c1 = _spend(cPos, carol, address(0), 3 ether);
+        bytes[] memory b1 = new bytes[](1);
+        b1[0] = c1;
+        uint256 blk1 = _submit(b1);
+        _startT(bob);
+        _pbIn(alice, T, 0);
+        RefusingChallenger r1 = new RefusingChallenger(game);
+        RefusingChallenger r2 = new RefusingChallenger(game);
+        vm.deal(address(r1), chBond);
+        vm.deal(address(r2), chBond);
+        bytes memory sig = _sig(CAROL_KEY, c1);
+        r1.challenge(PaymentExitBase.CanonicityChallenge(T, 1, c1, 0, 0, "", sig), chBond);
+        r2.challenge(
+            PaymentExitBase.CanonicityChallenge(T, 1, c1, 0, blk1 * 100_000, _proofOne(c1), sig),
+            chBond
+        );
+        assertEq(game.bondCredits(address(r1)), chBond, "r1 credited");
+        uint256 a0 = alice.balance;
+        _processAll();
+        assertEq(alice.balance - a0, 5 ether + pbBond - pbBond / 4, "alice's input paid");
+        assertEq(
+            ethVault.pendingWithdrawals(address(r2)), ifeBond + chBond, "r2: credited in the vault"
+        );
+        assertEq(address(game).balance, chBond, "only r1's credit left");
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentExitBase.BondTransferFailed.selector, address(r1), chBond)
+        );
+        r1.withdraw();
+    }
+
+    /// Process order: with the deposit boost gone in flight, Alice's standard exit of her
+    /// deposit (now + MEP) matures before the in-flight exit of the tx she signed to Bob
+    /// (deposit time + 2·MEP). The signature the in-flight exit published challenges it; the
+    /// exit is deleted, its bond goes to Bob, and Bob's output is paid.
+    function test_r2_inputStandardExitAheadOfIfeIsChallengeable() public {
+        bytes32[] memory ins = new bytes32[](1);
+        ins[0] = bytes32(aPos);
+        PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](1);
+        outs[0] = _out(bob, address(0), 5 ether);
+        bytes memory t1 = _tx(ins, outs);
+        PaymentExitBase.StartInFlightExitArgs memory a;
+        a.inFlightTx = t1;
+        a.inputTxs = new bytes[](1);
+        a.inputTxs[0] = aTx;
+        a.inputUtxosPos = new uint256[](1);
+        a.inputUtxosPos[0] = aPos;
+        a.inputTxsInclusionProofs = new bytes[](1);
+        a.inputTxsInclusionProofs[0] = Tree.depositProof();
+        a.inFlightTxSigs = new bytes[](1);
+        a.inFlightTxSigs[0] = _sig(ALICE_KEY, t1);
+        vm.warp(block.timestamp + 1 days);
+        vm.prank(bob);
+        game.startInFlightExit{value: ifeBond}(a);
+        uint160 tId = game.inFlightExitId(t1);
+        _pbOut(bob, t1, 0);
+        _startExit(alice, aPos, aTx, Tree.depositProof());
+        (, uint256 aliceAt,,,) = game.standardExit(_exitId(aTx, aPos));
+        assertTrue(aliceAt < _header(tId).exitableAt, "alice's exit would mature first");
+        uint256 b0 = bob.balance;
+        vm.prank(bob);
+        game.challengeStandardExit(
+            aPos, aTx, t1, a.inFlightTxSigs[0], keccak256(abi.encodePacked(bob))
+        );
+        assertEq(bob.balance - b0, bond, "bob: alice's exit bond");
+        _processAll();
+        assertEq(bob.balance - b0, bond + 5 ether + ifeBond + pbBond - pbBond / 4, "bob paid");
+        assertEq(_header(tId).flags, 2 | 4 | 8, "canonical");
+    }
+
+    /// One output, both games, standard exit first: Carol (co-signer of T) standard-exits her
+    /// deposit input while T's in-flight exit runs; she cannot also piggyback it, Alice cannot
+    /// standard-exit her piggybacked input; Carol's exit matures first, so T is
+    /// non-canonical: Alice's input is paid, Bob's output is not; every wei leaves once.
+    function test_r2_sameOutput_standardFirstThenInFlight() public {
+        _startT(bob);
+        _pbIn(alice, T, 0);
+        _pbOut(bob, T, 0);
+        uint160 aId = _exitId(aTx, aPos);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.OutputPiggybacked.selector, aId));
+        game.startStandardExit{value: bond}(aPos, aTx, Tree.depositProof(), 0);
+        _startExit(carol, cPos, cTx, Tree.depositProof());
+        uint160 cId = _exitId(cTx, cPos);
+        vm.prank(carol);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.ExitAlreadyStarted.selector, cId));
+        game.piggybackInFlightExitOnInput{value: pbBond}(T, 1, 0);
+        uint256 a0 = alice.balance;
+        uint256 b0 = bob.balance;
+        uint256 c0 = carol.balance;
+        _processAll();
+        assertEq(carol.balance - c0, 3 ether + bond - bounty, "carol: her deposit");
+        assertEq(alice.balance - a0, 5 ether + pbBond - pbBond / 4, "alice: her input");
+        assertEq(bob.balance - b0, ifeBond + pbBond - pbBond / 4, "bob: bonds, no output");
+        assertEq(address(ethVault).balance, 0, "8 in, 8 out, once each");
+        assertEq(address(game).balance, 0, "settled");
+    }
+
+    /// One output, both games, in-flight first: Carol starts her standard exit late, so T's
+    /// canonical in-flight exit is processed first and marks her input spent: her exit's
+    /// entry pays nothing (its bond goes to the processor); Bob's output is paid.
+    function test_r2_sameOutput_inFlightFirstVoidsStandard() public {
+        _startT(bob);
+        _pbOut(bob, T, 0);
+        uint256 ifeAt = _header(id).exitableAt;
+        vm.warp(ifeAt - MEP + 1);
+        _startExit(carol, cPos, cTx, Tree.depositProof());
+        (, uint256 cAt,,,) = game.standardExit(_exitId(cTx, cPos));
+        assertTrue(cAt > ifeAt, "carol's exit after the in-flight exit");
+        uint256 b0 = bob.balance;
+        uint256 c0 = carol.balance;
+        uint256 p0 = address(this).balance;
+        vm.warp(cAt);
+        game.processExits(address(0), 10);
+        assertEq(bob.balance - b0, 6 ether + ifeBond + pbBond - pbBond / 4, "bob paid");
+        assertEq(carol.balance, c0, "carol: nothing (she signed T)");
+        assertEq(address(this).balance - p0, pbBond / 4 + bond, "processor: bounty + void bond");
+        assertEq(address(ethVault).balance, 2 ether, "8 - 6");
+        assertEq(address(game).balance, 0, "settled");
+    }
+
+    /// A token re-entering the game from its payout transfer: while T's non-canonical
+    /// in-flight exit pays Alice's input, the token (owner of T's output) tries to start a
+    /// standard exit of that output (refused: `InputsExitedInFlight`, the flag is written
+    /// before the transfer) and to process its own queue (refused: reentrancy guard).
+    function test_r2_reenteringTokenDuringInputPayout() public {
+        HookToken hk = new HookToken(game);
+        vm.deal(address(hk), 1 ether);
+        hk.mint(alice, 100);
+        bytes memory dTx = _depositTx(alice, address(hk), 100);
+        uint256 dPos = _pos(framework.nextDepositBlock(), 0, 0);
+        vm.prank(alice);
+        hk.approve(address(erc20Vault), 100);
+        vm.prank(alice);
+        erc20Vault.deposit(dTx);
+        bytes32[] memory ins = new bytes32[](1);
+        ins[0] = bytes32(dPos);
+        PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](1);
+        outs[0] = _out(address(hk), address(hk), 100);
+        bytes memory t1 = _tx(ins, outs);
+        uint256 tPos = _includeOne(t1);
+        PaymentExitBase.StartInFlightExitArgs memory a;
+        a.inFlightTx = t1;
+        a.inputTxs = new bytes[](1);
+        a.inputTxs[0] = dTx;
+        a.inputUtxosPos = new uint256[](1);
+        a.inputUtxosPos[0] = dPos;
+        a.inputTxsInclusionProofs = new bytes[](1);
+        a.inputTxsInclusionProofs[0] = Tree.depositProof();
+        a.inFlightTxSigs = new bytes[](1);
+        a.inFlightTxSigs[0] = _sig(ALICE_KEY, t1);
+        vm.prank(alice);
+        game.startInFlightExit{value: ifeBond}(a);
+        uint160 tId = game.inFlightExitId(t1);
+        vm.prank(alice);
+        game.piggybackInFlightExitOnInput{value: pbBond}(t1, 0, 0);
+        bytes memory comp = _spend(dPos, alice, address(hk), 100);
+        vm.prank(alice);
+        game.challengeInFlightExitNotCanonical{value: chBond}(
+            PaymentExitBase.CanonicityChallenge(t1, 0, comp, 0, 0, "", _sig(ALICE_KEY, comp))
+        );
+        hk.arm(tPos * 10_000, t1, _proofOne(t1), bond);
+        vm.warp(block.timestamp + 3 * MEP);
+        game.processExits(address(hk), 10);
+        assertEq(hk.balanceOf(alice), 100, "alice's input paid");
+        assertEq(
+            hk.exitRevert(),
+            abi.encodeWithSelector(PaymentExitBase.InputsExitedInFlight.selector, tId),
+            "the output's standard exit refused mid-payout"
+        );
+        assertEq(
+            hk.processRevert(),
+            abi.encodeWithSignature("ReentrancyGuardReentrantCall()"),
+            "processExits refused mid-payout"
+        );
+        assertEq(hk.balanceOf(address(erc20Vault)), 0, "the vault paid 100 once");
+    }
+
+    /// FINDING (low, griefing): a leg in a token whose queue cannot be processed locks the
+    /// in-flight bond for ever. Eve co-signs Bob's payment T2 with an input of a token she
+    /// controls, piggybacks her output in it, and then makes the token's `balanceOf` revert:
+    /// Bob's ETH output is paid, but the exit never finalizes (the last leg's queue reverts),
+    /// so Bob's in-flight bond is never returned, and the exit can no longer be deleted.
+    function test_r2_unprocessableTokenLegLocksTheInFlightBond_finding() public {
+        BreakableToken evl = new BreakableToken();
+        evl.mint(eve, 100);
+        bytes memory eTx = _depositTx(eve, address(evl), 100);
+        uint256 ePos = _pos(framework.nextDepositBlock(), 0, 0);
+        vm.prank(eve);
+        evl.approve(address(erc20Vault), 100);
+        vm.prank(eve);
+        erc20Vault.deposit(eTx);
+        bytes32[] memory ins = new bytes32[](2);
+        (ins[0], ins[1]) = (bytes32(aPos), bytes32(ePos));
+        PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](2);
+        outs[0] = _out(bob, address(0), 5 ether);
+        outs[1] = _out(eve, address(evl), 100);
+        bytes memory t2 = _tx(ins, outs);
+        PaymentExitBase.StartInFlightExitArgs memory a =
+            _twoDepositArgs(t2, aTx, aPos, ALICE_KEY, eTx, ePos, EVE_KEY);
+        vm.prank(bob);
+        game.startInFlightExit{value: ifeBond}(a);
+        uint160 tId = game.inFlightExitId(t2);
+        _pbOut(bob, t2, 0);
+        vm.prank(eve);
+        game.piggybackInFlightExitOnOutput{value: pbBond}(t2, 1, 0);
+        evl.setBroken(true);
+        uint256 b0 = bob.balance;
+        _processAll();
+        assertEq(bob.balance - b0, 5 ether + pbBond - pbBond / 4, "bob's output paid, no bond");
+        vm.expectRevert(); // balanceOf reverts inside Erc20Vault.withdraw
+        game.processExits(address(evl), 10);
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentExitBase.InFlightExitProcessing.selector, tId)
+        );
+        game.deleteNonPiggybackedInFlightExit(tId);
+        assertEq(_header(tId).flags & 8, 0, "never finalized");
+        assertEq(address(game).balance, ifeBond + pbBond, "bob's bond (and eve's) locked");
+    }
+}
+
+/// @notice A canonicity challenger that refuses every ETH transfer.
+contract RefusingChallenger {
+    PaymentExitGame internal immutable game;
+
+    constructor(PaymentExitGame game_) {
+        game = game_;
+    }
+
+    function challenge(PaymentExitBase.CanonicityChallenge calldata c, uint256 value) external {
+        game.challengeInFlightExitNotCanonical{value: value}(c);
+    }
+
+    function withdraw() external {
+        game.withdrawBondCredit();
+    }
+
+    receive() external payable {
+        revert("no");
+    }
+}
+
+/// @notice A token whose transfer, once armed, re-enters the game: it tries to start a
+/// standard exit of an output it owns and to process its own queue, recording each revert.
+contract HookToken {
+    mapping(address => uint256) public balanceOf;
+    mapping(address => mapping(address => uint256)) public allowance;
+    PaymentExitGame internal immutable game;
+    bool internal armed;
+    uint256 internal pos;
+    bytes internal txb;
+    bytes internal proof;
+    uint256 internal bondValue;
+    bytes public exitRevert;
+    bytes public processRevert;
+
+    constructor(PaymentExitGame game_) {
+        game = game_;
+    }
+
+    function mint(address to, uint256 v) external {
+        balanceOf[to] += v;
+    }
+
+    function approve(address s, uint256 v) external returns (bool) {
+        allowance[msg.sender][s] = v;
+        return true;
+    }
+
+    function arm(uint256 pos_, bytes calldata txb_, bytes calldata proof_, uint256 bond_) external {
+        (armed, pos, txb, proof, bondValue) = (true, pos_, txb_, proof_, bond_);
+    }
+
+    function transferFrom(address f, address t, uint256 v) external returns (bool) {
+        allowance[f][msg.sender] -= v;
+        balanceOf[f] -= v;
+        balanceOf[t] += v;
+        return true;
+    }
+
+    function transfer(address t, uint256 v) external returns (bool) {
+        if (armed) {
+            armed = false;
+            try game.startStandardExit{value: bondValue}(pos, txb, proof, 0) {}
+            catch (bytes memory err) {
+                exitRevert = err;
+            }
+            try game.processExits(address(this), 10) {}
+            catch (bytes memory err) {
+                processRevert = err;
+            }
+        }
+        balanceOf[msg.sender] -= v;
+        balanceOf[t] += v;
+        return true;
+    }
+
+    receive() external payable {}
+}
+
+/// @notice An ERC20 whose `balanceOf` can be made to revert.
+contract BreakableToken is ERC20 {
+    bool internal broken;
+
+    constructor() ERC20("Breakable", "BRK") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    function setBroken(bool b) external {
+        broken = b;
+    }
+
+    function balanceOf(address account) public view override returns (uint256) {
+        require(!broken, "broken");
+        return super.balanceOf(account);
+    }
 }
 
 /// @notice A canonicity challenger (to be replaced) whose receive hook re-enters
