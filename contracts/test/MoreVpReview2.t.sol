@@ -989,6 +989,27 @@ contract MoreVpReview2Test is InFlightBase {
         assertEq(_header(tId).flags & 8, 0, "never finalized");
         assertEq(address(game).balance, ifeBond + pbBond, "bob's bond (and eve's) locked");
     }
+
+    /// FINDING (low): a challenge in the last second of the first half, followed at once by
+    /// `deleteNonPiggybackedInFlightExit`, leaves the starter of an exit with no piggyback one
+    /// second to answer. T is included (the challenge is false); Carol, its co-signer, takes
+    /// Bob's in-flight bond. With a piggyback the answer window runs to processing instead
+    /// (`test_r2_bondOwner_lastSecondAnswerKeepsBond`).
+    function test_r2_lastSecondChallengeThenDelete_finding() public {
+        _includeOne(T);
+        _startT(bob);
+        uint256 deadline = _header(id).startedAt + MEP / 2;
+        vm.warp(deadline - 1);
+        _chal(carol, _carolCompetitor(), 0, "", chBond);
+        uint256 c0 = carol.balance;
+        vm.warp(deadline);
+        uint256 b0 = bob.balance;
+        vm.prank(carol);
+        game.deleteNonPiggybackedInFlightExit(id);
+        assertEq(carol.balance - c0, ifeBond + chBond, "carol: bob's in-flight bond, hers back");
+        assertEq(bob.balance, b0, "bob: nothing, though T is included");
+        assertEq(_header(id).startedAt, 0, "the exit is gone: no answer possible any more");
+    }
 }
 
 /// @notice A canonicity challenger that refuses every ETH transfer.
