@@ -236,11 +236,12 @@ contract MoreVpAttacksTest is InFlightBase {
 
     /// Deletion settles the bonds like finalization: with a standing challenge the challenger
     /// gets the in-flight bond and its challenge bond back; after an answered one the starter
-    /// keeps the in-flight bond (the responder already took the challenge bond).
+    /// keeps the in-flight bond (the responder already took the challenge bond). With a
+    /// standing challenge, deletion waits until exitableAt (second reading, finding 1).
     function test_deleteSettlesBondsByTheStandingChallenge() public {
         _startT(bob);
         _challenge(carol, _carolCompetitor(), 0, "");
-        vm.warp(block.timestamp + MEP / 2);
+        vm.warp(_header(id).exitableAt);
         uint256 b0 = bob.balance;
         uint256 c0 = carol.balance;
         game.deleteNonPiggybackedInFlightExit(id);

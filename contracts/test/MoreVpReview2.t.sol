@@ -990,25 +990,56 @@ contract MoreVpReview2Test is InFlightBase {
         assertEq(address(game).balance, ifeBond + pbBond, "bob's bond (and eve's) locked");
     }
 
-    /// FINDING (low): a challenge in the last second of the first half, followed at once by
-    /// `deleteNonPiggybackedInFlightExit`, leaves the starter of an exit with no piggyback one
-    /// second to answer. T is included (the challenge is false); Carol, its co-signer, takes
-    /// Bob's in-flight bond. With a piggyback the answer window runs to processing instead
-    /// (`test_r2_bondOwner_lastSecondAnswerKeepsBond`).
-    function test_r2_lastSecondChallengeThenDelete_finding() public {
-        _includeOne(T);
+    /// Finding 1 (fixed): a challenge in the last second of the first half, followed at once
+    /// by `deleteNonPiggybackedInFlightExit`, used to leave the starter of an exit with no
+    /// piggyback one second to answer (Carol, a co-signer, took Bob's in-flight bond though T
+    /// is included). With a standing challenge, deletion now waits until the exit's
+    /// exitableAt (as processing would): refused at MEP/2 and one second before exitableAt;
+    /// Bob answers in between and keeps his bond; an unanswered challenge still deletes from
+    /// exitableAt, paying the challenger.
+    function test_r2_lastSecondChallengeThenDelete() public {
+        uint256 tPos = _includeOne(T);
         _startT(bob);
-        uint256 deadline = _header(id).startedAt + MEP / 2;
+        PaymentExitBase.Header memory h = _header(id);
+        uint256 deadline = h.startedAt + MEP / 2;
         vm.warp(deadline - 1);
         _chal(carol, _carolCompetitor(), 0, "", chBond);
-        uint256 c0 = carol.balance;
         vm.warp(deadline);
+        vm.prank(carol);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                PaymentExitBase.ChallengeAnswerPeriodNotOver.selector, id, h.exitableAt
+            )
+        );
+        game.deleteNonPiggybackedInFlightExit(id);
+        vm.warp(h.exitableAt - 1);
+        vm.prank(carol);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                PaymentExitBase.ChallengeAnswerPeriodNotOver.selector, id, h.exitableAt
+            )
+        );
+        game.deleteNonPiggybackedInFlightExit(id);
+        // Bob answers late, a full half-period after the challenge, and keeps his bond.
+        bytes memory proof = _proofOne(T);
+        vm.prank(bob);
+        game.respondToNonCanonicalChallenge(T, tPos, proof);
         uint256 b0 = bob.balance;
+        uint256 c0 = carol.balance;
         vm.prank(carol);
         game.deleteNonPiggybackedInFlightExit(id);
-        assertEq(carol.balance - c0, ifeBond + chBond, "carol: bob's in-flight bond, hers back");
-        assertEq(bob.balance, b0, "bob: nothing, though T is included");
-        assertEq(_header(id).startedAt, 0, "the exit is gone: no answer possible any more");
+        assertEq(bob.balance - b0, ifeBond, "bob: his in-flight bond back");
+        assertEq(carol.balance, c0, "carol: nothing");
+        // Unanswered, the challenge still deletes, from exitableAt, paying the challenger.
+        _startT(bob);
+        h = _header(id);
+        vm.warp(h.startedAt + MEP / 2 - 1);
+        _chal(carol, _carolCompetitor(), 0, "", chBond);
+        vm.warp(h.exitableAt);
+        c0 = carol.balance;
+        game.deleteNonPiggybackedInFlightExit(id);
+        assertEq(carol.balance - c0, ifeBond + chBond, "standing challenger: both bonds");
+        assertEq(_header(id).startedAt, 0, "deleted");
     }
 }
 

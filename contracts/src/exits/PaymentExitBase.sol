@@ -297,6 +297,9 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     error AlreadyPiggybacked(uint160 exitId, uint256 leg);
     error NotPiggybacked(uint160 exitId, uint256 leg);
     error InFlightExitHasPiggybacks(uint160 exitId);
+    /// @notice A canonicity challenge stands: deletion waits until `exitableAt`, so the starter
+    /// has as long to answer as processing would leave.
+    error ChallengeAnswerPeriodNotOver(uint160 exitId, uint256 exitableAt);
     /// @notice Processing has started: canonicity is final, and the exit cannot be deleted.
     error InFlightExitProcessing(uint160 exitId);
     /// @notice The competing / spending tx is the in-flight tx itself.

@@ -406,7 +406,9 @@ contract PaymentExitGame is PaymentExitBase {
 
     /// @notice Deletes an in-flight exit that has no piggyback once the piggyback period is
     /// over; its bond goes back to the starter, or, if a canonicity challenge stands, to that
-    /// challenger with its challenge bond. The tx may then be exited in flight again. Not once processing
+    /// challenger with its challenge bond — then only from the exit's exitableAt
+    /// (`ChallengeAnswerPeriodNotOver`), so the starter has as long to answer as processing
+    /// would leave. The tx may then be exited in flight again. Not once processing
     /// has started (`InFlightExitProcessing`): a half-processed exit whose last piggybacks were
     /// removed by spent challenges finalizes on its remaining queue entry, and keeps its record
     /// (F_INPUTS_PAID bars the tx's outputs forever).
@@ -417,6 +419,11 @@ contract PaymentExitGame is PaymentExitBase {
         uint256 deadline = uint256(h.startedAt) + minExitPeriod / 2;
         if (block.timestamp < deadline) revert PiggybackPeriodNotOver(exitId, deadline);
         if (h.piggybacks != 0) revert InFlightExitHasPiggybacks(exitId);
+        // A standing challenge leaves the starter as long to answer as with a piggyback: until
+        // exitableAt (≥ MEP/2 after the last possible challenge), as processing would.
+        if (h.flags & F_NON_CANONICAL != 0 && block.timestamp < h.exitableAt) {
+            revert ChallengeAnswerPeriodNotOver(exitId, h.exitableAt);
+        }
         (address to, uint256 value) = _inFlightBondPayee(_ifes[exitId], h);
         delete _ifes[exitId].h;
         emit InFlightExitDeleted(exitId);
