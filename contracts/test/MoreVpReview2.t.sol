@@ -194,7 +194,7 @@ contract MoreVpReview2Test is InFlightBase {
         bytes memory proof = _proofOne(T);
         vm.prank(watcher);
         game.respondToNonCanonicalChallenge(T, tPos, proof);
-        assertEq(watcher.balance, chBond, "the watcher earned Carol's bond");
+        assertEq(watcher.balance, chBond - chBond / 2, "the watcher earned half Carol's bond");
         // Carol again, with the same competitor not included.
         bytes memory sig = _sig(CAROL_KEY, comp);
         PaymentExitBase.CanonicityChallenge memory c =
@@ -269,16 +269,18 @@ contract MoreVpReview2Test is InFlightBase {
         assertEq(bob.balance - b0, 6 ether + pbBond - pbBond / 4, "bob: his output");
     }
 
-    /// FINDING (low, economic): the false challenger answers her own challenge. Alice (the
-    /// issue's finding 2: T included, Bob's output spent onward) challenges falsely; when a
-    /// watcher's answer shows up in the mempool she front-runs it with her own answer and gets
-    /// her bond back: an answered false challenge costs her nothing but gas, so the bond only
-    /// deters a challenger who cannot watch the mempool. (Nothing is lost: T is canonical.)
-    function test_r2_falseChallengerAnswersHerself_finding() public {
+    /// Finding 2 (fixed): the false challenger answers her own challenge. Alice (the issue's
+    /// finding 2: T included, Bob's output spent onward) challenges falsely; when a watcher's
+    /// answer shows up in the mempool she front-runs it with her own answer. She used to get
+    /// her whole bond back (an answered false challenge cost only gas); now an answer pays
+    /// the responder half and burns the other half, so she loses half the bond whoever
+    /// answers (here, as the starter too: crediting the starter would have given it back).
+    function test_r2_falseChallengerAnswersHerself() public {
         uint256 tPos = _includeOne(T);
         _startT(alice);
         _pbIn(alice, T, 0);
         uint256 a0 = alice.balance;
+        uint256 z0 = address(0).balance;
         bytes memory comp = _spend(aPos, alice, address(0), 5 ether);
         PaymentExitBase.CanonicityChallenge memory c =
             PaymentExitBase.CanonicityChallenge(T, 0, comp, 0, 0, "", _sig(ALICE_KEY, comp));
@@ -288,13 +290,20 @@ contract MoreVpReview2Test is InFlightBase {
         // The watcher's answer is pending; Alice's own answer is mined first.
         vm.prank(alice);
         game.respondToNonCanonicalChallenge(T, tPos, proof);
-        assertEq(alice.balance, a0, "the answered false challenge cost Alice nothing");
+        assertEq(a0 - alice.balance, chBond / 2, "the answered false challenge cost Alice half");
+        assertTrue(chBond / 2 > 0, "a real cost");
+        assertEq(address(0).balance - z0, chBond / 2, "burnt");
         address watcher = address(0x3a7c);
         vm.prank(watcher);
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.NotChallenged.selector, id));
         game.respondToNonCanonicalChallenge(T, tPos, proof);
         assertEq(watcher.balance, 0, "the watcher earned nothing");
         assertEq(_header(id).flags & 1, 0, "T canonical: no value leaves twice");
+        // At the end Alice gets her in-flight and piggyback bonds back, not the burnt half.
+        a0 = alice.balance;
+        _processAll();
+        assertEq(alice.balance - a0, ifeBond + pbBond - pbBond / 4, "alice: her bonds only");
+        assertEq(address(game).balance, 0, "the game keeps nothing");
     }
 
     // ================================================================ 3. exitableAt in flight
@@ -614,7 +623,7 @@ contract MoreVpReview2Test is InFlightBase {
         uint256 a0 = alice.balance;
         _processAll();
         assertEq(alice.balance - a0, ifeBond + pbBond - pbBond / 4, "alice: bonds only");
-        assertEq(watcher.balance, chBond, "the watcher: alice's bond");
+        assertEq(watcher.balance, chBond - chBond / 2, "the watcher: half alice's bond");
         assertEq(address(ethVault).balance, 2 ether, "8 - 6: T's value left once");
     }
 

@@ -133,7 +133,7 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// @notice Gas the canonicity-challenge bond is sized for: the answer it pays for, a
     /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx (68,273 gas, test/Gas.t.sol),
     /// rounded up. With the default exit bond: 0.015 ETH. A challenge that is answered forfeits
-    /// it to the responder; one that stands gets it back.
+    /// it: half to the responder, half burnt (`_payAnswer`); one that stands gets it back.
     uint256 public constant CHALLENGE_BOND_GAS = 75_000;
     /// @dev Legs 0-3 are the inputs, 4-7 the outputs of the in-flight tx.
     uint256 internal constant OUTPUT_LEG = 4;
@@ -251,7 +251,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     event InFlightExitChallenged(
         uint160 indexed exitId, address indexed challenger, uint256 competitorPos
     );
-    /// @notice A canonicity challenge answered: the challenger's bond went to `responder`.
+    /// @notice A canonicity challenge answered: half the challenger's bond went to `responder`,
+    /// the other half was burnt.
     event InFlightExitChallengeResponded(
         uint160 indexed exitId, address indexed responder, uint256 txPos
     );
@@ -348,6 +349,16 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
         uint256[] inputUtxosPos;
         bytes[] inputTxsInclusionProofs;
         bytes[] inFlightTxSigs;
+    }
+
+    /// @dev An answered canonicity challenge's bond `cbond`: half (rounded up) to the responder
+    /// (msg.sender), the rest burnt (sent to address(0)). A false challenger who front-runs the
+    /// answer herself, under any address, still loses the burnt half; no party of the exit
+    /// (the starter may be the challenger) gets it.
+    function _payAnswer(uint256 cbond) internal {
+        uint256 burnt = cbond / 2;
+        _refund(msg.sender, cbond - burnt);
+        _refund(address(0), burnt);
     }
 
     /// @dev Sends `value` wei with the payout stipend; credited through the EthVault if the

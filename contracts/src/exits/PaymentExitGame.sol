@@ -118,7 +118,8 @@ contract PaymentExitGame is PaymentExitBase {
     /// processing, count the inclusion as a response to canonicity challenges (exactly as
     /// `respondToNonCanonicalChallenge`: it wins against competitors included later or never,
     /// and a later challenge needs one included before it). Returns the challenge bond the
-    /// exiter earns by answering a standing challenge: paid to it, last.
+    /// exiter earns by answering a standing challenge: half of it paid to the exiter, half
+    /// burnt (`_payAnswer`), last.
     function _noteIncluded(bytes memory txb, uint256 utxoPos) private {
         uint256 txPos = UtxoPos.txPos(utxoPos);
         uint160 id = inFlightExitId(txb);
@@ -136,7 +137,7 @@ contract PaymentExitGame is PaymentExitBase {
             uint256 reward = e.challenge >> 160;
             e.challenge = 0;
             emit InFlightExitChallengeResponded(id, msg.sender, txPos);
-            _refund(msg.sender, reward);
+            _payAnswer(reward);
         }
     }
 
