@@ -5,6 +5,7 @@ import {InFlightBase} from "./InFlightExit.t.sol";
 import {Tree} from "./utils/Tree.sol";
 import {PaymentExitGame} from "../src/exits/PaymentExitGame.sol";
 import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
+import {ExitBonds} from "../src/exits/ExitBonds.sol";
 import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
 import {Vault} from "../src/vaults/Vault.sol";
 import {PlasmaFramework} from "../src/PlasmaFramework.sol";
@@ -747,30 +748,51 @@ contract MoreVpReview2Test is InFlightBase {
         assertEq(address(ethVault).balance, 8 ether, "ETH untouched");
     }
 
-    /// FINDING (low): the operator can shrink every bond to dust. Halving the exit bond every
-    /// 2 days (each step inside ×0.5 … ×2) reaches 1 wei in ~110 days; the canonicity
-    /// challenge bond is then 0 (a false challenge costs nothing, an answer earns nothing),
-    /// the in-flight bond 2 wei, the piggyback bond 1 wei, the processing bounty 0.
-    function test_r2_operatorShrinksBondsToDust_finding() public {
+    /// Finding 3 (fixed): the operator could shrink every bond to dust (54 halvings, 108 days:
+    /// exit bond 1 wei, challenge bond 0). The exit bond now has a floor, its constructor
+    /// value (`minExitBond`): a halving below it reverts `BondBelowFloor`, a halving after a
+    /// doubling comes back exactly to it, and every derived bond stays at its default, so a
+    /// false challenge keeps costing the default challenge bond.
+    function test_r2_operatorShrinksBondsToDust() public {
         uint256 b = game.exitBond();
-        uint256 steps;
-        while (b > 1) {
-            b = (b + 1) / 2;
+        assertEq(game.minExitBond(), b, "the floor: the constructor value");
+        uint256 ch0 = game.canonicityChallengeBond();
+        uint256 ife0 = game.inFlightExitBond();
+        uint256 pb0 = game.piggybackBond();
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(ExitBonds.BondBelowFloor.selector, b, b / 2));
+        game.updateExitBond(b / 2);
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(ExitBonds.BondBelowFloor.selector, b, b - 1));
+        game.updateExitBond(b - 1);
+        // Up, then halved back: exactly the floor, never below.
+        vm.prank(operator);
+        game.updateExitBond(2 * b);
+        vm.warp(block.timestamp + 2 days);
+        vm.prank(operator);
+        game.updateExitBond(b);
+        vm.warp(block.timestamp + 2 days);
+        assertEq(game.exitBond(), b, "back at the floor");
+        for (uint256 k; k < 54; ++k) {
             vm.prank(operator);
-            game.updateExitBond(b);
+            vm.expectRevert(
+                abi.encodeWithSelector(ExitBonds.BondBelowFloor.selector, b, (b + 1) / 2)
+            );
+            game.updateExitBond((b + 1) / 2);
             vm.warp(block.timestamp + 2 days);
-            ++steps;
         }
-        assertEq(game.exitBond(), 1, "exit bond: 1 wei");
-        assertEq(steps, 54, "54 halvings, 108 days");
-        assertEq(game.canonicityChallengeBond(), 0, "challenge bond: 0");
-        assertEq(game.inFlightExitBond(), 2, "in-flight bond: 2 wei");
-        assertEq(game.piggybackBond(), 1, "piggyback bond: 1 wei");
-        // A false challenge for free.
-        ifeBond = game.inFlightExitBond();
+        assertEq(game.exitBond(), b, "108 days later: the floor");
+        assertEq(game.canonicityChallengeBond(), ch0, "challenge bond unchanged");
+        assertEq(game.inFlightExitBond(), ife0, "in-flight bond unchanged");
+        assertEq(game.piggybackBond(), pb0, "piggyback bond unchanged");
+        // A free challenge is refused: it takes the default challenge bond.
         _startT(bob);
-        _chal(carol, _carolCompetitor(), 0, "", 0);
-        assertEq(_header(id).flags & 1, 1, "challenged, for 0 wei");
+        PaymentExitBase.CanonicityChallenge memory c = PaymentExitBase.CanonicityChallenge(
+            T, 1, _carolCompetitor(), 0, 0, "", _sig(CAROL_KEY, _carolCompetitor())
+        );
+        vm.prank(carol);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.WrongBond.selector, 0, ch0));
+        game.challengeInFlightExitNotCanonical(c);
     }
 
     // ================================================================ 7. more hypotheses
