@@ -979,12 +979,13 @@ contract MoreVpReview2Test is InFlightBase {
         assertEq(hk.balanceOf(address(erc20Vault)), 0, "the vault paid 100 once");
     }
 
-    /// FINDING (low, griefing): a leg in a token whose queue cannot be processed locks the
+    /// Finding 4 (fixed): a leg in a token whose queue cannot be processed used to lock the
     /// in-flight bond for ever. Eve co-signs Bob's payment T2 with an input of a token she
     /// controls, piggybacks her output in it, and then makes the token's `balanceOf` revert:
-    /// Bob's ETH output is paid, but the exit never finalizes (the last leg's queue reverts),
-    /// so Bob's in-flight bond is never returned, and the exit can no longer be deleted.
-    function test_r2_unprocessableTokenLegLocksTheInFlightBond_finding() public {
+    /// the exit never finalizes (the last leg's queue reverts). The in-flight bond is now paid
+    /// at the first processing pass (canonicity is frozen then), so Bob gets it with his ETH
+    /// output; only Eve's own piggyback bond stays with her broken token's leg.
+    function test_r2_unprocessableTokenLegLocksTheInFlightBond() public {
         BreakableToken evl = new BreakableToken();
         evl.mint(eve, 100);
         bytes memory eTx = _depositTx(eve, address(evl), 100);
@@ -1010,15 +1011,20 @@ contract MoreVpReview2Test is InFlightBase {
         evl.setBroken(true);
         uint256 b0 = bob.balance;
         _processAll();
-        assertEq(bob.balance - b0, 5 ether + pbBond - pbBond / 4, "bob's output paid, no bond");
+        assertEq(
+            bob.balance - b0, 5 ether + pbBond - pbBond / 4 + ifeBond, "bob: output and bonds"
+        );
         vm.expectRevert(); // balanceOf reverts inside Erc20Vault.withdraw
         game.processExits(address(evl), 10);
-        vm.expectRevert(
-            abi.encodeWithSelector(PaymentExitBase.InFlightExitProcessing.selector, tId)
-        );
-        game.deleteNonPiggybackedInFlightExit(tId);
         assertEq(_header(tId).flags & 8, 0, "never finalized");
-        assertEq(address(game).balance, ifeBond + pbBond, "bob's bond (and eve's) locked");
+        assertEq(address(game).balance, pbBond, "only eve's own piggyback bond stays");
+        // Once the token works again, the last pass pays Eve, and no in-flight bond twice.
+        evl.setBroken(false);
+        b0 = bob.balance;
+        game.processExits(address(evl), 10);
+        assertEq(_header(tId).flags & 8, 8, "finalized");
+        assertEq(bob.balance, b0, "bob: nothing paid twice");
+        assertEq(address(game).balance, 0, "every bond settled once");
     }
 
     /// Finding 1 (fixed): a challenge in the last second of the first half, followed at once

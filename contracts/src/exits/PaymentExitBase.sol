@@ -275,7 +275,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// non-canonical one, or already exited elsewhere): only its bond is returned.
     event InFlightExitLegRefunded(uint160 indexed exitId, address indexed owner, uint256 leg);
     /// @notice Every piggyback settled; the in-flight bond went to `bondOwner` (the starter,
-    /// or the challenger whose challenge stood, with its challenge bond).
+    /// or the challenger whose challenge stood, with its challenge bond) at the first
+    /// processing pass (of any token).
     event InFlightExitFinalized(uint160 indexed exitId, address indexed bondOwner, bool canonical);
 
     error NoInputs();

@@ -449,8 +449,8 @@ contract PaymentExitGame is PaymentExitBase {
     }
 
     /// @dev One queue entry of in-flight exit `id` in `token`'s queue: settles its piggybacked
-    /// legs of that token; after the last leg, returns the in-flight bond. The first pass
-    /// (of any token) freezes canonicity: canonical only if never successfully challenged and
+    /// legs of that token; the first pass (of any token) pays the in-flight bond to its
+    /// payee. The first pass freezes canonicity: canonical only if never successfully challenged and
     /// no input has exited elsewhere; a canonical exit then marks all its inputs exited, a
     /// non-canonical one with a piggybacked input not exited elsewhere sets F_INPUTS_PAID then,
     /// for every token at once (before any leg is settled), so no output of the tx can start a
@@ -464,6 +464,8 @@ contract PaymentExitGame is PaymentExitBase {
         if (h.exitableAt != exitableAt || h.startedAt == 0 || h.flags & F_FINALIZED != 0) {
             return 0;
         }
+        address payee;
+        uint256 payout;
         if (h.flags & F_PROCESSING == 0) {
             bool payOutputs = h.flags & F_NON_CANONICAL == 0;
             for (uint256 i; payOutputs && i < h.inputCount; ++i) {
@@ -486,6 +488,12 @@ contract PaymentExitGame is PaymentExitBase {
                 }
             }
             h.flags |= F_PROCESSING;
+            // Canonicity is frozen now (no challenge, answer or deletion after this pass), so
+            // the in-flight bond is settled here, once (F_PROCESSING is never cleared): a leg
+            // in a token whose queue cannot be processed cannot lock it. bondOwner becomes
+            // its payee.
+            (payee, payout) = _inFlightBondPayee(e, h);
+            h.bondOwner = payee;
         }
         bool canonical = h.flags & F_PAY_OUTPUTS != 0;
         bool payInputs = !canonical;
@@ -503,19 +511,8 @@ contract PaymentExitGame is PaymentExitBase {
             mine &= ~(1 << i);
             bounty += _settleLeg(id, e.legs[i], i, i >= OUTPUT_LEG ? canonical : payInputs);
         }
-        if (last) _finalizeInFlightExit(e, h, id, canonical);
-    }
-
-    /// @dev The last leg is settled: the in-flight bond goes to its payee.
-    function _finalizeInFlightExit(
-        InFlightExit storage e,
-        Header memory h,
-        uint160 id,
-        bool canonical
-    ) private {
-        (address to, uint256 value) = _inFlightBondPayee(e, h);
-        emit InFlightExitFinalized(id, to, canonical);
-        _refund(to, value);
+        if (last) emit InFlightExitFinalized(id, h.bondOwner, canonical);
+        if (payout != 0) _refund(payee, payout);
     }
 
     /// @dev Marks an input of a canonical in-flight tx exited (it is spent). A live standard
