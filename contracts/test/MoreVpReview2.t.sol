@@ -103,7 +103,7 @@ contract MoreVpReview2Test is InFlightBase {
         game.updateExitBond(bond * 2);
         vm.warp(block.timestamp + 2 days);
         uint256 cb2 = game.canonicityChallengeBond();
-        assertEq(cb2, 2 * bond * 75_000 / 85_000, "the bond doubled");
+        assertEq(cb2, 2 * bond * game.CHALLENGE_BOND_GAS() / 85_000, "the bond doubled");
         _chal(chB, c2, blk2 * 100_000, _proofOne(c2), cb2);
         _chal(chE, c1, blk1 * 100_000, _proofOne(c1), cb2);
         assertEq(game.bondCredits(chA), cb1, "A: the bond it posted (the old one)");

@@ -130,11 +130,13 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// challenge of a 4-in/4-out in-flight tx with a 4-in/4-out spend (130,267 gas; the
     /// output-spent challenge is 115,616), rounded up. With the default exit bond: 0.027 ETH.
     uint256 public constant PIGGYBACK_BOND_GAS = 135_000;
-    /// @notice Gas the canonicity-challenge bond is sized for: the answer it pays for, a
-    /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx (68,273 gas, test/Gas.t.sol),
-    /// rounded up. With the default exit bond: 0.015 ETH. A challenge that is answered forfeits
-    /// it: half to the responder, half burnt (`_payAnswer`); one that stands gets it back.
-    uint256 public constant CHALLENGE_BOND_GAS = 75_000;
+    /// @notice Gas the canonicity-challenge bond is sized for: twice the answer it pays for, as
+    /// an answer pays the responder only half (the other half is burnt, `_payAnswer`): a
+    /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx is 100,327 gas (test/Gas.t.sol; the
+    /// first burn on a chain creates address(0)'s account, later ones ~25k less), rounded up
+    /// to 105,000. With the default exit bond: 0.042 ETH. A challenge that is answered forfeits
+    /// it: half to the responder, half burnt; one that stands gets it back.
+    uint256 public constant CHALLENGE_BOND_GAS = 210_000;
     /// @dev Legs 0-3 are the inputs, 4-7 the outputs of the in-flight tx.
     uint256 internal constant OUTPUT_LEG = 4;
     uint256 internal constant TXPOS_BLOCK = 100_000;
