@@ -443,7 +443,9 @@ contract InFlightExitTest is InFlightBase {
         PaymentExitBase.Header memory h = _header(id);
         assertEq(h.flags & 1, 0, "canonical again");
         assertEq(h.competitorPos, tPos, "its own position");
-        assertEq(bob.balance - b0, chBond - chBond / 2, "half the challenger's bond to the responder");
+        assertEq(
+            bob.balance - b0, chBond - chBond / 2, "half the challenger's bond to the responder"
+        );
         assertEq(address(0).balance, chBond / 2, "the other half burnt");
         (address challenger,) = game.inFlightExitChallenge(id);
         assertEq(challenger, address(0), "no standing challenge");

@@ -189,7 +189,9 @@ contract MoreVpAttacksTest is InFlightBase {
         bytes memory proof = _proofOne(T);
         vm.prank(watcher);
         game.respondToNonCanonicalChallenge(T, tPos, proof);
-        assertEq(watcher.balance - w0, cb - cb / 2, "the responder earns half the challenger's bond");
+        assertEq(
+            watcher.balance - w0, cb - cb / 2, "the responder earns half the challenger's bond"
+        );
         assertEq(address(0).balance, cb / 2, "the other half is burnt: the challenge cost alice");
         assertEq(_header(id).bondOwner, alice, "the in-flight bond stays with its starter");
         _startExit(bob, t2Pos * 10_000, t2, _proofOne(t2));

@@ -1011,9 +1011,7 @@ contract MoreVpReview2Test is InFlightBase {
         evl.setBroken(true);
         uint256 b0 = bob.balance;
         _processAll();
-        assertEq(
-            bob.balance - b0, 5 ether + pbBond - pbBond / 4 + ifeBond, "bob: output and bonds"
-        );
+        assertEq(bob.balance - b0, 5 ether + pbBond - pbBond / 4 + ifeBond, "bob: output and bonds");
         vm.expectRevert(); // balanceOf reverts inside Erc20Vault.withdraw
         game.processExits(address(evl), 10);
         assertEq(_header(tId).flags & 8, 0, "never finalized");

@@ -165,8 +165,9 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// @dev Two words.
     struct Header {
         /// @dev The starter: the in-flight bond is theirs unless a canonicity challenge stands
-        /// (unanswered) at the end, then it goes to that challenger. Challenges and responses
-        /// never move it (a co-signer's challenge answered by herself takes nothing).
+        /// (unanswered) at the first processing pass or at deletion, then it goes to that
+        /// challenger; from the first pass on, the payee. Challenges and responses never move
+        /// it (a co-signer's challenge answered by herself takes nothing).
         address bondOwner;
         uint32 startedAt;
         uint32 exitableAt;
