@@ -443,7 +443,10 @@ contract InFlightExitTest is InFlightBase {
         PaymentExitBase.Header memory h = _header(id);
         assertEq(h.flags & 1, 0, "canonical again");
         assertEq(h.competitorPos, tPos, "its own position");
-        assertEq(bob.balance - b0, chBond, "the challenger's bond to the responder");
+        assertEq(
+            bob.balance - b0, chBond - chBond / 2, "half the challenger's bond to the responder"
+        );
+        assertEq(address(0).balance, chBond / 2, "the other half burnt");
         (address challenger,) = game.inFlightExitChallenge(id);
         assertEq(challenger, address(0), "no standing challenge");
         // An unincluded competitor can no longer challenge.
@@ -882,8 +885,8 @@ contract InFlightExitTest is InFlightBase {
         assertEq(h.competitorPos, tPos, "its own position");
         assertEq(
             bob.balance + bond - b0,
-            chBond,
-            "the standard exiter who proved it earns the challenge bond"
+            chBond - chBond / 2,
+            "the standard exiter who proved it earns half the challenge bond"
         );
         assertEq(h.bondOwner, alice, "the in-flight bond stays with its starter");
         uint256 a0 = alice.balance;

@@ -112,8 +112,16 @@ contract InFlightReviewTest is InFlightBase {
         bytes memory comp = _falseChallenge(mt, tkPos);
         vm.warp(block.timestamp + 2 * MEP);
         uint256 ethBefore = address(ethVault).balance;
+        uint256 a0 = alice.balance;
         game.processExits(address(0), 5); // Alice's 5 ETH input paid
         assertEq(ethBefore - address(ethVault).balance, 5 ether, "input paid");
+        // The first pass settles the in-flight bond: to Alice, whose challenge stands, with
+        // her challenge bond.
+        assertEq(
+            alice.balance - a0,
+            5 ether + pbBond - pbBond / 4 + ifeBond + chBond,
+            "alice: her ETH input, the in-flight and challenge bonds"
+        );
         assertEq(_header(mId).flags & F_INPUTS_PAID, F_INPUTS_PAID, "F_INPUTS_PAID");
         // Spent-leg challenges stay allowed until the leg is processed: Alice removes her own
         // token piggyback with a self-signed spend (and takes the bond).
@@ -131,12 +139,12 @@ contract InFlightReviewTest is InFlightBase {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.InputsExitedInFlight.selector, mId));
         game.startStandardExit{value: bond}(q * 10_000 + 0, mt, proof, 0);
-        // The remaining token queue entry finalizes the exit; the in-flight bond goes to Alice,
-        // whose challenge stands, with her challenge bond; no token leaves.
-        uint256 a0 = alice.balance;
+        // The remaining token queue entry finalizes the exit; no bond is paid twice, no token
+        // leaves.
+        a0 = alice.balance;
         game.processExits(address(token), 5);
         assertEq(_header(mId).flags & F_FINALIZED, F_FINALIZED, "finalized");
-        assertEq(alice.balance - a0, ifeBond + chBond, "in-flight and challenge bonds to alice");
+        assertEq(alice.balance, a0, "the bonds were paid at the first pass, once");
         assertEq(token.balanceOf(address(erc20Vault)), 100, "alice's token input not paid");
         // Still neither deletable nor restartable nor exitable through the outputs.
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.InFlightExitNotFound.selector, mId));

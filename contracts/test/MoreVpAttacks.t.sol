@@ -189,7 +189,10 @@ contract MoreVpAttacksTest is InFlightBase {
         bytes memory proof = _proofOne(T);
         vm.prank(watcher);
         game.respondToNonCanonicalChallenge(T, tPos, proof);
-        assertEq(watcher.balance - w0, cb, "the responder earns the challenger's bond");
+        assertEq(
+            watcher.balance - w0, cb - cb / 2, "the responder earns half the challenger's bond"
+        );
+        assertEq(address(0).balance, cb / 2, "the other half is burnt: the challenge cost alice");
         assertEq(_header(id).bondOwner, alice, "the in-flight bond stays with its starter");
         _startExit(bob, t2Pos * 10_000, t2, _proofOne(t2));
         uint256 a0 = alice.balance;
@@ -226,21 +229,22 @@ contract MoreVpAttacksTest is InFlightBase {
         helper.run(c, cb, tPos, _proofOne(T));
         assertEq(_header(id).bondOwner, bob, "the in-flight bond stays with its starter");
         assertEq(_header(id).flags & 1, 0, "canonical");
-        assertEq(address(helper).balance, cb, "the helper only got its own challenge bond back");
+        assertEq(address(helper).balance, cb - cb / 2, "the helper got back only half its own bond");
         uint256 b0 = bob.balance;
         _processAll();
         assertEq(bob.balance - b0, 6 ether + ifeBond + pbBond - pbBond / 4, "bob whole");
-        assertEq(address(helper).balance, cb, "the helper got nothing else");
+        assertEq(address(helper).balance, cb - cb / 2, "the helper got nothing else");
         assertEq(address(game).balance, 0, "every bond settled");
     }
 
     /// Deletion settles the bonds like finalization: with a standing challenge the challenger
     /// gets the in-flight bond and its challenge bond back; after an answered one the starter
-    /// keeps the in-flight bond (the responder already took the challenge bond).
+    /// keeps the in-flight bond (the responder already took the challenge bond). With a
+    /// standing challenge, deletion waits until exitableAt (second reading, finding 1).
     function test_deleteSettlesBondsByTheStandingChallenge() public {
         _startT(bob);
         _challenge(carol, _carolCompetitor(), 0, "");
-        vm.warp(block.timestamp + MEP / 2);
+        vm.warp(_header(id).exitableAt);
         uint256 b0 = bob.balance;
         uint256 c0 = carol.balance;
         game.deleteNonPiggybackedInFlightExit(id);

@@ -5,7 +5,9 @@ pragma solidity ^0.8.24;
 /// @notice The standard-exit bond. Constructor configuration; the operator may change it within
 /// ×0.5 … ×2 of its current value, effective `BOND_UPDATE_DELAY` after the update (nobody is
 /// surprised by a bond change mid-exit; a pending update may be replaced by another, bounded by
-/// the same current value). A quarter of the bond (`bond / BOUNTY_DIVISOR`) is the bounty paid
+/// the same current value), never below the constructor value (`minExitBond`, the floor: the
+/// deployed bonds are sized for their challenges' gas, docs/contracts.md "Bonds", and repeated
+/// halvings must not shrink them to dust). A quarter of the bond (`bond / BOUNTY_DIVISOR`) is the bounty paid
 /// to whoever processes the exit. Held as uint64 wei (≤ 18.4 ETH) so the whole configuration is
 /// one storage slot.
 abstract contract ExitBonds {
@@ -22,16 +24,23 @@ abstract contract ExitBonds {
 
     Bonds internal _bonds;
 
+    /// @notice The floor of the exit bond: the constructor value. Every in-flight bond scales
+    /// with the exit bond, so none falls below its constructor value either.
+    uint256 public immutable minExitBond;
+
     event BondUpdateScheduled(uint256 exitBond, uint256 effectiveAt);
 
     /// @notice A bond must be > 0 and ≤ 2^64 - 1 wei.
     error InvalidBond(uint256 exitBond);
     /// @notice `proposed` is outside [current / 2, current × 2].
     error BondChangeOutOfRange(uint256 current, uint256 proposed);
+    /// @notice `proposed` is below the floor `minExitBond` (the constructor value).
+    error BondBelowFloor(uint256 floor, uint256 proposed);
 
     constructor(uint256 exitBond_) {
         _checkBond(exitBond_);
         _bonds = Bonds(uint64(exitBond_), 0, 0);
+        minExitBond = exitBond_;
     }
 
     /// @notice The bond a standard exit must post now.
@@ -56,7 +65,7 @@ abstract contract ExitBonds {
     function _checkBondUpdater() internal view virtual;
 
     /// @notice Schedules a new exit bond. Only the operator; within ×0.5 … ×2 of the current
-    /// value; effective after BOND_UPDATE_DELAY.
+    /// value and never below `minExitBond`; effective after BOND_UPDATE_DELAY.
     function updateExitBond(uint256 newExitBond) external {
         _checkBondUpdater();
         uint256 current = exitBond();
@@ -64,6 +73,7 @@ abstract contract ExitBonds {
         if (newExitBond * 2 < current || newExitBond > current * 2) {
             revert BondChangeOutOfRange(current, newExitBond);
         }
+        if (newExitBond < minExitBond) revert BondBelowFloor(minExitBond, newExitBond);
         uint256 effectiveAt = block.timestamp + BOND_UPDATE_DELAY;
         _bonds = Bonds(uint64(current), uint64(newExitBond), uint64(effectiveAt));
         emit BondUpdateScheduled(newExitBond, effectiveAt);

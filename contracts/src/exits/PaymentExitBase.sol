@@ -130,11 +130,13 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// challenge of a 4-in/4-out in-flight tx with a 4-in/4-out spend (130,267 gas; the
     /// output-spent challenge is 115,616), rounded up. With the default exit bond: 0.027 ETH.
     uint256 public constant PIGGYBACK_BOND_GAS = 135_000;
-    /// @notice Gas the canonicity-challenge bond is sized for: the answer it pays for, a
-    /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx (68,273 gas, test/Gas.t.sol),
-    /// rounded up. With the default exit bond: 0.015 ETH. A challenge that is answered forfeits
-    /// it to the responder; one that stands gets it back.
-    uint256 public constant CHALLENGE_BOND_GAS = 75_000;
+    /// @notice Gas the canonicity-challenge bond is sized for: twice the answer it pays for, as
+    /// an answer pays the responder only half (the other half is burnt, `_payAnswer`): a
+    /// `respondToNonCanonicalChallenge` of a 4-in/4-out tx is 100,327 gas (test/Gas.t.sol; the
+    /// first burn on a chain creates address(0)'s account, later ones ~25k less), rounded up
+    /// to 105,000. With the default exit bond: 0.042 ETH. A challenge that is answered forfeits
+    /// it: half to the responder, half burnt; one that stands gets it back.
+    uint256 public constant CHALLENGE_BOND_GAS = 210_000;
     /// @dev Legs 0-3 are the inputs, 4-7 the outputs of the in-flight tx.
     uint256 internal constant OUTPUT_LEG = 4;
     uint256 internal constant TXPOS_BLOCK = 100_000;
@@ -163,8 +165,9 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// @dev Two words.
     struct Header {
         /// @dev The starter: the in-flight bond is theirs unless a canonicity challenge stands
-        /// (unanswered) at the end, then it goes to that challenger. Challenges and responses
-        /// never move it (a co-signer's challenge answered by herself takes nothing).
+        /// (unanswered) at the first processing pass or at deletion, then it goes to that
+        /// challenger; from the first pass on, the payee. Challenges and responses never move
+        /// it (a co-signer's challenge answered by herself takes nothing).
         address bondOwner;
         uint32 startedAt;
         uint32 exitableAt;
@@ -251,7 +254,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     event InFlightExitChallenged(
         uint160 indexed exitId, address indexed challenger, uint256 competitorPos
     );
-    /// @notice A canonicity challenge answered: the challenger's bond went to `responder`.
+    /// @notice A canonicity challenge answered: half the challenger's bond went to `responder`,
+    /// the other half was burnt.
     event InFlightExitChallengeResponded(
         uint160 indexed exitId, address indexed responder, uint256 txPos
     );
@@ -274,7 +278,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     /// non-canonical one, or already exited elsewhere): only its bond is returned.
     event InFlightExitLegRefunded(uint160 indexed exitId, address indexed owner, uint256 leg);
     /// @notice Every piggyback settled; the in-flight bond went to `bondOwner` (the starter,
-    /// or the challenger whose challenge stood, with its challenge bond).
+    /// or the challenger whose challenge stood, with its challenge bond) at the first
+    /// processing pass (of any token).
     event InFlightExitFinalized(uint160 indexed exitId, address indexed bondOwner, bool canonical);
 
     error NoInputs();
@@ -297,6 +302,9 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     error AlreadyPiggybacked(uint160 exitId, uint256 leg);
     error NotPiggybacked(uint160 exitId, uint256 leg);
     error InFlightExitHasPiggybacks(uint160 exitId);
+    /// @notice A canonicity challenge stands: deletion waits until `exitableAt`, so the starter
+    /// has as long to answer as processing would leave.
+    error ChallengeAnswerPeriodNotOver(uint160 exitId, uint256 exitableAt);
     /// @notice Processing has started: canonicity is final, and the exit cannot be deleted.
     error InFlightExitProcessing(uint160 exitId);
     /// @notice The competing / spending tx is the in-flight tx itself.
@@ -345,6 +353,16 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
         uint256[] inputUtxosPos;
         bytes[] inputTxsInclusionProofs;
         bytes[] inFlightTxSigs;
+    }
+
+    /// @dev An answered canonicity challenge's bond `cbond`: half (rounded up) to the responder
+    /// (msg.sender), the rest burnt (sent to address(0)). A false challenger who front-runs the
+    /// answer herself, under any address, still loses the burnt half; no party of the exit
+    /// (the starter may be the challenger) gets it.
+    function _payAnswer(uint256 cbond) internal {
+        uint256 burnt = cbond / 2;
+        _refund(msg.sender, cbond - burnt);
+        _refund(address(0), burnt);
     }
 
     /// @dev Sends `value` wei with the payout stipend; credited through the EthVault if the

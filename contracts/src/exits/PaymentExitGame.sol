@@ -118,7 +118,8 @@ contract PaymentExitGame is PaymentExitBase {
     /// processing, count the inclusion as a response to canonicity challenges (exactly as
     /// `respondToNonCanonicalChallenge`: it wins against competitors included later or never,
     /// and a later challenge needs one included before it). Returns the challenge bond the
-    /// exiter earns by answering a standing challenge: paid to it, last.
+    /// exiter earns by answering a standing challenge: half of it paid to the exiter, half
+    /// burnt (`_payAnswer`), last.
     function _noteIncluded(bytes memory txb, uint256 utxoPos) private {
         uint256 txPos = UtxoPos.txPos(utxoPos);
         uint160 id = inFlightExitId(txb);
@@ -136,7 +137,7 @@ contract PaymentExitGame is PaymentExitBase {
             uint256 reward = e.challenge >> 160;
             e.challenge = 0;
             emit InFlightExitChallengeResponded(id, msg.sender, txPos);
-            _refund(msg.sender, reward);
+            _payAnswer(reward);
         }
     }
 
@@ -406,7 +407,9 @@ contract PaymentExitGame is PaymentExitBase {
 
     /// @notice Deletes an in-flight exit that has no piggyback once the piggyback period is
     /// over; its bond goes back to the starter, or, if a canonicity challenge stands, to that
-    /// challenger with its challenge bond. The tx may then be exited in flight again. Not once processing
+    /// challenger with its challenge bond — then only from the exit's exitableAt
+    /// (`ChallengeAnswerPeriodNotOver`), so the starter has as long to answer as processing
+    /// would leave. The tx may then be exited in flight again. Not once processing
     /// has started (`InFlightExitProcessing`): a half-processed exit whose last piggybacks were
     /// removed by spent challenges finalizes on its remaining queue entry, and keeps its record
     /// (F_INPUTS_PAID bars the tx's outputs forever).
@@ -417,6 +420,11 @@ contract PaymentExitGame is PaymentExitBase {
         uint256 deadline = uint256(h.startedAt) + minExitPeriod / 2;
         if (block.timestamp < deadline) revert PiggybackPeriodNotOver(exitId, deadline);
         if (h.piggybacks != 0) revert InFlightExitHasPiggybacks(exitId);
+        // A standing challenge leaves the starter as long to answer as with a piggyback: until
+        // exitableAt (≥ MEP/2 after the last possible challenge), as processing would.
+        if (h.flags & F_NON_CANONICAL != 0 && block.timestamp < h.exitableAt) {
+            revert ChallengeAnswerPeriodNotOver(exitId, h.exitableAt);
+        }
         (address to, uint256 value) = _inFlightBondPayee(_ifes[exitId], h);
         delete _ifes[exitId].h;
         emit InFlightExitDeleted(exitId);
@@ -441,8 +449,8 @@ contract PaymentExitGame is PaymentExitBase {
     }
 
     /// @dev One queue entry of in-flight exit `id` in `token`'s queue: settles its piggybacked
-    /// legs of that token; after the last leg, returns the in-flight bond. The first pass
-    /// (of any token) freezes canonicity: canonical only if never successfully challenged and
+    /// legs of that token; the first pass (of any token) pays the in-flight bond to its
+    /// payee. The first pass freezes canonicity: canonical only if never successfully challenged and
     /// no input has exited elsewhere; a canonical exit then marks all its inputs exited, a
     /// non-canonical one with a piggybacked input not exited elsewhere sets F_INPUTS_PAID then,
     /// for every token at once (before any leg is settled), so no output of the tx can start a
@@ -456,6 +464,8 @@ contract PaymentExitGame is PaymentExitBase {
         if (h.exitableAt != exitableAt || h.startedAt == 0 || h.flags & F_FINALIZED != 0) {
             return 0;
         }
+        address payee;
+        uint256 payout;
         if (h.flags & F_PROCESSING == 0) {
             bool payOutputs = h.flags & F_NON_CANONICAL == 0;
             for (uint256 i; payOutputs && i < h.inputCount; ++i) {
@@ -478,6 +488,12 @@ contract PaymentExitGame is PaymentExitBase {
                 }
             }
             h.flags |= F_PROCESSING;
+            // Canonicity is frozen now (no challenge, answer or deletion after this pass), so
+            // the in-flight bond is settled here, once (F_PROCESSING is never cleared): a leg
+            // in a token whose queue cannot be processed cannot lock it. bondOwner becomes
+            // its payee.
+            (payee, payout) = _inFlightBondPayee(e, h);
+            h.bondOwner = payee;
         }
         bool canonical = h.flags & F_PAY_OUTPUTS != 0;
         bool payInputs = !canonical;
@@ -495,19 +511,8 @@ contract PaymentExitGame is PaymentExitBase {
             mine &= ~(1 << i);
             bounty += _settleLeg(id, e.legs[i], i, i >= OUTPUT_LEG ? canonical : payInputs);
         }
-        if (last) _finalizeInFlightExit(e, h, id, canonical);
-    }
-
-    /// @dev The last leg is settled: the in-flight bond goes to its payee.
-    function _finalizeInFlightExit(
-        InFlightExit storage e,
-        Header memory h,
-        uint160 id,
-        bool canonical
-    ) private {
-        (address to, uint256 value) = _inFlightBondPayee(e, h);
-        emit InFlightExitFinalized(id, to, canonical);
-        _refund(to, value);
+        if (last) emit InFlightExitFinalized(id, h.bondOwner, canonical);
+        if (payout != 0) _refund(payee, payout);
     }
 
     /// @dev Marks an input of a canonical in-flight tx exited (it is spent). A live standard

@@ -284,8 +284,9 @@ contract PaymentInFlightExitModule is PaymentExitBase {
     /// period; a later challenge needs an older competitor than the last one shown. The exit
     /// becomes non-canonical (only piggybacked inputs will be paid) and its bond will go to
     /// the challenger, unless someone responds (`respondToNonCanonicalChallenge`). Takes
-    /// `canonicityChallengeBond()`: the responder's reward if the challenge is answered,
-    /// returned if it stands (or to a challenger replaced by an older competitor).
+    /// `canonicityChallengeBond()`: forfeited if the challenge is answered (half to the
+    /// responder, half burnt: a challenger answering herself still loses half), returned if it
+    /// stands (or to a challenger replaced by an older competitor).
     function challengeInFlightExitNotCanonical(CanonicityChallenge calldata c)
         external
         payable
@@ -346,8 +347,9 @@ contract PaymentInFlightExitModule is PaymentExitBase {
     }
 
     /// @notice Answers a canonicity challenge: shows the in-flight tx included at `txPos`,
-    /// before the competitor (and after its inputs). The exit is canonical again and the
-    /// challenger's bond goes to the responder (the in-flight bond stays with the starter).
+    /// before the competitor (and after its inputs). The exit is canonical again; half the
+    /// challenger's bond goes to the responder, half is burnt (the in-flight bond stays with
+    /// the starter).
     /// Any time before processing starts.
     /// @param inFlightTx the unsigned in-flight tx
     /// @param txPos its position, blknum·10⁵ + txindex
@@ -371,7 +373,7 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         uint256 reward = _ifes[id].challenge >> 160;
         _ifes[id].challenge = 0;
         emit InFlightExitChallengeResponded(id, msg.sender, txPos);
-        _refund(msg.sender, reward);
+        _payAnswer(reward);
     }
 
     /// @notice Removes the piggyback of input `inputIndex`, showing another tx that spends the

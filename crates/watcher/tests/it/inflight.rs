@@ -48,7 +48,13 @@ async fn a_non_canonical_in_flight_exit_and_a_spent_input_piggyback_are_challeng
     );
     assert!(acted(&events, InFlightAction::ChallengedCanonicity), "{events:#?}");
     assert!(acted(&events, InFlightAction::ChallengedPiggyback { leg: 0 }), "{events:#?}");
-    assert!(w.balance(WATCHER).await > watcher_before, "the piggyback bond pays the watcher");
+    // The watcher posted the canonicity-challenge bond (returned, with the in-flight bond, if
+    // the challenge stands) and earned the piggyback bond.
+    let cbond = w.plasma.canonicity_challenge_bond().await.unwrap();
+    assert!(
+        w.balance(WATCHER).await + cbond > watcher_before,
+        "the piggyback bond pays the watcher"
+    );
     let header = w.plasma.in_flight_exit(in_flight_exit_id(&tx)).await.unwrap();
     assert_eq!(header.flags & 1, 1, "non-canonical on the root chain");
     assert!(watcher.step().await.unwrap().is_empty(), "each finding is handled once");
