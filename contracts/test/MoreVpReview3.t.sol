@@ -161,9 +161,10 @@ contract MoreVpReview3Test is InFlightBase {
 
     /// H4. Reentrancy through the answer that a standard exit gives (startStandardExit is
     /// not nonReentrant): the exiter's receive hook, called with its half before the burn,
-    /// re-enters respondToNonCanonicalChallenge (a second startStandardExit does not even fit
-    /// in the 50,000-gas stipend). It is refused (the challenge is already cleared); the exiter gets its half once, the burn still happens in full, and the exit
-    /// is canonical.
+    /// re-enters respondToNonCanonicalChallenge (a nested second startStandardExit ran out of
+    /// the 50,000-gas stipend in a first version of this hook). It is refused (the challenge
+    /// is already cleared); the exiter gets its half once, the burn still happens in full,
+    /// and the exit is canonical.
     function test_r3_reenteringAnswererGetsItsHalfOnceAndTheBurnHappens() public {
         AnswerReenterer r = new AnswerReenterer(game);
         bytes32[] memory ins = new bytes32[](2);
