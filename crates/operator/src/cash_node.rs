@@ -203,6 +203,10 @@ struct Shared {
     chain: Mutex<CashChain>,
     to_journal: mpsc::Sender<JournalMsg>,
     last_submitted: Mutex<u64>,
+    /// The newest root-chain block the follower has read: checked before each commit, so a
+    /// reorganisation deeper than the confirmation depth stops the node before it commits a
+    /// block built on deposits that no longer exist.
+    l1_last_read: Mutex<Option<plasma_rootchain::BlockInfo>>,
     /// Set when the journal failed: the node stops acknowledging anything.
     failure: Arc<Mutex<Option<String>>>,
 }
@@ -392,6 +396,7 @@ impl CashNode {
             chain: Mutex::new(chain),
             to_journal: to_journal.clone(),
             last_submitted: Mutex::new(0),
+            l1_last_read: Mutex::new(None),
             failure,
         });
         let api = Api { shared: shared.clone(), contract: contract.clone() };
@@ -465,7 +470,11 @@ async fn follow<C: RootChain>(
 ) {
     loop {
         let before = cursor.next_block();
-        match cursor.poll(contract.chain().as_ref()).await {
+        let polled = cursor.poll(contract.chain().as_ref()).await;
+        if let Some(read) = cursor.last_read() {
+            *shared.l1_last_read.lock().unwrap_or_else(|p| p.into_inner()) = Some(read);
+        }
+        match polled {
             Ok(logs) if cursor.next_block() != before => {
                 let events: Vec<CashEvent> =
                     logs.iter().filter_map(|l| contract.decode(l)).collect();
@@ -654,6 +663,15 @@ async fn commit_sealed<C: RootChain>(
     loop {
         let root = shared.chain().block_root(next);
         let Some(root) = root else { return Ok(()) };
+        let read = *shared.l1_last_read.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(read) = read {
+            match plasma_rootchain::still_canonical(contract.chain().as_ref(), &read).await {
+                Err(e @ plasma_rootchain::RootChainError::DeepReorg { .. }) => {
+                    return Err(Commit::Diverged(format!("not committing block {next}: {e}")));
+                }
+                other => other?,
+            }
+        }
         let committed = contract.submit_block(operator, root).await?;
         if committed != next {
             return Err(Commit::Diverged(format!(

@@ -57,6 +57,7 @@ impl OperatorNode {
             last_sealed: AtomicU64::new(last_sealed),
             last_submitted: AtomicU64::new(0),
             l1_next: AtomicU64::new(cursor),
+            l1_last_read: Mutex::new(None),
             sealed: sealed_tx,
             failure: Mutex::new(None),
         });

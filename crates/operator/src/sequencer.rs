@@ -59,6 +59,10 @@ pub(crate) struct Shared {
     pub(crate) last_sealed: AtomicU64,
     pub(crate) last_submitted: AtomicU64,
     pub(crate) l1_next: AtomicU64,
+    /// The newest root-chain block the listener has read: the submitter checks it is still on
+    /// the chain before each submission, so a reorganisation deeper than the confirmation
+    /// depth stops the node before it commits a block built on events that no longer exist.
+    pub(crate) l1_last_read: Mutex<Option<plasma_rootchain::BlockInfo>>,
     pub(crate) sealed: watch::Sender<u64>,
     pub(crate) failure: Mutex<Option<String>>,
 }
@@ -75,6 +79,16 @@ impl Shared {
     pub(crate) fn fail(&self, reason: String) {
         tracing::error!(%reason, "sequencer stopped");
         *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+    }
+
+    pub(crate) fn set_l1_last_read(&self, block: Option<plasma_rootchain::BlockInfo>) {
+        if block.is_some() {
+            *self.l1_last_read.lock().unwrap_or_else(|p| p.into_inner()) = block;
+        }
+    }
+
+    pub(crate) fn l1_last_read(&self) -> Option<plasma_rootchain::BlockInfo> {
+        *self.l1_last_read.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub(crate) fn failure(&self) -> Option<String> {

@@ -7,7 +7,7 @@
 
 use crate::{OperatorError, sequencer::Shared};
 use plasma_primitives::position::CHILD_BLOCK_INTERVAL;
-use plasma_rootchain::{Plasma, RootChain};
+use plasma_rootchain::{Plasma, RootChain, RootChainError};
 use std::{
     sync::{Arc, atomic::Ordering},
     time::Duration,
@@ -88,6 +88,17 @@ async fn submit_pending<C: RootChain>(
         let block = shared.store.block(next)?.ok_or_else(|| {
             OperatorError::Diverged(format!("sealed block {next} is missing from the store"))
         })?;
+        if let Some(read) = shared.l1_last_read() {
+            // The block may spend deposits from a branch that is gone: never commit it there.
+            match plasma_rootchain::still_canonical(plasma.chain().as_ref(), &read).await {
+                Err(e @ RootChainError::DeepReorg { .. }) => {
+                    return Err(OperatorError::Diverged(format!(
+                        "not submitting block {next}: {e}"
+                    )));
+                }
+                other => other?,
+            }
+        }
         let started = std::time::Instant::now();
         let (number, receipt) = plasma.submit_block(operator, block.root).await?;
         metrics::histogram!("plasma_submit_seconds").record(started.elapsed().as_secs_f64());

@@ -43,14 +43,15 @@ impl EventCursor {
         self.next_block
     }
 
+    /// The last block read (the newest block whose logs were returned), if any this life.
+    pub fn last_read(&self) -> Option<BlockInfo> {
+        self.last_read
+    }
+
     /// The logs of the blocks that became final enough since the last poll, in chain order.
     pub async fn poll<C: RootChain>(&mut self, chain: &C) -> Result<Vec<ChainLog>> {
         if let Some(last) = self.last_read {
-            let now = chain.block(last.number).await?;
-            if now.map(|b| b.hash) != Some(last.hash) {
-                let now = now.map(|b| b.hash).unwrap_or_default();
-                return Err(RootChainError::DeepReorg { number: last.number, was: last.hash, now });
-            }
+            still_canonical(chain, &last).await?;
         }
         let head = chain.head().await?.number;
         let Some(safe) = head.checked_sub(self.confirmations) else { return Ok(Vec::new()) };
@@ -64,6 +65,17 @@ impl EventCursor {
         self.next_block = to + 1;
         Ok(logs)
     }
+}
+
+/// Fails with [`RootChainError::DeepReorg`] if `block` is no longer on the root chain (its
+/// number now holds another hash, or nothing): what was read from it may no longer exist.
+pub async fn still_canonical<C: RootChain>(chain: &C, block: &BlockInfo) -> Result<()> {
+    let now = chain.block(block.number).await?;
+    if now.map(|b| b.hash) != Some(block.hash) {
+        let now = now.map(|b| b.hash).unwrap_or_default();
+        return Err(RootChainError::DeepReorg { number: block.number, was: block.hash, now });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

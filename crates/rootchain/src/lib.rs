@@ -30,7 +30,7 @@ pub use cash::{CashConfig, CashEvent, Coin, CoinKind, IncludedTx, PlasmaCashCont
 pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxRequest};
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
 pub use error::RootChainError;
-pub use events::{DEV_CHAIN_IDS, EventCursor, default_confirmations};
+pub use events::{DEV_CHAIN_IDS, EventCursor, default_confirmations, still_canonical};
 pub use inflight::{
     Competitor, InFlightExitArgs, NOT_INCLUDED, OUTPUT_LEG, SpendingTx, in_flight_exit_id,
 };

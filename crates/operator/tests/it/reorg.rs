@@ -56,3 +56,45 @@ async fn a_reorg_deeper_than_the_confirmation_depth_stops_the_operator() {
     assert!(err.to_string().contains("stopped accepting"), "{err}");
     node.stop().await;
 }
+
+/// A spend of a deposit is acknowledged, then the root chain reorganises the deposit away
+/// before the block is sealed. The block is valid for the chain the node read, invalid for the
+/// chain that now exists: the node must stop without committing it.
+#[tokio::test]
+async fn a_block_built_on_a_lost_branch_is_never_committed() {
+    let (_anvil, plasma) = anvil_root_chain().await;
+    let mut config = test_config();
+    config.l1_confirmations = 1;
+    // Long enough to reorganise the root chain between the acknowledgement and the seal.
+    config.block_interval = Duration::from_millis(1500);
+    let (node, client) = start(&plasma, Arc::new(MemoryStore::new()), config).await;
+    let chain = plasma.chain();
+    let domain = plasma.domain_separator().await.unwrap();
+    let snapshot = chain.snapshot().await.unwrap();
+    let deposit = deposit(&plasma, 1, 1000).await;
+    chain.mine().await.unwrap();
+    until(&client, "the deposit", |s| s.utxos == 1).await;
+    let bob = chain.accounts()[2];
+    let spend = transfer(&domain, 1, vec![deposit], vec![(bob, 1000)]);
+    let ack = client.submit_tx(spend.encode().into()).await.unwrap();
+    assert_eq!(ack.blknum, 1000);
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..4 {
+        chain.mine().await.unwrap();
+    }
+    let sealed = until(&client, "the seal of block 1000", |s| s.last_sealed_block == 1000).await;
+    assert_eq!(sealed.last_submitted_block, 0);
+    // The submitter has had its chance (it wakes on the seal): give it two block intervals.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while std::time::Instant::now() < deadline {
+        assert_eq!(
+            plasma.next_child_block().await.unwrap(),
+            1000,
+            "the node committed block 1000, which spends a deposit the root chain lost"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let failure = node.failure().expect("the node kept running on a reorganised root chain");
+    assert!(failure.contains("reorg"), "{failure}");
+    node.stop().await;
+}
