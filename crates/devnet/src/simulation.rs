@@ -32,7 +32,10 @@ use std::{
     collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     fmt,
     path::PathBuf,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -94,6 +97,22 @@ pub enum Action {
     /// `user` deposits `milli`, and the root chain reorganises the deposit away before it is
     /// as deep as the confirmation depth: nobody may count it.
     ShallowReorg { user: usize, milli: u64 },
+    /// An ending: on a branch the root chain then drops, `user` deposits `milli` and pays all
+    /// of it to `to` (sealed and committed); the branch is gone deeper than the confirmation
+    /// depth. The operator must stop without committing anything more, and everyone exits
+    /// what they held on the surviving chain, from a watcher that reads it afresh.
+    DeepReorg { user: usize, to: usize, milli: u64 },
+    /// An ending: from now on the watcher is served no block (withheld); a few payments (drawn
+    /// from `salt`) go into those blocks. Their payers exit them in flight and both parties
+    /// piggyback; the watcher must call the chain withheld, and everyone exits.
+    Withhold { salt: u64 },
+}
+
+impl Action {
+    /// Whether the run ends with this action (nothing after it runs).
+    fn ends_the_run(&self) -> bool {
+        matches!(self, Action::DeepReorg { .. } | Action::Withhold { .. })
+    }
 }
 
 /// The actions of `config`'s run: deterministic in the seed.
@@ -126,6 +145,16 @@ pub fn actions(config: &SimConfig) -> Vec<Action> {
             _ => Action::Restart,
         };
         list.push(action);
+    }
+    // One seed in three ends with a deep reorg, one in three with withheld blocks.
+    match config.seed % 3 {
+        1 => list.push(Action::DeepReorg {
+            user: user(&mut rng),
+            to: user(&mut rng),
+            milli: 1 + rng.below(500),
+        }),
+        2 => list.push(Action::Withhold { salt: rng.next() }),
+        _ => {}
     }
     list
 }
@@ -231,13 +260,20 @@ async fn shrink(
     (list, broken)
 }
 
-/// The watcher reads blocks from whichever operator life is running.
+/// The watcher reads blocks from whichever operator life is running, except the blocks from
+/// `withheld_from` on, which it is never served.
 #[derive(Clone)]
-struct LiveNode(Arc<Mutex<HttpClient>>);
+struct LiveNode {
+    client: Arc<Mutex<HttpClient>>,
+    withheld_from: Arc<AtomicU64>,
+}
 
 impl BlockSource for LiveNode {
     async fn block(&self, blknum: u64) -> Result<Option<Vec<alloy_primitives::Bytes>>, String> {
-        let client = self.0.lock().map_err(|e| e.to_string())?.clone();
+        if blknum >= self.withheld_from.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let client = self.client.lock().map_err(|e| e.to_string())?.clone();
         client.block(blknum).await
     }
 }
@@ -260,7 +296,17 @@ struct Sim {
     live: LiveNode,
     watcher: Watcher<EmbeddedChain, LiveNode>,
     watcher_seen: usize,
-    /// What each user owns by the model: deposits + received − sent.
+    users: usize,
+    model: Model,
+    /// Whether the operator follows the root chain (false once a deep reorg stopped it).
+    following: bool,
+    report: SimReport,
+}
+
+/// What the users know: restored as a whole when the root chain drops a branch.
+#[derive(Debug, Clone, Default)]
+struct Model {
+    /// What each user owns: deposits + received − sent.
     owned: BTreeMap<usize, U256>,
     /// Included payments, by the position of their output 0.
     included: HashMap<UtxoPos, SignedTx>,
@@ -268,7 +314,6 @@ struct Sim {
     spent: BTreeMap<usize, Vec<UtxoPos>>,
     exiting: BTreeSet<Exiting>,
     exited_in_flight: HashSet<B256>,
-    report: SimReport,
 }
 
 /// A scratch folder removed on drop.
@@ -292,11 +337,18 @@ fn err(e: impl fmt::Display) -> String {
 
 async fn execute(seed: u64, list: &[Action], users: usize) -> Step<SimReport> {
     let mut sim = Sim::new(seed, users).await?;
+    let mut ended = false;
     for (step, action) in list.iter().enumerate() {
         sim.act(*action).await.map_err(|e| format!("step {step} ({action:?}): {e}"))?;
+        if action.ends_the_run() {
+            ended = true;
+            break;
+        }
         sim.check(step).await.map_err(|e| format!("after step {step} ({action:?}): {e}"))?;
     }
-    sim.finish(users).await.map_err(|e| format!("at the final exit: {e}"))?;
+    if !ended {
+        sim.finish(users).await.map_err(|e| format!("at the final exit: {e}"))?;
+    }
     sim.report.actions = list.len();
     if let Some(node) = sim.node.take() {
         node.stop().await;
@@ -326,14 +378,11 @@ impl Sim {
         let path = dir.join("operator.redb");
         let node = start_node(&plasma, &path).await?;
         let client = client_of(&node)?;
-        let live = LiveNode(Arc::new(Mutex::new(client.clone())));
-        let config = WatcherConfig {
-            challenger: Some(addr(users + 1)),
-            withholding_secs: MEP,
-            confirmations: CONFIRMATIONS,
-            ..WatcherConfig::default()
+        let live = LiveNode {
+            client: Arc::new(Mutex::new(client.clone())),
+            withheld_from: Arc::new(AtomicU64::new(u64::MAX)),
         };
-        let watcher = Watcher::new(config, plasma.clone(), live.clone()).await.map_err(err)?;
+        let watcher = new_watcher(&plasma, &live, users).await?;
         Ok(Self {
             chain,
             plasma,
@@ -345,11 +394,9 @@ impl Sim {
             live,
             watcher,
             watcher_seen: 0,
-            owned: BTreeMap::new(),
-            included: HashMap::new(),
-            spent: BTreeMap::new(),
-            exiting: BTreeSet::new(),
-            exited_in_flight: HashSet::new(),
+            users,
+            model: Model::default(),
+            following: true,
             report: SimReport { seed, ..SimReport::default() },
         })
     }
@@ -387,9 +434,9 @@ impl Sim {
     }
 
     fn moved(&mut self, from: usize, to: usize, amount: U256) {
-        let from_owned = self.owned.entry(from).or_default();
+        let from_owned = self.model.owned.entry(from).or_default();
         *from_owned = from_owned.saturating_sub(amount);
-        *self.owned.entry(to).or_default() += amount;
+        *self.model.owned.entry(to).or_default() += amount;
     }
 
     /// Submits an honest payment, which must be acknowledged, and waits until its block is on
@@ -399,8 +446,8 @@ impl Sim {
         let ack = answer.into_iter().next().ok_or("no answer")?.map_err(|reason| {
             format!("an honest spend of outputs the operator offered was refused: {reason}")
         })?;
-        self.included.insert(UtxoPos::new(ack.blknum, ack.txindex, 0), tx.clone());
-        self.spent.entry(from).or_default().extend(tx.tx().inputs());
+        self.model.included.insert(UtxoPos::new(ack.blknum, ack.txindex, 0), tx.clone());
+        self.model.spent.entry(from).or_default().extend(tx.tx().inputs());
         self.until("sealed and submitted the block", |s| {
             s.pending_txs == 0 && s.last_submitted_block >= ack.blknum
         })
@@ -437,7 +484,9 @@ impl Sim {
             }
             let head = self.chain.head().await.map_err(err)?.number;
             let read_to = head - CONFIRMATIONS;
-            self.until("read the root chain", |s| s.l1_next_block > read_to).await?;
+            if self.following {
+                self.until("read the root chain", |s| s.l1_next_block > read_to).await?;
+            }
             self.watcher.step().await.map_err(err)?;
             if self.chain.head().await.map_err(err)?.number == head {
                 return Ok(());
@@ -451,7 +500,7 @@ impl Sim {
                 let amount = U256::from(milli) * U256::from(10u64.pow(15));
                 let tx = PaymentTx::deposit(addr(user), Address::ZERO, amount).map_err(err)?;
                 self.plasma.deposit(&tx).await.map_err(err)?;
-                *self.owned.entry(user).or_default() += amount;
+                *self.model.owned.entry(user).or_default() += amount;
                 self.done("deposit");
                 self.sync_l1().await
             }
@@ -486,12 +535,12 @@ impl Sim {
                     format!("the operator offers {pos}, which the watcher cannot prove")
                 })?;
                 self.plasma.start_standard_exit(addr(user), pos, &tx, &proof).await.map_err(err)?;
-                self.exiting.insert(Exiting { owner: user, pos });
+                self.model.exiting.insert(Exiting { owner: user, pos });
                 self.done("standard exit");
                 self.sync_l1().await
             }
             Action::InvalidExit { user, pick } => {
-                let spent = self.spent.get(&user).cloned().unwrap_or_default();
+                let spent = self.model.spent.get(&user).cloned().unwrap_or_default();
                 let Some(&pos) = spent.get(pick % spent.len().max(1)) else { return Ok(()) };
                 let Some((tx, proof)) = self.watcher.exit_data(pos) else { return Ok(()) };
                 // Refused outright (already exited, or challenged before) is a defence too.
@@ -504,8 +553,8 @@ impl Sim {
                 let mine = self.spendable(user).await?;
                 let Some(&(pos, _)) = mine.get(pick % mine.len().max(1)) else { return Ok(()) };
                 let at = UtxoPos::new(pos.blknum_u64().ok_or("block")?, pos.txindex() as u16, 0);
-                let Some(tx) = self.included.get(&at).cloned() else { return Ok(()) };
-                if !self.exited_in_flight.insert(tx.tx().hash()) {
+                let Some(tx) = self.model.included.get(&at).cloned() else { return Ok(()) };
+                if !self.model.exited_in_flight.insert(tx.tx().hash()) {
                     return Ok(());
                 }
                 let args = self.watcher.in_flight_exit_data(&tx)?;
@@ -515,7 +564,7 @@ impl Sim {
                     .piggyback_output(addr(user), &args.tx, oindex, Address::ZERO)
                     .await
                     .map_err(err)?;
-                self.exiting.insert(Exiting { owner: user, pos });
+                self.model.exiting.insert(Exiting { owner: user, pos });
                 self.done("in-flight exit of an included payment");
                 self.sync_l1().await
             }
@@ -527,7 +576,7 @@ impl Sim {
                 let sent = (amount * U256::from(percent) / U256::from(100)).max(U256::from(1));
                 let outs = [(to, sent), (from, amount - sent)];
                 let tx = self.pay_tx(from, vec![input], &outs)?;
-                self.exited_in_flight.insert(tx.tx().hash());
+                self.model.exited_in_flight.insert(tx.tx().hash());
                 let args = self.watcher.in_flight_exit_data(&tx)?;
                 self.plasma.start_in_flight_exit(addr(from), &args).await.map_err(err)?;
                 let recipients: Vec<usize> =
@@ -541,16 +590,16 @@ impl Sim {
                 // The payment is canonical (its input is unspent, and the operator now holds
                 // it): it happens, through the exit.
                 self.moved(from, to, sent);
-                self.exiting.insert(Exiting { owner: from, pos: input });
+                self.model.exiting.insert(Exiting { owner: from, pos: input });
                 self.done("in-flight exit of a withheld payment");
                 self.sync_l1().await
             }
             Action::InFlightDoubleSpend { user, pick } => {
-                let spent = self.spent.get(&user).cloned().unwrap_or_default();
+                let spent = self.model.spent.get(&user).cloned().unwrap_or_default();
                 let Some(&input) = spent.get(pick % spent.len().max(1)) else { return Ok(()) };
                 let Some(amount) = self.created_amount(input) else { return Ok(()) };
                 let tx = self.pay_tx(user, vec![input], &[(user, amount)])?;
-                if !self.exited_in_flight.insert(tx.tx().hash()) {
+                if !self.model.exited_in_flight.insert(tx.tx().hash()) {
                     return Ok(());
                 }
                 let Ok(args) = self.watcher.in_flight_exit_data(&tx) else { return Ok(()) };
@@ -562,7 +611,7 @@ impl Sim {
                 self.sync_l1().await
             }
             Action::SpendExiting { pick } => {
-                let all: Vec<Exiting> = self.exiting.iter().copied().collect();
+                let all: Vec<Exiting> = self.model.exiting.iter().copied().collect();
                 let Some(&Exiting { owner, pos }) = all.get(pick % all.len().max(1)) else {
                     return Ok(());
                 };
@@ -603,18 +652,179 @@ impl Sim {
                 self.done("shallow reorg");
                 self.sync_l1().await
             }
+            Action::DeepReorg { user, to, milli } => self.deep_reorg(user, to, milli).await,
+            Action::Withhold { salt } => self.withhold(salt).await,
             Action::Restart => {
                 if let Some(node) = self.node.take() {
                     node.stop().await;
                 }
                 let node = start_node(&self.plasma, &self.path).await?;
                 self.client = client_of(&node)?;
-                *self.live.0.lock().map_err(err)? = self.client.clone();
+                *self.live.client.lock().map_err(err)? = self.client.clone();
                 self.node = Some(node);
                 self.done("operator restart");
                 self.sync_l1().await
             }
         }
+    }
+
+    /// The ending [`Action::DeepReorg`].
+    async fn deep_reorg(&mut self, user: usize, to: usize, milli: u64) -> Step<()> {
+        let kept = self.model.clone();
+        let committed = self.plasma.next_child_block().await.map_err(err)?;
+        let snapshot = self.chain.snapshot().await.map_err(err)?;
+        let amount = U256::from(milli) * U256::from(10u64.pow(15));
+        let deposit = PaymentTx::deposit(addr(user), Address::ZERO, amount).map_err(err)?;
+        let (blknum, _) = self.plasma.deposit(&deposit).await.map_err(err)?;
+        self.sync_l1().await?;
+        let spend = self.pay_tx(user, vec![UtxoPos::new(blknum, 0, 0)], &[(to, amount)])?;
+        self.submit(user, spend.clone()).await?;
+        self.chain.revert(snapshot).await.map_err(err)?;
+        for _ in 0..CONFIRMATIONS + 2 {
+            self.chain.mine().await.map_err(err)?;
+        }
+        // The operator stops (fail-stop), acknowledges nothing more, commits nothing more.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let failure = loop {
+            match self.node()?.failure() {
+                Some(failure) => break failure,
+                None if Instant::now() > deadline => {
+                    return Err("the operator kept running on a reorganised root chain".into());
+                }
+                None => tokio::time::sleep(Duration::from_millis(2)).await,
+            }
+        };
+        if !failure.contains("reorg") {
+            return Err(format!("the operator stopped, but not for the reorg: {failure}"));
+        }
+        self.following = false;
+        let answer = self.node()?.submit(vec![spend.encode().into()]).await;
+        if !matches!(&answer, Err(e) if e.to_string().contains("stopped accepting")) {
+            return Err(format!("after the reorg the operator answered {answer:?}"));
+        }
+        let now_committed = self.plasma.next_child_block().await.map_err(err)?;
+        if now_committed != committed {
+            return Err(format!(
+                "after the reorg the root chain expects block {now_committed}, not {committed}: the operator committed on the new branch"
+            ));
+        }
+        // The watcher stops too, rather than judge the new branch by the old one.
+        match self.watcher.step().await {
+            Err(e) if e.to_string().contains("reorg") => {}
+            other => return Err(format!("the watcher went on after the reorg: {other:?}")),
+        }
+        // Users hold what they held on the surviving chain; a watcher started afresh reads it
+        // (blocks from the stopped operator, which still serves them) and everyone exits.
+        self.model = kept;
+        self.watcher = new_watcher(&self.plasma, &self.live, self.users).await?;
+        self.watcher_seen = 0;
+        // One step of the watcher reads at most 2,000 root-chain blocks.
+        let head = self.chain.head().await.map_err(err)?.number;
+        for _ in 0..head / 2000 + 2 {
+            self.sync_l1().await?;
+        }
+        if self.watcher.last_verified() + 1000 != committed {
+            return Err(format!(
+                "the fresh watcher verified up to block {}, the root chain holds up to {}",
+                self.watcher.last_verified(),
+                committed - 1000
+            ));
+        }
+        self.no_alarm()?;
+        self.done("deep reorg (ending)");
+        self.leave().await
+    }
+
+    /// The ending [`Action::Withhold`].
+    async fn withhold(&mut self, salt: u64) -> Step<()> {
+        let mut rng = SplitMix(salt);
+        let first = self.node()?.status().await.pending_block;
+        self.live.withheld_from.store(first, Ordering::Relaxed);
+        let mut withheld = Vec::new();
+        for _ in 0..1 + rng.below(4) {
+            let from = 1 + rng.below(self.users as u64) as usize;
+            let to = 1 + rng.below(self.users as u64) as usize;
+            // An honest user spends only outputs it has seen in a verified block.
+            let mine: Vec<(UtxoPos, U256)> = self
+                .spendable(from)
+                .await?
+                .into_iter()
+                .filter(|(pos, _)| self.watcher.ledger().utxo(*pos).is_some())
+                .collect();
+            let Some(&(input, amount)) = mine.get(rng.below(mine.len() as u64) as usize) else {
+                continue;
+            };
+            let sent = (amount * U256::from(1 + rng.below(100)) / U256::from(100)).max(U256::ONE);
+            let outs = [(to, sent), (from, amount - sent)];
+            let tx = self.pay_tx(from, vec![input], &outs)?;
+            self.submit(from, tx.clone()).await?;
+            self.moved(from, to, sent);
+            self.done("payment in a withheld block");
+            withheld.push((from, input, tx, outs));
+        }
+        // Each payer cannot get its block: it exits the payment in flight, and both parties
+        // piggyback their outputs (docs/wallet.md §6).
+        for (from, input, tx, outs) in &withheld {
+            let args = self.watcher.in_flight_exit_data(tx)?;
+            self.plasma.start_in_flight_exit(addr(*from), &args).await.map_err(err)?;
+            let owners = outs.iter().filter(|(_, a)| !a.is_zero()).map(|(o, _)| *o);
+            for (index, owner) in owners.enumerate() {
+                self.plasma
+                    .piggyback_output(addr(owner), &args.tx, index as u8, Address::ZERO)
+                    .await
+                    .map_err(err)?;
+            }
+            self.model.exiting.insert(Exiting { owner: *from, pos: *input });
+        }
+        self.sync_l1().await?;
+        // Once the first withheld block is `withholding_secs` old, the watcher says so.
+        self.chain.advance_time(MEP + 1).await.map_err(err)?;
+        self.sync_l1().await?;
+        let events = &self.watcher.events()[self.watcher_seen..];
+        let withheld_alarm = events
+            .iter()
+            .any(|e| matches!(e, WatcherEvent::BlockWithheld { blknum, .. } if *blknum == first));
+        let exit_now = events.iter().any(|e| matches!(e, WatcherEvent::ExitNow { .. }));
+        let alarmed = withheld_alarm && exit_now;
+        if !withheld.is_empty() && !alarmed {
+            return Err(format!("block {first} is withheld, but the watcher reported {events:?}"));
+        }
+        if let Some(bad) = events.iter().find(|e| matches!(e, WatcherEvent::InvalidBlock { .. })) {
+            return Err(format!("a withheld block was judged invalid: {bad:?}"));
+        }
+        self.watcher_seen = self.watcher.events().len();
+        self.report.blocks = self.report.blocks.max(first / 1000);
+        self.done("withheld blocks (ending)");
+        self.leave().await
+    }
+
+    /// No verdict against the operator among the watcher's events not yet looked at (a
+    /// replay re-reports the cheats of users, which were challenged).
+    fn no_alarm(&mut self) -> Step<()> {
+        let events = &self.watcher.events()[self.watcher_seen..];
+        if let Some(alarm) = events.iter().find(|e| judges_the_operator(e)) {
+            return Err(format!("the watcher judged the honest operator: {alarm:?}"));
+        }
+        self.watcher_seen = self.watcher.events().len();
+        Ok(())
+    }
+
+    /// Everyone exits, from the watcher's verified data alone, every output they hold and
+    /// have not spent or put under an exit yet; then the accounting of [`Sim::settle`].
+    async fn leave(&mut self) -> Step<()> {
+        for user in 1..=self.users {
+            let mut done: HashSet<UtxoPos> =
+                self.model.spent.get(&user).into_iter().flatten().copied().collect();
+            done.extend(self.model.exiting.iter().filter(|e| e.owner == user).map(|e| e.pos));
+            let held = self.watcher.ledger().utxos_of(addr(user));
+            for (pos, _) in held.into_iter().filter(|(pos, _)| !done.contains(pos)) {
+                let (tx, proof) = self.watcher.exit_data(pos).ok_or_else(|| {
+                    format!("the watcher counts {pos} unspent but cannot prove it")
+                })?;
+                self.plasma.start_standard_exit(addr(user), pos, &tx, &proof).await.map_err(err)?;
+            }
+        }
+        self.settle(self.users).await
     }
 
     /// The amount of the output at `pos`, from the verified transaction that created it.
@@ -629,12 +839,10 @@ impl Sim {
         let events = self.watcher.events()[self.watcher_seen..].to_vec();
         self.watcher_seen = self.watcher.events().len();
         for event in &events {
+            if judges_the_operator(event) {
+                return Err(format!("the watcher judged the honest operator: {event:?}"));
+            }
             match event {
-                WatcherEvent::InvalidBlock { .. }
-                | WatcherEvent::BlockWithheld { .. }
-                | WatcherEvent::ExitNow { .. } => {
-                    return Err(format!("the watcher judged the honest operator: {event:?}"));
-                }
                 WatcherEvent::ExitChallenged { .. } | WatcherEvent::InFlightExitActed { .. } => {
                     self.report.challenges += 1
                 }
@@ -649,7 +857,7 @@ impl Sim {
             ));
         }
         if step.is_multiple_of(16) {
-            for user in self.owned.keys().copied().collect::<Vec<_>>() {
+            for user in self.model.owned.keys().copied().collect::<Vec<_>>() {
                 for (pos, _) in self.spendable(user).await? {
                     if self.watcher.ledger().utxo(pos).is_none() {
                         return Err(format!(
@@ -673,6 +881,12 @@ impl Sim {
                 self.plasma.start_standard_exit(addr(user), pos, &tx, &proof).await.map_err(err)?;
             }
         }
+        self.settle(users).await
+    }
+
+    /// Once every exit is started: time passes and exits are processed until nothing is left;
+    /// each user must have been paid exactly what they own, and the vault must end empty.
+    async fn settle(&mut self, users: usize) -> Step<()> {
         self.sync_l1().await?;
         for _ in 0..3 {
             self.chain.advance_time(2 * MEP + 1).await.map_err(err)?;
@@ -683,7 +897,7 @@ impl Sim {
         let paid = self.paid_out().await?;
         self.report.paid_out = paid.values().copied().sum();
         for user in 1..=users {
-            let owned = self.owned.get(&user).copied().unwrap_or_default();
+            let owned = self.model.owned.get(&user).copied().unwrap_or_default();
             let got = paid.get(&addr(user)).copied().unwrap_or_default();
             if got != owned {
                 let left: Vec<String> = self
@@ -697,7 +911,7 @@ impl Sim {
                 let history = self.exit_history(addr(user)).await?;
                 let others: Vec<String> = (1..=users)
                     .filter_map(|u| {
-                        let o = self.owned.get(&u).copied().unwrap_or_default();
+                        let o = self.model.owned.get(&u).copied().unwrap_or_default();
                         let g = paid.get(&addr(u)).copied().unwrap_or_default();
                         (o != g).then(|| format!("user {u}: owns {o}, paid {g}"))
                     })
@@ -767,6 +981,31 @@ impl Sim {
         }
         Ok(paid)
     }
+}
+
+/// Whether `event` says the operator cheated (an invalid or withheld block, "exit now").
+fn judges_the_operator(event: &WatcherEvent) -> bool {
+    matches!(
+        event,
+        WatcherEvent::InvalidBlock { .. }
+            | WatcherEvent::BlockWithheld { .. }
+            | WatcherEvent::ExitNow { .. }
+    )
+}
+
+/// A watcher that challenges, reading at the confirmation depth from the deployment on.
+async fn new_watcher(
+    plasma: &Arc<Plasma<EmbeddedChain>>,
+    live: &LiveNode,
+    users: usize,
+) -> Step<Watcher<EmbeddedChain, LiveNode>> {
+    let config = WatcherConfig {
+        challenger: Some(addr(users + 1)),
+        withholding_secs: MEP,
+        confirmations: CONFIRMATIONS,
+        ..WatcherConfig::default()
+    };
+    Watcher::new(config, plasma.clone(), live.clone()).await.map_err(err)
 }
 
 async fn start_node(

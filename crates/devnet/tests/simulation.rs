@@ -16,6 +16,11 @@ async fn fixed_seeds_keep_every_invariant() {
             );
         }
         assert!(report.blocks > 0 && !report.paid_out.is_zero(), "{report:?}");
+        // Seeds 1 and 2 end with a deep reorg and with withheld blocks (seed % 3).
+        let ending = ["", "deep reorg (ending)", "withheld blocks (ending)"][seed as usize % 3];
+        if !ending.is_empty() {
+            assert_eq!(report.done.get(ending), Some(&1), "seed {seed}: {report:?}");
+        }
     }
 }
 
@@ -24,6 +29,15 @@ fn the_action_list_depends_only_on_the_seed() {
     let config = SimConfig { seed: 7, steps: 300, ..SimConfig::default() };
     assert_eq!(actions(&config), actions(&config));
     assert_ne!(actions(&config), actions(&SimConfig { seed: 8, ..config }));
+    // An ending comes last, and only last.
+    for seed in 1..=6 {
+        let list = actions(&SimConfig { seed, ..config });
+        let endings: Vec<usize> = (0..list.len())
+            .filter(|&i| matches!(list[i], Action::DeepReorg { .. } | Action::Withhold { .. }))
+            .collect();
+        let expected = if seed % 3 == 0 { vec![] } else { vec![list.len() - 1] };
+        assert_eq!(endings, expected, "seed {seed}");
+    }
     let users: std::collections::BTreeSet<usize> = actions(&config)
         .iter()
         .filter_map(|a| match a {
