@@ -10,7 +10,9 @@
 //! 4. the operator refuses every spend of an output under an exit (standard, in-flight
 //!    input, piggyback) or paid out;
 //!
-//! and at the end every user exits what they hold: each must be paid exactly what the model
+//! and at the end (for two seeds in three, after a fault the run cannot go on from: a reorg
+//! deeper than the confirmation depth, or withheld blocks) every user exits what they hold:
+//! each must be paid exactly what the model
 //! says they own (deposits, plus payments received, minus payments sent), cheaters included
 //! (their cheats are challenged, so they gain nothing), and the vault must be empty.
 //!
