@@ -115,7 +115,7 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
             .with_context(|| format!("opening the watcher's store {}", path.display()))?;
         watcher = watcher.with_store(Arc::new(store));
     }
-    let service = WatcherService::start(
+    let mut service = WatcherService::start(
         watcher,
         args.rpc_addr,
         Duration::from_millis(args.poll_ms),
@@ -124,8 +124,8 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     .await
     .with_context(|| format!("serving the watcher API on {}", args.rpc_addr))?;
     println!("rpc: http://{}", service.rpc_addr());
-    // The coin watcher runs until a reorg deeper than the confirmations stops it: then the
-    // whole watcher exits with that error (restarted, it reads the root chain again).
+    // Both watchers run until a reorg deeper than the confirmations stops one: then the whole
+    // watcher exits with that error (restarted, it reads the root chain again).
     let mut coin_watcher = coin_watcher;
     let coin_watcher_stopped = async {
         match coin_watcher.as_mut() {
@@ -133,20 +133,23 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
             None => std::future::pending().await,
         }
     };
-    let stopped = tokio::select! {
+    let stopped: Option<anyhow::Error> = tokio::select! {
         interrupted = tokio::signal::ctrl_c() => {
             interrupted.context("waiting for Ctrl-C")?;
             None
         }
-        stopped = coin_watcher_stopped => Some(stopped),
+        stopped = coin_watcher_stopped => Some(match stopped {
+            Ok(e) => e.into(),
+            Err(e) => anyhow::anyhow!("the coin watcher failed: {e}"),
+        }),
+        stopped = service.stopped() => Some(match stopped {
+            Ok(e) => anyhow::anyhow!("watcher stopped: {e}; restart it (it reads the root chain again from the deployment), with a larger --l1.confirmations if this recurs"),
+            Err(e) => anyhow::anyhow!("the watcher failed: {e}"),
+        }),
     };
     if let Some(task) = coin_watcher {
         task.abort();
     }
     service.stop().await;
-    match stopped {
-        None => Ok(()),
-        Some(Ok(e)) => Err(e.into()),
-        Some(Err(e)) => Err(anyhow::anyhow!("the coin watcher failed: {e}")),
-    }
+    stopped.map_or(Ok(()), Err)
 }

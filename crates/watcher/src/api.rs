@@ -1,12 +1,12 @@
 //! The watcher's JSON-RPC API (namespace `watcher`) and the service that runs the watcher:
 //! a step every poll interval, alerts to the log and to a webhook, and the API beside it.
 
-use crate::{BlockSource, Watcher};
+use crate::{BlockSource, Watcher, WatcherError};
 use alloy_primitives::{B256, Bytes, U256};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, server::ServerHandle, types::ErrorObjectOwned};
 use plasma_operator::{ApiLimits, serve_api};
 use plasma_primitives::UtxoPos;
-use plasma_rootchain::RootChain;
+use plasma_rootchain::{RootChain, RootChainError};
 use serde::{Deserialize, Serialize};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{sync::Mutex, task::JoinHandle};
@@ -199,7 +199,7 @@ impl<C: RootChain + 'static, S: BlockSource + 'static> WatcherApiServer for Api<
 pub struct WatcherService {
     rpc_addr: SocketAddr,
     server: ServerHandle,
-    task: JoinHandle<()>,
+    task: JoinHandle<WatcherError>,
 }
 
 impl WatcherService {
@@ -234,6 +234,13 @@ impl WatcherService {
         self.rpc_addr
     }
 
+    /// Waits until the loop stops by itself, which it does only on a reorganisation of the
+    /// root chain deeper than the confirmation depth (fail-stop: what it read may no longer
+    /// exist; restarted, it reads the root chain again). Other step failures are retried.
+    pub async fn stopped(&mut self) -> Result<WatcherError, tokio::task::JoinError> {
+        (&mut self.task).await
+    }
+
     /// Stops the loop and the API.
     pub async fn stop(self) {
         self.task.abort();
@@ -246,7 +253,7 @@ async fn run<C: RootChain, S: BlockSource>(
     watcher: Arc<Mutex<Watcher<C, S>>>,
     poll: Duration,
     webhook: Option<String>,
-) {
+) -> WatcherError {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().ok();
     loop {
         let result = watcher.lock().await.step().await;
@@ -257,6 +264,10 @@ async fn run<C: RootChain, S: BlockSource>(
                         alert(http, url, event).await;
                     }
                 }
+            }
+            Err(e @ WatcherError::RootChain(RootChainError::DeepReorg { .. })) => {
+                tracing::error!(%e, "watcher stopped: a root-chain reorg deeper than its confirmations; restart it");
+                return e;
             }
             Err(e) => tracing::warn!(%e, "watcher step failed; retrying"),
         }
