@@ -29,8 +29,8 @@ pub(crate) async fn run<C: RootChain + 'static>(
                         other => other.exit_event().map(L1Change::Exit),
                     })
                     .collect();
-                shared.set_l1_last_read(cursor.last_read());
-                let msg = Msg::RootChain { changes, cursor: cursor.next_block() };
+                let last_read = cursor.last_read();
+                let msg = Msg::RootChain { changes, cursor: cursor.next_block(), last_read };
                 if to_sequencer.send(msg).is_err() {
                     return;
                 }

@@ -5,7 +5,7 @@ use crate::{
     OperatorConfig, OperatorError,
     api::OperatorApiServer,
     listener, rpc,
-    sequencer::{self, EXIT_VIEW, L1_CURSOR, Msg, Shared},
+    sequencer::{self, EXIT_VIEW, L1_CURSOR, L1_LAST_READ, Msg, Shared, decode_block_info},
     submitter,
 };
 use jsonrpsee::server::ServerHandle;
@@ -47,7 +47,7 @@ impl OperatorNode {
         let (chain_id, interval) = (config.expected_chain_id, config.block_interval);
         crate::startup::check_payment_node(&plasma, operator, chain_id, interval).await?;
         let domain = plasma.domain_separator().await?;
-        let (ledger, cursor) = recover(&config, store.as_ref(), &domain)?;
+        let (ledger, cursor, last_read) = recover(&config, store.as_ref(), &domain)?;
         let last_sealed = ledger.pending_block() - CHILD_BLOCK_INTERVAL;
         let (sealed_tx, sealed_rx) = watch::channel(last_sealed);
         let shared = Arc::new(Shared {
@@ -57,7 +57,7 @@ impl OperatorNode {
             last_sealed: AtomicU64::new(last_sealed),
             last_submitted: AtomicU64::new(0),
             l1_next: AtomicU64::new(cursor),
-            l1_last_read: Mutex::new(None),
+            l1_last_read: Mutex::new(last_read),
             sealed: sealed_tx,
             failure: Mutex::new(None),
         });
@@ -73,7 +73,8 @@ impl OperatorNode {
             })?;
 
         let mut tasks = JoinSet::new();
-        let events = EventCursor::new(plasma.event_sources(), cursor, config.l1_confirmations);
+        let events = EventCursor::new(plasma.event_sources(), cursor, config.l1_confirmations)
+            .resumed(last_read);
         tasks.spawn(listener::run(
             shared.clone(),
             plasma.clone(),
@@ -157,7 +158,7 @@ fn recover(
     config: &OperatorConfig,
     store: &dyn Store,
     domain: &plasma_primitives::B256,
-) -> Result<(Ledger, u64), OperatorError> {
+) -> Result<(Ledger, u64, Option<plasma_rootchain::BlockInfo>), OperatorError> {
     let recovered = store.recover()?;
     let next_block =
         if recovered.next_block == 0 { CHILD_BLOCK_INTERVAL } else { recovered.next_block };
@@ -211,6 +212,13 @@ fn recover(
         })?),
         None => config.l1_start_block,
     };
+    let last_read = match store.meta(L1_LAST_READ)? {
+        Some(bytes) => Some(decode_block_info(&bytes).ok_or_else(|| OperatorError::Replay {
+            index: 0,
+            reason: "stored last root-chain block read is not 48 bytes".into(),
+        })?),
+        None => None,
+    };
     tracing::info!(next_block, replayed, cursor, "recovered");
-    Ok((ledger, cursor))
+    Ok((ledger, cursor, last_read))
 }

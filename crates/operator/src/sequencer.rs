@@ -8,6 +8,7 @@
 use crate::api::TxAck;
 use plasma_ledger::{Ledger, LedgerError, VerifiedTx};
 use plasma_primitives::{B256, PaymentTx, SignedTx, UtxoPos, exits::ExitEvent, merkle::MAX_LEAVES};
+use plasma_rootchain::BlockInfo;
 use plasma_storage::{LogEntry, Store, StoreError, StoredBlock};
 use std::{
     sync::{
@@ -45,8 +46,9 @@ pub(crate) type Verdicts = Vec<Result<VerifiedTx, Refusal>>;
 pub(crate) enum Msg {
     /// Verified (or already refused) transactions, in order.
     Submit { txs: Verdicts, reply: oneshot::Sender<Vec<Result<TxAck, Refusal>>> },
-    /// Root-chain changes up to (excluding) root-chain block `cursor`.
-    RootChain { changes: Vec<L1Change>, cursor: u64 },
+    /// Root-chain changes up to (excluding) root-chain block `cursor`; `last_read` is the
+    /// newest block they were read from.
+    RootChain { changes: Vec<L1Change>, cursor: u64, last_read: Option<BlockInfo> },
     /// Stop after what is queued before this.
     Shutdown,
 }
@@ -62,7 +64,7 @@ pub(crate) struct Shared {
     /// The newest root-chain block the listener has read: the submitter checks it is still on
     /// the chain before each submission, so a reorganisation deeper than the confirmation
     /// depth stops the node before it commits a block built on events that no longer exist.
-    pub(crate) l1_last_read: Mutex<Option<plasma_rootchain::BlockInfo>>,
+    pub(crate) l1_last_read: Mutex<Option<BlockInfo>>,
     pub(crate) sealed: watch::Sender<u64>,
     pub(crate) failure: Mutex<Option<String>>,
 }
@@ -81,13 +83,13 @@ impl Shared {
         *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
     }
 
-    pub(crate) fn set_l1_last_read(&self, block: Option<plasma_rootchain::BlockInfo>) {
+    pub(crate) fn set_l1_last_read(&self, block: Option<BlockInfo>) {
         if block.is_some() {
             *self.l1_last_read.lock().unwrap_or_else(|p| p.into_inner()) = block;
         }
     }
 
-    pub(crate) fn l1_last_read(&self) -> Option<plasma_rootchain::BlockInfo> {
+    pub(crate) fn l1_last_read(&self) -> Option<BlockInfo> {
         *self.l1_last_read.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -98,6 +100,27 @@ impl Shared {
 
 /// Key of the root-chain cursor in the store's named values.
 pub(crate) const L1_CURSOR: &str = "l1_cursor";
+/// Key of the newest root-chain block read (number, hash, time: 48 bytes), written with the
+/// cursor, so that a restarted node notices a reorganisation that happened while it was down.
+pub(crate) const L1_LAST_READ: &str = "l1_last_read";
+
+pub(crate) fn encode_block_info(block: &BlockInfo) -> [u8; 48] {
+    let mut bytes = [0u8; 48];
+    bytes[..8].copy_from_slice(&block.number.to_be_bytes());
+    bytes[8..40].copy_from_slice(block.hash.as_slice());
+    bytes[40..].copy_from_slice(&block.timestamp.to_be_bytes());
+    bytes
+}
+
+pub(crate) fn decode_block_info(bytes: &[u8]) -> Option<BlockInfo> {
+    let bytes: &[u8; 48] = bytes.try_into().ok()?;
+    Some(BlockInfo {
+        number: u64::from_be_bytes(bytes[..8].try_into().ok()?),
+        hash: B256::from_slice(&bytes[8..40]),
+        timestamp: u64::from_be_bytes(bytes[40..].try_into().ok()?),
+    })
+}
+
 /// Key of the live exits (JSON of [`plasma_ledger::ExitView`]), written with the cursor.
 pub(crate) const EXIT_VIEW: &str = "exit_view";
 
@@ -139,7 +162,9 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Msg>, block_interval: Durati
                 }
                 commit_group(&shared, group)
             }
-            Msg::RootChain { changes, cursor } => follow_root_chain(&shared, changes, cursor),
+            Msg::RootChain { changes, cursor, last_read } => {
+                follow_root_chain(&shared, changes, cursor, last_read)
+            }
             Msg::Shutdown => return,
         };
         if let Err(e) = result {
@@ -237,6 +262,7 @@ fn follow_root_chain(
     shared: &Shared,
     changes: Vec<L1Change>,
     cursor: u64,
+    last_read: Option<BlockInfo>,
 ) -> Result<(), StoreError> {
     let mut entries = Vec::new();
     let mut exits_changed = false;
@@ -292,12 +318,17 @@ fn follow_root_chain(
         Vec::new()
     };
     let cursor_bytes = cursor.to_be_bytes();
+    let last_read_bytes = last_read.map(|b| encode_block_info(&b));
     let mut meta: Vec<(&str, &[u8])> = vec![(L1_CURSOR, &cursor_bytes)];
+    if let Some(bytes) = &last_read_bytes {
+        meta.push((L1_LAST_READ, bytes));
+    }
     if exits_changed {
         meta.push((EXIT_VIEW, &view));
     }
     shared.store.append_log(&entries, &meta)?;
     shared.l1_next.store(cursor, Ordering::Relaxed);
+    shared.set_l1_last_read(last_read);
     Ok(())
 }
 

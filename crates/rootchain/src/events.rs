@@ -38,6 +38,13 @@ impl EventCursor {
         Self { addresses, next_block: from_block, confirmations, last_read: None }
     }
 
+    /// The same cursor after a restart: `last_read` is the block read last in the previous
+    /// life, so that the first poll notices if a reorganisation dropped it meanwhile.
+    pub fn resumed(mut self, last_read: Option<BlockInfo>) -> Self {
+        self.last_read = last_read;
+        self
+    }
+
     /// The first block not yet read.
     pub fn next_block(&self) -> u64 {
         self.next_block

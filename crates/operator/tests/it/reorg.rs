@@ -98,3 +98,33 @@ async fn a_block_built_on_a_lost_branch_is_never_committed() {
     assert!(failure.contains("reorg"), "{failure}");
     node.stop().await;
 }
+
+/// The node reads a deposit and stops; while it is down, the root chain drops the deposit's
+/// branch deeper than the depth. Restarted on its store, it must notice (the last block it
+/// read is stored with its cursor) instead of offering a deposit that no longer exists.
+#[tokio::test]
+async fn a_deep_reorg_while_the_node_is_down_stops_it_when_it_restarts() {
+    let (_anvil, plasma) = anvil_root_chain().await;
+    let mut config = test_config();
+    config.l1_confirmations = 1;
+    let store: Arc<MemoryStore> = Arc::new(MemoryStore::new());
+    let (node, client) = start(&plasma, store.clone(), config.clone()).await;
+    let chain = plasma.chain();
+    let snapshot = chain.snapshot().await.unwrap();
+    deposit(&plasma, 1, 1000).await;
+    chain.mine().await.unwrap();
+    until(&client, "the deposit", |s| s.utxos == 1).await;
+    node.stop().await;
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..4 {
+        chain.mine().await.unwrap();
+    }
+    let (node, _client) = start(&plasma, store, config).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while node.failure().is_none() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let failure = node.failure().expect("the restarted node did not notice the reorg");
+    assert!(failure.contains("reorg"), "{failure}");
+    node.stop().await;
+}
