@@ -165,6 +165,32 @@ impl Default for CashChain {
     }
 }
 
+/// A spend with its signer recovered from its signature: the costly part of accepting it,
+/// done before the chain is locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecoveredSpend {
+    tx: CashTx,
+    sig: CashSignature,
+    hash: B256,
+    signer: Address,
+}
+
+impl RecoveredSpend {
+    /// Recovers the signer of `tx` from `sig`.
+    pub fn recover(tx: CashTx, sig: CashSignature) -> Result<Self, ChainError> {
+        let hash = tx.hash();
+        let signer = sig
+            .recover(&hash)
+            .map_err(|source| ChainError::BadSignature { slot: tx.slot, source })?;
+        Ok(Self { tx, sig, hash, signer })
+    }
+
+    /// The spend's hash.
+    pub fn hash(&self) -> B256 {
+        self.hash
+    }
+}
+
 impl CashChain {
     /// An empty chain whose first operator block is 1000.
     pub fn new() -> Self {
@@ -262,6 +288,13 @@ impl CashChain {
 
     /// Accepts a spend into the pending block, or says which rule it breaks. Returns its hash.
     pub fn submit(&mut self, tx: CashTx, sig: CashSignature) -> Result<B256, ChainError> {
+        self.submit_recovered(RecoveredSpend::recover(tx, sig)?)
+    }
+
+    /// [`CashChain::submit`] for a spend whose signer was recovered beforehand (on any core,
+    /// without holding the chain): only the coin's state is checked here.
+    pub fn submit_recovered(&mut self, spend: RecoveredSpend) -> Result<B256, ChainError> {
+        let RecoveredSpend { tx, sig, hash, signer } = spend;
         let slot = tx.slot;
         let coin = self.coins.get(&slot).ok_or(ChainError::UnknownCoin(slot))?;
         match coin.status {
@@ -286,9 +319,6 @@ impl CashChain {
                 found: tx.denomination,
             });
         }
-        let hash = tx.hash();
-        let signer =
-            sig.recover(&hash).map_err(|source| ChainError::BadSignature { slot, source })?;
         if signer != coin.owner {
             return Err(ChainError::NotOwner { slot, owner: coin.owner, signer });
         }

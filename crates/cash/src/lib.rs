@@ -6,7 +6,7 @@ pub mod figures;
 pub mod history;
 pub mod numbering;
 
-pub use chain::{CashBlock, CashChain, ChainError, Coin, CoinStatus};
+pub use chain::{CashBlock, CashChain, ChainError, Coin, CoinStatus, RecoveredSpend};
 pub use checkpoint::Checkpoint;
 pub use history::{
     BlockEntry, CheckpointOrigin, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,

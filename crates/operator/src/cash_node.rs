@@ -309,10 +309,14 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
         let decoded = CashTx::decode(&tx).map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
         let sig = CashSignature::from_slice(&signature)
             .map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
+        // The signer is recovered here, on whichever core runs this call, not under the lock.
+        let spend = plasma_cash::RecoveredSpend::recover(decoded, sig)
+            .map_err(|e| error(codes::INVALID_TX, e.to_string()))?;
         let (hash, written) = {
             let mut chain = self.shared.chain();
-            let hash =
-                chain.submit(decoded, sig).map_err(|e| error(codes::INVALID_TX, e.to_string()))?;
+            let hash = chain
+                .submit_recovered(spend)
+                .map_err(|e| error(codes::INVALID_TX, e.to_string()))?;
             (hash, self.shared.journal(&[Entry::Transfer { tx, signature }], None))
         };
         // Acknowledged only once durable.
