@@ -13,8 +13,10 @@
 
 pub mod amount;
 mod cash;
+mod cash_read;
 pub mod keystore;
 mod wallet;
 
 pub use cash::CashWallet;
+pub use cash_read::CoinRead;
 pub use wallet::{HistoryEntry, InFlightExit, Leg, Received, Wallet, WalletError};
