@@ -13,8 +13,7 @@ use plasma_rootchain::{
     dev_key,
 };
 use plasma_storage::Journal;
-use plasma_wallet::CoinRead;
-use plasma_wallet::{CashWallet, WalletError};
+use plasma_wallet::{CashWallet, CoinRead, WalletError};
 use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{sync::Arc, time::Duration};
 
