@@ -1,9 +1,9 @@
 //! The watcher service beside a real operator node: it verifies the operator's blocks over
 //! HTTP, serves its own exit data, and challenges an invalid exit by itself.
 
-use jsonrpsee::http_client::HttpClientBuilder;
+use crate::{client, eth};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode};
-use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, U256, UtxoPos};
+use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, UtxoPos};
 use plasma_rootchain::{EmbeddedChain, FrameworkConfig, Plasma, dev_key};
 use plasma_storage::MemoryStore;
 use plasma_watcher::{Watcher, WatcherApiClient, WatcherConfig, WatcherService};
@@ -16,10 +16,6 @@ const WATCHER: usize = 5;
 
 fn addr(who: usize) -> Address {
     dev_key(who).address()
-}
-
-fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
 }
 
 /// The framework on the embedded chain (exit period one hour), and its EIP-712 domain.
@@ -73,8 +69,7 @@ async fn the_watcher_follows_a_real_operator_and_acts_alone() {
         OperatorNode::start(config, w.plasma.clone(), addr(OPERATOR), Arc::new(MemoryStore::new()))
             .await
             .unwrap();
-    let operator =
-        HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    let operator = client(node.rpc_addr());
     let watcher_config =
         WatcherConfig { challenger: Some(addr(WATCHER)), ..WatcherConfig::default() };
     let watcher = Watcher::new(watcher_config, w.plasma.clone(), operator.clone()).await.unwrap();
@@ -86,7 +81,7 @@ async fn the_watcher_follows_a_real_operator_and_acts_alone() {
     )
     .await
     .unwrap();
-    let api = HttpClientBuilder::default().build(format!("http://{}", service.rpc_addr())).unwrap();
+    let api = client(service.rpc_addr());
 
     let (dep, dep_tx) = w.deposit(ALICE, 1000).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
