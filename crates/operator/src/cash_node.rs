@@ -13,8 +13,9 @@
 
 use crate::api::{codes, error};
 use alloy_primitives::{Address, B256, Bytes};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, server::ServerHandle};
-use plasma_cash::{BlockEntry, CashChain, CoinHistory, Origin, Spend};
+use jsonrpsee::{core::RpcResult, server::ServerHandle};
+use plasma_api::{CashApiServer, CashStatus, CheckpointProofData, CoinHistoryData};
+use plasma_cash::CashChain;
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
 use plasma_rootchain::{CashEvent, EventCursor, PlasmaCashContract, RootChain};
@@ -47,117 +48,6 @@ pub struct CashNodeConfig {
     pub api: crate::ApiLimits,
     /// The root chain's id, checked at start when set.
     pub expected_chain_id: Option<u64>,
-}
-
-/// One block's entry of a coin's history, as served.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEntryData {
-    /// The operator block.
-    pub block: u64,
-    /// The coin's transfer in it (RLP), if it moved there.
-    pub tx: Option<Bytes>,
-    /// The transfer's 66-byte signature.
-    pub signature: Option<Bytes>,
-    /// The bitmap proof of the transfer, or of the empty leaf at the coin's slot.
-    pub proof: Bytes,
-}
-
-/// A coin's history from its deposit, as served (the owner verifies it against L1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CoinHistoryData {
-    /// The coin.
-    pub slot: u64,
-    /// Every sealed operator block since the deposit, in order.
-    pub entries: Vec<HistoryEntryData>,
-}
-
-impl CoinHistoryData {
-    fn from_history(history: &CoinHistory) -> Self {
-        let entries = history
-            .entries
-            .iter()
-            .map(|e| HistoryEntryData {
-                block: e.block,
-                tx: e.spend.map(|s| s.tx.encode().into()),
-                signature: e.spend.map(|s| s.signature.to_bytes().to_vec().into()),
-                proof: e.proof.clone().into(),
-            })
-            .collect();
-        Self { slot: history.slot, entries }
-    }
-
-    /// The history for verification; `Err` names the block whose data does not decode.
-    pub fn into_history(self) -> Result<CoinHistory, String> {
-        let entries = self
-            .entries
-            .into_iter()
-            .map(|e| {
-                let spend = match (e.tx, e.signature) {
-                    (None, None) => None,
-                    (Some(tx), Some(sig)) => Some(Spend {
-                        tx: CashTx::decode(&tx)
-                            .map_err(|err| format!("block {}: {err}", e.block))?,
-                        signature: CashSignature::from_slice(&sig)
-                            .map_err(|err| format!("block {}: {err}", e.block))?,
-                    }),
-                    _ => return Err(format!("block {}: a transfer without a signature", e.block)),
-                };
-                Ok(BlockEntry { block: e.block, spend, proof: e.proof.to_vec() })
-            })
-            .collect::<Result<_, String>>()?;
-        Ok(CoinHistory { slot: self.slot, origin: Origin::Deposit, entries })
-    }
-}
-
-/// A coin's place in the latest checkpoint, as served: the client reads the checkpoint's root
-/// and finality from the root chain and checks the proof itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckpointProofData {
-    /// The checkpoint's id on the root chain.
-    pub id: alloy_primitives::U256,
-    /// The operator block it commits to.
-    pub block: u64,
-    /// The coin's leaf: the hash of its latest tx at or before `block`, as the checkpoint says.
-    pub leaf: B256,
-    /// The leaf's proof at the coin's slot.
-    pub proof: Bytes,
-}
-
-/// The Cash node's progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CashStatus {
-    /// The block being filled.
-    pub pending_block: u64,
-    /// Transfers waiting in it.
-    pub pending_txs: u64,
-    /// The last block committed on the root chain (0 if none).
-    pub last_submitted_block: u64,
-    /// Coins deposited.
-    pub coins: u64,
-}
-
-/// The Cash node's API (namespace `cash`).
-#[rpc(server, client, namespace = "cash")]
-pub trait CashApi {
-    /// Submits a coin transfer signed by the coin's owner; returns its hash.
-    #[method(name = "submitTx")]
-    async fn submit_tx(&self, tx: Bytes, signature: Bytes) -> RpcResult<B256>;
-
-    /// The coin's history since its deposit, with a proof for every sealed block.
-    #[method(name = "getCoinHistory")]
-    async fn get_coin_history(&self, slot: u64) -> RpcResult<CoinHistoryData>;
-
-    /// The coin's proof in the latest checkpoint on the root chain (`null` if there is none).
-    #[method(name = "getCheckpointProof")]
-    async fn get_checkpoint_proof(&self, slot: u64) -> RpcResult<Option<CheckpointProofData>>;
-
-    /// Progress.
-    #[method(name = "status")]
-    async fn status(&self) -> RpcResult<CashStatus>;
 }
 
 /// One change to the chain, as journaled.

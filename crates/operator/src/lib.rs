@@ -25,7 +25,6 @@ mod listener;
 mod node;
 mod rpc;
 mod sequencer;
-mod serve;
 mod startup;
 mod submitter;
 
@@ -33,12 +32,15 @@ pub use api::{
     BlockData, ExitData, OperatorApiClient, OperatorApiServer, Status, SubmitResult, TokenBalance,
     TxAck, TxData, Utxo, UtxoPage, codes,
 };
-pub use cash_node::{
-    CashApiClient, CashApiServer, CashNode, CashNodeConfig, CashStatus, CheckpointProofData,
-    CoinHistoryData, HistoryEntryData,
-};
+pub use cash_node::{CashNode, CashNodeConfig};
 pub use config::OperatorConfig;
 pub use error::OperatorError;
 pub use node::OperatorNode;
-pub use serve::{ApiLimits, serve_api};
+// The wire contract and the server limits are `plasma-api`'s and `plasma-server`'s; re-exported
+// so that the node's users (the binary, the harness) name one crate.
+pub use plasma_api::{
+    CashApiClient, CashApiServer, CashStatus, CheckpointProofData, CoinHistoryData,
+    HistoryEntryData,
+};
+pub use plasma_server::{ApiLimits, serve_api};
 pub use startup::{MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, StartupError};

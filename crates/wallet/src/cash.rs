@@ -2,14 +2,14 @@
 //! coin's full history against the roots on L1 before accepting it (inclusion or
 //! non-inclusion in every block since its deposit), and exit and withdraw it.
 
+use crate::CoinRead;
 use crate::WalletError;
 use alloy_primitives::{Address, B256, U256};
 use jsonrpsee::http_client::HttpClient;
+use plasma_api::CashApiClient;
 use plasma_cash::{ExitEvidence, VerifiedCoin};
-use plasma_operator::CashApiClient;
 use plasma_primitives::{PrivateKey, cash::CashTx};
 use plasma_rootchain::{CashEvent, IncludedTx, PlasmaCashContract, RootChain, RootChainError};
-use plasma_watcher::CoinRead;
 use std::sync::Arc;
 
 /// A wallet of Plasma Cash coins: one key, the contract, and the Cash operator (untrusted).

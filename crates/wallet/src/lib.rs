@@ -10,11 +10,18 @@
 //!   spent outputs; and a history from the root chain and the wallet's own journal.
 //! - [`CashWallet`]: Plasma Cash coins: deposit, send whole, verify a coin's full history
 //!   against L1 before accepting it, exit and withdraw.
+//! - [`CoinRead`]: a coin's history as the Cash operator serves it, with the root-chain facts
+//!   to check it against (the wallet and the coin watcher read coins this way).
+//!
+//! A client only: it talks to the operator and the watcher through the wire contract
+//! (`plasma-api`, feature `client`), and links no storage and no server.
 
 pub mod amount;
 mod cash;
+mod cash_read;
 pub mod keystore;
 mod wallet;
 
 pub use cash::CashWallet;
+pub use cash_read::CoinRead;
 pub use wallet::{HistoryEntry, InFlightExit, Leg, Received, Wallet, WalletError};

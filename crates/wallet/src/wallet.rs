@@ -9,10 +9,10 @@ pub use inflight::{InFlightExit, Leg};
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::ClientError, http_client::HttpClient};
-use plasma_operator::{OperatorApiClient, TxAck, Utxo};
+use plasma_api::WatcherApiClient;
+use plasma_api::{OperatorApiClient, TxAck, Utxo};
 use plasma_primitives::{Output, PaymentTx, PrivateKey, SignedTx, UtxoPos, merkle, tx::MAX_INPUTS};
 use plasma_rootchain::{Plasma, PlasmaEvent, RootChain, RootChainError};
-use plasma_watcher::WatcherApiClient;
 use std::sync::Arc;
 
 /// Why a wallet operation did not happen, in one line a person can act on.

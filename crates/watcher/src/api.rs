@@ -1,122 +1,33 @@
-//! The watcher's JSON-RPC API (namespace `watcher`) and the service that runs the watcher:
-//! a step every poll interval, alerts to the log and to a webhook, and the API beside it.
+//! The service that runs the watcher: a step every poll interval, alerts to the log and to a
+//! webhook, and its JSON-RPC API (`plasma-api`'s `WatcherApi`, namespace `watcher`) beside it.
 
 use crate::{BlockSource, Watcher, WatcherError};
-use alloy_primitives::{B256, Bytes, U256};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, server::ServerHandle, types::ErrorObjectOwned};
-use plasma_operator::{ApiLimits, serve_api};
+use alloy_primitives::{Bytes, U256};
+use jsonrpsee::{core::RpcResult, server::ServerHandle, types::ErrorObjectOwned};
+use plasma_api::{
+    ChallengeData, EventPage, InFlightExitData, WatcherApiServer, WatcherExitData, WatcherStatus,
+    codes,
+};
 use plasma_primitives::UtxoPos;
 use plasma_rootchain::{RootChain, RootChainError};
-use serde::{Deserialize, Serialize};
+use plasma_server::{ApiLimits, serve_api};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{sync::Mutex, task::JoinHandle};
 
-/// The watcher's view of the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WatcherStatus {
-    /// The last block verified (0 if none).
-    pub last_verified_block: u64,
-    /// Why the chain must not be trusted, if it must not.
-    pub byzantine: Option<String>,
-    /// Events so far (a cursor for `watcher_events`).
-    pub events: u64,
-}
-
-/// A page of events.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EventPage {
-    /// The events, oldest first, as JSON objects with a `kind`.
-    pub events: Vec<serde_json::Value>,
-    /// The cursor to ask from next.
-    pub next: u64,
-}
-
-/// What `startStandardExit` needs, from verified data only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WatcherExitData {
-    /// The output's position.
-    pub utxo_pos: U256,
-    /// The transaction that created it (unsigned).
-    pub tx_bytes: Bytes,
-    /// Its inclusion proof.
-    pub proof: Bytes,
-}
-
-/// What `challengeStandardExit` needs against an exit of a spent output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChallengeData {
-    /// The exiting output.
-    pub utxo_pos: U256,
-    /// The transaction that created it (unsigned).
-    pub exiting_tx: Bytes,
-    /// The transaction that spends it (unsigned).
-    pub challenge_tx: Bytes,
-    /// The owner's signature of the spending input.
-    pub signature: Bytes,
-    /// The spending transaction's id.
-    pub challenge_tx_hash: B256,
-}
-
-/// What `startInFlightExit` needs, from verified data only (the signatures are the signed
-/// transaction's own).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InFlightExitData {
-    /// The unsigned in-flight transaction.
-    pub in_flight_tx: Bytes,
-    /// The unsigned transactions that created its inputs.
-    pub input_txs: Vec<Bytes>,
-    /// The inputs' positions.
-    pub input_utxos_pos: Vec<U256>,
-    /// Each input transaction's inclusion proof.
-    pub input_txs_inclusion_proofs: Vec<Bytes>,
-    /// The signatures of the in-flight transaction, one per input.
-    pub in_flight_tx_sigs: Vec<Bytes>,
-}
-
-impl From<plasma_rootchain::InFlightExitArgs> for InFlightExitData {
-    fn from(a: plasma_rootchain::InFlightExitArgs) -> Self {
-        let bytes = |v: Vec<Vec<u8>>| v.into_iter().map(Bytes::from).collect();
-        Self {
-            in_flight_tx: a.tx.into(),
-            input_txs: bytes(a.input_txs),
-            input_utxos_pos: a.input_positions.iter().map(|p| p.raw()).collect(),
-            input_txs_inclusion_proofs: bytes(a.input_proofs),
-            in_flight_tx_sigs: bytes(a.signatures),
-        }
+/// The in-flight exit data as served (both types are other crates', so not a `From`).
+fn in_flight_data(a: plasma_rootchain::InFlightExitArgs) -> InFlightExitData {
+    let bytes = |v: Vec<Vec<u8>>| v.into_iter().map(Bytes::from).collect();
+    InFlightExitData {
+        in_flight_tx: a.tx.into(),
+        input_txs: bytes(a.input_txs),
+        input_utxos_pos: a.input_positions.iter().map(|p| p.raw()).collect(),
+        input_txs_inclusion_proofs: bytes(a.input_proofs),
+        in_flight_tx_sigs: bytes(a.signatures),
     }
 }
 
-/// The watcher's API.
-#[rpc(server, client, namespace = "watcher")]
-pub trait WatcherApi {
-    /// Progress and whether the chain is byzantine.
-    #[method(name = "status")]
-    async fn status(&self) -> RpcResult<WatcherStatus>;
-
-    /// Up to `limit` (≤ 1,000) events from cursor `since`.
-    #[method(name = "events")]
-    async fn events(&self, since: u64, limit: Option<u32>) -> RpcResult<EventPage>;
-
-    /// Exit data for an output, built from blocks this watcher verified.
-    #[method(name = "exitData")]
-    async fn exit_data(&self, utxo_pos: U256) -> RpcResult<WatcherExitData>;
-
-    /// Challenge data for an output this watcher has seen spent.
-    #[method(name = "challengeData")]
-    async fn challenge_data(&self, utxo_pos: U256) -> RpcResult<ChallengeData>;
-
-    /// In-flight exit data for a signed transaction (its inputs must be in verified blocks).
-    #[method(name = "inFlightExitData")]
-    async fn in_flight_exit_data(&self, signed_tx: Bytes) -> RpcResult<InFlightExitData>;
-}
-
-const NOT_FOUND: i32 = -32005;
-const LIMIT: i32 = -32004;
+const NOT_FOUND: i32 = codes::NOT_FOUND;
+const LIMIT: i32 = codes::LIMIT;
 const INVALID_PARAMS: i32 = -32602;
 
 fn not_found(what: String) -> ErrorObjectOwned {
@@ -191,7 +102,7 @@ impl<C: RootChain + 'static, S: BlockSource + 'static> WatcherApiServer for Api<
             )
         })?;
         let w = self.watcher.lock().await;
-        Ok(w.in_flight_exit_data(&tx).map_err(not_found)?.into())
+        Ok(in_flight_data(w.in_flight_exit_data(&tx).map_err(not_found)?))
     }
 }
 

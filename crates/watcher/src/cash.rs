@@ -185,7 +185,7 @@ impl<C: RootChain> CoinWatcher<C> {
         slot: u64,
     ) -> Result<(), String> {
         let (history, facts, _, refused) =
-            crate::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
+            plasma_wallet::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
         if let Some(why) = refused {
             tracing::warn!(slot, %why, "the Cash operator serves a history that does not verify");
         }
@@ -275,7 +275,7 @@ impl<C: RootChain> CoinWatcher<C> {
     /// Judges the checkpoints seen since the last call for every watched coin, with the
     /// leaves and proofs the Cash operator serves (checked against each checkpoint's root).
     pub async fn judge_new_checkpoints(&mut self, node: &jsonrpsee::http_client::HttpClient) {
-        use plasma_operator::CashApiClient;
+        use plasma_api::CashApiClient;
         for (id, block, root) in std::mem::take(&mut self.new_checkpoints) {
             let slots: Vec<u64> = self.coins.keys().copied().collect();
             for slot in slots {

@@ -13,17 +13,17 @@
 mod api;
 pub mod bench;
 mod cash;
-mod cash_read;
 mod events;
 mod source;
 mod watcher;
 
-pub use api::{
-    ChallengeData, EventPage, InFlightExitData, WatcherApiClient, WatcherApiServer,
-    WatcherExitData, WatcherService, WatcherStatus,
-};
+pub use api::WatcherService;
+// The watcher's API is `plasma-api`'s; re-exported so that the watcher's users name one crate.
 pub use cash::{CashChallenge, CoinEvent, CoinWatcher, CoinWatcherError};
-pub use cash_read::CoinRead;
 pub use events::{InFlightAction, WatcherEvent};
+pub use plasma_api::{
+    ChallengeData, EventPage, InFlightExitData, WatcherApiClient, WatcherApiServer,
+    WatcherExitData, WatcherStatus,
+};
 pub use source::BlockSource;
 pub use watcher::{Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block};

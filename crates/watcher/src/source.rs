@@ -4,7 +4,7 @@
 
 use alloy_primitives::Bytes;
 use jsonrpsee::http_client::HttpClient;
-use plasma_operator::{OperatorApiClient, codes};
+use plasma_api::{OperatorApiClient, codes};
 use std::future::Future;
 
 /// A source of blocks' transactions (signed bytes, leaf order).

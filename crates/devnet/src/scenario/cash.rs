@@ -17,7 +17,8 @@ use plasma_rootchain::{
     CashConfig, CashEvent, DevChain, EmbeddedChain, EventCursor, IncludedTx, PlasmaCashContract,
     RootChain, dev_key,
 };
-use plasma_watcher::{CashChallenge, CoinEvent, CoinRead, CoinWatcher};
+use plasma_wallet::CoinRead;
+use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{collections::HashMap, sync::Arc};
 
 const OPERATOR: usize = 0;

@@ -4,7 +4,7 @@
 
 use super::{Wallet, WalletError};
 use alloy_primitives::{Address, B256, Bytes, U256};
-use plasma_operator::TxAck;
+use plasma_api::TxAck;
 use plasma_primitives::SignedTx;
 use plasma_rootchain::{EventCursor, PlasmaEvent, RootChain};
 use serde::{Deserialize, Serialize};

@@ -3,12 +3,12 @@
 
 use super::{Wallet, WalletError, operator_error};
 use alloy_primitives::{B256, U256};
-use plasma_operator::OperatorApiClient;
+use plasma_api::OperatorApiClient;
+use plasma_api::WatcherApiClient;
 use plasma_primitives::{PaymentTx, SignedTx, UtxoPos};
 use plasma_rootchain::{
     InFlightExitArgs, PlasmaEvent, RootChain, RootChainError, in_flight_exit_id,
 };
-use plasma_watcher::WatcherApiClient;
 
 /// An input or output of an in-flight transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! and a batch over the limit is refused with a clear error.
 
 use crate::*;
-use plasma_operator::ApiLimits;
+use plasma_server::ApiLimits;
 use plasma_watcher::{WatcherApiClient, WatcherService};
 use std::{
     net::{IpAddr, SocketAddr},

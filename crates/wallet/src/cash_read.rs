@@ -5,10 +5,10 @@
 
 use alloy_primitives::{B256, U256};
 use jsonrpsee::http_client::HttpClient;
+use plasma_api::CashApiClient;
 use plasma_cash::{
     CheckpointRecord, CoinHistory, DepositRecord, HistoryError, RootChainFacts, VerifiedCoin,
 };
-use plasma_operator::CashApiClient;
 use plasma_rootchain::{PlasmaCashContract, RootChain};
 use std::collections::HashMap;
 

@@ -2,8 +2,8 @@
 //! root chain. A coin of each kind is deposited, sent, verified in full by its new owner
 //! (inclusion or non-inclusion in every block), exited and withdrawn on L1.
 
+use crate::client;
 use alloy_sol_types::{SolCall, SolConstructor};
-use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_cash::{ExitEvidence, Origin};
 use plasma_contracts::{PlasmaCash, TestNft, TestToken};
 use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
@@ -13,15 +13,11 @@ use plasma_rootchain::{
     dev_key,
 };
 use plasma_storage::Journal;
-use plasma_wallet::{CashWallet, WalletError};
-use plasma_watcher::{CashChallenge, CoinEvent, CoinRead, CoinWatcher};
+use plasma_wallet::{CashWallet, CoinRead, WalletError};
+use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{sync::Arc, time::Duration};
 
 const MATURITY: u64 = 3600;
-
-fn client(addr: std::net::SocketAddr) -> HttpClient {
-    HttpClientBuilder::default().build(format!("http://{addr}")).unwrap()
-}
 
 async fn create(chain: &EmbeddedChain, from: Address, code: &[u8], args: Vec<u8>) -> Address {
     let receipt = chain.send(TxRequest::create(from, [code, &args].concat())).await.unwrap();

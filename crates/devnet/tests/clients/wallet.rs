@@ -1,6 +1,7 @@
 //! The wallet against a real operator and watcher on the embedded root chain.
 
-use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use crate::{client, eth};
+use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_operator::{OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, U256, UtxoPos};
 use plasma_rootchain::{DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
@@ -10,14 +11,6 @@ use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
 use std::{sync::Arc, time::Duration};
 
 const MEP: u64 = 3600;
-
-fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
-}
-
-fn client(addr: std::net::SocketAddr) -> HttpClient {
-    HttpClientBuilder::default().build(format!("http://{addr}")).unwrap()
-}
 
 async fn eventually<F, Fut, T, E>(mut f: F) -> T
 where
