@@ -10,6 +10,31 @@ use plasma_cash::{BlockEntry, CoinHistory, Origin, Spend};
 use plasma_primitives::cash::{CashSignature, CashTx};
 use serde::{Deserialize, Serialize};
 
+/// Most transfers in one `cash_submitTxs` call.
+pub const MAX_CASH_BATCH: usize = 1_000;
+
+/// A signed coin transfer, as submitted in a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CashTransfer {
+    /// The transfer (RLP).
+    pub tx: Bytes,
+    /// Its 66-byte signature.
+    pub signature: Bytes,
+}
+
+/// One result of a batch of transfers: the hash if accepted, the reason if not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CashSubmitResult {
+    /// The transfer's hash, if accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<B256>,
+    /// Why not, if refused (it names the coin and the rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// One block's entry of a coin's history, as served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -110,6 +135,11 @@ pub trait CashApi {
     /// Submits a coin transfer signed by the coin's owner; returns its hash.
     #[method(name = "submitTx")]
     async fn submit_tx(&self, tx: Bytes, signature: Bytes) -> RpcResult<B256>;
+
+    /// Submits up to [`MAX_CASH_BATCH`] transfers, applied in order (signatures recovered on
+    /// all cores first, one journal write for the accepted ones); one result each.
+    #[method(name = "submitTxs")]
+    async fn submit_txs(&self, transfers: Vec<CashTransfer>) -> RpcResult<Vec<CashSubmitResult>>;
 
     /// The coin's history since its deposit, with a proof for every sealed block.
     #[method(name = "getCoinHistory")]

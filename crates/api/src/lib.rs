@@ -24,7 +24,10 @@ mod watcher;
 pub use cash::CashApiClient;
 #[cfg(feature = "server")]
 pub use cash::CashApiServer;
-pub use cash::{CashStatus, CheckpointProofData, CoinHistoryData, HistoryEntryData};
+pub use cash::{
+    CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData, CoinHistoryData,
+    HistoryEntryData, MAX_CASH_BATCH,
+};
 #[cfg(feature = "client")]
 pub use operator::OperatorApiClient;
 #[cfg(feature = "server")]

@@ -33,10 +33,14 @@ pub(crate) enum BenchCommand {
 pub(crate) struct CashBenchArgs {
     /// Coins deposited, each transferred once while timing (at most 100,000; deposited in
     /// rounds of 999, the most the contract numbers between two blocks).
-    #[arg(long, default_value_t = 8_000)]
+    #[arg(long, default_value_t = 32_000)]
     transfers: usize,
-    /// Transfers in flight at once.
-    #[arg(long, default_value_t = 64)]
+    /// Transfers per call: 1 sends each alone (`cash_submitTx`), more batches them
+    /// (`cash_submitTxs`, at most 1,000).
+    #[arg(long, default_value_t = 1_000)]
+    batch: usize,
+    /// Calls in flight at once.
+    #[arg(long, default_value_t = 8)]
     concurrency: usize,
 }
 
@@ -77,7 +81,7 @@ pub(crate) async fn run(args: BenchArgs) -> Result<()> {
             watcher(WatcherBenchArgs { txs: 65_536 }, json)?;
             node(NodeBenchArgs { txs: 65_536, accounts: 512, batch: 1000, concurrency: 16 }, json)
                 .await?;
-            cash(CashBenchArgs { transfers: 8_000, concurrency: 64 }, json).await
+            cash(CashBenchArgs { transfers: 32_000, batch: 1_000, concurrency: 8 }, json).await
         }
     }
 }
@@ -214,6 +218,7 @@ async fn cash(args: CashBenchArgs, json: bool) -> Result<()> {
     let started = Instant::now();
     let config = plasma_operator::cash_bench::CashBenchConfig {
         transfers: args.transfers,
+        batch: args.batch,
         concurrency: args.concurrency,
     };
     let report = plasma_operator::cash_bench::run(&config, |step| {
@@ -225,8 +230,8 @@ async fn cash(args: CashBenchArgs, json: bool) -> Result<()> {
         return Ok(());
     }
     println!(
-        "Plasma Cash node, {} transfers over HTTP, {} at once",
-        report.transfers, report.concurrency
+        "Plasma Cash node, {} transfers over HTTP, {} per call, {} calls at once",
+        report.transfers, report.batch, report.concurrency
     );
     println!(
         "  signature-recovery ceiling      {:>9.0} recoveries/s (all cores)",

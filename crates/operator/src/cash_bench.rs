@@ -4,10 +4,10 @@
 //! `plasma bench node` does), and how many transfers shared each disk sync of the journal.
 
 use crate::{
-    CashApiClient, CashNode, CashNodeConfig, OperatorError,
+    CashApiClient, CashNode, CashNodeConfig, CashTransfer, OperatorError,
     bench::{bench_err, recovery_ceiling, scratch_dir},
 };
-use alloy_primitives::{Address, B256, Bytes};
+use alloy_primitives::{Address, B256};
 use futures::StreamExt;
 use jsonrpsee::http_client::HttpClient;
 use plasma_primitives::{
@@ -29,13 +29,16 @@ pub struct CashBenchConfig {
     /// most 999 deposits between two operator blocks, so they are deposited in rounds, each
     /// closed by one untimed transfer that makes the node commit a block.
     pub transfers: usize,
-    /// Transfers in flight at once (one HTTP call each).
+    /// Transfers per call: 1 sends each alone (`cash_submitTx`), more batches them
+    /// (`cash_submitTxs`, at most 1,000).
+    pub batch: usize,
+    /// Calls in flight at once.
     pub concurrency: usize,
 }
 
 impl Default for CashBenchConfig {
     fn default() -> Self {
-        Self { transfers: 8_000, concurrency: 64 }
+        Self { transfers: 32_000, batch: 1_000, concurrency: 8 }
     }
 }
 
@@ -48,7 +51,9 @@ pub const MAX_TRANSFERS: usize = 100_000;
 pub struct CashBenchReport {
     /// Transfers timed.
     pub transfers: usize,
-    /// Transfers in flight at once.
+    /// Transfers per call.
+    pub batch: usize,
+    /// Calls in flight at once.
     pub concurrency: usize,
     /// Signatures of those transfers recovered per second on all cores: the ceiling.
     pub ceiling_recoveries_per_sec: f64,
@@ -67,10 +72,17 @@ pub async fn run(
     config: &CashBenchConfig,
     progress: impl Fn(&str),
 ) -> Result<CashBenchReport, OperatorError> {
-    if !(1..=MAX_TRANSFERS).contains(&config.transfers) || config.concurrency == 0 {
+    if !(1..=MAX_TRANSFERS).contains(&config.transfers)
+        || !(1..=crate::MAX_CASH_BATCH).contains(&config.batch)
+        || config.concurrency == 0
+    {
         return Err(bench_err(format!(
-            "transfers must be 1 to {MAX_TRANSFERS} and concurrency at least 1, got {} and {}",
-            config.transfers, config.concurrency
+            "transfers must be 1 to {MAX_TRANSFERS}, the batch 1 to {} and concurrency at \
+             least 1, got {}, {} and {}",
+            crate::MAX_CASH_BATCH,
+            config.transfers,
+            config.batch,
+            config.concurrency
         )));
     }
     let chain = Arc::new(EmbeddedChain::new());
@@ -119,20 +131,27 @@ pub async fn run(
     let work: Vec<(B256, CashSignature)> =
         signed.iter().map(|(tx, sig)| (tx.hash(), *sig)).collect();
     let ceiling = recovery_ceiling(&work, |(hash, sig)| sig.recover(hash).is_ok())?;
-    let calls: Vec<(Bytes, Bytes)> = signed
+    let transfers: Vec<CashTransfer> = signed
         .iter()
-        .map(|(tx, sig)| (tx.encode().into(), sig.to_bytes().to_vec().into()))
+        .map(|(tx, sig)| CashTransfer {
+            tx: tx.encode().into(),
+            signature: sig.to_bytes().to_vec().into(),
+        })
         .collect();
-    progress(&format!("sending {} transfers, {} at once", config.transfers, config.concurrency));
+    let calls: Vec<Vec<CashTransfer>> = transfers.chunks(config.batch).map(<[_]>::to_vec).collect();
+    progress(&format!(
+        "sending {} transfers, {} per call, {} calls at once",
+        config.transfers, config.batch, config.concurrency
+    ));
     let syncs_before = journal.writes();
     let started = Instant::now();
-    let mut answers = futures::stream::iter(calls.into_iter().map(|(tx, sig)| {
+    let mut answers = futures::stream::iter(calls.into_iter().map(|call| {
         let client = client.clone();
-        async move { client.submit_tx(tx, sig).await }
+        async move { send(&client, call).await }
     }))
     .buffer_unordered(config.concurrency);
     while let Some(answer) = answers.next().await {
-        answer.map_err(bench_err)?;
+        answer?;
     }
     let elapsed = started.elapsed().as_secs_f64();
     let journal_syncs = journal.writes() - syncs_before;
@@ -142,6 +161,7 @@ pub async fn run(
     let tx_per_sec = config.transfers as f64 / elapsed;
     Ok(CashBenchReport {
         transfers: config.transfers,
+        batch: config.batch,
         concurrency: config.concurrency,
         ceiling_recoveries_per_sec: ceiling,
         tx_per_sec,
@@ -152,6 +172,22 @@ pub async fn run(
 }
 
 const DENOMINATION: u64 = 1000;
+
+/// Sends one call: a lone transfer through `cash_submitTx`, more through `cash_submitTxs`;
+/// every transfer must be accepted.
+async fn send(client: &HttpClient, mut call: Vec<CashTransfer>) -> Result<(), OperatorError> {
+    if call.len() == 1 {
+        let CashTransfer { tx, signature } = call.pop().expect("one transfer");
+        client.submit_tx(tx, signature).await.map_err(bench_err)?;
+        return Ok(());
+    }
+    for result in client.submit_txs(call).await.map_err(bench_err)? {
+        if let Some(why) = result.error {
+            return Err(bench_err(format!("a prepared transfer was refused: {why}")));
+        }
+    }
+    Ok(())
+}
 
 /// Alice's coin `slot` (last moved in `block`) to `to`.
 fn transfer(slot: u64, block: u64, to: Address) -> CashTx {

@@ -14,7 +14,10 @@
 use crate::api::{codes, error};
 use alloy_primitives::{Address, B256, Bytes};
 use jsonrpsee::{core::RpcResult, server::ServerHandle};
-use plasma_api::{CashApiServer, CashStatus, CheckpointProofData, CoinHistoryData};
+use plasma_api::{
+    CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
+    CoinHistoryData, MAX_CASH_BATCH,
+};
 use plasma_cash::CashChain;
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
@@ -196,12 +199,8 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
         if let Some(reason) = self.shared.failure() {
             return Err(error(codes::INTERNAL, reason));
         }
-        let decoded = CashTx::decode(&tx).map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
-        let sig = CashSignature::from_slice(&signature)
-            .map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
         // The signer is recovered here, on whichever core runs this call, not under the lock.
-        let spend = plasma_cash::RecoveredSpend::recover(decoded, sig)
-            .map_err(|e| error(codes::INVALID_TX, e.to_string()))?;
+        let spend = recover_transfer(&tx, &signature)?;
         let (hash, written) = {
             let mut chain = self.shared.chain();
             let hash = chain
@@ -212,6 +211,51 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
         // Acknowledged only once durable.
         durable(written).await.map_err(|e| error(codes::INTERNAL, e))?;
         Ok(hash)
+    }
+
+    async fn submit_txs(&self, transfers: Vec<CashTransfer>) -> RpcResult<Vec<CashSubmitResult>> {
+        if let Some(reason) = self.shared.failure() {
+            return Err(error(codes::INTERNAL, reason));
+        }
+        if transfers.len() > MAX_CASH_BATCH {
+            let why =
+                format!("{} transfers in one call; the limit is {MAX_CASH_BATCH}", transfers.len());
+            return Err(error(codes::LIMIT, why));
+        }
+        // Signers recovered on all cores, before the chain is locked.
+        let (transfers, recovered) = tokio::task::spawn_blocking(move || {
+            use rayon::prelude::*;
+            let recovered: Vec<_> =
+                transfers.par_iter().map(|t| recover_transfer(&t.tx, &t.signature)).collect();
+            (transfers, recovered)
+        })
+        .await
+        .map_err(|e| error(codes::INTERNAL, e.to_string()))?;
+        let (results, written) = {
+            let mut chain = self.shared.chain();
+            let mut accepted = Vec::new();
+            let results: Vec<CashSubmitResult> = transfers
+                .into_iter()
+                .zip(recovered)
+                .map(|(transfer, spend)| {
+                    let outcome = spend
+                        .map_err(|e| e.message().to_owned())
+                        .and_then(|spend| chain.submit_recovered(spend).map_err(|e| e.to_string()));
+                    match outcome {
+                        Ok(hash) => {
+                            let CashTransfer { tx, signature } = transfer;
+                            accepted.push(Entry::Transfer { tx, signature });
+                            CashSubmitResult { hash: Some(hash), error: None }
+                        }
+                        Err(why) => CashSubmitResult { hash: None, error: Some(why) },
+                    }
+                })
+                .collect();
+            (results, self.shared.journal(&accepted, None))
+        };
+        // Acknowledged only once durable: one write for the whole batch.
+        durable(written).await.map_err(|e| error(codes::INTERNAL, e))?;
+        Ok(results)
     }
 
     async fn get_coin_history(&self, slot: u64) -> RpcResult<CoinHistoryData> {
@@ -351,6 +395,18 @@ fn entry_of(event: CashEvent) -> Option<Entry> {
         CashEvent::Withdrawn { slot, .. } => Entry::Withdrawn { slot },
         _ => return None,
     })
+}
+
+/// Decodes a transfer and recovers its signer: the work done before the chain is locked.
+fn recover_transfer(
+    tx: &[u8],
+    signature: &[u8],
+) -> Result<plasma_cash::RecoveredSpend, jsonrpsee::types::ErrorObjectOwned> {
+    let decoded = CashTx::decode(tx).map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
+    let sig = CashSignature::from_slice(signature)
+        .map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
+    plasma_cash::RecoveredSpend::recover(decoded, sig)
+        .map_err(|e| error(codes::INVALID_TX, e.to_string()))
 }
 
 /// Applies the contract's deposits and exits to the chain, in order, journaling them with the

@@ -39,8 +39,8 @@ pub use node::OperatorNode;
 // The wire contract and the server limits are `plasma-api`'s and `plasma-server`'s; re-exported
 // so that the node's users (the binary, the harness) name one crate.
 pub use plasma_api::{
-    CashApiClient, CashApiServer, CashStatus, CheckpointProofData, CoinHistoryData,
-    HistoryEntryData,
+    CashApiClient, CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
+    CoinHistoryData, HistoryEntryData, MAX_CASH_BATCH,
 };
 pub use plasma_server::{ApiLimits, serve_api};
 pub use startup::{MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, StartupError};
