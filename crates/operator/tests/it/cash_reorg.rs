@@ -7,7 +7,7 @@ use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
 use plasma_rootchain::{CashConfig, PlasmaCashContract};
 use plasma_storage::Journal;
 
-async fn cash_node(
+pub(crate) async fn cash_node(
     confirmations: u64,
 ) -> (
     Arc<EmbeddedChain>,
@@ -41,7 +41,7 @@ async fn cash_node(
     (chain, contract, node, client, dir)
 }
 
-async fn coins(client: &HttpClient) -> u64 {
+pub(crate) async fn coins(client: &HttpClient) -> u64 {
     CashApiClient::status(client).await.unwrap().coins
 }
 

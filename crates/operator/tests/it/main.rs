@@ -1,6 +1,7 @@
 //! The operator as its users meet it: over its JSON-RPC API, on the embedded root chain with
 //! the real contracts.
 
+mod cash_batch;
 mod cash_reorg;
 mod exits;
 mod flow;
