@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use plasma_operator::bench::{self, NodeBenchConfig};
+use plasma_bench::node::{self as bench, NodeBenchConfig};
 use std::time::Instant;
 
 /// With no subcommand, everything below in one run.
@@ -88,7 +88,7 @@ pub(crate) async fn run(args: BenchArgs) -> Result<()> {
 
 async fn gas(json: bool) -> Result<()> {
     eprintln!("measuring gas on the embedded chain");
-    let gas = plasma_rootchain::gas::measure().await?;
+    let gas = plasma_bench::gas::measure().await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "gas": gas }))?);
         return Ok(());
@@ -148,7 +148,7 @@ fn merkle(json: bool) -> Result<()> {
 fn watcher(args: WatcherBenchArgs, json: bool) -> Result<()> {
     anyhow::ensure!((1..=65_536).contains(&args.txs), "--txs must be 1 to 65536, got {}", args.txs);
     let started = Instant::now();
-    let report = plasma_watcher::bench::run(args.txs, 512, |step| {
+    let report = plasma_bench::watcher::run(args.txs, 512, |step| {
         eprintln!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64())
     })
     .map_err(anyhow::Error::msg)?;
@@ -216,12 +216,12 @@ async fn node(args: NodeBenchArgs, json: bool) -> Result<()> {
 
 async fn cash(args: CashBenchArgs, json: bool) -> Result<()> {
     let started = Instant::now();
-    let config = plasma_operator::cash_bench::CashBenchConfig {
+    let config = plasma_bench::cash::CashBenchConfig {
         transfers: args.transfers,
         batch: args.batch,
         concurrency: args.concurrency,
     };
-    let report = plasma_operator::cash_bench::run(&config, |step| {
+    let report = plasma_bench::cash::run(&config, |step| {
         eprintln!("[{:>6.1}s] {step}", started.elapsed().as_secs_f64())
     })
     .await?;

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use plasma_rootchain::cost::{CostInputs, entry_exit_gas, plot_svg, price};
+use plasma_bench::cost::{CostInputs, entry_exit_gas, plot_svg, price};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -41,7 +41,7 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
     );
     anyhow::ensure!(args.per_cycle > 0, "--per-cycle must be positive");
     eprintln!("measuring gas on the embedded chain");
-    let gas = plasma_rootchain::gas::measure().await?;
+    let gas = plasma_bench::gas::measure().await?;
     let inputs = CostInputs {
         transfers: args.transfers,
         block_fill: args.fill,

@@ -39,7 +39,4 @@ pub enum OperatorError {
     /// A ledger rule failed where it cannot (a bug or corruption).
     #[error(transparent)]
     Ledger(#[from] LedgerError),
-    /// `plasma bench node` could not run its measurement.
-    #[error("benchmark: {0}")]
-    Benchmark(String),
 }

@@ -16,8 +16,6 @@
 //! API), committing its sparse-Merkle roots to the `PlasmaCash` contract.
 
 mod api;
-pub mod bench;
-pub mod cash_bench;
 mod cash_node;
 mod config;
 mod error;

@@ -11,7 +11,6 @@
 //! of them that their verified histories prove invalid.
 
 mod api;
-pub mod bench;
 mod cash;
 mod events;
 mod source;

@@ -176,17 +176,6 @@ pub(crate) async fn erc20_deposit_exit_and_process<C: DevChain>(chain: Arc<C>) {
     assert_eq!(token_balance(carol).await, U256::from(1_000_000), "all tokens back on L1");
 }
 
-/// The measured whole-transaction gas meets the targets in DESIGN.md.
-#[tokio::test]
-async fn measured_gas_meets_the_targets() {
-    let gas = plasma_rootchain::gas::measure().await.unwrap();
-    assert_eq!(gas.eth_transfer, 21_000);
-    assert!(gas.submit_block <= 55_000, "{gas:?}");
-    assert!(gas.start_standard_exit <= 150_000, "{gas:?}");
-    assert!(gas.process_exit_per_exit <= 40_000, "{gas:?}");
-    assert!(gas.erc20_transfer < gas.erc20_transfer_new_holder, "{gas:?}");
-}
-
 /// A signed one-input payment of `owner`'s output `input` (worth `amount` in total).
 fn payment(
     input: UtxoPos,

@@ -7,9 +7,10 @@
 //! the node's submission path: once in-process and once over HTTP JSON-RPC. The ceiling is
 //! the rate at which all cores recover the same transactions' signatures, and nothing else.
 
-use crate::{OperatorApiClient, OperatorConfig, OperatorError, OperatorNode, TxAck};
+use crate::{BenchError, bench_err, ceiling::recovery_ceiling, scratch_dir};
 use alloy_primitives::Bytes;
 use futures::StreamExt;
+use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, TxAck};
 use plasma_primitives::{Address, B256, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos};
 use plasma_rootchain::{EmbeddedChain, EmbeddedConfig, FrameworkConfig, Plasma, dev_keys};
 use plasma_storage::RedbStore;
@@ -94,45 +95,11 @@ fn cpu_ticks() -> Option<(u64, u64)> {
 /// Linux counts CPU time in ticks of 10 ms (USER_HZ is 100 on every mainstream build).
 const TICKS_PER_SEC: f64 = 100.0;
 
-/// Signatures recovered per second on all cores: `recover` on every item of `work` (prepared
-/// beforehand, so only recovery is timed), best of three, so that a ceiling disturbed by other
-/// work never flatters a ratio. Fails if any recovery fails.
-pub(crate) fn recovery_ceiling<T: Sync>(
-    work: &[T],
-    recover: impl Fn(&T) -> bool + Sync,
-) -> Result<f64, OperatorError> {
-    let mut ceiling = 0f64;
-    for _ in 0..3 {
-        let started = Instant::now();
-        let failed = work.par_iter().map(&recover).filter(|ok| !ok).count();
-        ceiling = ceiling.max(work.len() as f64 / started.elapsed().as_secs_f64());
-        if failed > 0 {
-            return Err(bench_err("a pre-signed transaction failed recovery"));
-        }
-    }
-    Ok(ceiling)
-}
-
-pub(crate) fn bench_err(what: impl std::fmt::Display) -> OperatorError {
-    OperatorError::Benchmark(what.to_string())
-}
-
-/// A new empty folder under the system's temporary one, for a benchmark's store.
-pub(crate) fn scratch_dir(name: &str) -> Result<std::path::PathBuf, OperatorError> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(bench_err)?;
-    Ok(dir)
-}
-
 /// Runs the benchmark; `progress` hears what is happening.
 pub async fn run(
     config: NodeBenchConfig,
     progress: impl Fn(&str),
-) -> Result<NodeBenchReport, OperatorError> {
+) -> Result<NodeBenchReport, BenchError> {
     let keys: Vec<PrivateKey> = (0..config.accounts)
         .map(|i| PrivateKey::from_seed(format!("bench {i}").as_bytes()))
         .collect();
@@ -168,7 +135,7 @@ async fn measure(
     keys: &[PrivateKey],
     domain: &B256,
     progress: &impl Fn(&str),
-) -> Result<NodeBenchReport, OperatorError> {
+) -> Result<NodeBenchReport, BenchError> {
     progress(&format!("{} deposits on the embedded root chain", keys.len()));
     let amount = U256::from(10u64).pow(U256::from(18));
     let mut outputs: Vec<(usize, UtxoPos, U256)> = Vec::with_capacity(2 * config.txs);
@@ -288,7 +255,7 @@ async fn submit_all(
     node: &OperatorNode,
     txs: &[SignedTx],
     batch: usize,
-) -> Result<Vec<TxAck>, OperatorError> {
+) -> Result<Vec<TxAck>, BenchError> {
     let mut acks = Vec::with_capacity(txs.len());
     for bytes in batches(txs, batch) {
         for answer in node.submit(bytes).await.map_err(bench_err)? {
@@ -308,7 +275,7 @@ async fn submit_concurrently<F, Fut>(
     config: &NodeBenchConfig,
     batches: Vec<Vec<Bytes>>,
     submit: F,
-) -> Result<(), OperatorError>
+) -> Result<(), BenchError>
 where
     F: Fn(Vec<Bytes>) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<Result<TxAck, String>>, String>>,

@@ -1,16 +1,17 @@
 //! `plasma bench watcher`: verifying a full block against the signature-recovery ceiling.
 //!
 //! Builds a ledger with one deposit per transaction, a full block of one-input transfers
-//! (65,536 by default) and its root, then times [`crate::verify_block`] on it: decode, root,
+//! (65,536 by default) and its root, then times [`plasma_watcher::verify_block`] on it: decode, root,
 //! signatures on all cores, and re-execution. The ceiling, timed in the same run, is all
 //! cores recovering the same signatures and nothing else.
 
-use crate::verify_block;
+use crate::{BenchError, bench_err, ceiling::recovery_ceiling};
 use alloy_primitives::Bytes;
 use plasma_ledger::{FeePolicy, Ledger};
 use plasma_primitives::{
     Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, Signature, U256, UtxoPos,
 };
+use plasma_watcher::verify_block;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
@@ -36,7 +37,7 @@ pub fn run(
     txs: usize,
     accounts: usize,
     progress: impl Fn(&str),
-) -> Result<WatcherBenchReport, String> {
+) -> Result<WatcherBenchReport, BenchError> {
     let domain = B256::repeat_byte(0x5a);
     let keys: Vec<PrivateKey> = (0..accounts.max(1))
         .map(|i| PrivateKey::from_seed(format!("bench {i}").as_bytes()))
@@ -52,9 +53,8 @@ pub fn run(
             blknum += 1;
         }
         let owner = keys[i % keys.len()].address();
-        let deposit =
-            PaymentTx::deposit(owner, Address::ZERO, amount).map_err(|e| e.to_string())?;
-        positions.push(ledger.deposit(blknum, &deposit).map_err(|e| e.to_string())?);
+        let deposit = PaymentTx::deposit(owner, Address::ZERO, amount).map_err(bench_err)?;
+        positions.push(ledger.deposit(blknum, &deposit).map_err(bench_err)?);
     }
     progress(&format!("signing a block of {txs} transfers"));
     let signed: Vec<_> = positions
@@ -66,31 +66,23 @@ pub fn run(
             PaymentTx::new(vec![*pos], vec![out], B256::ZERO).and_then(|t| t.sign(&[key], &domain))
         })
         .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
+        .map_err(bench_err)?;
     let leaves: Vec<Vec<u8>> = signed.iter().map(|s| s.tx().encode()).collect();
-    let root = MerkleTree::from_leaves(&leaves).map_err(|e| e.to_string())?.root();
+    let root = MerkleTree::from_leaves(&leaves).map_err(bench_err)?.root();
     let bytes: Vec<Bytes> = signed.iter().map(|s| Bytes::from(s.encode())).collect();
 
     progress("measuring the signature-recovery ceiling on all cores");
     let work: Vec<(B256, Signature)> =
         signed.par_iter().map(|s| (s.tx().signing_hash(&domain), s.signatures()[0])).collect();
-    // Best of three, so that a ceiling disturbed by other work never flatters the ratio.
-    let mut ceiling = 0f64;
-    for _ in 0..3 {
-        let started = Instant::now();
-        let recovered: Vec<_> = work.par_iter().map(|(digest, sig)| sig.recover(digest)).collect();
-        ceiling = ceiling.max(txs as f64 / started.elapsed().as_secs_f64());
-        if recovered.iter().any(Result::is_err) {
-            return Err("a signature failed to recover".into());
-        }
-    }
+    let ceiling = recovery_ceiling(&work, |(digest, sig)| sig.recover(digest).is_ok())?;
 
     progress("verifying the block");
     let started = Instant::now();
-    let verified = verify_block(&ledger, &domain, ledger.pending_block(), root, &bytes)?;
+    let verified =
+        verify_block(&ledger, &domain, ledger.pending_block(), root, &bytes).map_err(bench_err)?;
     let rate = txs as f64 / started.elapsed().as_secs_f64();
     if verified.unsigned.len() != txs {
-        return Err("the block did not verify whole".into());
+        return Err(bench_err("the block did not verify whole"));
     }
     Ok(WatcherBenchReport {
         txs,

@@ -2,13 +2,13 @@
 //! the numbers `plasma bench` prints and the cost model is built on. Whole-transaction gas
 //! from receipts: intrinsic 21,000 and calldata included, as a user pays it.
 
-use crate::{
-    EmbeddedChain, FrameworkConfig, Plasma, Result, RootChain, RootChainError, TxRequest, dev_key,
-};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_contracts::TestToken;
 use plasma_primitives::{MerkleTree, Output, PaymentTx, UtxoPos};
+use plasma_rootchain::{
+    EmbeddedChain, FrameworkConfig, Plasma, Result, RootChain, RootChainError, TxRequest, dev_key,
+};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -131,7 +131,7 @@ pub async fn measure() -> Result<GasFigures> {
         .await?
         .gas_used;
 
-    crate::DevChain::advance_time(chain.as_ref(), 2 * 3600 + 1).await?;
+    plasma_rootchain::DevChain::advance_time(chain.as_ref(), 2 * 3600 + 1).await?;
     let processed = plasma.process_exits(operator, Address::ZERO, 10).await?;
     Ok(GasFigures {
         eth_transfer,

@@ -3,13 +3,13 @@
 //! signature-recovery ceiling of the same transfers on all cores in the same run (as
 //! `plasma bench node` does), and how many transfers shared each disk sync of the journal.
 
-use crate::{
-    CashApiClient, CashNode, CashNodeConfig, CashTransfer, OperatorError,
-    bench::{bench_err, recovery_ceiling, scratch_dir},
-};
+use crate::{BenchError, bench_err, ceiling::recovery_ceiling, scratch_dir};
 use alloy_primitives::{Address, B256};
 use futures::StreamExt;
 use jsonrpsee::http_client::HttpClient;
+use plasma_operator::{
+    ApiLimits, CashApiClient, CashNode, CashNodeConfig, CashStatus, CashTransfer, MAX_CASH_BATCH,
+};
 use plasma_primitives::{
     U256,
     cash::{CashSignature, CashTx},
@@ -71,18 +71,15 @@ pub struct CashBenchReport {
 pub async fn run(
     config: &CashBenchConfig,
     progress: impl Fn(&str),
-) -> Result<CashBenchReport, OperatorError> {
+) -> Result<CashBenchReport, BenchError> {
     if !(1..=MAX_TRANSFERS).contains(&config.transfers)
-        || !(1..=crate::MAX_CASH_BATCH).contains(&config.batch)
+        || !(1..=MAX_CASH_BATCH).contains(&config.batch)
         || config.concurrency == 0
     {
         return Err(bench_err(format!(
             "transfers must be 1 to {MAX_TRANSFERS}, the batch 1 to {} and concurrency at \
              least 1, got {}, {} and {}",
-            crate::MAX_CASH_BATCH,
-            config.transfers,
-            config.batch,
-            config.concurrency
+            MAX_CASH_BATCH, config.transfers, config.batch, config.concurrency
         )));
     }
     let chain = Arc::new(EmbeddedChain::new());
@@ -102,10 +99,10 @@ pub async fn run(
         checkpoint_every: None,
         // The clients all come from this machine: lift the per-address limit that would
         // otherwise cap them as one client.
-        api: crate::ApiLimits {
+        api: ApiLimits {
             max_connections: 1024,
             max_connections_per_ip: 1024,
-            ..crate::ApiLimits::default()
+            ..ApiLimits::default()
         },
         expected_chain_id: None,
     };
@@ -175,7 +172,7 @@ const DENOMINATION: u64 = 1000;
 
 /// Sends one call: a lone transfer through `cash_submitTx`, more through `cash_submitTxs`;
 /// every transfer must be accepted.
-async fn send(client: &HttpClient, mut call: Vec<CashTransfer>) -> Result<(), OperatorError> {
+async fn send(client: &HttpClient, mut call: Vec<CashTransfer>) -> Result<(), BenchError> {
     if call.len() == 1 {
         let CashTransfer { tx, signature } = call.pop().expect("one transfer");
         client.submit_tx(tx, signature).await.map_err(bench_err)?;
@@ -207,7 +204,7 @@ async fn deposit_coins<C: RootChain>(
     client: &HttpClient,
     wanted: usize,
     progress: &impl Fn(&str),
-) -> Result<Vec<(u64, u64)>, OperatorError> {
+) -> Result<Vec<(u64, u64)>, BenchError> {
     let alice = contract.chain().accounts()[1];
     let (key, carol) = (dev_key(1), contract.chain().accounts()[3]);
     progress(&format!("depositing {wanted} coins"));
@@ -236,8 +233,8 @@ async fn deposit_coins<C: RootChain>(
 async fn until(
     client: &HttpClient,
     what: &str,
-    done: impl Fn(&crate::CashStatus) -> bool,
-) -> Result<(), OperatorError> {
+    done: impl Fn(&CashStatus) -> bool,
+) -> Result<(), BenchError> {
     let deadline = Instant::now() + Duration::from_secs(120);
     while !done(&client.status().await.map_err(bench_err)?) {
         if Instant::now() > deadline {
