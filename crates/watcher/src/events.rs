@@ -1,7 +1,81 @@
 //! What the watcher reports: each event carries its evidence.
 
 use alloy_primitives::{Address, B256, U256};
-use serde::Serialize;
+use plasma_ledger::LedgerError;
+use plasma_primitives::TxError;
+use serde::{Serialize, ser::SerializeMap};
+
+/// Why a block is invalid: the first thing wrong in it, as evidence a caller can match.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidBlock {
+    /// The root chain committed a block out of the order the watcher follows.
+    #[error("expected block {expected} next, got {got}")]
+    OutOfOrder {
+        /// The block the watcher expected.
+        expected: u64,
+        /// The block committed.
+        got: u64,
+    },
+    /// A transaction's bytes are not a signed transaction.
+    #[error("tx {index}: {error}")]
+    MalformedTx {
+        /// Its index in the block.
+        index: usize,
+        /// What is wrong with the bytes.
+        error: TxError,
+    },
+    /// A transaction breaks a rule of the chain (signature, input missing or spent, amounts).
+    #[error("tx {index}: {error}")]
+    InvalidTx {
+        /// Its index in the block.
+        index: usize,
+        /// The rule it breaks.
+        error: LedgerError,
+    },
+    /// The transactions do not hash to the root committed on the root chain.
+    #[error("its transactions hash to root {computed}, not the committed {committed}")]
+    WrongRoot {
+        /// The root of the served transactions.
+        computed: B256,
+        /// The root on the root chain.
+        committed: B256,
+    },
+}
+
+impl InvalidBlock {
+    /// The rule's name, as the JSON events give it.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            InvalidBlock::OutOfOrder { .. } => "outOfOrder",
+            InvalidBlock::MalformedTx { .. } => "malformedTx",
+            InvalidBlock::InvalidTx { .. } => "invalidTx",
+            InvalidBlock::WrongRoot { .. } => "wrongRoot",
+        }
+    }
+
+    /// The index of the transaction at fault, if one is.
+    pub fn tx_index(&self) -> Option<usize> {
+        match self {
+            InvalidBlock::MalformedTx { index, .. } | InvalidBlock::InvalidTx { index, .. } => {
+                Some(*index)
+            }
+            InvalidBlock::OutOfOrder { .. } | InvalidBlock::WrongRoot { .. } => None,
+        }
+    }
+}
+
+impl Serialize for InvalidBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rule", self.rule())?;
+        if let Some(index) = self.tx_index() {
+            map.serialize_entry("tx", &index)?;
+        }
+        map.serialize_entry("reason", &self.to_string())?;
+        map.end()
+    }
+}
 
 /// Something the watcher saw or did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -16,11 +90,14 @@ pub enum WatcherEvent {
         txs: usize,
     },
     /// A block whose root or transactions are not valid. The chain is byzantine from here.
+    /// In JSON the evidence is flattened: `rule`, `tx` (when one transaction is at fault) and
+    /// `reason` (the sentence).
     InvalidBlock {
         /// Block number.
         blknum: u64,
-        /// What is wrong, naming the transaction.
-        reason: String,
+        /// What is wrong, typed (a caller can match the rule).
+        #[serde(flatten)]
+        evidence: InvalidBlock,
     },
     /// A root on the root chain whose block nobody serves. The chain is byzantine from here.
     BlockWithheld {

@@ -19,7 +19,7 @@ mod watcher;
 pub use api::WatcherService;
 // The watcher's API is `plasma-api`'s; re-exported so that the watcher's users name one crate.
 pub use cash::{CashChallenge, CoinEvent, CoinWatcher, CoinWatcherError};
-pub use events::{InFlightAction, WatcherEvent};
+pub use events::{InFlightAction, InvalidBlock, WatcherEvent};
 pub use plasma_api::{
     ChallengeData, EventPage, InFlightExitData, WatcherApiClient, WatcherApiServer,
     WatcherExitData, WatcherStatus,

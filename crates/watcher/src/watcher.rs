@@ -3,9 +3,9 @@
 
 mod inflight;
 
-use crate::{BlockSource, WatcherEvent};
+use crate::{BlockSource, InvalidBlock, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
-use plasma_ledger::{FeePolicy, Ledger, VerifiedTx};
+use plasma_ledger::{FeePolicy, Ledger, Unverified, VerifiedTx};
 use plasma_primitives::{MerkleTree, PaymentTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL};
 use plasma_rootchain::{EventCursor, Plasma, PlasmaEvent, RootChain, RootChainError};
 use plasma_storage::{Store, StoredBlock};
@@ -86,15 +86,20 @@ pub fn verify_block(
     blknum: u64,
     root: B256,
     txs: &[Bytes],
-) -> Result<VerifiedBlock, String> {
+) -> Result<VerifiedBlock, InvalidBlock> {
     if ledger.pending_block() != blknum {
-        return Err(format!("expected block {} next, got {blknum}", ledger.pending_block()));
+        return Err(InvalidBlock::OutOfOrder { expected: ledger.pending_block(), got: blknum });
     }
     // Decoding, hashing and signature recovery are independent per transaction: all cores.
     let verified = plasma_ledger::decode_and_verify_batch(txs.to_vec(), domain)
         .into_iter()
         .enumerate()
-        .map(|(i, verdict)| verdict.map_err(|e| format!("tx {i}: {e}")))
+        .map(|(index, verdict)| {
+            verdict.map_err(|e| match e {
+                Unverified::Malformed(error) => InvalidBlock::MalformedTx { index, error },
+                Unverified::Invalid(error) => InvalidBlock::InvalidTx { index, error },
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     // Then the state, in block order, on a copy; sealing the copy gives the block's root.
     let mut ledger = ledger.clone();
@@ -104,12 +109,11 @@ pub fn verify_block(
         for (input_index, (&pos, sig)) in (0u8..).zip(inputs) {
             spends.push((pos, i, input_index, *sig.as_bytes()));
         }
-        ledger.apply(tx).map_err(|e| format!("tx {i}: {e}"))?;
+        ledger.apply(tx).map_err(|error| InvalidBlock::InvalidTx { index: i, error })?;
     }
     let block = ledger.seal_on_all_cores();
     if block.root != root {
-        let computed = block.root;
-        return Err(format!("its transactions hash to root {computed}, not the committed {root}"));
+        return Err(InvalidBlock::WrongRoot { computed: block.root, committed: root });
     }
     let hashes = block.txs.iter().map(VerifiedTx::hash).collect();
     let unsigned = block.txs.into_iter().map(VerifiedTx::into_unsigned).collect();
@@ -368,9 +372,10 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                 self.last_verified = blknum;
                 self.report(WatcherEvent::BlockVerified { blknum, txs: txs.len() });
             }
-            Err(reason) => {
-                self.report(WatcherEvent::InvalidBlock { blknum, reason: reason.clone() });
-                self.turn_byzantine(format!("block {blknum} is invalid: {reason}"));
+            Err(evidence) => {
+                let why = format!("block {blknum} is invalid: {evidence}");
+                self.report(WatcherEvent::InvalidBlock { blknum, evidence });
+                self.turn_byzantine(why);
             }
         }
         Ok(true)
@@ -378,7 +383,7 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
 
     /// Checks the block against its root and applies it to the watcher's own ledger; records
     /// the evidence of every spend.
-    fn re_execute(&mut self, blknum: u64, root: B256, txs: &[Bytes]) -> Result<(), String> {
+    fn re_execute(&mut self, blknum: u64, root: B256, txs: &[Bytes]) -> Result<(), InvalidBlock> {
         let verified = verify_block(&self.ledger, &self.domain, blknum, root, txs)?;
         self.ledger = verified.ledger;
         for (pos, index, input_index, signature) in verified.spends {

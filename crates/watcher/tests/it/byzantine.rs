@@ -2,6 +2,8 @@
 //! users it watches; their money comes back on the root chain.
 
 use crate::*;
+use plasma_ledger::LedgerError;
+use plasma_watcher::InvalidBlock;
 
 fn mass_exit_config() -> WatcherConfig {
     WatcherConfig {
@@ -39,12 +41,24 @@ async fn a_double_spend_in_a_block_is_caught_and_users_exit_with_everything() {
     w.commit(&twice, false).await;
     let events = watcher.step().await.unwrap();
     assert!(
-        has(
-            &events,
-            |e| matches!(e, WatcherEvent::InvalidBlock { blknum: 2000, reason } if reason.contains("tx 1") && reason.contains("already spent"))
-        ),
+        has(&events, |e| matches!(e, WatcherEvent::InvalidBlock {
+                blknum: 2000,
+                evidence: InvalidBlock::InvalidTx {
+                    index: 1,
+                    error: LedgerError::UnknownInput { index: 0, pos },
+                },
+            } if *pos == mallory_dep)),
         "{events:#?}"
     );
+    // The same evidence, as the watcher's API and webhook give it.
+    let invalid = events.iter().find(|e| matches!(e, WatcherEvent::InvalidBlock { .. })).unwrap();
+    let json = serde_json::to_value(invalid).unwrap();
+    assert_eq!(json["kind"], "invalidBlock");
+    assert_eq!(json["blknum"], 2000);
+    assert_eq!(json["rule"], "invalidTx");
+    assert_eq!(json["tx"], 1);
+    let reason = json["reason"].as_str().unwrap();
+    assert!(reason.starts_with("tx 1: input 0 (") && reason.ends_with("already spent"), "{json}");
     assert!(has(&events, |e| matches!(e, WatcherEvent::ExitNow { .. })));
     // Mass exit: Bob's 0.4 and Alice's 0.6 from block 1000, the last valid state.
     let started: Vec<_> =
@@ -109,10 +123,9 @@ async fn a_block_whose_root_does_not_match_is_invalid() {
     w.served.0.lock().unwrap().insert(blknum, vec![other.encode().into()]);
     let events = watcher.step().await.unwrap();
     assert!(
-        has(
-            &events,
-            |e| matches!(e, WatcherEvent::InvalidBlock { reason, .. } if reason.contains("not the committed"))
-        ),
+        has(&events, |e| matches!(e, WatcherEvent::InvalidBlock {
+                evidence: InvalidBlock::WrongRoot { committed, .. }, ..
+            } if *committed == MerkleTree::from_leaves(&[real.tx().encode()]).unwrap().root())),
         "{events:#?}"
     );
 }
