@@ -3,7 +3,7 @@
 //! challenge, answer, finalize and withdraw, and decode its events. The rules are the
 //! contract's (docs/contracts.md, "Plasma Cash"); this is only its client.
 
-use crate::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest};
+use crate::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest, error::narrow};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent};
 use plasma_contracts::{PlasmaCash, TestNft, TestToken};
@@ -274,7 +274,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
 
     /// How long an exit waits before it can be finalized, in seconds.
     pub async fn maturity_period(&self) -> Result<u64> {
-        Ok(self.view(PlasmaCash::maturityPeriodCall {}).await?.saturating_to())
+        narrow(self.view(PlasmaCash::maturityPeriodCall {}).await?, "maturityPeriod")
     }
 
     /// The bond exits, `challengeBefore` and checkpoint disputes post.
@@ -293,7 +293,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
         })?;
         Ok(Some(Coin {
             depositor: c.depositor,
-            deposit_block: c.depositBlock.saturating_to(),
+            deposit_block: narrow(c.depositBlock, "depositBlock")?,
             kind,
             state: c.state,
             token: c.token,
@@ -304,7 +304,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
 
     /// The number the next operator block will get.
     pub async fn next_child_block(&self) -> Result<u64> {
-        Ok(self.view(PlasmaCash::nextChildBlockCall {}).await?.saturating_to())
+        narrow(self.view(PlasmaCash::nextChildBlockCall {}).await?, "nextChildBlock")
     }
 
     /// The latest checkpoint: its id, root and block (`None` before the first).
@@ -314,13 +314,16 @@ impl<C: RootChain> PlasmaCashContract<C> {
             return Ok(None);
         }
         let cp = self.view(PlasmaCash::checkpointCall { checkpointId: id }).await?;
-        Ok(Some((id, cp.root, cp.blockNumber.saturating_to())))
+        Ok(Some((id, cp.root, narrow(cp.blockNumber, "checkpoint blockNumber")?)))
     }
 
     /// Checkpoint `id`'s root and block, if it exists.
     pub async fn checkpoint(&self, id: U256) -> Result<Option<(B256, u64)>> {
         let cp = self.view(PlasmaCash::checkpointCall { checkpointId: id }).await?;
-        Ok((!cp.submittedAt.is_zero()).then(|| (cp.root, cp.blockNumber.saturating_to())))
+        if cp.submittedAt.is_zero() {
+            return Ok(None);
+        }
+        Ok(Some((cp.root, narrow(cp.blockNumber, "checkpoint blockNumber")?)))
     }
 
     /// Whether checkpoint `id` is final and not void for coin `slot`: usable as its origin.
@@ -652,7 +655,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
                 let e = P::Deposit::decode_log(l).ok()?;
                 CashEvent::Deposit {
                     slot: e.slot,
-                    blknum: e.blockNumber.saturating_to(),
+                    blknum: narrow(e.blockNumber, "blockNumber").ok()?,
                     denomination: e.denomination,
                     from: e.from,
                     token: e.token,
@@ -662,17 +665,20 @@ impl<C: RootChain> PlasmaCashContract<C> {
             }
             P::BlockSubmitted::SIGNATURE_HASH => {
                 let e = P::BlockSubmitted::decode_log(l).ok()?;
-                CashEvent::BlockSubmitted { blknum: e.blockNumber.saturating_to(), root: e.root }
+                CashEvent::BlockSubmitted {
+                    blknum: narrow(e.blockNumber, "blockNumber").ok()?,
+                    root: e.root,
+                }
             }
             P::ExitStarted::SIGNATURE_HASH => {
                 let e = P::ExitStarted::decode_log(l).ok()?;
                 CashEvent::ExitStarted {
                     slot: e.slot,
                     owner: e.owner,
-                    exit_block: e.exitBlock.saturating_to(),
-                    parent_block: e.parentBlock.saturating_to(),
+                    exit_block: narrow(e.exitBlock, "exitBlock").ok()?,
+                    parent_block: narrow(e.parentBlock, "parentBlock").ok()?,
                     tx_hash: e.txHash,
-                    exitable_at: e.exitableAt.saturating_to(),
+                    exitable_at: narrow(e.exitableAt, "exitableAt").ok()?,
                 }
             }
             P::ExitCancelled::SIGNATURE_HASH => {
@@ -690,7 +696,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
                     slot: e.slot,
                     tx_hash: e.txHash,
                     challenger: e.challenger,
-                    tx_block: e.txBlock.saturating_to(),
+                    tx_block: narrow(e.txBlock, "txBlock").ok()?,
                 }
             }
             P::Responded::SIGNATURE_HASH => {
@@ -717,7 +723,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
                     id: e.checkpointId,
                     slot: e.slot,
                     tx_hash: e.txHash,
-                    tx_block: e.txBlock.saturating_to(),
+                    tx_block: narrow(e.txBlock, "txBlock").ok()?,
                 }
             }
             P::CheckpointDisputeAnswered::SIGNATURE_HASH => {
@@ -732,9 +738,9 @@ impl<C: RootChain> PlasmaCashContract<C> {
                 let e = P::CheckpointSubmitted::decode_log(l).ok()?;
                 CashEvent::CheckpointSubmitted {
                     id: e.checkpointId,
-                    blknum: e.blockNumber.saturating_to(),
+                    blknum: narrow(e.blockNumber, "blockNumber").ok()?,
                     root: e.root,
-                    final_at: e.finalAt.saturating_to(),
+                    final_at: narrow(e.finalAt, "finalAt").ok()?,
                 }
             }
             _ => return None,

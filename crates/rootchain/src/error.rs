@@ -1,6 +1,6 @@
 //! What can go wrong talking to the root chain, each case saying which value was at fault.
 
-use alloy_primitives::{Address, B256, Bytes};
+use alloy_primitives::{Address, B256, Bytes, U256};
 use std::time::Duration;
 
 /// A root-chain failure.
@@ -70,7 +70,59 @@ pub enum RootChainError {
     /// A snapshot id that does not exist (or was already reverted past).
     #[error("unknown snapshot {0}")]
     UnknownSnapshot(u64),
+    /// A number read from the root chain (or given for it) that does not fit where it goes:
+    /// never truncated, never a panic.
+    #[error("{what} is {value}, out of range")]
+    OutOfRange {
+        /// What the number is.
+        what: &'static str,
+        /// The number.
+        value: U256,
+    },
     /// Any other error from the node or the transport.
     #[error("root chain error: {0}")]
     Other(String),
+}
+
+/// `value` (a number read from the root chain, or given for it) as the integer `T`, or
+/// [`RootChainError::OutOfRange`] naming `what`.
+pub(crate) fn narrow<T, const BITS: usize, const LIMBS: usize>(
+    value: alloy_primitives::Uint<BITS, LIMBS>,
+    what: &'static str,
+) -> Result<T, RootChainError>
+where
+    T: TryFrom<alloy_primitives::Uint<BITS, LIMBS>>,
+{
+    T::try_from(value).map_err(|_| RootChainError::OutOfRange { what, value: U256::from(value) })
+}
+
+/// An exit id as the exit game's functions take it (160 bits), or
+/// [`RootChainError::OutOfRange`].
+pub(crate) fn exit_id_160(exit_id: U256) -> Result<alloy_primitives::Uint<160, 3>, RootChainError> {
+    use alloy_primitives::ruint::UintTryFrom;
+    alloy_primitives::Uint::<160, 3>::uint_try_from(exit_id)
+        .map_err(|_| RootChainError::OutOfRange { what: "exit id", value: exit_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_from_the_root_chain_are_narrowed_or_refused_never_truncated() {
+        assert_eq!(narrow::<u64, 256, 4>(U256::from(7u64), "blknum").unwrap(), 7);
+        let big = U256::from(u64::MAX) + U256::from(1u64);
+        let err = narrow::<u64, 256, 4>(big, "blknum").unwrap_err();
+        assert!(
+            matches!(err, RootChainError::OutOfRange { what: "blknum", value } if value == big)
+        );
+        assert_eq!(err.to_string(), "blknum is 18446744073709551616, out of range");
+        assert!(narrow::<u8, 256, 4>(U256::from(256u64), "legIndex").is_err());
+        assert_eq!(exit_id_160(U256::from(5u64)).unwrap(), alloy_primitives::Uint::from(5u64));
+        let too_big = U256::from(1u64) << 160;
+        assert!(matches!(
+            exit_id_160(too_big),
+            Err(RootChainError::OutOfRange { what: "exit id", .. })
+        ));
+    }
 }

@@ -2,7 +2,10 @@
 //! challenge canonicity and answer it, challenge spent piggybacks, and decode their events.
 //! The rules are the contracts' (docs/exit-games.md); this is only their client.
 
-use crate::{ChainLog, Plasma, PlasmaEvent, Receipt, Result, RootChain};
+use crate::{
+    ChainLog, Plasma, PlasmaEvent, Receipt, Result, RootChain,
+    error::{exit_id_160, narrow},
+};
 use alloy_primitives::{Address, Bytes, U256, keccak256};
 use alloy_sol_types::SolEvent;
 use plasma_contracts::{PaymentExitBase, PaymentExitGame};
@@ -85,7 +88,7 @@ impl<C: RootChain> Plasma<C> {
 
     /// The in-flight exit's header (all zero if there is none).
     pub async fn in_flight_exit(&self, exit_id: U256) -> Result<PaymentExitBase::Header> {
-        let call = PaymentExitGame::inFlightExitCall { exitId: exit_id.to() };
+        let call = PaymentExitGame::inFlightExitCall { exitId: exit_id_160(exit_id)? };
         self.view(self.addresses().exit_game, call).await
     }
 
@@ -113,9 +116,8 @@ impl<C: RootChain> Plasma<C> {
     /// piggyback period: it can pay nothing, and its inputs are free again on the child chain.
     /// The bond goes back to its owner.
     pub async fn delete_in_flight_exit(&self, sender: Address, exit_id: U256) -> Result<Receipt> {
-        let call = PaymentExitGame::deleteNonPiggybackedInFlightExitCall {
-            exitId: exit_id.saturating_to(),
-        };
+        let call =
+            PaymentExitGame::deleteNonPiggybackedInFlightExitCall { exitId: exit_id_160(exit_id)? };
         self.send(sender, self.addresses().exit_game, call, U256::ZERO).await
     }
 
@@ -159,13 +161,13 @@ impl<C: RootChain> Plasma<C> {
             Some(token) => token,
             None => {
                 let call = PaymentExitGame::inFlightExitLegCall {
-                    exitId: exit_id.to(),
+                    exitId: exit_id_160(exit_id)?,
                     legIndex: U256::from(leg),
                 };
                 self.view(game, call).await?.token
             }
         };
-        let key = PaymentExitGame::inFlightExitPriorityKeyCall { exitId: exit_id.to() };
+        let key = PaymentExitGame::inFlightExitPriorityKeyCall { exitId: exit_id_160(exit_id)? };
         let key = self.view(game, key).await?;
         self.view(game, PaymentExitGame::queueHintCall { token, key }).await
     }
@@ -262,7 +264,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
     use PaymentExitGame as G;
     let l = &log.log;
     let id = |exit_id: alloy_primitives::Uint<160, 3>| U256::from(exit_id);
-    let leg = |leg: U256| leg.saturating_to::<u8>();
+    let leg = |leg: U256| narrow::<u8, 256, 4>(leg, "legIndex").ok();
     Some(match l.topics().first().copied()? {
         G::InFlightExitStarted::SIGNATURE_HASH => {
             let e = G::InFlightExitStarted::decode_log(l).ok()?;
@@ -270,7 +272,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
                 exit_id: id(e.exitId),
                 starter: e.starter,
                 tx_hash: e.txHash,
-                exitable_at: e.exitableAt.saturating_to(),
+                exitable_at: narrow(e.exitableAt, "exitableAt").ok()?,
                 tx_bytes: e.inFlightTx.clone(),
             }
         }
@@ -279,7 +281,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
             PlasmaEvent::InFlightExitPiggybacked {
                 exit_id: id(e.exitId),
                 owner: e.owner,
-                leg: leg(e.inputIndex),
+                leg: leg(e.inputIndex)?,
             }
         }
         G::InFlightExitOutputPiggybacked::SIGNATURE_HASH => {
@@ -287,7 +289,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
             PlasmaEvent::InFlightExitPiggybacked {
                 exit_id: id(e.exitId),
                 owner: e.owner,
-                leg: OUTPUT_LEG + leg(e.outputIndex),
+                leg: OUTPUT_LEG.checked_add(leg(e.outputIndex)?)?,
             }
         }
         G::InFlightExitChallenged::SIGNATURE_HASH => {
@@ -295,7 +297,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
             PlasmaEvent::InFlightExitChallenged {
                 exit_id: id(e.exitId),
                 challenger: e.challenger,
-                competitor_pos: e.competitorPos.saturating_to(),
+                competitor_pos: narrow(e.competitorPos, "competitorPos").ok()?,
             }
         }
         G::InFlightExitChallengeResponded::SIGNATURE_HASH => {
@@ -303,7 +305,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
             PlasmaEvent::InFlightExitChallengeResponded {
                 exit_id: id(e.exitId),
                 responder: e.responder,
-                tx_pos: e.txPos.saturating_to(),
+                tx_pos: narrow(e.txPos, "txPos").ok()?,
             }
         }
         G::InFlightExitPiggybackChallenged::SIGNATURE_HASH => {
@@ -311,7 +313,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
             PlasmaEvent::InFlightPiggybackChallenged {
                 exit_id: id(e.exitId),
                 challenger: e.challenger,
-                leg: leg(e.leg),
+                leg: leg(e.leg)?,
             }
         }
         G::InFlightExitLegPaid::SIGNATURE_HASH => {
@@ -320,7 +322,7 @@ pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
                 exit_id: id(e.exitId),
                 owner: e.owner,
                 token: e.token,
-                leg: leg(e.leg),
+                leg: leg(e.leg)?,
                 amount: e.amount,
             }
         }

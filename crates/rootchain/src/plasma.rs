@@ -1,7 +1,7 @@
 //! The framework's contracts through any [`RootChain`]: deploy or attach, send its
 //! transactions, read its state, and decode its events.
 
-use crate::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest};
+use crate::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest, error::narrow};
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy_sol_types::{SolCall, SolEvent};
 use plasma_contracts::{
@@ -272,13 +272,13 @@ impl<C: RootChain> Plasma<C> {
     /// The framework's minimum exit period, in seconds.
     pub async fn min_exit_period(&self) -> Result<u64> {
         let p = self.view(self.addresses.framework, PlasmaFramework::minExitPeriodCall {}).await?;
-        Ok(p.saturating_to())
+        narrow(p, "minExitPeriod")
     }
 
     /// The number the next operator block will get.
     pub async fn next_child_block(&self) -> Result<u64> {
         let n = self.view(self.addresses.framework, PlasmaFramework::nextChildBlockCall {}).await?;
-        Ok(n.to())
+        narrow(n, "nextChildBlock")
     }
 
     /// Block `blknum`'s stored root (high 224 bits) and time, or `None` if it does not exist.
@@ -289,7 +289,10 @@ impl<C: RootChain> Plasma<C> {
                 PlasmaFramework::blocksCall { blknum: U256::from(blknum) },
             )
             .await?;
-        Ok((!b.timestamp.is_zero()).then(|| (b.root224, b.timestamp.to())))
+        if b.timestamp.is_zero() {
+            return Ok(None);
+        }
+        Ok(Some((b.root224, narrow(b.timestamp, "block timestamp")?)))
     }
 
     /// The bond a standard exit must post now.
@@ -316,8 +319,9 @@ impl<C: RootChain> Plasma<C> {
             .logs
             .iter()
             .find_map(|l| PlasmaFramework::BlockSubmitted::decode_log(&l.log).ok())
-            .map(|e| e.blknum.to())
-            .ok_or_else(|| RootChainError::Other("submitBlock emitted no BlockSubmitted".into()))?;
+            .ok_or_else(|| RootChainError::Other("submitBlock emitted no BlockSubmitted".into()))?
+            .blknum;
+        let blknum = narrow(blknum, "blknum")?;
         Ok((blknum, receipt))
     }
 
@@ -350,8 +354,9 @@ impl<C: RootChain> Plasma<C> {
             .logs
             .iter()
             .find_map(|l| EthVault::DepositCreated::decode_log(&l.log).ok())
-            .map(|e| e.blknum.to())
-            .ok_or_else(|| RootChainError::Other("deposit emitted no DepositCreated".into()))?;
+            .ok_or_else(|| RootChainError::Other("deposit emitted no DepositCreated".into()))?
+            .blknum;
+        let blknum = narrow(blknum, "blknum")?;
         receipts.push(receipt);
         Ok((blknum, receipts))
     }
@@ -382,7 +387,8 @@ impl<C: RootChain> Plasma<C> {
         let Ok(tx) = PaymentTx::decode(tx_bytes) else { return Ok(U256::ZERO) };
         let Some(output) = tx.outputs().get(pos.oindex() as usize) else { return Ok(U256::ZERO) };
         let blknum = pos.blknum_u64().unwrap_or_default();
-        let mep = self.view(game, PaymentExitGame::minExitPeriodCall {}).await?.to::<u64>();
+        let mep: u64 =
+            narrow(self.view(game, PaymentExitGame::minExitPeriodCall {}).await?, "minExitPeriod")?;
         let now = self.chain.head().await?.timestamp;
         let block_time = self.block(blknum).await?.map_or(now, |(_, t)| t);
         let exitable_at = if !blknum.is_multiple_of(1000) {
@@ -448,16 +454,16 @@ impl<C: RootChain> Plasma<C> {
         if emitter == a.framework {
             let e = PlasmaFramework::BlockSubmitted::decode_log(&log.log).ok()?;
             return Some(PlasmaEvent::BlockSubmitted {
-                blknum: e.blknum.to(),
+                blknum: narrow(e.blknum, "blknum").ok()?,
                 root: e.root,
-                timestamp: e.timestamp.to(),
+                timestamp: narrow(e.timestamp, "timestamp").ok()?,
             });
         }
         if emitter == a.eth_vault || emitter == a.erc20_vault {
             let e = EthVault::DepositCreated::decode_log(&log.log).ok()?;
             return Some(PlasmaEvent::DepositCreated {
                 owner: e.owner,
-                blknum: e.blknum.to(),
+                blknum: narrow(e.blknum, "blknum").ok()?,
                 token: e.token,
                 amount: e.amount,
                 tx_bytes: e.txBytes.clone(),
@@ -476,7 +482,7 @@ impl<C: RootChain> Plasma<C> {
                 token: e.token,
                 utxo_pos: e.utxoPos,
                 amount: e.amount,
-                exitable_at: e.exitableAt.to(),
+                exitable_at: narrow(e.exitableAt, "exitableAt").ok()?,
             });
         }
         if let Ok(e) = PaymentExitGame::ExitChallenged::decode_log(&log.log) {

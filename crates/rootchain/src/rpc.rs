@@ -6,7 +6,8 @@
 //! the first attempt instead of adding a second one ("never twice in the same slot").
 
 use crate::{
-    BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, RootChainError, TxRequest, revert,
+    BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, RootChainError, TxRequest,
+    error::narrow, revert,
 };
 use alloy::{
     network::{EthereumWallet, TransactionBuilder},
@@ -450,7 +451,7 @@ impl DevChain for RpcChain {
 
     async fn snapshot(&self) -> Result<u64> {
         let id: U256 = self.dev_call("evm_snapshot", serde_json::json!([])).await?;
-        Ok(id.to())
+        narrow(id, "snapshot id")
     }
 
     async fn revert(&self, id: u64) -> Result<()> {

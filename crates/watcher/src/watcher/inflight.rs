@@ -38,6 +38,9 @@ fn output_of(at: UtxoPos, oindex: u8) -> Option<UtxoPos> {
     Some(UtxoPos::new(at.blknum_u64()?, u16::try_from(at.txindex()).ok()?, oindex))
 }
 
+/// The transaction position of `at`, an output of a verified block: the contract numbers
+/// blocks far below 2^50, so `blknum * 10^5 + txindex` fits a u64 (the saturation is never
+/// reached; it keeps a forged position from panicking).
 fn tx_pos(at: UtxoPos) -> u64 {
     at.tx_pos().saturating_to()
 }
