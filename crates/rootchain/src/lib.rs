@@ -13,6 +13,7 @@
 mod accounts;
 mod anvil;
 mod cash;
+mod cash_events;
 mod chain;
 mod embedded;
 mod error;
@@ -24,7 +25,8 @@ mod rpc;
 
 pub use accounts::{DEV_ACCOUNTS, dev_key, dev_keys};
 pub use anvil::Anvil;
-pub use cash::{CashConfig, CashEvent, Coin, CoinKind, IncludedTx, PlasmaCashContract};
+pub use cash::{CashConfig, Coin, CoinKind, IncludedTx, PlasmaCashContract};
+pub use cash_events::CashEvent;
 pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxRequest};
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
 pub use error::RootChainError;
