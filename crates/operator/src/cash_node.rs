@@ -12,6 +12,7 @@
 //! whatever is queued with one disk sync (group commit) and then answers each.
 
 use crate::api::{codes, error};
+use crate::sequencer::{decode_block_info, encode_block_info};
 use alloy_primitives::{Address, B256, Bytes};
 use jsonrpsee::{core::RpcResult, server::ServerHandle};
 use plasma_api::{
@@ -21,8 +22,9 @@ use plasma_api::{
 use plasma_cash::CashChain;
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
+use plasma_rootchain::BlockInfo;
 use plasma_rootchain::{CashEvent, EventCursor, PlasmaCashContract, RootChain};
-use plasma_storage::Journal;
+use plasma_storage::{Journal, RootChainMark};
 use serde::{Deserialize, Serialize};
 use std::{
     net::SocketAddr,
@@ -107,7 +109,7 @@ struct Shared {
 /// What the journal writer is asked.
 enum JournalMsg {
     /// Append these entries (and the cursor, if any), then say so.
-    Write { entries: Vec<Vec<u8>>, cursor: Option<u64>, done: oneshot::Sender<Durable> },
+    Write { entries: Vec<Vec<u8>>, cursor: Option<RootChainMark>, done: oneshot::Sender<Durable> },
     /// Stop after what is queued before this.
     Stop,
 }
@@ -133,7 +135,11 @@ impl Shared {
     /// Queues `entries` (already applied to the chain, whose lock the caller holds, so the
     /// journal keeps the chain's order) for the journal writer; await the answer before
     /// acknowledging anything that depends on them.
-    fn journal(&self, entries: &[Entry], cursor: Option<u64>) -> oneshot::Receiver<Durable> {
+    fn journal(
+        &self,
+        entries: &[Entry],
+        cursor: Option<RootChainMark>,
+    ) -> oneshot::Receiver<Durable> {
         let (done, answer) = oneshot::channel();
         let entries = entries.iter().map(Entry::encode).collect();
         // A writer that has stopped drops `done`: `durable` then says so.
@@ -175,7 +181,8 @@ fn write_journal(
         let result = if entries.is_empty() && cursor.is_none() {
             Ok(())
         } else {
-            journal.append(&entries, cursor).map_err(|e| format!("the journal failed: {e}"))
+            let mark = cursor.as_ref();
+            journal.append(&entries, mark).map_err(|e| format!("the journal failed: {e}"))
         };
         if let Err(reason) = &result {
             tracing::error!(%reason, "Cash node stopped acknowledging");
@@ -323,7 +330,7 @@ impl CashNode {
         crate::startup::check_cash_node(&contract, operator, chain_id, interval)
             .await
             .map_err(std::io::Error::other)?;
-        let (chain, cursor) = recover(&journal, config.l1_start_block)?;
+        let (chain, cursor, last_read) = recover(&journal, config.l1_start_block)?;
         let failure = Arc::new(Mutex::new(None));
         let (to_journal, queue) = mpsc::channel();
         let writer_failure = failure.clone();
@@ -334,7 +341,7 @@ impl CashNode {
             chain: Mutex::new(chain),
             to_journal: to_journal.clone(),
             last_submitted: Mutex::new(0),
-            l1_last_read: Mutex::new(None),
+            l1_last_read: Mutex::new(last_read),
             failure,
         });
         let api = Api { shared: shared.clone(), contract: contract.clone() };
@@ -342,7 +349,8 @@ impl CashNode {
             crate::serve_api(&config.api, config.rpc_addr, api.into_rpc()).await?;
         let mut tasks = JoinSet::new();
         let poll = config.l1_poll_interval;
-        let events = EventCursor::new(vec![contract.address()], cursor, config.l1_confirmations);
+        let events = EventCursor::new(vec![contract.address()], cursor, config.l1_confirmations)
+            .resumed(last_read);
         tasks.spawn(follow(shared.clone(), contract.clone(), operator, events, poll));
         tasks.spawn(seal_and_commit(shared, contract, operator, config));
         Ok(Self { rpc_addr, server, tasks, to_journal, writer: Some(writer) })
@@ -366,9 +374,13 @@ impl CashNode {
     }
 }
 
-/// Replays the journal into a fresh chain; returns it and the root-chain block to read from.
-fn recover(journal: &Journal, start_block: u64) -> std::io::Result<(CashChain, u64)> {
-    let (entries, cursor) = journal.load().map_err(std::io::Error::other)?;
+/// Replays the journal into a fresh chain; returns it, the root-chain block to read from and
+/// the last block read before (checked at the first poll: a reorg while down stops the node).
+fn recover(
+    journal: &Journal,
+    start_block: u64,
+) -> std::io::Result<(CashChain, u64, Option<BlockInfo>)> {
+    let (entries, mark) = journal.load().map_err(std::io::Error::other)?;
     let mut chain = CashChain::new();
     for (n, bytes) in entries.iter().enumerate() {
         let entry: Entry = serde_json::from_slice(bytes)
@@ -380,7 +392,13 @@ fn recover(journal: &Journal, start_block: u64) -> std::io::Result<(CashChain, u
     if !entries.is_empty() {
         tracing::info!(entries = entries.len(), "Cash chain recovered from its journal");
     }
-    Ok((chain, cursor.unwrap_or(start_block)))
+    let last_read = match mark.as_ref().and_then(|m| m.last_read.as_deref()) {
+        Some(bytes) => Some(decode_block_info(bytes).ok_or_else(|| {
+            std::io::Error::other("the journal's last root-chain block read is not 48 bytes")
+        })?),
+        None => None,
+    };
+    Ok((chain, mark.map_or(start_block, |m| m.next_block), last_read))
 }
 
 /// The journal entry a root-chain event makes, if any.
@@ -437,7 +455,9 @@ async fn follow<C: RootChain>(
                             Err(e) => tracing::debug!(%e, ?entry, "root-chain event not applied"),
                         }
                     }
-                    shared.journal(&applied, Some(cursor.next_block()))
+                    let last_read = cursor.last_read().map(|b| encode_block_info(&b).to_vec());
+                    let mark = RootChainMark { next_block: cursor.next_block(), last_read };
+                    shared.journal(&applied, Some(mark))
                 };
                 if durable(written).await.is_err() {
                     return;

@@ -13,7 +13,7 @@ mod journal;
 mod memory;
 mod redb_store;
 
-pub use journal::Journal;
+pub use journal::{Journal, RootChainMark};
 pub use memory::MemoryStore;
 pub use redb_store::{DEFAULT_COMPACTION_FLOOR, RedbStore};
 

@@ -24,7 +24,16 @@ pub(crate) async fn cash_node(
             .await
             .unwrap(),
     );
-    let config = CashNodeConfig {
+    let config = cash_config(start, confirmations);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
+    let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
+    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    (chain, contract, node, client, dir)
+}
+
+fn cash_config(start: u64, confirmations: u64) -> CashNodeConfig {
+    CashNodeConfig {
         rpc_addr: "127.0.0.1:0".parse().unwrap(),
         block_interval: Duration::from_millis(20),
         l1_poll_interval: Duration::from_millis(5),
@@ -33,12 +42,7 @@ pub(crate) async fn cash_node(
         checkpoint_every: None,
         api: plasma_operator::ApiLimits::default(),
         expected_chain_id: None,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
-    let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
-    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
-    (chain, contract, node, client, dir)
+    }
 }
 
 pub(crate) async fn coins(client: &HttpClient) -> u64 {
@@ -112,5 +116,34 @@ async fn a_root_chain_ahead_of_the_cash_node_stops_it() {
     contract.submit_block(chain.accounts()[0], B256::repeat_byte(0xee)).await.unwrap();
     let refusal = stopped_with(&client, "expects block 2000").await;
     assert!(refusal.contains("sealed only up to 0"), "{refusal}");
+    node.stop().await;
+}
+
+/// The Cash node reads a deposit and stops; while it is down the root chain drops the
+/// deposit's branch deeper than the depth. Restarted on its journal (which keeps the last
+/// block read with the cursor), it must stop at its first poll, as the payment node does.
+#[tokio::test]
+async fn a_deep_reorg_while_the_cash_node_is_down_stops_it_when_it_restarts() {
+    let (chain, contract, node, client, dir) = cash_node(1).await;
+    let snapshot = chain.snapshot().await.unwrap();
+    contract.deposit_eth(chain.accounts()[1], eth(100)).await.unwrap();
+    chain.mine().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while coins(&client).await == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(coins(&client).await, 1);
+    node.stop().await;
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..3 {
+        chain.mine().await.unwrap();
+    }
+    let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
+    // The start block is not used: the journal holds the cursor.
+    let operator = chain.accounts()[0];
+    let node = CashNode::start(cash_config(0, 1), contract, operator, journal).await.unwrap();
+    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    let refusal = stopped_with(&client, "reorg").await;
+    assert!(refusal.contains("reorg"), "the restarted node did not notice: {refusal}");
     node.stop().await;
 }
