@@ -12,7 +12,10 @@
 //! whatever is queued with one disk sync (group commit) and then answers each.
 
 use crate::api::{codes, error};
-use crate::sequencer::{decode_block_info, encode_block_info};
+use crate::{
+    commit::{SealedRoots, commit_pending},
+    sequencer::{decode_block_info, encode_block_info},
+};
 use alloy_primitives::{Address, B256, Bytes};
 use jsonrpsee::{core::RpcResult, server::ServerHandle};
 use plasma_api::{
@@ -554,10 +557,12 @@ async fn seal_and_commit<C: RootChain>(
         {
             return;
         }
-        match commit_sealed(&shared, &contract, operator).await {
+        match commit_pending(contract.as_ref(), shared.as_ref(), operator).await {
             Ok(()) => {}
-            Err(Commit::Diverged(reason)) => return shared.fail(format!("submitter: {reason}")),
-            Err(Commit::Chain(e)) => tracing::warn!(%e, "committing Cash blocks failed; retrying"),
+            Err(crate::OperatorError::Diverged(reason)) => {
+                return shared.fail(format!("submitter: {reason}"));
+            }
+            Err(e) => tracing::warn!(%e, "committing Cash blocks failed; retrying"),
         }
         if let Some(every) = config.checkpoint_every
             && let Err(e) = checkpoint_due(&shared, &contract, operator, every).await
@@ -591,65 +596,20 @@ async fn checkpoint_due<C: RootChain>(
     Ok(())
 }
 
-/// Why committing stopped: a root-chain error (retried) or a root chain that disagrees with
-/// this node (fail-stop, as in the payment chain's submitter).
-enum Commit {
-    Chain(plasma_rootchain::RootChainError),
-    Diverged(String),
-}
+impl SealedRoots for Shared {
+    fn last_sealed(&self) -> u64 {
+        self.chain().last_sealed().unwrap_or(0)
+    }
 
-impl From<plasma_rootchain::RootChainError> for Commit {
-    fn from(e: plasma_rootchain::RootChainError) -> Self {
-        Self::Chain(e)
+    fn sealed_root(&self, blknum: u64) -> Result<Option<B256>, crate::OperatorError> {
+        Ok(self.chain().block_root(blknum))
     }
-}
 
-/// Commits every sealed root the root chain lacks, in order, after checking that the root
-/// chain agrees with this node on the blocks before: the same number sequence, the same last
-/// root.
-async fn commit_sealed<C: RootChain>(
-    shared: &Shared,
-    contract: &PlasmaCashContract<C>,
-    operator: Address,
-) -> Result<(), Commit> {
-    let mut next = contract.next_child_block().await?;
-    let sealed = shared.chain().last_sealed().unwrap_or(0);
-    if next > sealed + 1000 {
-        return Err(Commit::Diverged(format!(
-            "the root chain expects block {next}, but this node has sealed only up to {sealed}"
-        )));
+    fn last_read(&self) -> Option<BlockInfo> {
+        *self.l1_last_read.lock().unwrap_or_else(|p| p.into_inner())
     }
-    let last_ours = shared.chain().block_root(next - 1000);
-    if let Some(ours) = last_ours {
-        let theirs = contract.block_root(next - 1000).await?;
-        // The contract keeps the root's high 224 bits or all of it; compare those.
-        if ours[..28] != theirs[..28] {
-            return Err(Commit::Diverged(format!(
-                "block {}: the root chain holds root {theirs}, this node sealed {ours}",
-                next - 1000
-            )));
-        }
-    }
-    loop {
-        let root = shared.chain().block_root(next);
-        let Some(root) = root else { return Ok(()) };
-        let read = *shared.l1_last_read.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(read) = read {
-            match plasma_rootchain::still_canonical(contract.chain().as_ref(), &read).await {
-                Err(e @ plasma_rootchain::RootChainError::DeepReorg { .. }) => {
-                    return Err(Commit::Diverged(format!("not committing block {next}: {e}")));
-                }
-                other => other?,
-            }
-        }
-        let committed = contract.submit_block(operator, root).await?;
-        if committed != next {
-            return Err(Commit::Diverged(format!(
-                "submitted block {next} but the contract numbered it {committed}"
-            )));
-        }
-        tracing::info!(number = committed, %root, "Cash block committed");
-        *shared.last_submitted.lock().unwrap_or_else(|p| p.into_inner()) = committed;
-        next = committed + 1000;
+
+    fn committed(&self, blknum: u64) {
+        *self.last_submitted.lock().unwrap_or_else(|p| p.into_inner()) = blknum;
     }
 }

@@ -17,6 +17,7 @@
 
 mod api;
 mod cash_node;
+mod commit;
 mod config;
 mod error;
 mod listener;

@@ -1,13 +1,16 @@
-//! Puts sealed blocks' roots on the root chain, in order, exactly once each.
-//!
-//! Before each submission it asks the contract which block number comes next, and submits
-//! only the block with that number; on start it first waits for any transaction of the
-//! operator's account still in flight (a submission cut short by a crash) to be mined. So a
-//! root is never skipped and never submitted twice, whatever was interrupted.
+//! Puts the payment chain's sealed roots on the root chain, in order, exactly once each, with
+//! the committer both chains share ([`crate::commit`]); on start it first waits for any
+//! transaction of the operator's account still in flight (a submission cut short by a crash)
+//! to be mined. So a root is never skipped and never submitted twice, whatever was
+//! interrupted.
 
-use crate::{OperatorError, sequencer::Shared};
-use plasma_primitives::position::CHILD_BLOCK_INTERVAL;
-use plasma_rootchain::{Plasma, RootChain, RootChainError};
+use crate::{
+    OperatorError,
+    commit::{SealedRoots, commit_pending},
+    sequencer::Shared,
+};
+use plasma_primitives::B256;
+use plasma_rootchain::{BlockInfo, Plasma, RootChain};
 use std::{
     sync::{Arc, atomic::Ordering},
     time::Duration,
@@ -28,7 +31,7 @@ pub(crate) async fn run<C: RootChain + 'static>(
         return shared.fail(format!("submitter: {e}"));
     }
     loop {
-        match submit_pending(&shared, &plasma, operator).await {
+        match commit_pending(plasma.as_ref(), shared.as_ref(), operator).await {
             Ok(()) => delay = Duration::from_millis(200),
             Err(OperatorError::Diverged(reason)) => {
                 return shared.fail(format!("submitter: {reason}"));
@@ -65,70 +68,20 @@ pub(crate) async fn wait_for_in_flight<C: RootChain>(
     Ok(())
 }
 
-/// Submits every sealed block the root chain does not have yet.
-async fn submit_pending<C: RootChain>(
-    shared: &Shared,
-    plasma: &Plasma<C>,
-    operator: plasma_primitives::Address,
-) -> Result<(), OperatorError> {
-    loop {
-        let next = plasma.next_child_block().await?;
-        let sealed = shared.last_sealed.load(Ordering::Relaxed);
-        if next > sealed + CHILD_BLOCK_INTERVAL {
-            return Err(OperatorError::Diverged(format!(
-                "the root chain expects block {next}, but this node has sealed only up to {sealed}"
-            )));
-        }
-        let last = next - CHILD_BLOCK_INTERVAL;
-        check_root(shared, plasma, last).await?;
-        shared.last_submitted.store(last, Ordering::Relaxed);
-        if next > sealed {
-            return Ok(());
-        }
-        let block = shared.store.block(next)?.ok_or_else(|| {
-            OperatorError::Diverged(format!("sealed block {next} is missing from the store"))
-        })?;
-        if let Some(read) = shared.l1_last_read() {
-            // The block may spend deposits from a branch that is gone: never commit it there.
-            match plasma_rootchain::still_canonical(plasma.chain().as_ref(), &read).await {
-                Err(e @ RootChainError::DeepReorg { .. }) => {
-                    return Err(OperatorError::Diverged(format!(
-                        "not submitting block {next}: {e}"
-                    )));
-                }
-                other => other?,
-            }
-        }
-        let started = std::time::Instant::now();
-        let (number, receipt) = plasma.submit_block(operator, block.root).await?;
-        metrics::histogram!("plasma_submit_seconds").record(started.elapsed().as_secs_f64());
-        if number != next {
-            return Err(OperatorError::Diverged(format!(
-                "submitted block {next} but the contract numbered it {number}"
-            )));
-        }
-        tracing::info!(number, gas = receipt.gas_used, "block root submitted");
-        shared.last_submitted.store(number, Ordering::Relaxed);
+impl SealedRoots for Shared {
+    fn last_sealed(&self) -> u64 {
+        self.last_sealed.load(Ordering::Relaxed)
     }
-}
 
-/// Fails if the root chain holds another root for a block this node sealed.
-async fn check_root<C: RootChain>(
-    shared: &Shared,
-    plasma: &Plasma<C>,
-    blknum: u64,
-) -> Result<(), OperatorError> {
-    let (Some(ours), Some((theirs, _))) =
-        (shared.store.block(blknum)?, plasma.block(blknum).await?)
-    else {
-        return Ok(());
-    };
-    // The contract keeps the root's high 224 bits.
-    if ours.root[..28] != theirs[..28] {
-        return Err(OperatorError::Diverged(format!(
-            "block {blknum}: the root chain holds root {theirs}, this node sealed {}",
-            ours.root
-        )));
+    fn sealed_root(&self, blknum: u64) -> Result<Option<B256>, OperatorError> {
+        Ok(self.store.block(blknum)?.map(|block| block.root))
     }
-    Ok(())
+
+    fn last_read(&self) -> Option<BlockInfo> {
+        self.l1_last_read()
+    }
+
+    fn committed(&self, blknum: u64) {
+        self.last_submitted.store(blknum, Ordering::Relaxed);
+    }
 }
