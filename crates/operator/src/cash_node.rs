@@ -14,6 +14,7 @@
 use crate::api::{codes, error};
 use crate::{
     commit::{SealedRoots, commit_pending},
+    follow::{FollowLogs, follow},
     sequencer::{decode_block_info, encode_block_info},
 };
 use alloy_primitives::{Address, B256, Bytes};
@@ -25,8 +26,9 @@ use plasma_api::{
 use plasma_cash::CashChain;
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
-use plasma_rootchain::BlockInfo;
-use plasma_rootchain::{CashEvent, EventCursor, PlasmaCashContract, RootChain};
+use plasma_rootchain::{
+    BlockInfo, CashEvent, ChainLog, EventCursor, PlasmaCashContract, RootChain,
+};
 use plasma_storage::{Journal, RootChainMark};
 use serde::{Deserialize, Serialize};
 use std::{
@@ -354,7 +356,9 @@ impl CashNode {
         let poll = config.l1_poll_interval;
         let events = EventCursor::new(vec![contract.address()], cursor, config.l1_confirmations)
             .resumed(last_read);
-        tasks.spawn(follow(shared.clone(), contract.clone(), operator, events, poll));
+        let follower = Follower { shared: shared.clone(), contract: contract.clone(), operator };
+        let chain = contract.chain().clone();
+        tasks.spawn(async move { follow(chain.as_ref(), events, poll, follower).await });
         tasks.spawn(seal_and_commit(shared, contract, operator, config));
         Ok(Self { rpc_addr, server, tasks, to_journal, writer: Some(writer) })
     }
@@ -430,61 +434,57 @@ fn recover_transfer(
         .map_err(|e| error(codes::INVALID_TX, e.to_string()))
 }
 
-/// Applies the contract's deposits and exits to the chain, in order, journaling them with the
-/// cursor they bring the node to.
-async fn follow<C: RootChain>(
+/// The Cash chain's handler of the logs its follower reads: deposits and exits applied to
+/// the chain in order and journaled with the cursor they bring the node to, then checkpoint
+/// disputes answered.
+struct Follower<C> {
     shared: Arc<Shared>,
     contract: Arc<PlasmaCashContract<C>>,
     operator: Address,
-    mut cursor: EventCursor,
-    poll: Duration,
-) {
-    loop {
-        let before = cursor.next_block();
-        let polled = cursor.poll(contract.chain().as_ref()).await;
-        if let Some(read) = cursor.last_read() {
-            *shared.l1_last_read.lock().unwrap_or_else(|p| p.into_inner()) = Some(read);
-        }
-        match polled {
-            Ok(logs) if cursor.next_block() != before => {
-                let events: Vec<CashEvent> =
-                    logs.iter().filter_map(|l| contract.decode(l)).collect();
-                let written = {
-                    let mut chain = shared.chain();
-                    let mut applied = Vec::new();
-                    for entry in events.iter().cloned().filter_map(entry_of) {
-                        match entry.apply(&mut chain) {
-                            Ok(()) => applied.push(entry),
-                            Err(e) => tracing::debug!(%e, ?entry, "root-chain event not applied"),
-                        }
-                    }
-                    let last_read = cursor.last_read().map(|b| encode_block_info(&b).to_vec());
-                    let mark = RootChainMark { next_block: cursor.next_block(), last_read };
-                    shared.journal(&applied, Some(mark))
-                };
-                if durable(written).await.is_err() {
-                    return;
-                }
-                for event in events {
-                    if let CashEvent::CheckpointDisputed { id, slot, tx_hash, tx_block } = event
-                        && let Err(e) = answer_dispute(
-                            &shared, &contract, operator, id, slot, tx_hash, tx_block,
-                        )
-                        .await
-                    {
-                        tracing::warn!(%e, %id, slot, "could not answer a checkpoint dispute");
-                    }
+}
+
+impl<C: RootChain> FollowLogs for Follower<C> {
+    async fn handle(&mut self, logs: Vec<ChainLog>, cursor: &EventCursor) -> bool {
+        let shared = &self.shared;
+        *shared.l1_last_read.lock().unwrap_or_else(|p| p.into_inner()) = cursor.last_read();
+        let events: Vec<CashEvent> = logs.iter().filter_map(|l| self.contract.decode(l)).collect();
+        let written = {
+            let mut chain = shared.chain();
+            let mut applied = Vec::new();
+            for entry in events.iter().cloned().filter_map(entry_of) {
+                match entry.apply(&mut chain) {
+                    Ok(()) => applied.push(entry),
+                    Err(e) => tracing::debug!(%e, ?entry, "root-chain event not applied"),
                 }
             }
-            Ok(_) => {}
-            // Events already acted on were reorganised away: stop acknowledging (fail-stop)
-            // rather than build on a root chain that no longer agrees.
-            Err(e @ plasma_rootchain::RootChainError::DeepReorg { .. }) => {
-                return shared.fail(format!("follower: {e}"));
-            }
-            Err(e) => tracing::warn!(%e, "reading the root chain failed; retrying"),
+            let last_read = cursor.last_read().map(|b| encode_block_info(&b).to_vec());
+            let mark = RootChainMark { next_block: cursor.next_block(), last_read };
+            shared.journal(&applied, Some(mark))
+        };
+        if durable(written).await.is_err() {
+            return false;
         }
-        tokio::time::sleep(poll).await;
+        for event in events {
+            if let CashEvent::CheckpointDisputed { id, slot, tx_hash, tx_block } = event
+                && let Err(e) = answer_dispute(
+                    shared,
+                    &self.contract,
+                    self.operator,
+                    id,
+                    slot,
+                    tx_hash,
+                    tx_block,
+                )
+                .await
+            {
+                tracing::warn!(%e, %id, slot, "could not answer a checkpoint dispute");
+            }
+        }
+        true
+    }
+
+    fn fail(&self, reason: String) {
+        self.shared.fail(reason);
     }
 }
 

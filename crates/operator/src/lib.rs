@@ -20,6 +20,7 @@ mod cash_node;
 mod commit;
 mod config;
 mod error;
+mod follow;
 mod listener;
 mod node;
 mod rpc;
