@@ -182,15 +182,7 @@ pub(crate) enum CashCommand {
 
 pub(crate) async fn run(args: WalletArgs) -> Result<()> {
     if let WalletCommand::New { dir } = &args.command {
-        let password = password(true)?;
-        let (key, path) = keystore::create(dir, &password)?;
-        return report(args.json, json!({"address": key.address(), "keystore": path}), || {
-            format!(
-                "new key {} in {}\nkeep the password safe: without it the key is gone",
-                key.address(),
-                path.display()
-            )
-        });
+        return new_key(dir, args.json);
     }
     let key = load_key(&args)?;
     if let WalletCommand::Address = args.command {
@@ -211,20 +203,7 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
         return crate::wallet_cash::run(command, key, chain, address, &url, args.json).await;
     }
     let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
-    let client = |url: &str| {
-        HttpClientBuilder::default().request_timeout(Duration::from_secs(30)).build(url)
-    };
-    let operator_url = args.operator_rpc.clone().ok_or_else(|| need("operator.rpc"))?;
-    let operator =
-        client(&operator_url).with_context(|| format!("bad operator URL {operator_url:?}"))?;
-    let watcher = args.watcher_rpc.as_deref().map(client).transpose().context("bad watcher URL")?;
-    let journal = match &args.history {
-        Some(path) => path.clone(),
-        None => default_journal(key.address())?,
-    };
-    let wallet = Wallet::new(key, plasma.clone(), operator, watcher)
-        .await?
-        .with_history(journal, deployment.deployed_at_block);
+    let wallet = open_wallet(&args, key, plasma.clone(), deployment.deployed_at_block).await?;
     let json = args.json;
 
     match args.command {
@@ -232,77 +211,12 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
             unreachable!("handled above")
         }
         WalletCommand::Deposit { amount: text, token } => {
-            let token = token.unwrap_or(Address::ZERO);
-            let value = amount::parse(&text, decimals(plasma.chain().as_ref(), token).await?)?;
-            eprintln!("depositing on L1, waiting for the transaction to be mined…");
-            let pos = wallet.deposit(token, value).await?;
-            report(json, json!({"utxoPos": pos.raw(), "blknum": pos.blknum()}), || {
-                format!(
-                    "deposited {text} {} as output {pos}\nnext: `plasma wallet balance` shows it once the operator has seen the deposit",
-                    symbol(token)
-                )
-            })
+            deposit(&wallet, &plasma, json, text, token).await
         }
-        WalletCommand::Balance => {
-            let balances = wallet.balances().await?;
-            let mut lines = Vec::new();
-            for (token, value) in &balances {
-                lines.push(format!(
-                    "{} {}",
-                    amount::format(*value, decimals(plasma.chain().as_ref(), *token).await?),
-                    symbol(*token)
-                ));
-            }
-            let value = json!(
-                balances
-                    .iter()
-                    .map(|(t, v)| json!({"token": t, "amount": v.to_string()}))
-                    .collect::<Vec<_>>()
-            );
-            report(json, value, || {
-                if lines.is_empty() {
-                    "nothing on the child chain".into()
-                } else {
-                    lines.join("\n")
-                }
-            })
-        }
-        WalletCommand::Utxos => {
-            let utxos = wallet.utxos().await?;
-            let mut lines = Vec::new();
-            for u in &utxos {
-                let pos = UtxoPos::from_raw(u.utxo_pos).map(|p| p.to_string()).unwrap_or_default();
-                lines.push(format!(
-                    "{pos:<48} {} {}",
-                    amount::format(u.amount, decimals(plasma.chain().as_ref(), u.token).await?),
-                    symbol(u.token)
-                ));
-            }
-            let value = json!(utxos.iter().map(|u| json!({"utxoPos": u.utxo_pos.to_string(), "token": u.token, "amount": u.amount.to_string()})).collect::<Vec<_>>());
-            report(json, value, || {
-                if lines.is_empty() { "no outputs".into() } else { lines.join("\n") }
-            })
-        }
+        WalletCommand::Balance => balance(&wallet, &plasma, json).await,
+        WalletCommand::Utxos => utxos(&wallet, &plasma, json).await,
         WalletCommand::Send { to, amount: text, token, fee } => {
-            let token = token.unwrap_or(Address::ZERO);
-            let dec = decimals(plasma.chain().as_ref(), token).await?;
-            let ack = wallet
-                .send(to, token, amount::parse(&text, dec)?, amount::parse(&fee, dec)?)
-                .await?;
-            report(
-                json,
-                json!({"txHash": ack.tx_hash, "blknum": ack.blknum, "txindex": ack.txindex}),
-                || {
-                    format!(
-                        "sent {text} {} to {to}: tx {} (block {}, index {})\nthe recipient can check it with `plasma wallet verify {}`",
-                        symbol(token),
-                        ack.tx_hash,
-                        ack.blknum,
-                        ack.txindex,
-                        ack.tx_hash
-                    )
-                },
-            )
+            send(&wallet, &plasma, json, to, text, token, fee).await
         }
         WalletCommand::Merge { token } => match wallet.merge(token.unwrap_or(Address::ZERO)).await?
         {
@@ -311,19 +225,7 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
             }),
             None => report(json, json!({"txHash": null}), || "nothing to merge".into()),
         },
-        WalletCommand::Exit { utxo_pos } => {
-            let pos = UtxoPos::from_raw(utxo_pos)
-                .ok_or_else(|| anyhow::anyhow!("position 0 names no output"))?;
-            eprintln!("starting the exit on L1 (the bond is sent with it)…");
-            let exitable_at = wallet.exit(pos).await?;
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-            report(json, json!({"utxoPos": utxo_pos, "exitableAt": exitable_at}), || {
-                format!(
-                    "exit started for {pos}\nit matures at Unix time {exitable_at} (in about {} h); then run `plasma wallet process`",
-                    exitable_at.saturating_sub(now).div_ceil(3600)
-                )
-            })
-        }
+        WalletCommand::Exit { utxo_pos } => exit(&wallet, json, utxo_pos).await,
         WalletCommand::Process { token, max } => {
             wallet.process(token.unwrap_or(Address::ZERO), max).await?;
             report(json, json!({"processed": true}), || "processed the mature exits".into())
@@ -336,49 +238,10 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
             })
         }
         WalletCommand::InFlightExit { tx_hash, signed_tx } => {
-            let signed = match (tx_hash, signed_tx) {
-                (_, Some(bytes)) => plasma_primitives::SignedTx::decode(&bytes)
-                    .context("--signed-tx is not a signed payment")?,
-                (Some(hash), None) => wallet.sent_tx(hash)?.ok_or_else(|| {
-                    anyhow::anyhow!("{hash} is not in this wallet's journal: give --signed-tx HEX")
-                })?,
-                (None, None) => bail!("give a transaction hash or --signed-tx"),
-            };
-            eprintln!(
-                "starting (or joining) the in-flight exit on L1 and piggybacking your outputs…"
-            );
-            let exit = wallet.in_flight_exit(&signed).await?;
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-            let legs: Vec<String> = exit.piggybacked.iter().map(|l| format!("{l:?}")).collect();
-            report(
-                json,
-                json!({"exitId": exit.exit_id, "exitableAt": exit.exitable_at, "piggybacked": legs}),
-                || {
-                    format!(
-                        "in-flight exit {} of {}; piggybacked: {}\nit matures at Unix time {} (in about {} h); then run `plasma wallet process`",
-                        exit.exit_id,
-                        signed.tx().hash(),
-                        if legs.is_empty() { "nothing of yours".into() } else { legs.join(", ") },
-                        exit.exitable_at,
-                        exit.exitable_at.saturating_sub(now).div_ceil(3600)
-                    )
-                },
-            )
+            in_flight_exit(&wallet, json, tx_hash, signed_tx).await
         }
         WalletCommand::Piggyback { signed_tx, input, output } => {
-            let signed =
-                plasma_primitives::SignedTx::decode(&signed_tx).context("not a signed payment")?;
-            let leg = match (input, output) {
-                (Some(i), _) => plasma_wallet::Leg::Input(i),
-                (None, Some(o)) => plasma_wallet::Leg::Output(o),
-                (None, None) => bail!("give --input N or --output N"),
-            };
-            wallet.piggyback(&signed.tx().encode(), leg).await?;
-            report(json, json!({"piggybacked": format!("{leg:?}")}), || {
-                format!(
-                    "piggybacked {leg:?} (bond sent)\nafter the exit period run `plasma wallet process`"
-                )
-            })
+            piggyback(&wallet, json, signed_tx, input, output).await
         }
         WalletCommand::Challenge { utxo_pos } => {
             let pos = UtxoPos::from_raw(utxo_pos)
@@ -388,21 +251,220 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
                 format!("challenged the exit of {pos}: its bond is yours (L1 tx {tx})")
             })
         }
-        WalletCommand::Verify { tx_hash } => {
-            let received = wallet.verify_received(tx_hash).await?;
-            let total: U256 = received.outputs.iter().map(|(_, o)| o.amount).sum();
-            report(
-                json,
-                json!({"blknum": received.blknum, "txindex": received.txindex, "amount": total.to_string()}),
-                || {
-                    format!(
-                        "verified: {tx_hash} pays you {} wei in block {} (proof checked against L1)",
-                        total, received.blknum
-                    )
-                },
-            )
-        }
+        WalletCommand::Verify { tx_hash } => verify(&wallet, json, tx_hash).await,
     }
+}
+
+/// `plasma wallet new`: a new key in a keystore file under `dir`.
+fn new_key(dir: &std::path::Path, json: bool) -> Result<()> {
+    let password = password(true)?;
+    let (key, path) = keystore::create(dir, &password)?;
+    report(json, json!({"address": key.address(), "keystore": path}), || {
+        format!(
+            "new key {} in {}\nkeep the password safe: without it the key is gone",
+            key.address(),
+            path.display()
+        )
+    })
+}
+
+/// The payment wallet of `key`: its operator and (if given) watcher clients, and its history
+/// journal (`--history`, or the default under `~/.plasma`).
+async fn open_wallet(
+    args: &WalletArgs,
+    key: PrivateKey,
+    plasma: Arc<Plasma<RpcChain>>,
+    deployed_at_block: u64,
+) -> Result<Wallet<RpcChain>> {
+    let client = |url: &str| {
+        HttpClientBuilder::default().request_timeout(Duration::from_secs(30)).build(url)
+    };
+    let operator_url = args.operator_rpc.clone().ok_or_else(|| {
+        anyhow::anyhow!("missing --operator.rpc (or its PLASMA_ environment variable)")
+    })?;
+    let operator =
+        client(&operator_url).with_context(|| format!("bad operator URL {operator_url:?}"))?;
+    let watcher = args.watcher_rpc.as_deref().map(client).transpose().context("bad watcher URL")?;
+    let journal = match &args.history {
+        Some(path) => path.clone(),
+        None => default_journal(key.address())?,
+    };
+    Ok(Wallet::new(key, plasma, operator, watcher).await?.with_history(journal, deployed_at_block))
+}
+
+/// `plasma wallet deposit`.
+async fn deposit(
+    wallet: &Wallet<RpcChain>,
+    plasma: &Plasma<RpcChain>,
+    json: bool,
+    text: String,
+    token: Option<Address>,
+) -> Result<()> {
+    let token = token.unwrap_or(Address::ZERO);
+    let value = amount::parse(&text, decimals(plasma.chain().as_ref(), token).await?)?;
+    eprintln!("depositing on L1, waiting for the transaction to be mined…");
+    let pos = wallet.deposit(token, value).await?;
+    report(json, json!({"utxoPos": pos.raw(), "blknum": pos.blknum()}), || {
+        format!(
+            "deposited {text} {} as output {pos}\nnext: `plasma wallet balance` shows it once the operator has seen the deposit",
+            symbol(token)
+        )
+    })
+}
+
+/// `plasma wallet balance`.
+async fn balance(wallet: &Wallet<RpcChain>, plasma: &Plasma<RpcChain>, json: bool) -> Result<()> {
+    let balances = wallet.balances().await?;
+    let mut lines = Vec::new();
+    for (token, value) in &balances {
+        lines.push(format!(
+            "{} {}",
+            amount::format(*value, decimals(plasma.chain().as_ref(), *token).await?),
+            symbol(*token)
+        ));
+    }
+    let value = json!(
+        balances
+            .iter()
+            .map(|(t, v)| json!({"token": t, "amount": v.to_string()}))
+            .collect::<Vec<_>>()
+    );
+    report(json, value, || {
+        if lines.is_empty() { "nothing on the child chain".into() } else { lines.join("\n") }
+    })
+}
+
+/// `plasma wallet utxos`.
+async fn utxos(wallet: &Wallet<RpcChain>, plasma: &Plasma<RpcChain>, json: bool) -> Result<()> {
+    let utxos = wallet.utxos().await?;
+    let mut lines = Vec::new();
+    for u in &utxos {
+        let pos = UtxoPos::from_raw(u.utxo_pos).map(|p| p.to_string()).unwrap_or_default();
+        lines.push(format!(
+            "{pos:<48} {} {}",
+            amount::format(u.amount, decimals(plasma.chain().as_ref(), u.token).await?),
+            symbol(u.token)
+        ));
+    }
+    let value = json!(utxos.iter().map(|u| json!({"utxoPos": u.utxo_pos.to_string(), "token": u.token, "amount": u.amount.to_string()})).collect::<Vec<_>>());
+    report(json, value, || if lines.is_empty() { "no outputs".into() } else { lines.join("\n") })
+}
+
+/// `plasma wallet send`.
+async fn send(
+    wallet: &Wallet<RpcChain>,
+    plasma: &Plasma<RpcChain>,
+    json: bool,
+    to: Address,
+    text: String,
+    token: Option<Address>,
+    fee: String,
+) -> Result<()> {
+    let token = token.unwrap_or(Address::ZERO);
+    let dec = decimals(plasma.chain().as_ref(), token).await?;
+    let ack = wallet.send(to, token, amount::parse(&text, dec)?, amount::parse(&fee, dec)?).await?;
+    report(
+        json,
+        json!({"txHash": ack.tx_hash, "blknum": ack.blknum, "txindex": ack.txindex}),
+        || {
+            format!(
+                "sent {text} {} to {to}: tx {} (block {}, index {})\nthe recipient can check it with `plasma wallet verify {}`",
+                symbol(token),
+                ack.tx_hash,
+                ack.blknum,
+                ack.txindex,
+                ack.tx_hash
+            )
+        },
+    )
+}
+
+/// `plasma wallet exit`.
+async fn exit(wallet: &Wallet<RpcChain>, json: bool, utxo_pos: U256) -> Result<()> {
+    let pos =
+        UtxoPos::from_raw(utxo_pos).ok_or_else(|| anyhow::anyhow!("position 0 names no output"))?;
+    eprintln!("starting the exit on L1 (the bond is sent with it)…");
+    let exitable_at = wallet.exit(pos).await?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    report(json, json!({"utxoPos": utxo_pos, "exitableAt": exitable_at}), || {
+        format!(
+            "exit started for {pos}\nit matures at Unix time {exitable_at} (in about {} h); then run `plasma wallet process`",
+            exitable_at.saturating_sub(now).div_ceil(3600)
+        )
+    })
+}
+
+/// `plasma wallet in-flight-exit`.
+async fn in_flight_exit(
+    wallet: &Wallet<RpcChain>,
+    json: bool,
+    tx_hash: Option<B256>,
+    signed_tx: Option<alloy_primitives::Bytes>,
+) -> Result<()> {
+    let signed = match (tx_hash, signed_tx) {
+        (_, Some(bytes)) => plasma_primitives::SignedTx::decode(&bytes)
+            .context("--signed-tx is not a signed payment")?,
+        (Some(hash), None) => wallet.sent_tx(hash)?.ok_or_else(|| {
+            anyhow::anyhow!("{hash} is not in this wallet's journal: give --signed-tx HEX")
+        })?,
+        (None, None) => bail!("give a transaction hash or --signed-tx"),
+    };
+    eprintln!("starting (or joining) the in-flight exit on L1 and piggybacking your outputs…");
+    let exit = wallet.in_flight_exit(&signed).await?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let legs: Vec<String> = exit.piggybacked.iter().map(|l| format!("{l:?}")).collect();
+    report(
+        json,
+        json!({"exitId": exit.exit_id, "exitableAt": exit.exitable_at, "piggybacked": legs}),
+        || {
+            format!(
+                "in-flight exit {} of {}; piggybacked: {}\nit matures at Unix time {} (in about {} h); then run `plasma wallet process`",
+                exit.exit_id,
+                signed.tx().hash(),
+                if legs.is_empty() { "nothing of yours".into() } else { legs.join(", ") },
+                exit.exitable_at,
+                exit.exitable_at.saturating_sub(now).div_ceil(3600)
+            )
+        },
+    )
+}
+
+/// `plasma wallet piggyback`.
+async fn piggyback(
+    wallet: &Wallet<RpcChain>,
+    json: bool,
+    signed_tx: alloy_primitives::Bytes,
+    input: Option<u8>,
+    output: Option<u8>,
+) -> Result<()> {
+    let signed = plasma_primitives::SignedTx::decode(&signed_tx).context("not a signed payment")?;
+    let leg = match (input, output) {
+        (Some(i), _) => plasma_wallet::Leg::Input(i),
+        (None, Some(o)) => plasma_wallet::Leg::Output(o),
+        (None, None) => bail!("give --input N or --output N"),
+    };
+    wallet.piggyback(&signed.tx().encode(), leg).await?;
+    report(json, json!({"piggybacked": format!("{leg:?}")}), || {
+        format!(
+            "piggybacked {leg:?} (bond sent)\nafter the exit period run `plasma wallet process`"
+        )
+    })
+}
+
+/// `plasma wallet verify`.
+async fn verify(wallet: &Wallet<RpcChain>, json: bool, tx_hash: B256) -> Result<()> {
+    let received = wallet.verify_received(tx_hash).await?;
+    let total: U256 = received.outputs.iter().map(|(_, o)| o.amount).sum();
+    report(
+        json,
+        json!({"blknum": received.blknum, "txindex": received.txindex, "amount": total.to_string()}),
+        || {
+            format!(
+                "verified: {tx_hash} pays you {} wei in block {} (proof checked against L1)",
+                total, received.blknum
+            )
+        },
+    )
 }
 
 /// `~/.plasma/wallets/ADDRESS.jsonl`.
