@@ -3,7 +3,9 @@
 use alloy_primitives::Bytes;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode};
-use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, U256, UtxoPos};
+use plasma_primitives::{
+    Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos,
+};
 use plasma_rootchain::{DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
 use plasma_storage::MemoryStore;
 use plasma_watcher::{Watcher, WatcherConfig, WatcherEvent};
@@ -95,16 +97,57 @@ pub async fn run(config: DemoConfig, say: impl Fn(&str)) -> Result<(), DemoError
     wait(&api, "the deposits", |s| s.utxos >= 4).await?;
 
     say(&format!("4. {} payments stream through the child chain", config.transfers));
+    let carol_spent_deposit =
+        stream_payments(&api, &users, &deposits, &domain, config.transfers, &say).await?;
+    let status = wait(&api, "every block on L1", |s| {
+        s.pending_txs == 0
+            && s.last_submitted_block == s.last_sealed_block
+            && s.last_sealed_block > 0
+    })
+    .await?;
+    say(&format!(
+        "   {} blocks sealed, every root on L1 (last block {})",
+        status.last_sealed_block / 1000,
+        status.last_sealed_block
+    ));
+
+    say("5. The watcher re-executes every block");
+    verify_all(&mut watcher, status.last_sealed_block, &say).await?;
+
+    say("6. Bob exits his coins; Carol tries to exit a deposit she already spent");
+    exit_and_cheat(&plasma, &api, &mut watcher, &users, &deposits, carol_spent_deposit, &say)
+        .await?;
+
+    say(&format!("7. {} h later, anyone processes the exits", 2 * MEP / 3600));
+    chain.advance_time(2 * MEP + 1).await.map_err(fail)?;
+    plasma.process_exits(operator, Address::ZERO, 10).await.map_err(fail)?;
+
+    say("8. Balances on L1 (gas paid on L1 included)");
+    print_balances(chain.as_ref(), &api, &users, &l1_before, &say).await?;
+    node.stop().await;
+    Ok(())
+}
+
+/// Step 4: `transfers` payments round the four users, in batches through the API; returns
+/// Carol's first payment (it spends her deposit, which she later tries to exit).
+async fn stream_payments(
+    api: &HttpClient,
+    users: &[Address],
+    deposits: &[(UtxoPos, PaymentTx)],
+    domain: &B256,
+    transfers: usize,
+    say: &impl Fn(&str),
+) -> Result<Option<SignedTx>, DemoError> {
     let keys: Vec<PrivateKey> = (1..=4).map(dev_key).collect();
     let mut holding: Vec<(UtxoPos, U256)> =
         deposits.iter().map(|(p, _)| (*p, eth(10_000))).collect();
     let (mut sent, mut round) = (0, 0u64);
     let mut carol_spent_deposit = None;
-    while sent < config.transfers {
+    while sent < transfers {
         let mut batch = Vec::new();
         let mut payers = Vec::new();
         for from in 0..4 {
-            if sent + batch.len() >= config.transfers {
+            if sent + batch.len() >= transfers {
                 break;
             }
             let to = (from + 1 + (round as usize % 3)) % 4;
@@ -116,7 +159,7 @@ pub async fn run(config: DemoConfig, say: impl Fn(&str)) -> Result<(), DemoError
             ];
             let tx = PaymentTx::new(vec![pos], outputs, B256::ZERO)
                 .map_err(fail)?
-                .sign(&[&keys[from]], &domain)
+                .sign(&[&keys[from]], domain)
                 .map_err(fail)?;
             if from == 2 && round == 0 {
                 carol_spent_deposit = Some(tx.clone());
@@ -135,36 +178,22 @@ pub async fn run(config: DemoConfig, say: impl Fn(&str)) -> Result<(), DemoError
             say(&format!("   {sent} payments acknowledged"));
         }
     }
-    let status = wait(&api, "every block on L1", |s| {
-        s.pending_txs == 0
-            && s.last_submitted_block == s.last_sealed_block
-            && s.last_sealed_block > 0
-    })
-    .await?;
-    say(&format!(
-        "   {} blocks sealed, every root on L1 (last block {})",
-        status.last_sealed_block / 1000,
-        status.last_sealed_block
-    ));
+    Ok(carol_spent_deposit)
+}
 
-    say("5. The watcher re-executes every block");
-    let verified = loop {
-        watcher.step().await.map_err(fail)?;
-        if watcher.last_verified() >= status.last_sealed_block {
-            break watcher
-                .events()
-                .iter()
-                .filter(|e| matches!(e, WatcherEvent::BlockVerified { .. }))
-                .count();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    say(&format!(
-        "   {verified} blocks verified against their roots, no alarm: {}",
-        watcher.byzantine().is_none()
-    ));
-
-    say("6. Bob exits his coins; Carol tries to exit a deposit she already spent");
+/// Step 6: Bob exits his largest output; Carol exits her spent deposit and the watcher
+/// challenges it, collecting her bond.
+async fn exit_and_cheat(
+    plasma: &Plasma<EmbeddedChain>,
+    api: &HttpClient,
+    watcher: &mut Watcher<EmbeddedChain, HttpClient>,
+    users: &[Address],
+    deposits: &[(UtxoPos, PaymentTx)],
+    carol_spent_deposit: Option<SignedTx>,
+    say: &impl Fn(&str),
+) -> Result<(), DemoError> {
+    let chain = plasma.chain();
+    let watcher_account = chain.accounts()[WATCHER_ACCOUNT];
     let bob_utxos = api.get_utxos(users[1], None, Some(1000)).await.map_err(fail)?;
     let bob_exit =
         bob_utxos.utxos.iter().max_by_key(|u| u.amount).ok_or_else(|| fail("Bob holds nothing"))?;
@@ -202,12 +231,42 @@ pub async fn run(config: DemoConfig, say: impl Fn(&str)) -> Result<(), DemoError
     let reward = chain.balance(watcher_account).await.map_err(fail)?.saturating_sub(watcher_before);
     say(&format!("   watcher earned Carol's bond: {}", fmt_eth(reward)));
 
-    say(&format!("7. {} h later, anyone processes the exits", 2 * MEP / 3600));
-    chain.advance_time(2 * MEP + 1).await.map_err(fail)?;
-    plasma.process_exits(operator, Address::ZERO, 10).await.map_err(fail)?;
+    Ok(())
+}
 
-    say("8. Balances on L1 (gas paid on L1 included)");
-    let l1_after = balances(chain.as_ref(), &users).await?;
+/// Step 5: the watcher steps until it has verified every block up to `last`.
+async fn verify_all(
+    watcher: &mut Watcher<EmbeddedChain, HttpClient>,
+    last: u64,
+    say: &impl Fn(&str),
+) -> Result<(), DemoError> {
+    let verified = loop {
+        watcher.step().await.map_err(fail)?;
+        if watcher.last_verified() >= last {
+            break watcher
+                .events()
+                .iter()
+                .filter(|e| matches!(e, WatcherEvent::BlockVerified { .. }))
+                .count();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    say(&format!(
+        "   {verified} blocks verified against their roots, no alarm: {}",
+        watcher.byzantine().is_none()
+    ));
+    Ok(())
+}
+
+/// Step 8: each user's L1 balance before and after, and what the operator still counts.
+async fn print_balances(
+    chain: &EmbeddedChain,
+    api: &HttpClient,
+    users: &[Address],
+    l1_before: &[U256],
+    say: &impl Fn(&str),
+) -> Result<(), DemoError> {
+    let l1_after = balances(chain, users).await?;
     for (i, name) in NAMES.iter().enumerate() {
         let on_chain: U256 =
             api.get_balance(users[i]).await.map_err(fail)?.iter().map(|b| b.amount).sum();
@@ -223,7 +282,6 @@ pub async fn run(config: DemoConfig, say: impl Fn(&str)) -> Result<(), DemoError
         "   bob got {} back on L1 from his exit (less gas and the processing bounty)",
         fmt_eth(bob_gain)
     ));
-    node.stop().await;
     Ok(())
 }
 
