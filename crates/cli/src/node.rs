@@ -165,30 +165,8 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     if args.chain == ChainKind::Cash {
-        let address = deployment.plasma_cash.ok_or_else(|| {
-            anyhow::anyhow!(
-                "{} names no Plasma Cash contract (plasma deploy --cash)",
-                contracts.display()
-            )
-        })?;
-        let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
-        let journal = Arc::new(Journal::open(data_dir.join("cash.redb"))?);
-        let cash_config = CashNodeConfig {
-            rpc_addr: config.rpc_addr,
-            block_interval: config.block_interval,
-            l1_poll_interval: config.l1_poll_interval,
-            l1_start_block: deployment.deployed_at_block,
-            l1_confirmations: config.l1_confirmations,
-            checkpoint_every: args.checkpoint_every,
-            api: config.api.clone(),
-            expected_chain_id: Some(deployment.chain_id),
-        };
-        let node = CashNode::start(cash_config, contract, operator, journal).await?;
-        println!("rpc: http://{}", node.rpc_addr());
-        shutdown_signal().await?;
-        tracing::info!("shutting down");
-        node.stop().await;
-        return Ok(());
+        let at = CashAt { contracts: &contracts, deployment: &deployment, data_dir: &data_dir };
+        return run_cash(at, &config, args.checkpoint_every, chain, operator).await;
     }
     let plasma = Arc::new(Plasma::attach(chain, deployment.addresses()).await?);
     let store = Arc::new(RedbStore::open(data_dir.join("operator.redb"))?);
@@ -202,6 +180,48 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     if let Some(reason) = failure {
         bail!("the node had stopped accepting transactions: {reason}");
     }
+    Ok(())
+}
+
+/// Where a Plasma Cash node runs: its deployment file, the deployment, its data folder.
+struct CashAt<'a> {
+    contracts: &'a std::path::Path,
+    deployment: &'a Deployment,
+    data_dir: &'a std::path::Path,
+}
+
+/// `plasma node --chain cash`: the Plasma Cash node, with the payment node's settings.
+async fn run_cash(
+    at: CashAt<'_>,
+    config: &OperatorConfig,
+    checkpoint_every: Option<u64>,
+    chain: Arc<RpcChain>,
+    operator: Address,
+) -> Result<()> {
+    let CashAt { contracts, deployment, data_dir } = at;
+    let address = deployment.plasma_cash.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} names no Plasma Cash contract (plasma deploy --cash)",
+            contracts.display()
+        )
+    })?;
+    let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
+    let journal = Arc::new(Journal::open(data_dir.join("cash.redb"))?);
+    let cash_config = CashNodeConfig {
+        rpc_addr: config.rpc_addr,
+        block_interval: config.block_interval,
+        l1_poll_interval: config.l1_poll_interval,
+        l1_start_block: deployment.deployed_at_block,
+        l1_confirmations: config.l1_confirmations,
+        checkpoint_every,
+        api: config.api.clone(),
+        expected_chain_id: Some(deployment.chain_id),
+    };
+    let node = CashNode::start(cash_config, contract, operator, journal).await?;
+    println!("rpc: http://{}", node.rpc_addr());
+    shutdown_signal().await?;
+    tracing::info!("shutting down");
+    node.stop().await;
     Ok(())
 }
 

@@ -4,8 +4,9 @@ use crate::{deployment::Deployment, keys::parse_key};
 use anyhow::{Context, Result};
 use clap::Args;
 use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_primitives::Address;
 use plasma_rootchain::{Plasma, PlasmaCashContract, RpcChain, RpcConfig};
-use plasma_watcher::{CoinWatcher, Watcher, WatcherConfig, WatcherService};
+use plasma_watcher::{CoinWatcher, CoinWatcherError, Watcher, WatcherConfig, WatcherService};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 #[derive(Debug, Args)]
@@ -62,6 +63,30 @@ pub(crate) struct WatchArgs {
     cash_rpc: Option<String>,
 }
 
+/// Starts the coin watcher of `--coins` (it challenges from `who`, the challenger).
+async fn start_coin_watcher(
+    args: &WatchArgs,
+    deployment: &Deployment,
+    chain: Arc<RpcChain>,
+    who: Option<Address>,
+    confirmations: u64,
+) -> Result<tokio::task::JoinHandle<CoinWatcherError>> {
+    let address = deployment.plasma_cash.ok_or_else(|| {
+        anyhow::anyhow!("{} names no Plasma Cash contract", args.contracts.display())
+    })?;
+    let who = who.ok_or_else(|| {
+        anyhow::anyhow!("watching coins needs --challenger-key (it posts the bonds)")
+    })?;
+    let url = args.cash_rpc.clone().ok_or_else(|| anyhow::anyhow!("--coins needs --cash.rpc"))?;
+    let node = HttpClientBuilder::default()
+        .build(&url)
+        .with_context(|| format!("bad Cash operator URL {url:?}"))?;
+    let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
+    let watcher = CoinWatcher::new(contract, who, deployment.deployed_at_block, confirmations);
+    let poll = Duration::from_millis(args.poll_ms);
+    Ok(tokio::spawn(watcher.run(node, args.coins.clone(), poll, args.webhook.clone())))
+}
+
 pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     let deployment = Deployment::read(&args.contracts)?;
     let confirmations = args
@@ -71,7 +96,7 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     let exiters = args.exit_keys.iter().map(|k| parse_key(k)).collect::<Result<Vec<_>>>()?;
     let mut keys = exiters.clone();
     keys.extend(challenger.clone());
-    let mut rpc = RpcConfig::new(args.l1_rpc);
+    let mut rpc = RpcConfig::new(args.l1_rpc.clone());
     rpc.expected_chain_id = Some(deployment.chain_id);
     rpc.confirmations = confirmations;
     let chain = Arc::new(RpcChain::connect(rpc, &keys).await?);
@@ -79,21 +104,8 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
     let coin_watcher = if args.coins.is_empty() {
         None
     } else {
-        let address = deployment.plasma_cash.ok_or_else(|| {
-            anyhow::anyhow!("{} names no Plasma Cash contract", args.contracts.display())
-        })?;
-        let who = challenger.as_ref().map(|k| k.address()).ok_or_else(|| {
-            anyhow::anyhow!("watching coins needs --challenger-key (it posts the bonds)")
-        })?;
-        let url =
-            args.cash_rpc.clone().ok_or_else(|| anyhow::anyhow!("--coins needs --cash.rpc"))?;
-        let node = HttpClientBuilder::default()
-            .build(&url)
-            .with_context(|| format!("bad Cash operator URL {url:?}"))?;
-        let contract = Arc::new(PlasmaCashContract::attach(chain, address).await?);
-        let watcher = CoinWatcher::new(contract, who, deployment.deployed_at_block, confirmations);
-        let poll = Duration::from_millis(args.poll_ms);
-        Some(tokio::spawn(watcher.run(node, args.coins.clone(), poll, args.webhook.clone())))
+        let who = challenger.as_ref().map(|k| k.address());
+        Some(start_coin_watcher(&args, &deployment, chain.clone(), who, confirmations).await?)
     };
     let operator = HttpClientBuilder::default()
         .request_timeout(Duration::from_secs(30))
