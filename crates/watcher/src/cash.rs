@@ -342,60 +342,71 @@ impl<C: RootChain> CoinWatcher<C> {
                 }) => (slot, owner, exit_block, parent_block, tx_hash),
                 _ => continue,
             };
-            let Some((history, facts)) = self.coins.get(&slot) else { continue };
-            if let Origin::Checkpoint(origin) = &history.origin
-                && exit_block <= origin.checkpoint_block
-                && tx_hash != origin.tx.hash()
-            {
-                let challenge = CashChallenge::Checkpoint { block: origin.checkpoint_block };
-                self.events.push(CoinEvent::InvalidCoinExit { slot, owner, exit_block, challenge });
-                let Some(&id) = self.checkpoints.get(&origin.checkpoint_block) else {
-                    tracing::warn!(slot, "no checkpoint id for block {}", origin.checkpoint_block);
-                    continue;
-                };
-                let (leaf, proof) = (origin.tx.hash(), origin.checkpoint_proof.clone());
-                let sent = self
-                    .contract
-                    .challenge_with_checkpoint(self.challenger, slot, id, leaf, &proof)
-                    .await;
-                self.record(slot, challenge, sent);
-                continue;
-            }
-            let steps = valid_steps(history, facts);
-            let Some((challenge, shown)) = judge(&steps, exit_block, parent_block, tx_hash) else {
-                continue;
-            };
-            self.events.push(CoinEvent::InvalidCoinExit { slot, owner, exit_block, challenge });
-            let step = &steps[shown];
-            let signature = step.signature.unwrap_or([0; 66]);
-            let sent = match challenge {
-                CashChallenge::After { .. } => {
-                    // The spent step's proof, needed when the exit names another copy of it.
-                    let spent = &steps[shown - 1];
-                    let copy_proof =
-                        if spent.block == exit_block { &[][..] } else { &spent.proof[..] };
-                    self.contract
-                        .challenge_after(
-                            self.challenger,
-                            slot,
-                            &step.included(),
-                            &signature,
-                            copy_proof,
-                        )
-                        .await
-                }
-                CashChallenge::Between { .. } => {
-                    self.contract
-                        .challenge_between(self.challenger, slot, &step.included(), &signature)
-                        .await
-                }
-                CashChallenge::Before { .. } | CashChallenge::Checkpoint { .. } => {
-                    self.contract.challenge_before(self.challenger, slot, &step.included()).await
-                }
-            };
-            self.record(slot, challenge, sent);
+            self.exit_started(slot, owner, exit_block, parent_block, tx_hash).await;
         }
         Ok(self.events[before..].to_vec())
+    }
+
+    /// Judges an exit of a watched coin, and challenges it if it is invalid.
+    async fn exit_started(
+        &mut self,
+        slot: u64,
+        owner: Address,
+        exit_block: u64,
+        parent_block: u64,
+        tx_hash: B256,
+    ) {
+        let Some((history, facts)) = self.coins.get(&slot) else { return };
+        if let Origin::Checkpoint(origin) = &history.origin
+            && exit_block <= origin.checkpoint_block
+            && tx_hash != origin.tx.hash()
+        {
+            let challenge = CashChallenge::Checkpoint { block: origin.checkpoint_block };
+            self.events.push(CoinEvent::InvalidCoinExit { slot, owner, exit_block, challenge });
+            let Some(&id) = self.checkpoints.get(&origin.checkpoint_block) else {
+                tracing::warn!(slot, "no checkpoint id for block {}", origin.checkpoint_block);
+                return;
+            };
+            let (leaf, proof) = (origin.tx.hash(), origin.checkpoint_proof.clone());
+            let sent = self
+                .contract
+                .challenge_with_checkpoint(self.challenger, slot, id, leaf, &proof)
+                .await;
+            self.record(slot, challenge, sent);
+            return;
+        }
+        let steps = valid_steps(history, facts);
+        let Some((challenge, shown)) = judge(&steps, exit_block, parent_block, tx_hash) else {
+            return;
+        };
+        self.events.push(CoinEvent::InvalidCoinExit { slot, owner, exit_block, challenge });
+        let step = &steps[shown];
+        let signature = step.signature.unwrap_or([0; 66]);
+        let sent = match challenge {
+            CashChallenge::After { .. } => {
+                // The spent step's proof, needed when the exit names another copy of it.
+                let spent = &steps[shown - 1];
+                let copy_proof = if spent.block == exit_block { &[][..] } else { &spent.proof[..] };
+                self.contract
+                    .challenge_after(
+                        self.challenger,
+                        slot,
+                        &step.included(),
+                        &signature,
+                        copy_proof,
+                    )
+                    .await
+            }
+            CashChallenge::Between { .. } => {
+                self.contract
+                    .challenge_between(self.challenger, slot, &step.included(), &signature)
+                    .await
+            }
+            CashChallenge::Before { .. } | CashChallenge::Checkpoint { .. } => {
+                self.contract.challenge_before(self.challenger, slot, &step.included()).await
+            }
+        };
+        self.record(slot, challenge, sent);
     }
 
     fn record(
