@@ -128,6 +128,9 @@ pub async fn run(
     result
 }
 
+/// An output a benchmark account owns: (index of its key, position, amount).
+type Owned = (usize, UtxoPos, U256);
+
 async fn measure(
     config: &NodeBenchConfig,
     node: &OperatorNode,
@@ -136,45 +139,7 @@ async fn measure(
     domain: &B256,
     progress: &impl Fn(&str),
 ) -> Result<NodeBenchReport, BenchError> {
-    progress(&format!("{} deposits on the embedded root chain", keys.len()));
-    let amount = U256::from(10u64).pow(U256::from(18));
-    let mut outputs: Vec<(usize, UtxoPos, U256)> = Vec::with_capacity(2 * config.txs);
-    for (i, key) in keys.iter().enumerate() {
-        let (blknum, _) = plasma
-            .deposit(&PaymentTx::deposit(key.address(), Address::ZERO, amount).map_err(bench_err)?)
-            .await?;
-        outputs.push((i, UtxoPos::new(blknum, 0, 0), amount));
-    }
-    while node.status().await.utxos < keys.len() as u64 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-
-    // Fan out (untimed) until there is a distinct output for every timed transaction.
-    while outputs.len() < 2 * config.txs {
-        progress(&format!("fanning out {} outputs to {}", outputs.len(), outputs.len() * 4));
-        let txs: Vec<SignedTx> = outputs
-            .par_iter()
-            .map(|(owner, pos, amount)| {
-                let quarter = *amount / U256::from(4);
-                let out =
-                    Output { owner: keys[*owner].address(), token: Address::ZERO, amount: quarter };
-                PaymentTx::new(vec![*pos], vec![out; 4], B256::ZERO)
-                    .and_then(|tx| tx.sign(&[&keys[*owner]], domain))
-                    .expect("fan-out transactions are valid by construction")
-            })
-            .collect();
-        let acks = submit_all(node, &txs, config.batch).await?;
-        outputs = outputs
-            .iter()
-            .zip(acks)
-            .flat_map(|((owner, _, amount), ack)| {
-                (0..4u8).map(move |o| {
-                    (*owner, UtxoPos::new(ack.blknum, ack.txindex, o), *amount / U256::from(4))
-                })
-            })
-            .collect();
-    }
-
+    let outputs = fund_outputs(config, node, plasma, keys, domain, progress).await?;
     progress(&format!("signing {} transfers", 2 * config.txs));
     let timed: Vec<SignedTx> = outputs[..2 * config.txs]
         .par_iter()
@@ -208,33 +173,9 @@ async fn measure(
     let over_http = batches(over_http, config.batch);
     let sealed_before = node.status().await.last_sealed_block;
     progress(&format!("submitting {} transfers in-process", config.txs));
-    let ticks_before = cpu_ticks();
-    let started = Instant::now();
-    submit_concurrently(config, in_process, |batch| async move { node.submit(batch).await })
-        .await?;
-    let elapsed = started.elapsed().as_secs_f64();
-    let node_rate = config.txs as f64 / elapsed;
-    let cores_time = elapsed * rayon::current_num_threads() as f64 * TICKS_PER_SEC;
-    let cpu = cpu_ticks().zip(ticks_before).map(|((process, seq), (process0, seq0))| CpuShares {
-        busy: (process - process0) as f64 / cores_time,
-        sequencer: (seq - seq0) as f64 / cores_time,
-    });
-
+    let (node_rate, cpu) = time_in_process(config, node, in_process).await?;
     progress(&format!("submitting {} transfers over HTTP", config.txs));
-    let client = jsonrpsee::http_client::HttpClientBuilder::default()
-        .max_request_size(64 * 1024 * 1024)
-        .build(format!("http://{}", node.rpc_addr()))
-        .map_err(bench_err)?;
-    let started = Instant::now();
-    submit_concurrently(config, over_http, |batch| {
-        let client = client.clone();
-        async move {
-            let results = client.submit_txs(batch).await.map_err(|e| e.to_string())?;
-            Ok(results.into_iter().map(|r| r.ack.ok_or(r.error.unwrap_or_default())).collect())
-        }
-    })
-    .await?;
-    let http_rate = config.txs as f64 / started.elapsed().as_secs_f64();
+    let http_rate = time_over_http(config, node, over_http).await?;
     let sealed_after = node.status().await.last_sealed_block;
 
     Ok(NodeBenchReport {
@@ -248,6 +189,95 @@ async fn measure(
         blocks_sealed: sealed_after.saturating_sub(sealed_before) / 1000,
         cpu,
     })
+}
+
+/// Deposits for every account, then fans their outputs out (untimed) until there is a
+/// distinct output for each of the `2 * txs` timed transfers.
+async fn fund_outputs(
+    config: &NodeBenchConfig,
+    node: &OperatorNode,
+    plasma: &Plasma<EmbeddedChain>,
+    keys: &[PrivateKey],
+    domain: &B256,
+    progress: &impl Fn(&str),
+) -> Result<Vec<Owned>, BenchError> {
+    progress(&format!("{} deposits on the embedded root chain", keys.len()));
+    let amount = U256::from(10u64).pow(U256::from(18));
+    let mut outputs: Vec<Owned> = Vec::with_capacity(2 * config.txs);
+    for (i, key) in keys.iter().enumerate() {
+        let (blknum, _) = plasma
+            .deposit(&PaymentTx::deposit(key.address(), Address::ZERO, amount).map_err(bench_err)?)
+            .await?;
+        outputs.push((i, UtxoPos::new(blknum, 0, 0), amount));
+    }
+    while node.status().await.utxos < keys.len() as u64 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    while outputs.len() < 2 * config.txs {
+        progress(&format!("fanning out {} outputs to {}", outputs.len(), outputs.len() * 4));
+        let txs: Vec<SignedTx> = outputs
+            .par_iter()
+            .map(|(owner, pos, amount)| {
+                let quarter = *amount / U256::from(4);
+                let out =
+                    Output { owner: keys[*owner].address(), token: Address::ZERO, amount: quarter };
+                PaymentTx::new(vec![*pos], vec![out; 4], B256::ZERO)
+                    .and_then(|tx| tx.sign(&[&keys[*owner]], domain))
+                    .expect("fan-out transactions are valid by construction")
+            })
+            .collect();
+        let acks = submit_all(node, &txs, config.batch).await?;
+        outputs = outputs
+            .iter()
+            .zip(acks)
+            .flat_map(|((owner, _, amount), ack)| {
+                (0..4u8).map(move |o| {
+                    (*owner, UtxoPos::new(ack.blknum, ack.txindex, o), *amount / U256::from(4))
+                })
+            })
+            .collect();
+    }
+    Ok(outputs)
+}
+
+/// Times the batches through the node's own submission path; also where the cores went.
+async fn time_in_process(
+    config: &NodeBenchConfig,
+    node: &OperatorNode,
+    batches: Vec<Vec<Bytes>>,
+) -> Result<(f64, Option<CpuShares>), BenchError> {
+    let ticks_before = cpu_ticks();
+    let started = Instant::now();
+    submit_concurrently(config, batches, |batch| async move { node.submit(batch).await }).await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let cores_time = elapsed * rayon::current_num_threads() as f64 * TICKS_PER_SEC;
+    let cpu = cpu_ticks().zip(ticks_before).map(|((process, seq), (process0, seq0))| CpuShares {
+        busy: (process - process0) as f64 / cores_time,
+        sequencer: (seq - seq0) as f64 / cores_time,
+    });
+    Ok((config.txs as f64 / elapsed, cpu))
+}
+
+/// Times the batches through the node's HTTP JSON-RPC API.
+async fn time_over_http(
+    config: &NodeBenchConfig,
+    node: &OperatorNode,
+    batches: Vec<Vec<Bytes>>,
+) -> Result<f64, BenchError> {
+    let client = jsonrpsee::http_client::HttpClientBuilder::default()
+        .max_request_size(64 * 1024 * 1024)
+        .build(format!("http://{}", node.rpc_addr()))
+        .map_err(bench_err)?;
+    let started = Instant::now();
+    submit_concurrently(config, batches, |batch| {
+        let client = client.clone();
+        async move {
+            let results = client.submit_txs(batch).await.map_err(|e| e.to_string())?;
+            Ok(results.into_iter().map(|r| r.ack.ok_or(r.error.unwrap_or_default())).collect())
+        }
+    })
+    .await?;
+    Ok(config.txs as f64 / started.elapsed().as_secs_f64())
 }
 
 /// Submits in order, one batch at a time; every transaction must be acknowledged.

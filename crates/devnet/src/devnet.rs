@@ -136,86 +136,20 @@ impl Devnet {
     /// devnet did not create is refused before anything starts.
     pub async fn start(config: DevnetConfig) -> Result<Self, DevnetError> {
         let discarded_earlier_state = prepare_data_dir(&config.data_dir)?;
-        let anvil = match &config.l1_rpc {
-            Some(_) => None,
-            None => Some(Anvil::spawn(config.chain_id, &[]).map_err(fail)?),
-        };
-        let l1_url = config
-            .l1_rpc
-            .clone()
-            .unwrap_or_else(|| anvil.as_ref().map(|a| a.url().to_owned()).unwrap_or_default());
-        let mut rpc = RpcConfig::new(&l1_url);
-        rpc.confirmations = 0;
-        rpc.poll_interval = Duration::from_millis(100);
-        let chain = Arc::new(RpcChain::connect(rpc, &dev_keys()).await.map_err(fail)?);
-        if anvil.is_some() {
-            for key in dev_keys() {
-                chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.map_err(fail)?;
-            }
-        }
-        let operator = chain.accounts()[0];
+        let (anvil, l1_url, chain) = connect_root_chain(&config).await?;
         let start = chain.head().await.map_err(fail)?.number;
-        let mut framework = FrameworkConfig::new(operator);
-        framework.min_exit_period = config.min_exit_period;
-        let plasma =
-            Arc::new(Plasma::deploy(chain.clone(), operator, &framework).await.map_err(fail)?);
-        let store = Arc::new(RedbStore::open(config.data_dir.join("operator.redb")).map_err(fail)?);
-        let node_config = OperatorConfig {
-            rpc_addr: config.operator_addr,
-            l1_start_block: start + 1,
-            l1_confirmations: 0,
-            l1_poll_interval: Duration::from_millis(200),
-            ..OperatorConfig::default()
-        };
-        let node = OperatorNode::start(node_config, plasma.clone(), operator, store)
-            .await
-            .map_err(fail)?;
-        let operator_url = format!("http://{}", node.rpc_addr());
-        let source = HttpClientBuilder::default().build(&operator_url).map_err(fail)?;
-        let watcher_config = WatcherConfig {
-            start_block: start + 1,
-            challenger: Some(chain.accounts()[9]),
-            ..WatcherConfig::default()
-        };
-        let watcher = Watcher::new(watcher_config, plasma.clone(), source).await.map_err(fail)?;
-        let watcher =
-            WatcherService::start(watcher, config.watcher_addr, Duration::from_millis(500), None)
-                .await
-                .map_err(fail)?;
-        let watcher_url = format!("http://{}", watcher.rpc_addr());
-        let mut cash_config = CashConfig::new(operator);
-        cash_config.maturity_period = config.min_exit_period;
-        cash_config.response_period = config.min_exit_period / 2;
-        cash_config.checkpoint_window = config.min_exit_period;
+        let (plasma, node, watcher) = start_payment_chain(&config, &chain, start + 1).await?;
         let cash_start = chain.head().await.map_err(fail)?.number + 1;
-        let cash = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
-        let cash = Arc::new(cash.await.map_err(fail)?);
-        let cash_node_config = CashNodeConfig {
-            rpc_addr: config.cash_addr,
-            block_interval: Duration::from_secs(1),
-            l1_poll_interval: Duration::from_millis(200),
-            l1_start_block: cash_start,
-            l1_confirmations: 0,
-            checkpoint_every: Some(10),
-            api: plasma_operator::ApiLimits::default(),
-            expected_chain_id: None,
-        };
-        let plasma_cash = cash.address();
-        let journal = Arc::new(
-            plasma_storage::Journal::open(config.data_dir.join("cash.redb")).map_err(fail)?,
-        );
-        let cash_node =
-            CashNode::start(cash_node_config, cash, operator, journal).await.map_err(fail)?;
-        let cash_url = format!("http://{}", cash_node.rpc_addr());
+        let (plasma_cash, cash_node) = start_cash_chain(&config, &chain, cash_start).await?;
         Ok(Self {
             l1_url,
             chain_id: chain.chain_id().await.map_err(fail)?,
             deployed_at_block: start + 1,
             addresses: plasma.addresses(),
-            operator_url,
-            watcher_url,
+            operator_url: format!("http://{}", node.rpc_addr()),
+            watcher_url: format!("http://{}", watcher.rpc_addr()),
             plasma_cash,
-            cash_url,
+            cash_url: format!("http://{}", cash_node.rpc_addr()),
             discarded_earlier_state,
             node,
             cash_node,
@@ -230,4 +164,95 @@ impl Devnet {
         self.watcher.stop().await;
         self.node.stop().await;
     }
+}
+
+/// Connects to the given root chain, or starts anvil and funds the development accounts.
+async fn connect_root_chain(
+    config: &DevnetConfig,
+) -> Result<(Option<Anvil>, String, Arc<RpcChain>), DevnetError> {
+    let anvil = match &config.l1_rpc {
+        Some(_) => None,
+        None => Some(Anvil::spawn(config.chain_id, &[]).map_err(fail)?),
+    };
+    let l1_url = config
+        .l1_rpc
+        .clone()
+        .unwrap_or_else(|| anvil.as_ref().map(|a| a.url().to_owned()).unwrap_or_default());
+    let mut rpc = RpcConfig::new(&l1_url);
+    rpc.confirmations = 0;
+    rpc.poll_interval = Duration::from_millis(100);
+    let chain = Arc::new(RpcChain::connect(rpc, &dev_keys()).await.map_err(fail)?);
+    if anvil.is_some() {
+        for key in dev_keys() {
+            chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.map_err(fail)?;
+        }
+    }
+    Ok((anvil, l1_url, chain))
+}
+
+/// Deploys the payment chain's contracts and starts its operator and its watcher, both
+/// reading the root chain from `l1_start_block`.
+async fn start_payment_chain(
+    config: &DevnetConfig,
+    chain: &Arc<RpcChain>,
+    l1_start_block: u64,
+) -> Result<(Arc<Plasma<RpcChain>>, OperatorNode, WatcherService), DevnetError> {
+    let operator = chain.accounts()[0];
+    let mut framework = FrameworkConfig::new(operator);
+    framework.min_exit_period = config.min_exit_period;
+    let plasma = Arc::new(Plasma::deploy(chain.clone(), operator, &framework).await.map_err(fail)?);
+    let store = Arc::new(RedbStore::open(config.data_dir.join("operator.redb")).map_err(fail)?);
+    let node_config = OperatorConfig {
+        rpc_addr: config.operator_addr,
+        l1_start_block,
+        l1_confirmations: 0,
+        l1_poll_interval: Duration::from_millis(200),
+        ..OperatorConfig::default()
+    };
+    let node =
+        OperatorNode::start(node_config, plasma.clone(), operator, store).await.map_err(fail)?;
+    let source =
+        HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).map_err(fail)?;
+    let watcher_config = WatcherConfig {
+        start_block: l1_start_block,
+        challenger: Some(chain.accounts()[9]),
+        ..WatcherConfig::default()
+    };
+    let watcher = Watcher::new(watcher_config, plasma.clone(), source).await.map_err(fail)?;
+    let watcher =
+        WatcherService::start(watcher, config.watcher_addr, Duration::from_millis(500), None)
+            .await
+            .map_err(fail)?;
+    Ok((plasma, node, watcher))
+}
+
+/// Deploys the Plasma Cash contract (periods scaled to the devnet's exit period) and starts
+/// its operator, reading the root chain from `l1_start_block`.
+async fn start_cash_chain(
+    config: &DevnetConfig,
+    chain: &Arc<RpcChain>,
+    l1_start_block: u64,
+) -> Result<(plasma_primitives::Address, CashNode), DevnetError> {
+    let operator = chain.accounts()[0];
+    let mut cash_config = CashConfig::new(operator);
+    cash_config.maturity_period = config.min_exit_period;
+    cash_config.response_period = config.min_exit_period / 2;
+    cash_config.checkpoint_window = config.min_exit_period;
+    let cash = PlasmaCashContract::deploy(chain.clone(), operator, &cash_config);
+    let cash = Arc::new(cash.await.map_err(fail)?);
+    let cash_node_config = CashNodeConfig {
+        rpc_addr: config.cash_addr,
+        block_interval: Duration::from_secs(1),
+        l1_poll_interval: Duration::from_millis(200),
+        l1_start_block,
+        l1_confirmations: 0,
+        checkpoint_every: Some(10),
+        api: plasma_operator::ApiLimits::default(),
+        expected_chain_id: None,
+    };
+    let journal =
+        Arc::new(plasma_storage::Journal::open(config.data_dir.join("cash.redb")).map_err(fail)?);
+    let address = cash.address();
+    let node = CashNode::start(cash_node_config, cash, operator, journal).await.map_err(fail)?;
+    Ok((address, node))
 }
