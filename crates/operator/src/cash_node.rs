@@ -23,7 +23,7 @@ use plasma_api::{
     CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
     CoinHistoryData, MAX_CASH_BATCH,
 };
-use plasma_cash::CashChain;
+use plasma_cash::{CashChain, numbering::BLOCK_INTERVAL};
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
 use plasma_rootchain::{
@@ -579,18 +579,15 @@ async fn checkpoint_due<C: RootChain>(
     contract: &PlasmaCashContract<C>,
     operator: Address,
     every: u64,
-) -> Result<(), plasma_rootchain::RootChainError> {
-    let step = every.max(1) * 1000;
-    let committed = contract.next_child_block().await?.saturating_sub(1000);
+) -> Result<(), crate::OperatorError> {
+    let step = every.max(1) * BLOCK_INTERVAL;
+    let committed = contract.next_child_block().await?.saturating_sub(BLOCK_INTERVAL);
     let due = committed - committed % step;
     let latest = contract.latest_checkpoint().await?.map_or(0, |(_, _, block)| block);
     if due == 0 || due <= latest {
         return Ok(());
     }
-    let root = match shared.chain().checkpoint(due) {
-        Ok(checkpoint) => checkpoint.root(),
-        Err(e) => return Err(plasma_rootchain::RootChainError::Other(e.to_string())),
-    };
+    let root = shared.chain().checkpoint(due)?.root();
     let id = contract.submit_checkpoint(operator, due, root).await?;
     tracing::info!(%id, block = due, %root, "checkpoint committed");
     Ok(())

@@ -36,6 +36,9 @@ pub enum OperatorError {
         /// Why.
         source: std::io::Error,
     },
+    /// A Plasma Cash chain rule failed where it cannot (a bug or corruption).
+    #[error(transparent)]
+    Cash(#[from] plasma_cash::ChainError),
     /// A ledger rule failed where it cannot (a bug or corruption).
     #[error(transparent)]
     Ledger(#[from] LedgerError),

@@ -41,11 +41,9 @@ impl Anvil {
             .stderr(Stdio::null())
             .stdin(Stdio::null());
         die_with_parent(&mut command);
-        let mut child = command.spawn().map_err(|e| {
-            RootChainError::Other(format!(
-                "cannot start anvil at {} ({e}); run scripts/install-contracts-toolchain",
-                binary.display()
-            ))
+        let mut child = command.spawn().map_err(|e| RootChainError::AnvilNotStarted {
+            binary: binary.clone(),
+            reason: e.to_string(),
         })?;
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();

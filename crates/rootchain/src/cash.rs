@@ -109,7 +109,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
         let receipt = chain.send(TxRequest::create(deployer, code)).await?;
         let address = receipt
             .contract_address
-            .ok_or_else(|| RootChainError::Other("PlasmaCash: no contract created".into()))?;
+            .ok_or_else(|| RootChainError::NoContractCreated("PlasmaCash".into()))?;
         Self::attach(chain, address).await
     }
 
@@ -132,7 +132,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
     async fn view<T: SolCall>(&self, call: T) -> Result<T::Return> {
         let out = self.chain.call(TxRequest::call(Address::ZERO, self.address, call.abi_encode()));
         T::abi_decode_returns(&out.await?)
-            .map_err(|e| RootChainError::Other(format!("{}: bad return: {e}", T::SIGNATURE)))
+            .map_err(|e| RootChainError::BadReturn { call: T::SIGNATURE, reason: e.to_string() })
     }
 
     async fn send<T: SolCall>(&self, from: Address, call: T, value: U256) -> Result<Receipt> {
@@ -167,9 +167,8 @@ impl<C: RootChain> PlasmaCashContract<C> {
         if c.state == 0 {
             return Ok(None);
         }
-        let kind = CoinKind::from_u8(c.kind).ok_or_else(|| {
-            RootChainError::Other(format!("coin {slot}: unknown kind {}", c.kind))
-        })?;
+        let kind = CoinKind::from_u8(c.kind)
+            .ok_or(RootChainError::OutOfRange { what: "coin kind", value: U256::from(c.kind) })?;
         Ok(Some(Coin {
             depositor: c.depositor,
             deposit_block: narrow(c.depositBlock, "depositBlock")?,
@@ -261,7 +260,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
                 Some(CashEvent::Deposit { slot, blknum, .. }) => Some((slot, blknum)),
                 _ => None,
             })
-            .ok_or_else(|| RootChainError::Other("the deposit emitted no Deposit".into()))
+            .ok_or(RootChainError::MissingEvent { call: "deposit", event: "Deposit" })
     }
 
     /// Commits a block root (from the operator); returns its number.
@@ -274,7 +273,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
                 Some(CashEvent::BlockSubmitted { blknum, .. }) => Some(blknum),
                 _ => None,
             })
-            .ok_or_else(|| RootChainError::Other("submitBlock emitted no BlockSubmitted".into()))
+            .ok_or(RootChainError::MissingEvent { call: "submitBlock", event: "BlockSubmitted" })
     }
 
     /// Commits a checkpoint of coin ownership at `blknum` (from the operator); returns its id.
@@ -293,7 +292,10 @@ impl<C: RootChain> PlasmaCashContract<C> {
                 Some(CashEvent::CheckpointSubmitted { id, .. }) => Some(id),
                 _ => None,
             })
-            .ok_or_else(|| RootChainError::Other("no CheckpointSubmitted".into()))
+            .ok_or(RootChainError::MissingEvent {
+                call: "submitCheckpoint",
+                event: "CheckpointSubmitted",
+            })
     }
 
     /// Starts the exit of `slot` by the owner of `exiting`, a spend of `parent` signed by

@@ -218,7 +218,7 @@ impl Inner {
 fn rejected<E: std::fmt::Debug>(err: EVMError<E>) -> RootChainError {
     match err {
         EVMError::Transaction(invalid) => RootChainError::Rejected(format!("{invalid:?}")),
-        other => RootChainError::Other(format!("{other:?}")),
+        other => RootChainError::Embedded(format!("{other:?}")),
     }
 }
 

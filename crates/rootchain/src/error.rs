@@ -79,9 +79,53 @@ pub enum RootChainError {
         /// The number.
         value: U256,
     },
-    /// Any other error from the node or the transport.
-    #[error("root chain error: {0}")]
-    Other(String),
+    /// A transaction that succeeded but did not emit the event it must emit.
+    #[error("{call} emitted no {event}")]
+    MissingEvent {
+        /// The function called.
+        call: &'static str,
+        /// The event expected in its receipt.
+        event: &'static str,
+    },
+    /// A deployment that succeeded but created no contract.
+    #[error("{0}: no contract created")]
+    NoContractCreated(String),
+    /// A call's return data that does not decode as its ABI says.
+    #[error("{call}: bad return data: {reason}")]
+    BadReturn {
+        /// The function's signature.
+        call: &'static str,
+        /// The decoder's complaint.
+        reason: String,
+    },
+    /// The endpoint's URL or the client built on it is unusable.
+    #[error("bad root-chain endpoint {url:?}: {reason}")]
+    BadEndpoint {
+        /// The configured URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A signing key given to the client does not parse.
+    #[error("bad signing key: {0}")]
+    BadKey(String),
+    /// The node answered but has no latest block.
+    #[error("the root-chain node has no latest block")]
+    NoHead,
+    /// The anvil binary could not be started.
+    #[error("cannot start anvil at {binary} ({reason}); run scripts/install-contracts-toolchain")]
+    AnvilNotStarted {
+        /// The binary tried.
+        binary: std::path::PathBuf,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The transport failed in a way not named above (the node's own message).
+    #[error("root-chain transport: {0}")]
+    Transport(String),
+    /// The embedded EVM failed outside the transaction (its database or configuration).
+    #[error("embedded EVM: {0}")]
+    Embedded(String),
 }
 
 /// `value` (a number read from the root chain, or given for it) as the integer `T`, or

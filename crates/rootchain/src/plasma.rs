@@ -210,7 +210,7 @@ impl<C: RootChain> Plasma<C> {
                 TxRequest { from: deployer, to: step.to, data: step.data, ..TxRequest::default() };
             let receipt = chain.send(tx).await?;
             if step.to.is_none() && receipt.contract_address.is_none() {
-                return Err(RootChainError::Other(format!("{}: no contract created", step.what)));
+                return Err(RootChainError::NoContractCreated(step.what.to_string()));
             }
             tracing::debug!(what = step.what, gas = receipt.gas_used, "deployed");
         }
@@ -246,7 +246,7 @@ impl<C: RootChain> Plasma<C> {
     pub(crate) async fn view<T: SolCall>(&self, to: Address, call: T) -> Result<T::Return> {
         let out = self.chain.call(TxRequest::call(Address::ZERO, to, call.abi_encode())).await?;
         T::abi_decode_returns(&out)
-            .map_err(|e| RootChainError::Other(format!("{}: bad return: {e}", T::SIGNATURE)))
+            .map_err(|e| RootChainError::BadReturn { call: T::SIGNATURE, reason: e.to_string() })
     }
 
     pub(crate) async fn send<T: SolCall>(
@@ -319,7 +319,7 @@ impl<C: RootChain> Plasma<C> {
             .logs
             .iter()
             .find_map(|l| PlasmaFramework::BlockSubmitted::decode_log(&l.log).ok())
-            .ok_or_else(|| RootChainError::Other("submitBlock emitted no BlockSubmitted".into()))?
+            .ok_or(RootChainError::MissingEvent { call: "submitBlock", event: "BlockSubmitted" })?
             .blknum;
         let blknum = narrow(blknum, "blknum")?;
         Ok((blknum, receipt))
@@ -354,7 +354,7 @@ impl<C: RootChain> Plasma<C> {
             .logs
             .iter()
             .find_map(|l| EthVault::DepositCreated::decode_log(&l.log).ok())
-            .ok_or_else(|| RootChainError::Other("deposit emitted no DepositCreated".into()))?
+            .ok_or(RootChainError::MissingEvent { call: "deposit", event: "DepositCreated" })?
             .blknum;
         let blknum = narrow(blknum, "blknum")?;
         receipts.push(receipt);

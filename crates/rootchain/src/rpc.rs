@@ -99,21 +99,25 @@ pub struct RpcChain {
 impl RpcChain {
     /// Connects, checks the chain id, and signs with `keys`.
     pub async fn connect(config: RpcConfig, keys: &[PrivateKey]) -> Result<Self> {
-        let url: reqwest::Url = config.url.parse().map_err(|e| {
-            RootChainError::Other(format!("bad endpoint URL {:?}: {e}", config.url))
-        })?;
+        let url: reqwest::Url =
+            config.url.parse().map_err(|e: <reqwest::Url as std::str::FromStr>::Err| {
+                RootChainError::BadEndpoint { url: config.url.clone(), reason: e.to_string() }
+            })?;
         let http = reqwest::Client::builder()
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout)
             .build()
-            .map_err(|e| RootChainError::Other(format!("HTTP client: {e}")))?;
+            .map_err(|e| RootChainError::BadEndpoint {
+                url: config.url.clone(),
+                reason: format!("HTTP client: {e}"),
+            })?;
         let is_local = url.host_str().is_some_and(|h| h == "localhost" || h.starts_with("127."));
         let client = RpcClient::new(Http::with_client(http, url), is_local);
         let mut wallet = EthereumWallet::default();
         let mut accounts = Vec::with_capacity(keys.len());
         for key in keys {
             let signer = PrivateKeySigner::from_bytes(&B256::from(key.to_bytes()))
-                .map_err(|e| RootChainError::Other(format!("key: {e}")))?;
+                .map_err(|e| RootChainError::BadKey(e.to_string()))?;
             accounts.push(signer.address());
             wallet.register_signer(signer);
         }
@@ -266,7 +270,7 @@ fn rpc_error(err: RpcError<TransportErrorKind>) -> RootChainError {
         }
         return RootChainError::Rejected(payload.message.to_string());
     }
-    RootChainError::Other(err.to_string())
+    RootChainError::Transport(err.to_string())
 }
 
 /// The next gas price: `percent` above `price`, at least one wei more, capped.
@@ -281,9 +285,7 @@ impl RootChain for RpcChain {
     }
 
     async fn head(&self) -> Result<BlockInfo> {
-        self.block_by(BlockNumberOrTag::Latest)
-            .await?
-            .ok_or_else(|| RootChainError::Other("the node has no latest block".into()))
+        self.block_by(BlockNumberOrTag::Latest).await?.ok_or(RootChainError::NoHead)
     }
 
     async fn block(&self, number: u64) -> Result<Option<BlockInfo>> {

@@ -132,7 +132,7 @@ impl<C: RootChain> CashWallet<C> {
                 Some(CashEvent::ExitStarted { exitable_at, .. }) => Some(exitable_at),
                 _ => None,
             })
-            .ok_or_else(|| RootChainError::Other("no ExitStarted event".into()).into())
+            .ok_or(RootChainError::MissingEvent { call: "startExit", event: "ExitStarted" }.into())
     }
 
     /// Finalizes the matured exit of coin `slot`, withdraws the coin to this wallet, and takes

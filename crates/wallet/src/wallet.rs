@@ -293,9 +293,10 @@ impl<C: RootChain> Wallet<C> {
             Some(PlasmaEvent::ExitStarted { exitable_at, .. }) => Some(exitable_at),
             _ => None,
         });
-        exitable_at.ok_or_else(|| {
-            WalletError::RootChain(RootChainError::Other("no ExitStarted event".into()))
-        })
+        exitable_at.ok_or(WalletError::RootChain(RootChainError::MissingEvent {
+            call: "startStandardExit",
+            event: "ExitStarted",
+        }))
     }
 
     /// Processes up to `max` mature exits of `token` (anyone may; the caller earns bounties).

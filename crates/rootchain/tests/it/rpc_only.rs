@@ -33,6 +33,10 @@ async fn a_wrong_chain_id_is_refused() {
 #[tokio::test]
 async fn a_bad_url_is_refused_by_name() {
     let err = RpcChain::connect(RpcConfig::new("not a url"), &[]).await.err().unwrap();
+    assert!(
+        matches!(err, RootChainError::BadEndpoint { ref url, .. } if url == "not a url"),
+        "got {err}"
+    );
     assert!(err.to_string().contains("not a url"), "got {err}");
 }
 

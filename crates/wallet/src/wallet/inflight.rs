@@ -146,7 +146,11 @@ impl<C: RootChain> Wallet<C> {
             .iter()
             .any(|l| matches!(self.plasma.decode(l), Some(PlasmaEvent::ExitChallenged { .. })));
         if !challenged {
-            return Err(RootChainError::Other("no ExitChallenged event".into()).into());
+            return Err(RootChainError::MissingEvent {
+                call: "challengeStandardExit",
+                event: "ExitChallenged",
+            }
+            .into());
         }
         Ok(receipt.tx_hash)
     }
