@@ -16,6 +16,19 @@ pub(crate) async fn cash_node(
     HttpClient,
     tempfile::TempDir,
 ) {
+    cash_node_with(cash_config(0, confirmations)).await
+}
+
+/// A Cash node with `config` (its start block is set to the fresh chain's head).
+async fn cash_node_with(
+    mut config: CashNodeConfig,
+) -> (
+    Arc<EmbeddedChain>,
+    Arc<PlasmaCashContract<EmbeddedChain>>,
+    CashNode,
+    HttpClient,
+    tempfile::TempDir,
+) {
     let chain = Arc::new(EmbeddedChain::new());
     let operator = chain.accounts()[0];
     let start = chain.head().await.unwrap().number;
@@ -24,7 +37,7 @@ pub(crate) async fn cash_node(
             .await
             .unwrap(),
     );
-    let config = cash_config(start, confirmations);
+    config.l1_start_block = start;
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
     let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
@@ -145,5 +158,53 @@ async fn a_deep_reorg_while_the_cash_node_is_down_stops_it_when_it_restarts() {
     let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
     let refusal = stopped_with(&client, "reorg").await;
     assert!(refusal.contains("reorg"), "the restarted node did not notice: {refusal}");
+    node.stop().await;
+}
+
+/// A transfer of a deposited coin is acknowledged, then the root chain reorganises the deposit
+/// away before the block is sealed. The block is valid for the chain the node read, invalid for
+/// the one that exists now: the node must stop without committing it, as the payment node does
+/// (`reorg.rs`). The follower polls slowly, so the seal and the submitter's own check against
+/// the root chain usually come first; whichever notices, nothing is committed.
+#[tokio::test]
+async fn a_cash_block_built_on_a_lost_branch_is_never_committed() {
+    let mut config = cash_config(0, 1);
+    config.block_interval = Duration::from_millis(1500);
+    config.l1_poll_interval = Duration::from_secs(4);
+    let (chain, contract, node, client, _dir) = cash_node_with(config).await;
+    let [alice, bob] = [chain.accounts()[1], chain.accounts()[2]];
+    let snapshot = chain.snapshot().await.unwrap();
+    let (slot, block) = contract.deposit_eth(alice, eth(100)).await.unwrap();
+    chain.mine().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while coins(&client).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the node never saw the deposit");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let tx = plasma_primitives::cash::CashTx {
+        slot,
+        prev_block: U256::from(block),
+        denomination: eth(100),
+        new_owner: bob,
+    };
+    let signature = tx.sign(&dev_key(1)).to_bytes().to_vec();
+    let acked = CashApiClient::submit_tx(&client, tx.encode().into(), signature.into()).await;
+    assert_eq!(acked.unwrap(), tx.hash());
+    chain.revert(snapshot).await.unwrap();
+    for _ in 0..3 {
+        chain.mine().await.unwrap();
+    }
+    // Past two block intervals and the follower's next poll: every guard has had its chance.
+    let deadline = std::time::Instant::now() + Duration::from_secs(6);
+    while std::time::Instant::now() < deadline {
+        assert_eq!(
+            contract.next_child_block().await.unwrap(),
+            1000,
+            "the node committed block 1000, which moves a coin the root chain lost"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let refusal = stopped_with(&client, "reorg").await;
+    assert!(refusal.contains("reorg"), "the node kept running: {refusal}");
     node.stop().await;
 }
