@@ -4,8 +4,9 @@
 
 use anyhow::{Result, ensure};
 use clap::Args;
+use plasma_primitives::units::milli_ether;
 use plasma_primitives::{
-    Address, Eip712Domain, MerkleTree, PaymentTx, PrivateKey, U256, UtxoPos, merkle, tx::Output,
+    Address, Eip712Domain, MerkleTree, PaymentTx, PrivateKey, UtxoPos, merkle, tx::Output,
 };
 use std::time::Instant;
 
@@ -38,10 +39,6 @@ pub(crate) fn dispatch(args: &DemoArgs) -> Result<()> {
 
 const ETH: Address = Address::ZERO;
 
-fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
-}
-
 pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     ensure!(
         (1..=merkle::MAX_LEAVES).contains(&args.txs),
@@ -58,7 +55,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     println!("   alice {}", alice.address());
     println!("   bob   {}", bob.address());
 
-    let deposit = PaymentTx::deposit(alice.address(), ETH, eth(1000))?;
+    let deposit = PaymentTx::deposit(alice.address(), ETH, milli_ether(1000))?;
     let deposit_bytes = deposit.encode();
     println!("\n2. Alice deposits 1 ETH; the contract stores it as deposit block 1");
     println!("   deposit tx   0x{} ({} bytes)", hex::encode(&deposit_bytes), deposit_bytes.len());
@@ -66,8 +63,8 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
 
     let input = UtxoPos::new(1, 0, 0);
     let outputs = vec![
-        Output { owner: bob.address(), token: ETH, amount: eth(250) },
-        Output { owner: alice.address(), token: ETH, amount: eth(749) },
+        Output { owner: bob.address(), token: ETH, amount: milli_ether(250) },
+        Output { owner: alice.address(), token: ETH, amount: milli_ether(749) },
     ];
     let transfer = PaymentTx::new(vec![input], outputs, Default::default())?;
     let digest = transfer.signing_hash(&domain);
@@ -127,7 +124,7 @@ fn filler_block(key: &PrivateKey, count: usize) -> Vec<Vec<u8>> {
     (0..count)
         .map(|i| {
             let pos = UtxoPos::new(1000 + i as u64, 0, 0);
-            let out = Output { owner: key.address(), token: ETH, amount: eth(1) };
+            let out = Output { owner: key.address(), token: ETH, amount: milli_ether(1) };
             PaymentTx::new(vec![pos], vec![out], Default::default()).map(|tx| tx.encode())
         })
         .collect::<Result<_, _>>()

@@ -3,6 +3,7 @@
 use alloy_primitives::Bytes;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode};
+use plasma_primitives::units::milli_ether;
 use plasma_primitives::{
     Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos,
 };
@@ -36,10 +37,6 @@ fn fail(e: impl std::fmt::Display) -> DemoError {
 const MEP: u64 = 24 * 3600;
 const NAMES: [&str; 4] = ["alice", "bob", "carol", "dave"];
 const WATCHER_ACCOUNT: usize = 9;
-
-fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
-}
 
 fn fmt_eth(wei: U256) -> String {
     let milli: u128 = (wei / U256::from(1_000_000_000_000_000u64)).to();
@@ -89,7 +86,7 @@ pub async fn run(config: DemoConfig, say: impl Fn(&str)) -> Result<(), DemoError
     say("3. Each user deposits 10 ETH on L1");
     let mut deposits = Vec::new();
     for (i, &user) in users.iter().enumerate() {
-        let tx = PaymentTx::deposit(user, Address::ZERO, eth(10_000)).map_err(fail)?;
+        let tx = PaymentTx::deposit(user, Address::ZERO, milli_ether(10_000)).map_err(fail)?;
         let (blknum, _) = plasma.deposit(&tx).await.map_err(fail)?;
         deposits.push((UtxoPos::new(blknum, 0, 0), tx));
         say(&format!("   {:<5} deposit block {blknum}", NAMES[i]));
@@ -140,7 +137,7 @@ async fn stream_payments(
 ) -> Result<Option<SignedTx>, DemoError> {
     let keys: Vec<PrivateKey> = (1..=4).map(dev_key).collect();
     let mut holding: Vec<(UtxoPos, U256)> =
-        deposits.iter().map(|(p, _)| (*p, eth(10_000))).collect();
+        deposits.iter().map(|(p, _)| (*p, milli_ether(10_000))).collect();
     let (mut sent, mut round) = (0, 0u64);
     let mut carol_spent_deposit = None;
     while sent < transfers {
@@ -152,7 +149,7 @@ async fn stream_payments(
             }
             let to = (from + 1 + (round as usize % 3)) % 4;
             let (pos, amount) = holding[from];
-            let pay = eth(1 + (round % 7));
+            let pay = milli_ether(1 + (round % 7));
             let outputs = vec![
                 Output { owner: users[to], token: Address::ZERO, amount: pay },
                 Output { owner: users[from], token: Address::ZERO, amount: amount - pay },
@@ -277,7 +274,7 @@ async fn print_balances(
             fmt_eth(on_chain)
         ));
     }
-    let bob_gain = l1_after[1].saturating_sub(l1_before[1].saturating_sub(eth(10_000)));
+    let bob_gain = l1_after[1].saturating_sub(l1_before[1].saturating_sub(milli_ether(10_000)));
     say(&format!(
         "   bob got {} back on L1 from his exit (less gas and the processing bounty)",
         fmt_eth(bob_gain)

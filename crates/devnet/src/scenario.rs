@@ -13,6 +13,7 @@ mod exit_then_spend;
 mod in_flight;
 
 use alloy_primitives::Bytes;
+use plasma_primitives::units::ether;
 use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, U256, UtxoPos};
 use plasma_rootchain::{
     DevChain, EmbeddedChain, EventCursor, FrameworkConfig, Plasma, PlasmaEvent, RootChain, dev_key,
@@ -141,10 +142,6 @@ struct World {
     start: u64,
     watcher_start: U256,
     story: Vec<String>,
-}
-
-fn eth(n: u64) -> U256 {
-    U256::from(n) * U256::from(10u64).pow(U256::from(18))
 }
 
 pub(crate) fn addr(i: usize) -> Address {
@@ -329,15 +326,15 @@ pub async fn run(name: &str) -> Result<ScenarioReport, ScenarioError> {
 async fn honest() -> Result<ScenarioReport, ScenarioError> {
     let mut w = World::new().await?;
     let mut watcher = w.watcher(vec![]).await?;
-    let (dep, _) = w.deposit(1, eth(10)).await?;
-    let pay = w.pay(1, dep, &[(2, eth(4)), (1, eth(6))])?;
+    let (dep, _) = w.deposit(1, ether(10)).await?;
+    let pay = w.pay(1, dep, &[(2, ether(4)), (1, ether(6))])?;
     w.commit(&[pay], false).await?;
     w.say("alice deposits 10 ETH and pays bob 4 in block 1000");
     watcher.step().await.map_err(fail)?;
     exit_all(&w, &watcher, 2, &[UtxoPos::new(1000, 0, 0)]).await?;
     exit_all(&w, &watcher, 1, &[UtxoPos::new(1000, 0, 1)]).await?;
     w.say("both exit what they hold");
-    let owned = BTreeMap::from([(1, eth(6)), (2, eth(4))]);
+    let owned = BTreeMap::from([(1, ether(6)), (2, ether(4))]);
     w.settle("honest", &mut watcher, &[("alice", 1, true), ("bob", 2, true)], owned).await
 }
 
@@ -345,15 +342,15 @@ async fn honest() -> Result<ScenarioReport, ScenarioError> {
 async fn double_spend() -> Result<ScenarioReport, ScenarioError> {
     let mut w = World::new().await?;
     let mut watcher = w.watcher(vec![addr(1), addr(2)]).await?;
-    let (dep, _) = w.deposit(1, eth(10)).await?;
-    let (mdep, _) = w.deposit(3, eth(1)).await?;
-    w.commit(&[w.pay(1, dep, &[(2, eth(4)), (1, eth(6))])?], false).await?;
-    let twice = [w.pay(3, mdep, &[(3, eth(1))])?, w.pay(3, mdep, &[(0, eth(1))])?];
+    let (dep, _) = w.deposit(1, ether(10)).await?;
+    let (mdep, _) = w.deposit(3, ether(1)).await?;
+    w.commit(&[w.pay(1, dep, &[(2, ether(4)), (1, ether(6))])?], false).await?;
+    let twice = [w.pay(3, mdep, &[(3, ether(1))])?, w.pay(3, mdep, &[(0, ether(1))])?];
     w.commit(&twice, false).await?;
     w.say("block 1000 is honest; block 2000 spends mallory's deposit twice");
     watcher.step().await.map_err(fail)?;
     w.say("the watcher flags block 2000 and exits alice and bob from block 1000");
-    let owned = BTreeMap::from([(1, eth(6)), (2, eth(4))]);
+    let owned = BTreeMap::from([(1, ether(6)), (2, ether(4))]);
     w.settle("double-spend", &mut watcher, &[("alice", 1, true), ("bob", 2, true)], owned).await
 }
 
@@ -361,16 +358,16 @@ async fn double_spend() -> Result<ScenarioReport, ScenarioError> {
 async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
     let mut w = World::new().await?;
     let mut watcher = w.watcher(vec![addr(1), addr(2)]).await?;
-    let (dep, _) = w.deposit(1, eth(10)).await?;
-    w.commit(&[w.pay(1, dep, &[(2, eth(4)), (1, eth(6))])?], false).await?;
-    let steal = w.pay(3, UtxoPos::new(1000, 0, 0), &[(3, eth(4))])?;
+    let (dep, _) = w.deposit(1, ether(10)).await?;
+    w.commit(&[w.pay(1, dep, &[(2, ether(4)), (1, ether(6))])?], false).await?;
+    let steal = w.pay(3, UtxoPos::new(1000, 0, 0), &[(3, ether(4))])?;
     w.commit(&[steal], true).await?;
     w.say("block 2000's root is on L1; its block is served to nobody");
     watcher.step().await.map_err(fail)?;
     w.chain.advance_time(3601).await.map_err(fail)?;
     watcher.step().await.map_err(fail)?;
     w.say("after an hour the watcher declares it withheld and exits alice and bob");
-    let owned = BTreeMap::from([(1, eth(6)), (2, eth(4))]);
+    let owned = BTreeMap::from([(1, ether(6)), (2, ether(4))]);
     w.settle("withheld-block", &mut watcher, &[("alice", 1, true), ("bob", 2, true)], owned).await
 }
 
@@ -378,8 +375,8 @@ async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
 async fn invalid_exit() -> Result<ScenarioReport, ScenarioError> {
     let mut w = World::new().await?;
     let mut watcher = w.watcher(vec![]).await?;
-    let (dep, dep_tx) = w.deposit(4, eth(5)).await?;
-    w.commit(&[w.pay(4, dep, &[(2, eth(5))])?], false).await?;
+    let (dep, dep_tx) = w.deposit(4, ether(5)).await?;
+    w.commit(&[w.pay(4, dep, &[(2, ether(5))])?], false).await?;
     watcher.step().await.map_err(fail)?;
     let proof =
         MerkleTree::from_leaves(&[dep_tx.encode()]).map_err(fail)?.proof(0).map_err(fail)?;
@@ -392,7 +389,7 @@ async fn invalid_exit() -> Result<ScenarioReport, ScenarioError> {
     w.say("the watcher challenges with carol's signed spend");
     exit_all(&w, &watcher, 2, &[UtxoPos::new(1000, 0, 0)]).await?;
     w.say("bob exits the 5 ETH carol paid him");
-    let owned = BTreeMap::from([(2, eth(5))]);
+    let owned = BTreeMap::from([(2, ether(5))]);
     w.settle("invalid-exit", &mut watcher, &[("bob", 2, true), ("carol", 4, false)], owned).await
 }
 
@@ -404,17 +401,17 @@ async fn mass_exit() -> Result<ScenarioReport, ScenarioError> {
     let mut watcher = w.watcher(vec![]).await?;
     let mut deposits = Vec::new();
     for &u in &users {
-        deposits.push(w.deposit(u, eth(u as u64)).await?.0);
+        deposits.push(w.deposit(u, ether(u as u64)).await?.0);
     }
     // Each user pays the next half of their deposit, in one block.
     let mut txs = Vec::new();
     let mut owned: BTreeMap<usize, U256> = BTreeMap::new();
     for (i, &u) in users.iter().enumerate() {
         let next = users[(i + 1) % users.len()];
-        let half = eth(u as u64) / U256::from(2);
-        txs.push(w.pay(u, deposits[i], &[(next, half), (u, eth(u as u64) - half)])?);
+        let half = ether(u as u64) / U256::from(2);
+        txs.push(w.pay(u, deposits[i], &[(next, half), (u, ether(u as u64) - half)])?);
         *owned.entry(next).or_default() += half;
-        *owned.entry(u).or_default() += eth(u as u64) - half;
+        *owned.entry(u).or_default() += ether(u as u64) - half;
     }
     w.commit(&txs, false).await?;
     watcher.step().await.map_err(fail)?;

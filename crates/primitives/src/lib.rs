@@ -17,6 +17,7 @@ pub mod signature;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tx;
+pub mod units;
 
 pub use alloy_primitives::{Address, B256, U256, keccak256};
 pub use eip712::Eip712Domain;

@@ -42,22 +42,11 @@ pub(crate) fn fails(args: &[&str]) -> String {
     err.trim().to_owned()
 }
 
-/// A real anvil node and a client of it that polls every 20 ms, every development account
-/// funded with 10,000 ETH.
+/// A real anvil node and a client of it, every development account funded (the test kit's).
 pub(crate) async fn funded_anvil()
 -> (plasma_rootchain::Anvil, std::sync::Arc<plasma_rootchain::RpcChain>) {
-    use plasma_rootchain::{DevChain, RpcChain, RpcConfig, dev_keys};
-    let anvil = plasma_rootchain::Anvil::spawn(31337, &[]).unwrap();
-    let mut rpc = RpcConfig::new(anvil.url());
-    rpc.poll_interval = std::time::Duration::from_millis(20);
-    let chain = std::sync::Arc::new(RpcChain::connect(rpc, &dev_keys()).await.unwrap());
-    for key in dev_keys() {
-        chain
-            .set_balance(key.address(), alloy_primitives::U256::from(10u128.pow(22)))
-            .await
-            .unwrap();
-    }
-    (anvil, chain)
+    let (anvil, chain) = plasma_testkit::anvil().await;
+    (anvil, std::sync::Arc::new(chain))
 }
 
 /// Starts `plasma node` (dev key 0 as operator, API on a free port) on the root chain at `url`

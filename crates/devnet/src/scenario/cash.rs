@@ -4,7 +4,7 @@
 //! same accounting as the payment scenarios: the rightful owner's coin back on L1, cheaters
 //! paid nothing.
 
-use super::{Account, ScenarioError, ScenarioReport, addr, eth, fail};
+use super::{Account, ScenarioError, ScenarioReport, addr, ether, fail};
 use plasma_cash::{
     BlockEntry, CashChain, Checkpoint, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
     RootChainFacts, Spend,
@@ -212,7 +212,7 @@ fn alarms(events: &[CoinEvent]) -> Vec<String> {
 /// Mallory cannot answer; her exit is cancelled and Bob takes his coin out.
 pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let (deposit, to_bob, b1) = w.alice_pays_bob(eth(5)).await?;
+    let (deposit, to_bob, b1) = w.alice_pays_bob(ether(5)).await?;
     let slot = deposit.slot;
     w.say(format!("alice deposits a 5 ETH coin and pays it to bob in block {b1}"));
 
@@ -270,7 +270,7 @@ pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
     w.say("bob exits from his verified history and withdraws the coin");
     let users = [
         ("alice", ALICE, true, U256::ZERO),
-        ("bob", BOB, true, eth(5)),
+        ("bob", BOB, true, ether(5)),
         ("mallory", MALLORY, false, U256::ZERO),
     ];
     w.settle("cash-forged-history", &users, alarms(watcher.events())).await
@@ -282,7 +282,7 @@ pub(super) async fn forged_history() -> Result<ScenarioReport, ScenarioError> {
 /// forged blocks, and one live exit per coin keeps the contract on Bob's.)
 pub(super) async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let (deposit, to_bob, b1) = w.alice_pays_bob(eth(3)).await?;
+    let (deposit, to_bob, b1) = w.alice_pays_bob(ether(3)).await?;
     let slot = deposit.slot;
     let stolen = CashTx { new_owner: addr(MALLORY), prev_block: U256::from(b1), ..to_bob };
     let (b2, _) = w.forged_block(&[(stolen, stolen.sign(&dev_key(MALLORY)))]).await?;
@@ -306,7 +306,7 @@ pub(super) async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
     }
     w.finalize_and_withdraw(BOB, slot).await?;
     w.say("the exit matures unchallenged; bob withdraws the coin");
-    let users = [("bob", BOB, true, eth(3)), ("mallory", MALLORY, false, U256::ZERO)];
+    let users = [("bob", BOB, true, ether(3)), ("mallory", MALLORY, false, U256::ZERO)];
     w.settle("cash-withheld-block", &users, vec![format!("block {b2} withheld")]).await
 }
 
@@ -316,7 +316,7 @@ pub(super) async fn withheld_block() -> Result<ScenarioReport, ScenarioError> {
 /// between); Carol exits and withdraws.
 pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let deposit = w.deposit(ALICE, eth(2)).await?;
+    let deposit = w.deposit(ALICE, ether(2)).await?;
     let slot = deposit.slot;
     let (to_bob, sig_alice) = w.spend(ALICE, slot, deposit.block, BOB);
     w.operator.submit(to_bob, sig_alice).map_err(fail)?;
@@ -373,7 +373,7 @@ pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
     let users = [
         ("alice", ALICE, false, U256::ZERO),
         ("bob", BOB, false, U256::ZERO),
-        ("carol", CAROL, true, eth(2)),
+        ("carol", CAROL, true, ether(2)),
         ("mallory", MALLORY, false, U256::ZERO),
     ];
     w.settle("cash-old-state", &users, alarms(watcher.events())).await
@@ -386,7 +386,7 @@ pub(super) async fn old_state() -> Result<ScenarioReport, ScenarioError> {
 /// withdraws.
 pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let (deposit, _, b1) = w.alice_pays_bob(eth(4)).await?;
+    let (deposit, _, b1) = w.alice_pays_bob(ether(4)).await?;
     let slot = deposit.slot;
     w.honest_block().await?;
     let at = w.honest_block().await?;
@@ -445,7 +445,7 @@ pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
         .map_err(fail)?;
     w.finalize_and_withdraw(BOB, slot).await?;
     w.say("bob exits from the checkpoint (no parent, no signature) and withdraws the coin");
-    let users = [("alice", ALICE, false, U256::ZERO), ("bob", BOB, true, eth(4))];
+    let users = [("alice", ALICE, false, U256::ZERO), ("bob", BOB, true, ether(4))];
     w.settle("cash-checkpoint", &users, alarms(watcher.events())).await
 }
 
@@ -455,7 +455,7 @@ pub(super) async fn checkpoint() -> Result<ScenarioReport, ScenarioError> {
 /// checkpoint is void for the coin. Mallory cannot use it against Bob's exit; Bob withdraws.
 pub(super) async fn forged_checkpoint() -> Result<ScenarioReport, ScenarioError> {
     let mut w = CashWorld::new().await?;
-    let (deposit, to_bob, b1) = w.alice_pays_bob(eth(3)).await?;
+    let (deposit, to_bob, b1) = w.alice_pays_bob(ether(3)).await?;
     let slot = deposit.slot;
     let history = w.operator.coin_history(slot).map_err(fail)?;
     let (accepted, facts, evidence, _) = w.accept(history, &deposit, None).await?;
@@ -492,6 +492,6 @@ pub(super) async fn forged_checkpoint() -> Result<ScenarioReport, ScenarioError>
     w.say("bob exits from block 1000; mallory's challenge with the void checkpoint is refused");
     w.finalize_and_withdraw(BOB, slot).await?;
     w.say("bob withdraws the coin");
-    let users = [("bob", BOB, true, eth(3)), ("mallory", MALLORY, false, U256::ZERO)];
+    let users = [("bob", BOB, true, ether(3)), ("mallory", MALLORY, false, U256::ZERO)];
     w.settle("cash-forged-checkpoint", &users, alarms(watcher.events())).await
 }

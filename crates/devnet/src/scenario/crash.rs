@@ -1,7 +1,7 @@
 //! The real operator stops in the middle of a block and restarts from its store: every
 //! acknowledged transaction is in the block it then seals, whose root reaches L1 exactly once.
 
-use super::{OPERATOR, ScenarioError, ScenarioReport, World, addr, eth, exit_all, fail};
+use super::{OPERATOR, ScenarioError, ScenarioReport, World, addr, ether, exit_all, fail};
 use alloy_primitives::Bytes;
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, TxAck};
 use plasma_primitives::{SignedTx, UtxoPos};
@@ -73,12 +73,12 @@ pub(super) async fn operator_crash() -> Result<ScenarioReport, ScenarioError> {
     let _ = std::fs::remove_file(&path);
 
     let node = start(&w, &path, Duration::from_secs(3600)).await?;
-    let (dep, _) = w.deposit(ALICE, eth(10)).await?;
+    let (dep, _) = w.deposit(ALICE, ether(10)).await?;
     until(&node, "saw the deposit", |s| s.utxos == 1).await?;
-    let to_bob = w.pay(ALICE, dep, &[(BOB, eth(4)), (ALICE, eth(6))])?;
+    let to_bob = w.pay(ALICE, dep, &[(BOB, ether(4)), (ALICE, ether(6))])?;
     let ack = submit(&node, &to_bob).await?;
     let bob_out = UtxoPos::new(ack.blknum, ack.txindex, 0);
-    submit(&node, &w.pay(BOB, bob_out, &[(CAROL, eth(1)), (BOB, eth(3))])?).await?;
+    submit(&node, &w.pay(BOB, bob_out, &[(CAROL, ether(1)), (BOB, ether(3))])?).await?;
     let before = node.status().await;
     node.stop().await;
     w.say(format!(
@@ -100,8 +100,8 @@ pub(super) async fn operator_crash() -> Result<ScenarioReport, ScenarioError> {
             CAROL,
             carol_out,
             &[
-                (ALICE, eth(1) / alloy_primitives::U256::from(2)),
-                (CAROL, eth(1) / alloy_primitives::U256::from(2)),
+                (ALICE, ether(1) / alloy_primitives::U256::from(2)),
+                (CAROL, ether(1) / alloy_primitives::U256::from(2)),
             ],
         )?,
     )
@@ -140,8 +140,8 @@ pub(super) async fn operator_crash() -> Result<ScenarioReport, ScenarioError> {
     exit_all(&w, &watcher, BOB, &[UtxoPos::new(1000, 1, 1)]).await?;
     exit_all(&w, &watcher, CAROL, &[UtxoPos::new(1000, 2, 1)]).await?;
     w.say("the watcher verifies block 1000; everyone exits what they hold");
-    let half = eth(1) / alloy_primitives::U256::from(2);
-    let owned = BTreeMap::from([(ALICE, eth(6) + half), (BOB, eth(3)), (CAROL, half)]);
+    let half = ether(1) / alloy_primitives::U256::from(2);
+    let owned = BTreeMap::from([(ALICE, ether(6) + half), (BOB, ether(3)), (CAROL, half)]);
     let users = [("alice", ALICE, true), ("bob", BOB, true), ("carol", CAROL, true)];
     w.settle("operator-crash", &mut watcher, &users, owned).await
 }

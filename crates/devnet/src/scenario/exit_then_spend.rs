@@ -6,7 +6,7 @@
 use super::{
     ScenarioError, ScenarioReport, WATCHER, World, addr,
     crash::{start, submit, until},
-    eth, fail,
+    ether, fail,
 };
 use plasma_operator::OperatorNode;
 use plasma_primitives::{Address, SignedTx, U256};
@@ -20,7 +20,7 @@ const CAROL: usize = 4;
 
 /// Tenths of an ether.
 fn tenths(n: u64) -> U256 {
-    eth(n) / U256::from(10)
+    ether(n) / U256::from(10)
 }
 
 /// Submits `tx`, which the operator must refuse; returns the refusal.
@@ -48,7 +48,7 @@ pub(super) async fn exit_then_spend() -> Result<ScenarioReport, ScenarioError> {
     let config = WatcherConfig { challenger: Some(addr(WATCHER)), ..WatcherConfig::default() };
     let mut watcher = Watcher::new(config, w.plasma.clone(), client).await.map_err(fail)?;
 
-    let (dep, _) = w.deposit(ALICE, eth(1)).await?;
+    let (dep, _) = w.deposit(ALICE, ether(1)).await?;
     until(&node, "saw the deposit", |s| s.utxos == 1).await?;
     let payment = w.pay(ALICE, dep, &[(CAROL, tenths(3)), (ALICE, tenths(7))])?;
     let ack = submit(&node, &payment).await?;

@@ -1,7 +1,7 @@
 //! MoreVP under a withholding operator: payments in a withheld block leave through in-flight
 //! exits, and a cheater's in-flight exit of a double spend is challenged by the watcher.
 
-use super::{ScenarioError, ScenarioReport, World, addr, eth, exit_all, fail};
+use super::{ScenarioError, ScenarioReport, World, addr, ether, exit_all, fail};
 use plasma_primitives::UtxoPos;
 use plasma_rootchain::DevChain;
 use plasma_watcher::WatcherEvent;
@@ -19,10 +19,10 @@ const CAROL: usize = 4;
 pub(super) async fn in_flight() -> Result<ScenarioReport, ScenarioError> {
     let mut w = World::new().await?;
     let mut watcher = w.watcher(vec![]).await?;
-    let (alice_dep, _) = w.deposit(ALICE, eth(10)).await?;
-    let (mallory_dep, _) = w.deposit(MALLORY, eth(2)).await?;
-    w.commit(&[w.pay(MALLORY, mallory_dep, &[(CAROL, eth(2))])?], false).await?;
-    let payment = w.pay(ALICE, alice_dep, &[(BOB, eth(4)), (ALICE, eth(6))])?;
+    let (alice_dep, _) = w.deposit(ALICE, ether(10)).await?;
+    let (mallory_dep, _) = w.deposit(MALLORY, ether(2)).await?;
+    w.commit(&[w.pay(MALLORY, mallory_dep, &[(CAROL, ether(2))])?], false).await?;
+    let payment = w.pay(ALICE, alice_dep, &[(BOB, ether(4)), (ALICE, ether(6))])?;
     w.commit(std::slice::from_ref(&payment), true).await?;
     w.say("block 1000: mallory pays carol 2 ETH; block 2000 (alice pays bob 4) is withheld");
     watcher.step().await.map_err(fail)?;
@@ -46,7 +46,7 @@ pub(super) async fn in_flight() -> Result<ScenarioReport, ScenarioError> {
         .map_err(fail)?;
     w.say("bob starts the in-flight exit of alice's payment and piggybacks his 4 ETH; alice piggybacks her 6 ETH change");
 
-    let double = w.pay(MALLORY, mallory_dep, &[(MALLORY, eth(2))])?;
+    let double = w.pay(MALLORY, mallory_dep, &[(MALLORY, ether(2))])?;
     let cheat = watcher.in_flight_exit_data(&double).map_err(fail)?;
     w.plasma.start_in_flight_exit(addr(MALLORY), &cheat).await.map_err(fail)?;
     w.plasma.piggyback_input(addr(MALLORY), &cheat.tx, 0).await.map_err(fail)?;
@@ -65,7 +65,7 @@ pub(super) async fn in_flight() -> Result<ScenarioReport, ScenarioError> {
     w.say("the watcher shows carol's payment: mallory's exit is not canonical and her piggyback is removed");
     exit_all(&w, &watcher, CAROL, &[UtxoPos::new(1000, 0, 0)]).await?;
     w.say("carol exits her 2 ETH from block 1000");
-    let owned = BTreeMap::from([(ALICE, eth(6)), (BOB, eth(4)), (CAROL, eth(2))]);
+    let owned = BTreeMap::from([(ALICE, ether(6)), (BOB, ether(4)), (CAROL, ether(2))]);
     let users = [
         ("alice", ALICE, true),
         ("bob", BOB, true),

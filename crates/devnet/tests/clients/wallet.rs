@@ -1,6 +1,6 @@
 //! The wallet against a real operator and watcher on the embedded root chain.
 
-use crate::{client, eth};
+use crate::{client, milli_ether};
 use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_operator::{OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, U256, UtxoPos};
@@ -83,7 +83,7 @@ async fn deposit_send_verify_exit_and_process() {
     .await
     .unwrap();
 
-    alice.deposit(Address::ZERO, eth(1000)).await.unwrap();
+    alice.deposit(Address::ZERO, milli_ether(1000)).await.unwrap();
     eventually(|| async {
         alice
             .balances()
@@ -94,15 +94,19 @@ async fn deposit_send_verify_exit_and_process() {
     .await;
 
     // Not enough money, then a payment with change and a fee.
-    let too_much = alice.send(bob.address(), Address::ZERO, eth(1000), eth(1)).await.unwrap_err();
+    let too_much = alice
+        .send(bob.address(), Address::ZERO, milli_ether(1000), milli_ether(1))
+        .await
+        .unwrap_err();
     assert!(matches!(too_much, WalletError::InsufficientFunds { .. }), "{too_much}");
-    let ack = alice.send(bob.address(), Address::ZERO, eth(400), eth(1)).await.unwrap();
-    assert_eq!(alice.balances().await.unwrap(), vec![(Address::ZERO, eth(599))]);
+    let ack =
+        alice.send(bob.address(), Address::ZERO, milli_ether(400), milli_ether(1)).await.unwrap();
+    assert_eq!(alice.balances().await.unwrap(), vec![(Address::ZERO, milli_ether(599))]);
 
     // Bob checks the payment himself: proof against L1 and the watcher's verdict.
     let received = eventually(|| bob.verify_received(ack.tx_hash)).await;
     assert_eq!(received.outputs.len(), 1);
-    assert_eq!(received.outputs[0].1.amount, eth(400));
+    assert_eq!(received.outputs[0].1.amount, milli_ether(400));
 
     // Bob exits it; a second exit of the same output is refused by name.
     let pos = received.outputs[0].0;
@@ -118,7 +122,7 @@ async fn deposit_send_verify_exit_and_process() {
     bob.process(Address::ZERO, 10).await.unwrap();
     let after = chain.balance(bob.address()).await.unwrap();
     assert!(
-        after > before + eth(400),
+        after > before + milli_ether(400),
         "Bob's 0.4 ETH (and his bond less his own gas) is back on L1"
     );
 
@@ -145,7 +149,7 @@ async fn fragmented_money_asks_for_a_merge_and_a_dead_operator_is_named() {
     let alice =
         Wallet::new(dev_key(1), plasma.clone(), client(node.rpc_addr()), None).await.unwrap();
     for _ in 0..5 {
-        alice.deposit(Address::ZERO, eth(10)).await.unwrap();
+        alice.deposit(Address::ZERO, milli_ether(10)).await.unwrap();
     }
     eventually(|| async {
         alice
@@ -155,13 +159,15 @@ async fn fragmented_money_asks_for_a_merge_and_a_dead_operator_is_named() {
             .and_then(|n| if n == 5 { Ok(n) } else { Err(WalletError::UnknownUtxo(U256::ZERO)) })
     })
     .await;
-    let err =
-        alice.send(dev_key(2).address(), Address::ZERO, eth(45), U256::ZERO).await.unwrap_err();
+    let err = alice
+        .send(dev_key(2).address(), Address::ZERO, milli_ether(45), U256::ZERO)
+        .await
+        .unwrap_err();
     assert!(matches!(err, WalletError::TooFragmented { needed: 5, .. }), "{err}");
     assert!(err.to_string().contains("plasma wallet merge"));
     alice.merge(Address::ZERO).await.unwrap().unwrap();
     assert_eq!(alice.utxos().await.unwrap().len(), 2);
-    alice.send(dev_key(2).address(), Address::ZERO, eth(45), U256::ZERO).await.unwrap();
+    alice.send(dev_key(2).address(), Address::ZERO, milli_ether(45), U256::ZERO).await.unwrap();
     assert!(matches!(
         alice.exit(UtxoPos::new(9999, 0, 0)).await,
         Err(WalletError::Refused(_) | WalletError::UnknownUtxo(_))
@@ -191,7 +197,7 @@ async fn in_flight_exit_piggybacks_challenge_and_history() {
     };
     let (alice, bob) = (wallet(1).await, wallet(2).await);
 
-    let dep = alice.deposit(Address::ZERO, eth(1000)).await.unwrap();
+    let dep = alice.deposit(Address::ZERO, milli_ether(1000)).await.unwrap();
     eventually(|| async {
         alice
             .balances()
@@ -199,7 +205,7 @@ async fn in_flight_exit_piggybacks_challenge_and_history() {
             .and_then(|b| b.first().map(|x| x.1).ok_or(WalletError::UnknownUtxo(U256::ZERO)))
     })
     .await;
-    let ack = alice.send(bob.address(), Address::ZERO, eth(400), U256::ZERO).await.unwrap();
+    let ack = alice.send(bob.address(), Address::ZERO, milli_ether(400), U256::ZERO).await.unwrap();
     eventually(|| bob.verify_received(ack.tx_hash)).await;
 
     // Alice's wallet refuses to exit her spent deposit; she cheats around it on L1, and Bob's
@@ -210,15 +216,19 @@ async fn in_flight_exit_piggybacks_challenge_and_history() {
         "{refused}"
     );
     let dep_tx =
-        plasma_primitives::PaymentTx::deposit(alice.address(), Address::ZERO, eth(1000)).unwrap();
+        plasma_primitives::PaymentTx::deposit(alice.address(), Address::ZERO, milli_ether(1000))
+            .unwrap();
     let dep_proof =
         plasma_primitives::MerkleTree::from_leaves(&[dep_tx.encode()]).unwrap().proof(0).unwrap();
     plasma.start_standard_exit(alice.address(), dep, &dep_tx.encode(), &dep_proof).await.unwrap();
     let bond = plasma.exit_bond().await.unwrap();
     let bob0 = chain.balance(bob.address()).await.unwrap();
     bob.challenge(dep).await.unwrap();
-    let challenge_gain = chain.balance(bob.address()).await.unwrap() + eth(1) - bob0;
-    assert!(challenge_gain > eth(1) && challenge_gain <= bond + eth(1), "Bob earns the bond");
+    let challenge_gain = chain.balance(bob.address()).await.unwrap() + milli_ether(1) - bob0;
+    assert!(
+        challenge_gain > milli_ether(1) && challenge_gain <= bond + milli_ether(1),
+        "Bob earns the bond"
+    );
 
     // Bob exits the payment in flight (with the bytes Alice's journal kept); Alice joins and
     // piggybacks her change. Both are paid after the period.
@@ -243,12 +253,12 @@ async fn in_flight_exit_piggybacks_challenge_and_history() {
     assert!(
         bob_history
             .iter()
-            .any(|e| matches!(e, H::InFlightLegPaid { amount, .. } if *amount == eth(400))),
+            .any(|e| matches!(e, H::InFlightLegPaid { amount, .. } if *amount == milli_ether(400))),
         "{bob_history:#?}"
     );
     let alice_history = alice.history().await.unwrap();
     assert!(
-        matches!(alice_history[0], H::Deposited { amount, .. } if amount == eth(1000)),
+        matches!(alice_history[0], H::Deposited { amount, .. } if amount == milli_ether(1000)),
         "{alice_history:#?}"
     );
     assert!(
@@ -258,7 +268,7 @@ async fn in_flight_exit_piggybacks_challenge_and_history() {
     assert!(
         alice_history
             .iter()
-            .any(|e| matches!(e, H::InFlightLegPaid { amount, .. } if *amount == eth(600))),
+            .any(|e| matches!(e, H::InFlightLegPaid { amount, .. } if *amount == milli_ether(600))),
         "{alice_history:#?}"
     );
     assert!(

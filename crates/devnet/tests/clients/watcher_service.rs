@@ -1,7 +1,7 @@
 //! The watcher service beside a real operator node: it verifies the operator's blocks over
 //! HTTP, serves its own exit data, and challenges an invalid exit by itself.
 
-use crate::{client, eth};
+use crate::{client, milli_ether};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, UtxoPos};
 use plasma_rootchain::{EmbeddedChain, FrameworkConfig, Plasma, dev_key};
@@ -35,7 +35,7 @@ impl World {
     }
 
     async fn deposit(&self, who: usize, milli: u64) -> (UtxoPos, PaymentTx) {
-        let tx = PaymentTx::deposit(addr(who), Address::ZERO, eth(milli)).unwrap();
+        let tx = PaymentTx::deposit(addr(who), Address::ZERO, milli_ether(milli)).unwrap();
         let (blknum, _) = self.plasma.deposit(&tx).await.unwrap();
         (UtxoPos::new(blknum, 0, 0), tx)
     }
@@ -47,7 +47,7 @@ impl World {
             .map(|(owner, milli)| Output {
                 owner: addr(owner),
                 token: Address::ZERO,
-                amount: eth(milli),
+                amount: milli_ether(milli),
             })
             .collect();
         let key = dev_key(who);

@@ -2,13 +2,19 @@
 //! accepted ones are durable and sealed like single submissions, the refused ones name the
 //! coin and the rule, and a batch over the limit is refused whole.
 
-use crate::cash_reorg::{cash_node, coins};
+use crate::cash_reorg::{cash_node, until_coins};
 use crate::*;
 use plasma_operator::{CashApiClient, CashTransfer, MAX_CASH_BATCH};
 use plasma_primitives::cash::CashTx;
+use plasma_testkit::eventually;
 
 fn transfer(slot: u64, block: u64, to: Address, signer: usize) -> (CashTx, CashTransfer) {
-    let tx = CashTx { slot, prev_block: U256::from(block), denomination: eth(100), new_owner: to };
+    let tx = CashTx {
+        slot,
+        prev_block: U256::from(block),
+        denomination: milli_ether(100),
+        new_owner: to,
+    };
     let signature = tx.sign(&dev_key(signer)).to_bytes().to_vec().into();
     (tx, CashTransfer { tx: tx.encode().into(), signature })
 }
@@ -19,13 +25,9 @@ async fn a_batch_answers_each_transfer_in_order_and_seals_the_accepted() {
     let [alice, bob, carol] = [1, 2, 3].map(|i| chain.accounts()[i]);
     let mut deposited = Vec::new();
     for _ in 0..3 {
-        deposited.push(contract.deposit_eth(alice, eth(100)).await.unwrap());
+        deposited.push(contract.deposit_eth(alice, milli_ether(100)).await.unwrap());
     }
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while coins(&client).await < 3 {
-        assert!(std::time::Instant::now() < deadline, "the node never saw the deposits");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    until_coins(&client, 3).await;
     let [(a, a_block), (b, b_block), (c, c_block)] = [deposited[0], deposited[1], deposited[2]];
     let (a_tx, a_to_bob) = transfer(a, a_block, bob, 1);
     let (_, b_signed_by_bob) = transfer(b, b_block, carol, 2);
@@ -44,11 +46,12 @@ async fn a_batch_answers_each_transfer_in_order_and_seals_the_accepted() {
     assert!(results[3].hash.is_none() && why(3).contains("already spent"), "{}", why(3));
 
     // The accepted two are sealed into block 1000 and committed; the refused ones are not.
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while CashApiClient::status(&client).await.unwrap().last_submitted_block < 1000 {
-        assert!(std::time::Instant::now() < deadline, "block 1000 was never committed");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let client_ref = &client;
+    eventually("the commit of block 1000", || async move {
+        let status = CashApiClient::status(client_ref).await.unwrap();
+        (status.last_submitted_block >= 1000).then_some(())
+    })
+    .await;
     assert!(!contract.block_root(1000).await.unwrap().is_zero());
     let moved_in_1000 = |slot| {
         let client = client.clone();

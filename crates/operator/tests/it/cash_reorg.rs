@@ -41,7 +41,7 @@ async fn cash_node_with(
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
     let node = CashNode::start(config, contract.clone(), operator, journal).await.unwrap();
-    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    let client = plasma_testkit::client(node.rpc_addr());
     (chain, contract, node, client, dir)
 }
 
@@ -65,17 +65,13 @@ pub(crate) async fn coins(client: &HttpClient) -> u64 {
 #[tokio::test]
 async fn the_cash_node_waits_for_the_configured_depth() {
     let (chain, contract, node, client, _dir) = cash_node(3).await;
-    contract.deposit_eth(chain.accounts()[1], eth(100)).await.unwrap();
+    contract.deposit_eth(chain.accounts()[1], milli_ether(100)).await.unwrap();
     chain.mine().await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(coins(&client).await, 0, "read before it was 3 blocks deep");
     chain.mine().await.unwrap();
     chain.mine().await.unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while coins(&client).await == 0 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert_eq!(coins(&client).await, 1);
+    until_coins(&client, 1).await;
     node.stop().await;
 }
 
@@ -83,43 +79,36 @@ async fn the_cash_node_waits_for_the_configured_depth() {
 async fn a_deep_reorg_stops_the_cash_node() {
     let (chain, contract, node, client, _dir) = cash_node(0).await;
     let snapshot = chain.snapshot().await.unwrap();
-    contract.deposit_eth(chain.accounts()[1], eth(100)).await.unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while coins(&client).await == 0 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    contract.deposit_eth(chain.accounts()[1], milli_ether(100)).await.unwrap();
+    until_coins(&client, 1).await;
     chain.revert(snapshot).await.unwrap();
     for _ in 0..3 {
         chain.mine().await.unwrap();
     }
-    let tx = vec![0xc0u8];
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    let refusal = loop {
-        let err = CashApiClient::submit_tx(&client, tx.clone().into(), vec![0u8; 65].into())
-            .await
-            .unwrap_err();
-        if err.to_string().contains("reorg") || std::time::Instant::now() > deadline {
-            break err.to_string();
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    };
-    assert!(refusal.contains("reorg"), "{refusal}");
+    stopped_with(&client, "reorg").await;
     node.stop().await;
 }
 
-/// Submits a harmless malformed transfer until the refusal names `words` (the node stopped).
+/// Submits a harmless malformed transfer until the refusal names `words` (the node stopped);
+/// returns the refusal.
 async fn stopped_with(client: &HttpClient, words: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let err = CashApiClient::submit_tx(client, vec![0xc0u8].into(), vec![0u8; 65].into())
+    let what = format!("a refusal naming {words:?}");
+    plasma_testkit::eventually(&what, || async move {
+        let refusal = CashApiClient::submit_tx(client, vec![0xc0u8].into(), vec![0u8; 65].into())
             .await
             .unwrap_err()
             .to_string();
-        if err.contains(words) || std::time::Instant::now() > deadline {
-            return err;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        refusal.contains(words).then_some(refusal)
+    })
+    .await
+}
+
+/// Waits until the node holds `n` coins (its follower read the deposits).
+pub(crate) async fn until_coins(client: &HttpClient, n: u64) {
+    let what = format!("{n} coins");
+    plasma_testkit::eventually(&what, || async move { (coins(client).await >= n).then_some(()) })
+        .await;
+    assert_eq!(coins(client).await, n);
 }
 
 #[tokio::test]
@@ -139,13 +128,9 @@ async fn a_root_chain_ahead_of_the_cash_node_stops_it() {
 async fn a_deep_reorg_while_the_cash_node_is_down_stops_it_when_it_restarts() {
     let (chain, contract, node, client, dir) = cash_node(1).await;
     let snapshot = chain.snapshot().await.unwrap();
-    contract.deposit_eth(chain.accounts()[1], eth(100)).await.unwrap();
+    contract.deposit_eth(chain.accounts()[1], milli_ether(100)).await.unwrap();
     chain.mine().await.unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while coins(&client).await == 0 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert_eq!(coins(&client).await, 1);
+    until_coins(&client, 1).await;
     node.stop().await;
     chain.revert(snapshot).await.unwrap();
     for _ in 0..3 {
@@ -155,9 +140,8 @@ async fn a_deep_reorg_while_the_cash_node_is_down_stops_it_when_it_restarts() {
     // The start block is not used: the journal holds the cursor.
     let operator = chain.accounts()[0];
     let node = CashNode::start(cash_config(0, 1), contract, operator, journal).await.unwrap();
-    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
-    let refusal = stopped_with(&client, "reorg").await;
-    assert!(refusal.contains("reorg"), "the restarted node did not notice: {refusal}");
+    let client = plasma_testkit::client(node.rpc_addr());
+    stopped_with(&client, "reorg").await;
     node.stop().await;
 }
 
@@ -174,17 +158,13 @@ async fn a_cash_block_built_on_a_lost_branch_is_never_committed() {
     let (chain, contract, node, client, _dir) = cash_node_with(config).await;
     let [alice, bob] = [chain.accounts()[1], chain.accounts()[2]];
     let snapshot = chain.snapshot().await.unwrap();
-    let (slot, block) = contract.deposit_eth(alice, eth(100)).await.unwrap();
+    let (slot, block) = contract.deposit_eth(alice, milli_ether(100)).await.unwrap();
     chain.mine().await.unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while coins(&client).await == 0 {
-        assert!(std::time::Instant::now() < deadline, "the node never saw the deposit");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    until_coins(&client, 1).await;
     let tx = plasma_primitives::cash::CashTx {
         slot,
         prev_block: U256::from(block),
-        denomination: eth(100),
+        denomination: milli_ether(100),
         new_owner: bob,
     };
     let signature = tx.sign(&dev_key(1)).to_bytes().to_vec();
@@ -204,7 +184,6 @@ async fn a_cash_block_built_on_a_lost_branch_is_never_committed() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let refusal = stopped_with(&client, "reorg").await;
-    assert!(refusal.contains("reorg"), "the node kept running: {refusal}");
+    stopped_with(&client, "reorg").await;
     node.stop().await;
 }

@@ -23,7 +23,7 @@ async fn deposit_transfer_block_submission_and_exit<C: RootChain + 'static>(
     let dep = deposit(&plasma, 1, 1000).await;
     until(&client, "the deposit", |s| s.utxos == 1).await;
     let balance = client.get_balance(alice).await.unwrap();
-    assert_eq!(balance[0].amount, eth(1000));
+    assert_eq!(balance[0].amount, milli_ether(1000));
 
     // Alice pays Bob; the ack names the block and index.
     let pay = transfer(&domain, 1, vec![dep], vec![(bob, 300), (alice, 700)]);
@@ -49,7 +49,7 @@ async fn deposit_transfer_block_submission_and_exit<C: RootChain + 'static>(
     // Bob's outputs, paged.
     let page = client.get_utxos(bob, None, Some(1)).await.unwrap();
     assert_eq!(page.utxos.len(), 1);
-    assert_eq!(page.utxos[0].amount, eth(300));
+    assert_eq!(page.utxos[0].amount, milli_ether(300));
     assert_eq!(page.next, None);
 
     // Bob exits with the operator's exit data; the operator sees the exit and stops

@@ -16,43 +16,23 @@ use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};
 use plasma_primitives::{
     Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos,
 };
-use plasma_rootchain::{
-    Anvil, DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig,
-    dev_key, dev_keys,
-};
+use plasma_rootchain::{Anvil, DevChain, EmbeddedChain, Plasma, RootChain, RpcChain, dev_key};
 use plasma_storage::Store;
 use std::{sync::Arc, time::Duration};
 
-pub(crate) const MEP: u64 = 3600;
+pub(crate) use plasma_testkit::milli_ether;
 
-pub(crate) fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
-}
+pub(crate) const MEP: u64 = 3600;
 
 /// A root chain with the framework deployed; the operator is development account 0.
 pub(crate) async fn root_chain() -> Arc<Plasma<EmbeddedChain>> {
-    deploy_on(Arc::new(EmbeddedChain::new())).await
+    plasma_testkit::framework(Arc::new(EmbeddedChain::new()), MEP).await
 }
 
 /// The same on a real anvil node (kept alive by the returned handle).
 pub(crate) async fn anvil_root_chain() -> (Anvil, Arc<Plasma<RpcChain>>) {
-    let node = Anvil::spawn(31337, &[]).unwrap();
-    let mut config = RpcConfig::new(node.url());
-    config.poll_interval = Duration::from_millis(10);
-    config.confirmations = 0;
-    let chain = RpcChain::connect(config, &dev_keys()).await.unwrap();
-    for key in dev_keys() {
-        chain.set_balance(key.address(), U256::from(10u128.pow(22))).await.unwrap();
-    }
-    let plasma = deploy_on(Arc::new(chain)).await;
-    (node, plasma)
-}
-
-async fn deploy_on<C: RootChain>(chain: Arc<C>) -> Arc<Plasma<C>> {
-    let operator = chain.accounts()[0];
-    let mut config = FrameworkConfig::new(operator);
-    config.min_exit_period = MEP;
-    Arc::new(Plasma::deploy(chain, operator, &config).await.unwrap())
+    let (node, chain) = plasma_testkit::anvil().await;
+    (node, plasma_testkit::framework(Arc::new(chain), MEP).await)
 }
 
 pub(crate) fn test_config() -> OperatorConfig {
@@ -71,7 +51,7 @@ pub(crate) async fn start<C: RootChain + 'static>(
 ) -> (OperatorNode, HttpClient) {
     let operator = plasma.chain().accounts()[0];
     let node = OperatorNode::start(config, plasma.clone(), operator, store).await.unwrap();
-    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    let client = plasma_testkit::client(node.rpc_addr());
     (node, client)
 }
 
@@ -81,21 +61,18 @@ pub(crate) async fn until(
     what: &str,
     done: impl Fn(&Status) -> bool,
 ) -> Status {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while std::time::Instant::now() < deadline {
+    let done = &done;
+    plasma_testkit::eventually(what, || async move {
         let status = client.status().await.unwrap();
-        if done(&status) {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("timed out waiting for {what}");
+        done(&status).then_some(status)
+    })
+    .await
 }
 
 /// Deposits `amount` ETH (milli) for development account `who` on the root chain.
 pub(crate) async fn deposit<C: RootChain>(plasma: &Plasma<C>, who: usize, milli: u64) -> UtxoPos {
     let owner = plasma.chain().accounts()[who];
-    let tx = PaymentTx::deposit(owner, Address::ZERO, eth(milli)).unwrap();
+    let tx = PaymentTx::deposit(owner, Address::ZERO, milli_ether(milli)).unwrap();
     let (blknum, _) = plasma.deposit(&tx).await.unwrap();
     UtxoPos::new(blknum, 0, 0)
 }
@@ -109,7 +86,7 @@ pub(crate) fn transfer(
 ) -> SignedTx {
     let outputs = outputs
         .into_iter()
-        .map(|(owner, milli)| Output { owner, token: Address::ZERO, amount: eth(milli) })
+        .map(|(owner, milli)| Output { owner, token: Address::ZERO, amount: milli_ether(milli) })
         .collect();
     let key: PrivateKey = dev_key(from);
     let keys = vec![&key; inputs.len()];

@@ -4,6 +4,7 @@
 
 use crate::*;
 use plasma_storage::MemoryStore;
+use plasma_testkit::eventually;
 
 #[tokio::test]
 async fn a_reorg_within_the_confirmation_depth_is_never_seen() {
@@ -26,7 +27,7 @@ async fn a_reorg_within_the_confirmation_depth_is_never_seen() {
     let page = client.get_utxos(bob, None, None).await.unwrap();
     assert_eq!(page.utxos.len(), 1);
     assert_eq!(page.utxos[0].utxo_pos, kept.raw());
-    assert_eq!(page.utxos[0].amount, eth(250));
+    assert_eq!(page.utxos[0].amount, milli_ether(250));
     assert!(node.failure().is_none());
     node.stop().await;
 }
@@ -46,11 +47,8 @@ async fn a_reorg_deeper_than_the_confirmation_depth_stops_the_operator() {
     for _ in 0..4 {
         chain.mine().await.unwrap();
     }
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while node.failure().is_none() && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let failure = node.failure().expect("the operator kept running on a reorganised root chain");
+    let failure =
+        eventually("the operator to stop on the reorg", || async { node.failure() }).await;
     assert!(failure.contains("reorg"), "{failure}");
     let err = client.submit_tx(vec![0xc0].into()).await.unwrap_err();
     assert!(err.to_string().contains("stopped accepting"), "{err}");
@@ -120,11 +118,8 @@ async fn a_deep_reorg_while_the_node_is_down_stops_it_when_it_restarts() {
         chain.mine().await.unwrap();
     }
     let (node, _client) = start(&plasma, store, config).await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while node.failure().is_none() && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let failure = node.failure().expect("the restarted node did not notice the reorg");
+    let failure =
+        eventually("the restarted node to notice the reorg", || async { node.failure() }).await;
     assert!(failure.contains("reorg"), "{failure}");
     node.stop().await;
 }

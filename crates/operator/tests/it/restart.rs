@@ -57,7 +57,7 @@ async fn a_log_that_does_not_replay_is_refused_with_the_entry() {
     let plasma = root_chain().await;
     let domain = plasma.domain_separator().await.unwrap();
     let owner = plasma.chain().accounts()[1];
-    let deposit = PaymentTx::deposit(owner, Address::ZERO, eth(1000)).unwrap();
+    let deposit = PaymentTx::deposit(owner, Address::ZERO, milli_ether(1000)).unwrap();
     let good = transfer(&domain, 1, vec![UtxoPos::new(1, 0, 0)], vec![(owner, 400)]);
     // Spends the good transfer's output, but signed for another chain: someone else recovers.
     let foreign =

@@ -122,9 +122,9 @@ async fn slow_clients_do_not_lock_others_out_of_the_cash_api() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(Journal::open(dir.path().join("cash.redb")).unwrap());
     let node = CashNode::start(config, contract, operator, journal).await.unwrap();
-    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    let client = plasma_testkit::client(node.rpc_addr());
     survives_slow_clients(node.rpc_addr(), CashApiClient::status(&client)).await;
-    let client = HttpClientBuilder::default().build(format!("http://{}", node.rpc_addr())).unwrap();
+    let client = plasma_testkit::client(node.rpc_addr());
     CashApiClient::status(&client).await.unwrap();
     node.stop().await;
 }

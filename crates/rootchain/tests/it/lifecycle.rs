@@ -11,11 +11,9 @@ use plasma_rootchain::{
 };
 use std::sync::Arc;
 
-const MEP: u64 = 3600;
+use plasma_testkit::milli_ether;
 
-fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
-}
+const MEP: u64 = 3600;
 
 async fn deploy<C: RootChain>(chain: Arc<C>) -> Plasma<C> {
     let operator = chain.accounts()[0];
@@ -41,15 +39,15 @@ pub(crate) async fn eth_deposit_transfer_exit_challenge_and_process<C: DevChain>
     chain.ensure_code(module).await.unwrap();
 
     // Alice deposits 1 ETH: deposit block 1.
-    let deposit = PaymentTx::deposit(alice, Address::ZERO, eth(1000)).unwrap();
+    let deposit = PaymentTx::deposit(alice, Address::ZERO, milli_ether(1000)).unwrap();
     let (dep_blknum, _) = plasma.deposit(&deposit).await.unwrap();
     assert_eq!(dep_blknum, 1);
     let dep_pos = UtxoPos::new(dep_blknum, 0, 0);
 
     // Block 1000: Alice pays Bob 0.4 ETH, 0.6 back to herself.
     let outputs = vec![
-        Output { owner: bob, token: Address::ZERO, amount: eth(400) },
-        Output { owner: alice, token: Address::ZERO, amount: eth(600) },
+        Output { owner: bob, token: Address::ZERO, amount: milli_ether(400) },
+        Output { owner: alice, token: Address::ZERO, amount: milli_ether(600) },
     ];
     let transfer = PaymentTx::new(vec![dep_pos], outputs, Default::default()).unwrap();
     let signed = transfer.clone().sign(&[&dev_key(1)], &domain).unwrap();
@@ -106,7 +104,11 @@ pub(crate) async fn eth_deposit_transfer_exit_challenge_and_process<C: DevChain>
     let bob_gain = chain.balance(bob).await.unwrap() - bob_before;
     let bounty = chain.balance(processor).await.unwrap() + processed.fee() - processor_before;
     assert!(!bounty.is_zero() && bounty < bond, "the processor earns a bounty out of the bond");
-    assert_eq!(bob_gain + bounty, eth(400) + bond, "Bob gets 0.4 ETH and his bond less the bounty");
+    assert_eq!(
+        bob_gain + bounty,
+        milli_ether(400) + bond,
+        "Bob gets 0.4 ETH and his bond less the bounty"
+    );
 
     // The exited output can never exit again.
     let again =
@@ -133,7 +135,7 @@ pub(crate) async fn eth_deposit_transfer_exit_challenge_and_process<C: DevChain>
     assert!(events.iter().any(
         |e| matches!(e, PlasmaEvent::ExitChallenged { challenger, .. } if *challenger == operator)
     ));
-    assert!(events.iter().any(|e| matches!(e, PlasmaEvent::ExitFinalized { owner, amount, .. } if *owner == bob && *amount == eth(400))));
+    assert!(events.iter().any(|e| matches!(e, PlasmaEvent::ExitFinalized { owner, amount, .. } if *owner == bob && *amount == milli_ether(400))));
 }
 
 pub(crate) async fn erc20_deposit_exit_and_process<C: DevChain>(chain: Arc<C>) {
@@ -199,12 +201,12 @@ pub(crate) async fn in_flight_exit_canonical_pays_the_outputs<C: DevChain>(chain
     let [operator, alice, bob, carol] = [0, 1, 2, 3].map(|i| chain.accounts()[i]);
     let start = chain.head().await.unwrap().number;
     let domain = plasma.domain_separator().await.unwrap();
-    let deposit = PaymentTx::deposit(alice, Address::ZERO, eth(1000)).unwrap();
+    let deposit = PaymentTx::deposit(alice, Address::ZERO, milli_ether(1000)).unwrap();
     let (dep_blknum, _) = plasma.deposit(&deposit).await.unwrap();
     let dep_pos = UtxoPos::new(dep_blknum, 0, 0);
     let dep_proof = MerkleTree::from_leaves(&[deposit.encode()]).unwrap().proof(0).unwrap();
 
-    let pay = payment(dep_pos, 1, &[(bob, eth(400)), (alice, eth(600))], &domain);
+    let pay = payment(dep_pos, 1, &[(bob, milli_ether(400)), (alice, milli_ether(600))], &domain);
     let tx = pay.tx().encode();
     let tree = MerkleTree::from_leaves(&[&tx]).unwrap();
     plasma.submit_block(operator, tree.root()).await.unwrap();
@@ -223,7 +225,7 @@ pub(crate) async fn in_flight_exit_canonical_pays_the_outputs<C: DevChain>(chain
     assert_eq!(plasma.in_flight_exit(exit_id).await.unwrap().bondOwner, bob);
 
     // Alice double-signs her deposit to Carol and claims the exit is not canonical.
-    let double = payment(dep_pos, 1, &[(carol, eth(1000))], &domain);
+    let double = payment(dep_pos, 1, &[(carol, milli_ether(1000))], &domain);
     let competitor = Competitor {
         in_flight_input_index: 0,
         tx: double.tx().encode(),
@@ -255,8 +257,8 @@ pub(crate) async fn in_flight_exit_canonical_pays_the_outputs<C: DevChain>(chain
     let bob_gain = chain.balance(bob).await.unwrap() - bob_before;
     let alice_gain = chain.balance(alice).await.unwrap() - alice_before;
     let ife_bond = plasma.in_flight_exit_bond().await.unwrap();
-    assert_eq!(bob_gain, eth(400) + pbond - bounty + ife_bond, "Bob: output, bonds back");
-    assert_eq!(alice_gain, eth(600) + pbond - bounty, "Alice: her change");
+    assert_eq!(bob_gain, milli_ether(400) + pbond - bounty + ife_bond, "Bob: output, bonds back");
+    assert_eq!(alice_gain, milli_ether(600) + pbond - bounty, "Alice: her change");
 
     let mut cursor = EventCursor::new(plasma.event_sources(), start + 1, 0);
     let events: Vec<PlasmaEvent> =
@@ -285,7 +287,7 @@ pub(crate) async fn in_flight_exit_canonical_pays_the_outputs<C: DevChain>(chain
     );
     assert!(
         ours.iter().any(|e| matches!(e, PlasmaEvent::InFlightLegPaid { owner, leg: 4, amount, .. }
-        if *owner == bob && *amount == eth(400)))
+        if *owner == bob && *amount == milli_ether(400)))
     );
     assert!(
         ours.iter()
@@ -300,13 +302,13 @@ pub(crate) async fn in_flight_exit_non_canonical_pays_no_output<C: DevChain>(cha
     let plasma = deploy(chain.clone()).await;
     let [operator, alice, bob, carol] = [0, 1, 2, 3].map(|i| chain.accounts()[i]);
     let domain = plasma.domain_separator().await.unwrap();
-    let deposit = PaymentTx::deposit(alice, Address::ZERO, eth(1000)).unwrap();
+    let deposit = PaymentTx::deposit(alice, Address::ZERO, milli_ether(1000)).unwrap();
     let (dep_blknum, _) = plasma.deposit(&deposit).await.unwrap();
     let dep_pos = UtxoPos::new(dep_blknum, 0, 0);
     let dep_proof = MerkleTree::from_leaves(&[deposit.encode()]).unwrap().proof(0).unwrap();
 
-    let to_bob = payment(dep_pos, 1, &[(bob, eth(1000))], &domain);
-    let to_carol = payment(dep_pos, 1, &[(carol, eth(1000))], &domain);
+    let to_bob = payment(dep_pos, 1, &[(bob, milli_ether(1000))], &domain);
+    let to_carol = payment(dep_pos, 1, &[(carol, milli_ether(1000))], &domain);
     let tree = MerkleTree::from_leaves(&[to_carol.tx().encode()]).unwrap();
     plasma.submit_block(operator, tree.root()).await.unwrap();
 

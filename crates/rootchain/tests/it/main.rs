@@ -6,33 +6,14 @@ mod lifecycle;
 mod rpc_only;
 mod suite;
 
-use plasma_rootchain::{Anvil, DevChain, EmbeddedChain, RpcChain, RpcConfig, dev_keys};
-use std::time::Duration;
+use plasma_rootchain::EmbeddedChain;
 
 /// A fresh embedded chain.
 pub(crate) fn embedded() -> EmbeddedChain {
     EmbeddedChain::new()
 }
 
-/// A fresh anvil node, and a client holding (and funding) the development keys.
-pub(crate) async fn anvil() -> (Anvil, RpcChain) {
-    anvil_with(&[]).await
-}
-
-/// Same, with extra anvil arguments.
-pub(crate) async fn anvil_with(args: &[&str]) -> (Anvil, RpcChain) {
-    let node = Anvil::spawn(31337, args).expect("anvil starts");
-    let mut config = RpcConfig::new(node.url());
-    config.expected_chain_id = Some(31337);
-    config.confirmations = 0;
-    config.poll_interval = Duration::from_millis(20);
-    let chain = RpcChain::connect(config, &dev_keys()).await.expect("anvil answers");
-    let ten_thousand_eth = alloy_primitives::U256::from(10u128.pow(22));
-    for key in dev_keys() {
-        chain.set_balance(key.address(), ten_thousand_eth).await.expect("anvil_setBalance");
-    }
-    (node, chain)
-}
+pub(crate) use plasma_testkit::{anvil, anvil_with};
 
 /// Declares each listed suite test twice: once per backend.
 macro_rules! on_both_backends {

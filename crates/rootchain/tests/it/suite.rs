@@ -5,10 +5,7 @@ use alloy_sol_types::SolCall;
 use plasma_contracts::FormatsHarness;
 use plasma_primitives::{PaymentTx, U256 as PU256};
 use plasma_rootchain::{DevChain, EventCursor, RootChain, RootChainError, TxRequest};
-
-fn eth(n: u64) -> U256 {
-    U256::from(n) * U256::from(10u64).pow(U256::from(18))
-}
+use plasma_testkit::ether;
 
 async fn deploy<C: RootChain>(chain: &C, init_code: Bytes) -> Address {
     let from = chain.accounts()[0];
@@ -60,10 +57,11 @@ pub(crate) async fn reverts_are_typed_and_named<C: RootChain>(chain: &C) {
 pub(crate) async fn value_transfers_move_exact_balances<C: RootChain>(chain: &C) {
     let (a, b) = (chain.accounts()[2], chain.accounts()[3]);
     let (a0, b0) = (chain.balance(a).await.unwrap(), chain.balance(b).await.unwrap());
-    let receipt = chain.send(TxRequest::call(a, b, Bytes::new()).with_value(eth(3))).await.unwrap();
+    let receipt =
+        chain.send(TxRequest::call(a, b, Bytes::new()).with_value(ether(3))).await.unwrap();
     assert_eq!(receipt.gas_used, 21_000);
-    assert_eq!(chain.balance(b).await.unwrap(), b0 + eth(3));
-    assert_eq!(chain.balance(a).await.unwrap(), a0 - eth(3) - receipt.fee());
+    assert_eq!(chain.balance(b).await.unwrap(), b0 + ether(3));
+    assert_eq!(chain.balance(a).await.unwrap(), a0 - ether(3) - receipt.fee());
 }
 
 pub(crate) async fn refuses_what_a_node_refuses<C: RootChain>(chain: &C) {
@@ -123,9 +121,9 @@ pub(crate) async fn snapshots_restore_everything<C: DevChain>(chain: &C) {
     let b0 = chain.balance(b).await.unwrap();
     let head0 = chain.head().await.unwrap();
     let id = chain.snapshot().await.unwrap();
-    chain.send(TxRequest::call(a, b, Bytes::new()).with_value(eth(1))).await.unwrap();
+    chain.send(TxRequest::call(a, b, Bytes::new()).with_value(ether(1))).await.unwrap();
     chain.advance_time(3600).await.unwrap();
-    assert_eq!(chain.balance(b).await.unwrap(), b0 + eth(1));
+    assert_eq!(chain.balance(b).await.unwrap(), b0 + ether(1));
     chain.revert(id).await.unwrap();
     assert_eq!(chain.balance(b).await.unwrap(), b0);
     assert_eq!(chain.head().await.unwrap().number, head0.number);

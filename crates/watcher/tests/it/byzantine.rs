@@ -70,8 +70,8 @@ async fn a_double_spend_in_a_block_is_caught_and_users_exit_with_everything() {
     w.process().await;
     let bond = w.plasma.exit_bond().await.unwrap();
     let bounty = bond / U256::from(4);
-    assert_eq!(w.balance(ALICE).await - alice0, eth(600) + bond - bounty);
-    assert_eq!(w.balance(BOB).await - bob0, eth(400) + bond - bounty);
+    assert_eq!(w.balance(ALICE).await - alice0, milli_ether(600) + bond - bounty);
+    assert_eq!(w.balance(BOB).await - bob0, milli_ether(400) + bond - bounty);
 }
 
 #[tokio::test]
@@ -106,7 +106,7 @@ async fn a_withheld_block_is_caught_once_its_time_runs_out() {
     let bond = w.plasma.exit_bond().await.unwrap();
     assert_eq!(
         w.balance(BOB).await - bob0,
-        eth(1000) + bond - bond / U256::from(4),
+        milli_ether(1000) + bond - bond / U256::from(4),
         "Bob's 1 ETH is back on L1"
     );
 }

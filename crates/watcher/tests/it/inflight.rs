@@ -111,7 +111,11 @@ async fn a_false_canonicity_challenge_is_answered_and_the_output_paid() {
     let bob_gain = w.balance(BOB).await - bob0;
     // The watcher's answer earned Alice's challenge bond; the in-flight bond stays Bob's.
     let ife_bond = w.plasma.in_flight_exit_bond().await.unwrap();
-    assert_eq!(bob_gain, eth(1000) + pbond - bounty + ife_bond, "Bob: his output and bonds");
+    assert_eq!(
+        bob_gain,
+        milli_ether(1000) + pbond - bounty + ife_bond,
+        "Bob: his output and bonds"
+    );
 }
 
 #[tokio::test]

@@ -18,6 +18,8 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+pub(crate) use plasma_testkit::milli_ether;
+
 pub(crate) const MEP: u64 = 3600;
 pub(crate) const OPERATOR: usize = 0;
 pub(crate) const ALICE: usize = 1;
@@ -41,10 +43,6 @@ pub(crate) struct World {
     pub(crate) domain: B256,
 }
 
-pub(crate) fn eth(milli: u64) -> U256 {
-    U256::from(milli) * U256::from(1_000_000_000_000_000u64)
-}
-
 pub(crate) fn addr(who: usize) -> Address {
     dev_key(who).address()
 }
@@ -64,7 +62,7 @@ impl World {
     }
 
     pub(crate) async fn deposit(&self, who: usize, milli: u64) -> (UtxoPos, PaymentTx) {
-        let tx = PaymentTx::deposit(addr(who), Address::ZERO, eth(milli)).unwrap();
+        let tx = PaymentTx::deposit(addr(who), Address::ZERO, milli_ether(milli)).unwrap();
         let (blknum, _) = self.plasma.deposit(&tx).await.unwrap();
         (UtxoPos::new(blknum, 0, 0), tx)
     }
@@ -81,7 +79,7 @@ impl World {
             .map(|(owner, milli)| Output {
                 owner: addr(owner),
                 token: Address::ZERO,
-                amount: eth(milli),
+                amount: milli_ether(milli),
             })
             .collect();
         let key = dev_key(who);

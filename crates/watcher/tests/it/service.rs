@@ -2,7 +2,6 @@
 //! harness: `crates/devnet/tests/clients/watcher_service.rs`.)
 
 use crate::*;
-use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_watcher::{WatcherApiClient, WatcherError, WatcherService};
 use std::time::Duration;
 
@@ -22,7 +21,7 @@ async fn a_deep_reorg_stops_the_watcher_service() {
     )
     .await
     .unwrap();
-    let api = HttpClientBuilder::default().build(format!("http://{}", service.rpc_addr())).unwrap();
+    let api = plasma_testkit::client(service.rpc_addr());
     let chain = w.plasma.chain();
     let snapshot = chain.snapshot().await.unwrap();
     let (dep, _) = w.deposit(ALICE, 1000).await;
