@@ -3,7 +3,7 @@
 
 use crate::{ChainLog, CoinKind, error::narrow};
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::SolEvent;
+use alloy_sol_types::SolEventInterface;
 use plasma_contracts::PlasmaCash;
 
 /// What the Plasma Cash contract announces, decoded.
@@ -131,113 +131,71 @@ pub enum CashEvent {
     },
 }
 
-/// Decodes a log of the Plasma Cash contract (the caller checks the emitter); `None` for
-/// events not decoded here.
+/// Decodes a log of the Plasma Cash contract (the caller checks the emitter) through the
+/// `sol!`-generated event enum; `None` for events no follower acts on, and for a number that
+/// does not fit (never truncated).
 pub(crate) fn decode_cash_event(log: &ChainLog) -> Option<CashEvent> {
-    use PlasmaCash as P;
-    let l = &log.log;
-    Some(match l.topics().first().copied()? {
-        P::Deposit::SIGNATURE_HASH => {
-            let e = P::Deposit::decode_log(l).ok()?;
-            CashEvent::Deposit {
-                slot: e.slot,
-                blknum: narrow(e.blockNumber, "blockNumber").ok()?,
-                denomination: e.denomination,
-                from: e.from,
-                token: e.token,
-                kind: CoinKind::from_u8(e.kind)?,
-                token_id: e.tokenId,
-            }
-        }
-        P::BlockSubmitted::SIGNATURE_HASH => {
-            let e = P::BlockSubmitted::decode_log(l).ok()?;
-            CashEvent::BlockSubmitted {
-                blknum: narrow(e.blockNumber, "blockNumber").ok()?,
-                root: e.root,
-            }
-        }
-        P::ExitStarted::SIGNATURE_HASH => {
-            let e = P::ExitStarted::decode_log(l).ok()?;
-            CashEvent::ExitStarted {
-                slot: e.slot,
-                owner: e.owner,
-                exit_block: narrow(e.exitBlock, "exitBlock").ok()?,
-                parent_block: narrow(e.parentBlock, "parentBlock").ok()?,
-                tx_hash: e.txHash,
-                exitable_at: narrow(e.exitableAt, "exitableAt").ok()?,
-            }
-        }
-        P::ExitCancelled::SIGNATURE_HASH => {
-            let e = P::ExitCancelled::decode_log(l).ok()?;
-            CashEvent::ExitCancelled {
-                slot: e.slot,
-                owner: e.owner,
-                challenger: e.challenger,
-                reason: e.reason,
-            }
-        }
-        P::ChallengedBefore::SIGNATURE_HASH => {
-            let e = P::ChallengedBefore::decode_log(l).ok()?;
-            CashEvent::ChallengedBefore {
-                slot: e.slot,
-                tx_hash: e.txHash,
-                challenger: e.challenger,
-                tx_block: narrow(e.txBlock, "txBlock").ok()?,
-            }
-        }
-        P::Responded::SIGNATURE_HASH => {
-            let e = P::Responded::decode_log(l).ok()?;
-            CashEvent::Responded { slot: e.slot, tx_hash: e.txHash }
-        }
-        P::ExitFinalized::SIGNATURE_HASH => {
-            let e = P::ExitFinalized::decode_log(l).ok()?;
-            CashEvent::ExitFinalized { slot: e.slot, owner: e.owner }
-        }
-        P::Withdrawn::SIGNATURE_HASH => {
-            let e = P::Withdrawn::decode_log(l).ok()?;
-            CashEvent::Withdrawn {
-                slot: e.slot,
-                owner: e.owner,
-                token: e.token,
-                kind: CoinKind::from_u8(e.kind)?,
-                amount: e.amount,
-            }
-        }
-        _ => return decode_checkpoint_event(log),
-    })
-}
-
-/// The checkpoint events (Plasma Cash XT) of [`decode_cash_event`].
-fn decode_checkpoint_event(log: &ChainLog) -> Option<CashEvent> {
-    use PlasmaCash as P;
-    let l = &log.log;
-    Some(match l.topics().first().copied()? {
-        P::CheckpointDisputed::SIGNATURE_HASH => {
-            let e = P::CheckpointDisputed::decode_log(l).ok()?;
-            CashEvent::CheckpointDisputed {
-                id: e.checkpointId,
-                slot: e.slot,
-                tx_hash: e.txHash,
-                tx_block: narrow(e.txBlock, "txBlock").ok()?,
-            }
-        }
-        P::CheckpointDisputeAnswered::SIGNATURE_HASH => {
-            let e = P::CheckpointDisputeAnswered::decode_log(l).ok()?;
-            CashEvent::CheckpointDisputeAnswered {
-                id: e.checkpointId,
-                slot: e.slot,
-                tx_hash: e.txHash,
-            }
-        }
-        P::CheckpointSubmitted::SIGNATURE_HASH => {
-            let e = P::CheckpointSubmitted::decode_log(l).ok()?;
-            CashEvent::CheckpointSubmitted {
-                id: e.checkpointId,
-                blknum: narrow(e.blockNumber, "blockNumber").ok()?,
-                root: e.root,
-                final_at: narrow(e.finalAt, "finalAt").ok()?,
-            }
-        }
+    use PlasmaCash::PlasmaCashEvents as E;
+    Some(match E::decode_log(&log.log).ok()?.data {
+        E::Deposit(e) => CashEvent::Deposit {
+            slot: e.slot,
+            blknum: narrow(e.blockNumber, "blockNumber").ok()?,
+            denomination: e.denomination,
+            from: e.from,
+            token: e.token,
+            kind: CoinKind::from_u8(e.kind)?,
+            token_id: e.tokenId,
+        },
+        E::BlockSubmitted(e) => CashEvent::BlockSubmitted {
+            blknum: narrow(e.blockNumber, "blockNumber").ok()?,
+            root: e.root,
+        },
+        E::ExitStarted(e) => CashEvent::ExitStarted {
+            slot: e.slot,
+            owner: e.owner,
+            exit_block: narrow(e.exitBlock, "exitBlock").ok()?,
+            parent_block: narrow(e.parentBlock, "parentBlock").ok()?,
+            tx_hash: e.txHash,
+            exitable_at: narrow(e.exitableAt, "exitableAt").ok()?,
+        },
+        E::ExitCancelled(e) => CashEvent::ExitCancelled {
+            slot: e.slot,
+            owner: e.owner,
+            challenger: e.challenger,
+            reason: e.reason,
+        },
+        E::ChallengedBefore(e) => CashEvent::ChallengedBefore {
+            slot: e.slot,
+            tx_hash: e.txHash,
+            challenger: e.challenger,
+            tx_block: narrow(e.txBlock, "txBlock").ok()?,
+        },
+        E::Responded(e) => CashEvent::Responded { slot: e.slot, tx_hash: e.txHash },
+        E::ExitFinalized(e) => CashEvent::ExitFinalized { slot: e.slot, owner: e.owner },
+        E::Withdrawn(e) => CashEvent::Withdrawn {
+            slot: e.slot,
+            owner: e.owner,
+            token: e.token,
+            kind: CoinKind::from_u8(e.kind)?,
+            amount: e.amount,
+        },
+        E::CheckpointDisputed(e) => CashEvent::CheckpointDisputed {
+            id: e.checkpointId,
+            slot: e.slot,
+            tx_hash: e.txHash,
+            tx_block: narrow(e.txBlock, "txBlock").ok()?,
+        },
+        E::CheckpointDisputeAnswered(e) => CashEvent::CheckpointDisputeAnswered {
+            id: e.checkpointId,
+            slot: e.slot,
+            tx_hash: e.txHash,
+        },
+        E::CheckpointSubmitted(e) => CashEvent::CheckpointSubmitted {
+            id: e.checkpointId,
+            blknum: narrow(e.blockNumber, "blockNumber").ok()?,
+            root: e.root,
+            final_at: narrow(e.finalAt, "finalAt").ok()?,
+        },
         _ => return None,
     })
 }

@@ -2,12 +2,8 @@
 //! challenge canonicity and answer it, challenge spent piggybacks, and decode their events.
 //! The rules are the contracts' (docs/exit-games.md); this is only their client.
 
-use crate::{
-    ChainLog, Plasma, PlasmaEvent, Receipt, Result, RootChain,
-    error::{exit_id_160, narrow},
-};
+use crate::{Plasma, Receipt, Result, RootChain, error::exit_id_160};
 use alloy_primitives::{Address, Bytes, U256, keccak256};
-use alloy_sol_types::SolEvent;
 use plasma_contracts::{PaymentExitBase, PaymentExitGame};
 use plasma_primitives::UtxoPos;
 
@@ -257,83 +253,4 @@ impl<C: RootChain> Plasma<C> {
         };
         self.send(challenger, self.addresses().exit_game, call, U256::ZERO).await
     }
-}
-
-/// Decodes the exit game's in-flight exit events; `None` for any other log.
-pub(crate) fn decode_in_flight(log: &ChainLog) -> Option<PlasmaEvent> {
-    use PaymentExitGame as G;
-    let l = &log.log;
-    let id = |exit_id: alloy_primitives::Uint<160, 3>| U256::from(exit_id);
-    let leg = |leg: U256| narrow::<u8, 256, 4>(leg, "legIndex").ok();
-    Some(match l.topics().first().copied()? {
-        G::InFlightExitStarted::SIGNATURE_HASH => {
-            let e = G::InFlightExitStarted::decode_log(l).ok()?;
-            PlasmaEvent::InFlightExitStarted {
-                exit_id: id(e.exitId),
-                starter: e.starter,
-                tx_hash: e.txHash,
-                exitable_at: narrow(e.exitableAt, "exitableAt").ok()?,
-                tx_bytes: e.inFlightTx.clone(),
-            }
-        }
-        G::InFlightExitInputPiggybacked::SIGNATURE_HASH => {
-            let e = G::InFlightExitInputPiggybacked::decode_log(l).ok()?;
-            PlasmaEvent::InFlightExitPiggybacked {
-                exit_id: id(e.exitId),
-                owner: e.owner,
-                leg: leg(e.inputIndex)?,
-            }
-        }
-        G::InFlightExitOutputPiggybacked::SIGNATURE_HASH => {
-            let e = G::InFlightExitOutputPiggybacked::decode_log(l).ok()?;
-            PlasmaEvent::InFlightExitPiggybacked {
-                exit_id: id(e.exitId),
-                owner: e.owner,
-                leg: OUTPUT_LEG.checked_add(leg(e.outputIndex)?)?,
-            }
-        }
-        G::InFlightExitChallenged::SIGNATURE_HASH => {
-            let e = G::InFlightExitChallenged::decode_log(l).ok()?;
-            PlasmaEvent::InFlightExitChallenged {
-                exit_id: id(e.exitId),
-                challenger: e.challenger,
-                competitor_pos: narrow(e.competitorPos, "competitorPos").ok()?,
-            }
-        }
-        G::InFlightExitChallengeResponded::SIGNATURE_HASH => {
-            let e = G::InFlightExitChallengeResponded::decode_log(l).ok()?;
-            PlasmaEvent::InFlightExitChallengeResponded {
-                exit_id: id(e.exitId),
-                responder: e.responder,
-                tx_pos: narrow(e.txPos, "txPos").ok()?,
-            }
-        }
-        G::InFlightExitPiggybackChallenged::SIGNATURE_HASH => {
-            let e = G::InFlightExitPiggybackChallenged::decode_log(l).ok()?;
-            PlasmaEvent::InFlightPiggybackChallenged {
-                exit_id: id(e.exitId),
-                challenger: e.challenger,
-                leg: leg(e.leg)?,
-            }
-        }
-        G::InFlightExitLegPaid::SIGNATURE_HASH => {
-            let e = G::InFlightExitLegPaid::decode_log(l).ok()?;
-            PlasmaEvent::InFlightLegPaid {
-                exit_id: id(e.exitId),
-                owner: e.owner,
-                token: e.token,
-                leg: leg(e.leg)?,
-                amount: e.amount,
-            }
-        }
-        G::InFlightExitDeleted::SIGNATURE_HASH => {
-            let e = G::InFlightExitDeleted::decode_log(l).ok()?;
-            PlasmaEvent::InFlightExitEnded { exit_id: id(e.exitId), canonical: None }
-        }
-        G::InFlightExitFinalized::SIGNATURE_HASH => {
-            let e = G::InFlightExitFinalized::decode_log(l).ok()?;
-            PlasmaEvent::InFlightExitEnded { exit_id: id(e.exitId), canonical: Some(e.canonical) }
-        }
-        _ => return None,
-    })
 }

@@ -19,6 +19,7 @@ mod embedded;
 mod error;
 mod events;
 mod inflight;
+mod payment_events;
 mod plasma;
 pub mod revert;
 mod rpc;
@@ -34,6 +35,7 @@ pub use events::{DEV_CHAIN_IDS, EventCursor, default_confirmations, still_canoni
 pub use inflight::{
     Competitor, InFlightExitArgs, NOT_INCLUDED, OUTPUT_LEG, SpendingTx, in_flight_exit_id,
 };
-pub use plasma::{Plasma, PlasmaEvent};
+pub use payment_events::PlasmaEvent;
+pub use plasma::Plasma;
 pub use plasma_contracts::{FrameworkAddresses, FrameworkConfig};
 pub use rpc::{GasPolicy, RpcChain, RpcConfig};
