@@ -1,7 +1,10 @@
 //! The service that runs the watcher: a step every poll interval, alerts to the log and to a
 //! webhook, and its JSON-RPC API (`plasma-api`'s `WatcherApi`, namespace `watcher`) beside it.
 
-use crate::{BlockSource, Watcher, WatcherError};
+use crate::{
+    BlockSource, Watcher, WatcherError, WatcherEvent,
+    judge::{Judge, run_judge},
+};
 use alloy_primitives::{Bytes, U256};
 use jsonrpsee::{core::RpcResult, server::ServerHandle, types::ErrorObjectOwned};
 use plasma_api::{
@@ -136,7 +139,7 @@ impl WatcherService {
         let watcher = Arc::new(Mutex::new(watcher));
         let api = Api { watcher: watcher.clone() }.into_rpc();
         let (rpc_addr, server) = serve_api(limits, rpc_addr, api).await?;
-        let task = tokio::spawn(run(watcher, poll, webhook));
+        let task = tokio::spawn(run_judge(watcher, poll, webhook));
         Ok(Self { rpc_addr, server, task })
     }
 
@@ -160,35 +163,20 @@ impl WatcherService {
     }
 }
 
-async fn run<C: RootChain, S: BlockSource>(
-    watcher: Arc<Mutex<Watcher<C, S>>>,
-    poll: Duration,
-    webhook: Option<String>,
-) -> WatcherError {
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().ok();
-    loop {
-        let result = watcher.lock().await.step().await;
-        match result {
-            Ok(events) => {
-                if let (Some(url), Some(http)) = (&webhook, &http) {
-                    for event in events.iter().filter(|e| e.is_alarm()) {
-                        alert(http, url, event).await;
-                    }
-                }
-            }
-            Err(e @ WatcherError::RootChain(RootChainError::DeepReorg { .. })) => {
-                tracing::error!(%e, "watcher stopped: a root-chain reorg deeper than its confirmations; restart it");
-                return e;
-            }
-            Err(e) => tracing::warn!(%e, "watcher step failed; retrying"),
-        }
-        tokio::time::sleep(poll).await;
-    }
-}
+/// The payment watcher as the engine's loop drives it: shared with the API, locked per round.
+impl<C: RootChain, S: BlockSource> Judge for Arc<Mutex<Watcher<C, S>>> {
+    type Event = WatcherEvent;
+    type Error = WatcherError;
 
-/// POSTs `event` as JSON to the webhook; a failure is logged, never fatal.
-pub(crate) async fn alert(http: &reqwest::Client, url: &str, event: &impl serde::Serialize) {
-    if let Err(e) = http.post(url).json(event).send().await.and_then(|r| r.error_for_status()) {
-        tracing::warn!(%e, url, "webhook alert failed");
+    async fn judge(&mut self) -> Result<Vec<WatcherEvent>, WatcherError> {
+        self.lock().await.step().await
+    }
+
+    fn is_alarm(event: &WatcherEvent) -> bool {
+        event.is_alarm()
+    }
+
+    fn must_stop(error: &WatcherError) -> bool {
+        matches!(error, WatcherError::RootChain(RootChainError::DeepReorg { .. }))
     }
 }

@@ -197,44 +197,18 @@ impl<C: RootChain> CoinWatcher<C> {
     /// operator, then judges new exits and checkpoints; events are logged (alarms as
     /// warnings) and alarms POSTed as JSON to `webhook`, if given. A failing root chain is
     /// retried; a reorg deeper than the confirmations ends the run with
-    /// [`CoinWatcherError::DeepReorg`], which is returned (and logged as an error).
+    /// [`CoinWatcherError::DeepReorg`], which is returned (and logged as an error). The loop
+    /// is the watcher engine's ([`crate::run_judge`]).
     pub async fn run(
-        mut self,
+        self,
         node: jsonrpsee::http_client::HttpClient,
         slots: Vec<u64>,
         poll: std::time::Duration,
         webhook: Option<String>,
     ) -> CoinWatcherError {
-        let http =
-            reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().ok();
-        loop {
-            for &slot in &slots {
-                if let Err(e) = self.watch_from(&node, slot).await {
-                    tracing::warn!(slot, %e, "could not refresh a watched coin");
-                }
-            }
-            let before = self.events.len();
-            match self.step().await {
-                Ok(_) => {}
-                Err(e @ CoinWatcherError::DeepReorg { .. }) => {
-                    tracing::error!(%e, "coin watcher");
-                    return e;
-                }
-                Err(e) => tracing::warn!(%e, "coin watcher step failed; retrying"),
-            }
-            self.judge_new_checkpoints(&node).await;
-            for event in &self.events[before..] {
-                if matches!(event, CoinEvent::CoinExitChallenged { .. }) {
-                    tracing::info!(?event, "coin watcher");
-                    continue;
-                }
-                tracing::warn!(?event, "coin watcher");
-                if let (Some(url), Some(http)) = (&webhook, &http) {
-                    crate::api::alert(http, url, event).await;
-                }
-            }
-            tokio::time::sleep(poll).await;
-        }
+        let reported = self.events.len();
+        let round = CoinRound { watcher: self, node, slots, reported };
+        crate::run_judge(round, poll, webhook).await
     }
 
     /// Judges checkpoint `id` (of `checkpoint_block`) for watched coin `slot`, whose leaf
@@ -477,6 +451,51 @@ fn judge(
     }
     let latest = steps.iter().rposition(|s| s.block < exit_block)?;
     Some((CashChallenge::Before { block: steps[latest].block }, latest))
+}
+
+/// The coin watcher as the engine's loop drives it: each round refreshes the watched coins from
+/// the Cash operator, steps, and judges new checkpoints.
+struct CoinRound<C> {
+    watcher: CoinWatcher<C>,
+    node: jsonrpsee::http_client::HttpClient,
+    slots: Vec<u64>,
+    /// Events before this index were reported by an earlier round.
+    reported: usize,
+}
+
+impl<C: RootChain> crate::Judge for CoinRound<C> {
+    type Event = CoinEvent;
+    type Error = CoinWatcherError;
+
+    async fn judge(&mut self) -> Result<Vec<CoinEvent>, CoinWatcherError> {
+        for &slot in &self.slots {
+            if let Err(e) = self.watcher.watch_from(&self.node, slot).await {
+                tracing::warn!(slot, %e, "could not refresh a watched coin");
+            }
+        }
+        let stepped = self.watcher.step().await;
+        // Checkpoints are judged even when the exits' step failed: they do not depend on it.
+        self.watcher.judge_new_checkpoints(&self.node).await;
+        stepped?;
+        let new = self.watcher.events[self.reported..].to_vec();
+        self.reported = self.watcher.events.len();
+        for event in &new {
+            if Self::is_alarm(event) {
+                tracing::warn!(?event, "coin watcher");
+            } else {
+                tracing::info!(?event, "coin watcher");
+            }
+        }
+        Ok(new)
+    }
+
+    fn is_alarm(event: &CoinEvent) -> bool {
+        !matches!(event, CoinEvent::CoinExitChallenged { .. })
+    }
+
+    fn must_stop(error: &CoinWatcherError) -> bool {
+        matches!(error, CoinWatcherError::DeepReorg { .. })
+    }
 }
 
 #[cfg(test)]

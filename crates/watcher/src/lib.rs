@@ -13,6 +13,7 @@
 mod api;
 mod cash;
 mod events;
+mod judge;
 mod source;
 mod watcher;
 
@@ -20,6 +21,7 @@ pub use api::WatcherService;
 // The watcher's API is `plasma-api`'s; re-exported so that the watcher's users name one crate.
 pub use cash::{CashChallenge, CoinEvent, CoinWatcher, CoinWatcherError};
 pub use events::{InFlightAction, InvalidBlock, WatcherEvent};
+pub use judge::{Judge, run_judge};
 pub use plasma_api::{
     ChallengeData, EventPage, InFlightExitData, WatcherApiClient, WatcherApiServer,
     WatcherExitData, WatcherStatus,
