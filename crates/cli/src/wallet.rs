@@ -5,7 +5,7 @@ use alloy_sol_types::SolCall;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use jsonrpsee::http_client::HttpClientBuilder;
-use plasma_contracts::TestToken;
+use plasma_contracts::IERC20;
 use plasma_primitives::{Address, B256, PrivateKey, U256, UtxoPos};
 use plasma_rootchain::{Plasma, RootChain, RpcChain, RpcConfig, TxRequest};
 use plasma_wallet::{Wallet, amount, keystore};
@@ -533,9 +533,9 @@ pub(crate) async fn decimals<C: RootChain>(chain: &C, token: Address) -> Result<
     if token.is_zero() {
         return Ok(18);
     }
-    let call = TestToken::decimalsCall {}.abi_encode();
+    let call = IERC20::decimalsCall {}.abi_encode();
     let out = chain.call(TxRequest::call(Address::ZERO, token, call)).await;
-    match out.ok().and_then(|o| TestToken::decimalsCall::abi_decode_returns(&o).ok()) {
+    match out.ok().and_then(|o| IERC20::decimalsCall::abi_decode_returns(&o).ok()) {
         Some(d) => Ok(d),
         None => bail!("unknown token {token}: no ERC20 contract there"),
     }

@@ -87,6 +87,25 @@ sol!(
     "../../contracts/artifacts/TestNft.json"
 );
 
+sol!(
+    /// The ERC-20 functions (EIP-20) the clients call on any token a user deposits: not the
+    /// test token's ABI, which production code must not assume.
+    #[derive(Debug, PartialEq, Eq)]
+    interface IERC20 {
+        function approve(address spender, uint256 value) external returns (bool);
+        function decimals() external view returns (uint8);
+        function balanceOf(address owner) external view returns (uint256);
+    }
+);
+
+sol!(
+    /// The ERC-721 function (EIP-721) a Plasma Cash deposit of an NFT calls.
+    #[derive(Debug, PartialEq, Eq)]
+    interface IERC721 {
+        function safeTransferFrom(address from, address to, uint256 tokenId) external;
+    }
+);
+
 /// Names a revert from any of our contracts' custom errors, with its arguments, if it is one.
 pub fn describe_error(data: &[u8]) -> Option<String> {
     fn named<E: SolInterface + std::fmt::Debug>(data: &[u8]) -> Option<String> {

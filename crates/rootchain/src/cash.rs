@@ -10,7 +10,7 @@ use crate::{
 };
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
-use plasma_contracts::{PlasmaCash, TestNft, TestToken};
+use plasma_contracts::{IERC20, IERC721, PlasmaCash};
 use std::sync::Arc;
 
 /// The contract's constructor arguments.
@@ -232,7 +232,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
         token: Address,
         amount: U256,
     ) -> Result<(u64, u64)> {
-        let approve = TestToken::approveCall { spender: self.address, value: amount };
+        let approve = IERC20::approveCall { spender: self.address, value: amount };
         self.chain.send(TxRequest::call(owner, token, approve.abi_encode())).await?;
         let receipt = self.send(owner, PlasmaCash::depositErc20Call { token, amount }, U256::ZERO);
         self.deposited(&receipt.await?)
@@ -247,7 +247,7 @@ impl<C: RootChain> PlasmaCashContract<C> {
         token_id: U256,
     ) -> Result<(u64, u64)> {
         let call =
-            TestNft::safeTransferFrom_0Call { from: owner, to: self.address, tokenId: token_id };
+            IERC721::safeTransferFromCall { from: owner, to: self.address, tokenId: token_id };
         let receipt = self.chain.send(TxRequest::call(owner, token, call.abi_encode())).await?;
         self.deposited(&receipt)
     }

@@ -7,8 +7,8 @@ use crate::{
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy_sol_types::{SolCall, SolEvent};
 use plasma_contracts::{
-    Erc20Vault, EthVault, FrameworkAddresses, FrameworkConfig, PaymentExitGame, PlasmaFramework,
-    TestToken, plan_deployment,
+    Erc20Vault, EthVault, FrameworkAddresses, FrameworkConfig, IERC20, PaymentExitGame,
+    PlasmaFramework, plan_deployment,
 };
 use plasma_primitives::{PaymentTx, UtxoPos};
 use std::sync::Arc;
@@ -168,7 +168,7 @@ impl<C: RootChain> Plasma<C> {
             self.send(out.owner, self.addresses.eth_vault, call, out.amount + fee).await?
         } else {
             let approve =
-                TestToken::approveCall { spender: self.addresses.erc20_vault, value: out.amount };
+                IERC20::approveCall { spender: self.addresses.erc20_vault, value: out.amount };
             receipts.push(self.send(out.owner, out.token, approve, U256::ZERO).await?);
             let fee = self.deposit_fee().await?;
             let call = Erc20Vault::depositCall { depositTx: tx_bytes };
