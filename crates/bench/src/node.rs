@@ -122,7 +122,9 @@ pub async fn run(
         ..OperatorConfig::default()
     };
     let node = OperatorNode::start(node_config, plasma.clone(), operator, store).await?;
-    let result = measure(&config, &node, &plasma, &keys, &domain, &progress).await;
+    let setup =
+        Setup { config: &config, node: &node, plasma: &plasma, keys: &keys, domain: &domain };
+    let result = measure(setup, &progress).await;
     node.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
     result
@@ -131,15 +133,21 @@ pub async fn run(
 /// An output a benchmark account owns: (index of its key, position, amount).
 type Owned = (usize, UtxoPos, U256);
 
+/// What a measurement runs against.
+struct Setup<'a> {
+    config: &'a NodeBenchConfig,
+    node: &'a OperatorNode,
+    plasma: &'a Plasma<EmbeddedChain>,
+    keys: &'a [PrivateKey],
+    domain: &'a B256,
+}
+
 async fn measure(
-    config: &NodeBenchConfig,
-    node: &OperatorNode,
-    plasma: &Plasma<EmbeddedChain>,
-    keys: &[PrivateKey],
-    domain: &B256,
+    setup: Setup<'_>,
     progress: &impl Fn(&str),
 ) -> Result<NodeBenchReport, BenchError> {
-    let outputs = fund_outputs(config, node, plasma, keys, domain, progress).await?;
+    let Setup { config, node, keys, domain, .. } = setup;
+    let outputs = fund_outputs(&setup, progress).await?;
     progress(&format!("signing {} transfers", 2 * config.txs));
     let timed: Vec<SignedTx> = outputs[..2 * config.txs]
         .par_iter()
@@ -194,13 +202,10 @@ async fn measure(
 /// Deposits for every account, then fans their outputs out (untimed) until there is a
 /// distinct output for each of the `2 * txs` timed transfers.
 async fn fund_outputs(
-    config: &NodeBenchConfig,
-    node: &OperatorNode,
-    plasma: &Plasma<EmbeddedChain>,
-    keys: &[PrivateKey],
-    domain: &B256,
+    setup: &Setup<'_>,
     progress: &impl Fn(&str),
 ) -> Result<Vec<Owned>, BenchError> {
+    let Setup { config, node, plasma, keys, domain } = *setup;
     progress(&format!("{} deposits on the embedded root chain", keys.len()));
     let amount = U256::from(10u64).pow(U256::from(18));
     let mut outputs: Vec<Owned> = Vec::with_capacity(2 * config.txs);

@@ -7,28 +7,22 @@ use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
 use plasma_rootchain::{CashConfig, PlasmaCashContract};
 use plasma_storage::Journal;
 
-pub(crate) async fn cash_node(
-    confirmations: u64,
-) -> (
+/// A running Cash node on a fresh embedded chain: the chain, the contract, the node, a client
+/// of its API, and the folder of its journal.
+pub(crate) type CashRun = (
     Arc<EmbeddedChain>,
     Arc<PlasmaCashContract<EmbeddedChain>>,
     CashNode,
     HttpClient,
     tempfile::TempDir,
-) {
+);
+
+pub(crate) async fn cash_node(confirmations: u64) -> CashRun {
     cash_node_with(cash_config(0, confirmations)).await
 }
 
 /// A Cash node with `config` (its start block is set to the fresh chain's head).
-async fn cash_node_with(
-    mut config: CashNodeConfig,
-) -> (
-    Arc<EmbeddedChain>,
-    Arc<PlasmaCashContract<EmbeddedChain>>,
-    CashNode,
-    HttpClient,
-    tempfile::TempDir,
-) {
+async fn cash_node_with(mut config: CashNodeConfig) -> CashRun {
     let chain = Arc::new(EmbeddedChain::new());
     let operator = chain.accounts()[0];
     let start = chain.head().await.unwrap().number;
