@@ -7,6 +7,7 @@ use crate::{BenchError, bench_err, ceiling::recovery_ceiling, scratch_dir};
 use alloy_primitives::{Address, B256};
 use futures::StreamExt;
 use jsonrpsee::http_client::HttpClient;
+use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_operator::{
     ApiLimits, CashApiClient, CashNode, CashNodeConfig, CashStatus, CashTransfer, MAX_CASH_BATCH,
 };
@@ -14,7 +15,7 @@ use plasma_primitives::{
     U256,
     cash::{CashSignature, CashTx},
 };
-use plasma_rootchain::{CashConfig, EmbeddedChain, PlasmaCashContract, RootChain, dev_key};
+use plasma_rootchain::{EmbeddedChain, RootChain, dev_key};
 use plasma_storage::Journal;
 use serde::Serialize;
 use std::{

@@ -2,12 +2,20 @@
 
 pub mod chain;
 pub mod checkpoint;
+#[cfg(feature = "l1")]
+pub mod contract;
+#[cfg(feature = "l1")]
+pub mod events;
 pub mod figures;
 pub mod history;
 pub mod numbering;
 
 pub use chain::{CashBlock, CashChain, ChainError, Coin, CoinStatus, RecoveredSpend};
 pub use checkpoint::Checkpoint;
+#[cfg(feature = "l1")]
+pub use contract::{CashConfig, CoinKind, PlasmaCashContract};
+#[cfg(feature = "l1")]
+pub use events::CashEvent;
 pub use history::{
     BlockEntry, CheckpointOrigin, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
     HistoryError, IncludedTx, Origin, RootChainFacts, Spend, VerifiedCoin,

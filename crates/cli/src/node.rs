@@ -3,10 +3,11 @@
 use crate::{deployment::Deployment, keys::parse_key};
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use plasma_cash::PlasmaCashContract;
 use plasma_ledger::FeePolicy;
 use plasma_operator::{CashNode, CashNodeConfig, OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, U256};
-use plasma_rootchain::{Plasma, PlasmaCashContract, RpcChain, RpcConfig};
+use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
 use plasma_storage::{Journal, RedbStore};
 use serde::Deserialize;
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};

@@ -4,8 +4,9 @@
 use crate::wallet::{CashCommand, decimals, report};
 use anyhow::{Context, Result, bail};
 use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_cash::PlasmaCashContract;
 use plasma_primitives::{Address, PrivateKey};
-use plasma_rootchain::{PlasmaCashContract, RpcChain};
+use plasma_rootchain::RpcChain;
 use plasma_wallet::{CashWallet, amount};
 use serde_json::json;
 use std::{

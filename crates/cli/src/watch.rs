@@ -4,8 +4,9 @@ use crate::{deployment::Deployment, keys::parse_key};
 use anyhow::{Context, Result};
 use clap::Args;
 use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_cash::PlasmaCashContract;
 use plasma_primitives::Address;
-use plasma_rootchain::{Plasma, PlasmaCashContract, RpcChain, RpcConfig};
+use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
 use plasma_watcher::{CoinWatcher, CoinWatcherError, Watcher, WatcherConfig, WatcherService};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 

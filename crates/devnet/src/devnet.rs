@@ -8,11 +8,12 @@
 //! rather than touched.
 
 use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_operator::{CashNode, CashNodeConfig, OperatorConfig, OperatorNode};
 use plasma_primitives::U256;
 use plasma_rootchain::{
-    Anvil, CashConfig, DevChain, FrameworkAddresses, FrameworkConfig, Plasma, PlasmaCashContract,
-    RootChain, RpcChain, RpcConfig, dev_keys,
+    Anvil, DevChain, FrameworkAddresses, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig,
+    dev_keys,
 };
 use plasma_storage::RedbStore;
 use plasma_watcher::{Watcher, WatcherConfig, WatcherService};

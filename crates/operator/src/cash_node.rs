@@ -24,11 +24,10 @@ use plasma_api::{
     CoinHistoryData, MAX_CASH_BATCH,
 };
 use plasma_cash::{CashChain, numbering::BLOCK_INTERVAL};
+use plasma_cash::{CashEvent, PlasmaCashContract};
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
-use plasma_rootchain::{
-    BlockInfo, CashEvent, ChainLog, EventCursor, PlasmaCashContract, RootChain,
-};
+use plasma_rootchain::{BlockInfo, ChainLog, EventCursor, RootChain};
 use plasma_storage::{Journal, RootChainMark};
 use serde::{Deserialize, Serialize};
 use std::{
@@ -514,7 +513,7 @@ async fn answer_dispute<C: RootChain>(
     let Some((spend, block, proof)) = answer else {
         return Err(format!("no spend of {tx_hash} up to block {checkpoint_block}"));
     };
-    let shown = plasma_rootchain::IncludedTx { tx: spend.tx.encode(), proof, block };
+    let shown = plasma_cash::contract::IncludedTx { tx: spend.tx.encode(), proof, block };
     let signature = spend.signature.to_bytes();
     contract
         .respond_checkpoint_dispute(operator, id, slot, tx_hash, &shown, &signature)

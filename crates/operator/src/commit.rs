@@ -9,10 +9,9 @@
 //! caller stops the node (fail-stop); other errors are retried.
 
 use crate::OperatorError;
+use plasma_cash::PlasmaCashContract;
 use plasma_primitives::{Address, B256};
-use plasma_rootchain::{
-    BlockInfo, Plasma, PlasmaCashContract, RootChain, RootChainError, still_canonical,
-};
+use plasma_rootchain::{BlockInfo, Plasma, RootChain, RootChainError, still_canonical};
 use std::future::Future;
 
 /// Distance between two operator blocks, in both chains' numbering.

@@ -2,8 +2,9 @@
 //! with the values that disagree, instead of a node that acknowledges payments it can never
 //! commit (a key that is not the contract's operator gets `NotOperator` on every root).
 
+use plasma_cash::PlasmaCashContract;
 use plasma_primitives::Address;
-use plasma_rootchain::{Plasma, PlasmaCashContract, RootChain, RootChainError};
+use plasma_rootchain::{Plasma, RootChain, RootChainError};
 use std::time::Duration;
 
 /// A contract's exit (or maturity) period must hold at least this many block intervals: a

@@ -130,7 +130,7 @@ pub enum RootChainError {
 
 /// `value` (a number read from the root chain, or given for it) as the integer `T`, or
 /// [`RootChainError::OutOfRange`] naming `what`.
-pub(crate) fn narrow<T, const BITS: usize, const LIMBS: usize>(
+pub fn narrow<T, const BITS: usize, const LIMBS: usize>(
     value: alloy_primitives::Uint<BITS, LIMBS>,
     what: &'static str,
 ) -> Result<T, RootChainError>

@@ -12,8 +12,6 @@
 
 mod accounts;
 mod anvil;
-mod cash;
-mod cash_events;
 mod chain;
 mod embedded;
 mod error;
@@ -26,11 +24,9 @@ mod rpc;
 
 pub use accounts::{DEV_ACCOUNTS, dev_key, dev_keys};
 pub use anvil::Anvil;
-pub use cash::{CashConfig, Coin, CoinKind, IncludedTx, PlasmaCashContract};
-pub use cash_events::CashEvent;
 pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxRequest};
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
-pub use error::RootChainError;
+pub use error::{RootChainError, narrow};
 pub use events::{DEV_CHAIN_IDS, EventCursor, default_confirmations, still_canonical};
 pub use inflight::{
     Competitor, InFlightExitArgs, NOT_INCLUDED, OUTPUT_LEG, SpendingTx, in_flight_exit_id,

@@ -7,9 +7,11 @@ use crate::WalletError;
 use alloy_primitives::{Address, B256, U256};
 use jsonrpsee::http_client::HttpClient;
 use plasma_api::CashApiClient;
+use plasma_cash::contract::IncludedTx;
+use plasma_cash::{CashEvent, PlasmaCashContract};
 use plasma_cash::{ExitEvidence, VerifiedCoin};
 use plasma_primitives::{PrivateKey, cash::CashTx};
-use plasma_rootchain::{CashEvent, IncludedTx, PlasmaCashContract, RootChain, RootChainError};
+use plasma_rootchain::{RootChain, RootChainError};
 use std::sync::Arc;
 
 /// A wallet of Plasma Cash coins: one key, the contract, and the Cash operator (untrusted).

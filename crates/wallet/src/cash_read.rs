@@ -6,10 +6,11 @@
 use alloy_primitives::{B256, U256};
 use jsonrpsee::http_client::HttpClient;
 use plasma_api::CashApiClient;
+use plasma_cash::PlasmaCashContract;
 use plasma_cash::{
     CheckpointRecord, CoinHistory, DepositRecord, HistoryError, RootChainFacts, VerifiedCoin,
 };
-use plasma_rootchain::{PlasmaCashContract, RootChain};
+use plasma_rootchain::RootChain;
 use std::collections::HashMap;
 
 /// A coin's history as served, with the root-chain facts to check it against.

@@ -19,11 +19,11 @@
 //! view of the root chain that is no longer true; restarted, it reads everything again.
 
 use alloy_primitives::{Address, B256};
+use plasma_cash::contract::IncludedTx;
+use plasma_cash::{CashEvent, PlasmaCashContract};
 use plasma_cash::{CoinHistory, Origin, RootChainFacts, Spend};
 use plasma_primitives::cash::CashTx;
-use plasma_rootchain::{
-    CashEvent, EventCursor, IncludedTx, PlasmaCashContract, RootChain, RootChainError,
-};
+use plasma_rootchain::{EventCursor, RootChain, RootChainError};
 use serde::Serialize;
 use std::{collections::HashMap, sync::Arc};
 

@@ -3,9 +3,10 @@
 //! on a contract deployed by `plasma deploy --cash`.
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_cash::PlasmaCashContract;
 use plasma_operator::CashApiClient;
 use plasma_primitives::{U256, cash::CashTx};
-use plasma_rootchain::{PlasmaCashContract, RootChain, dev_key};
+use plasma_rootchain::{RootChain, dev_key};
 use std::{
     path::Path,
     process::{Child, Command},

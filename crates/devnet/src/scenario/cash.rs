@@ -5,18 +5,17 @@
 //! paid nothing.
 
 use super::{Account, ScenarioError, ScenarioReport, addr, ether, fail};
+use plasma_cash::contract::IncludedTx;
 use plasma_cash::{
     BlockEntry, CashChain, Checkpoint, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
     RootChainFacts, Spend,
 };
+use plasma_cash::{CashConfig, CashEvent, PlasmaCashContract};
 use plasma_primitives::{
     B256, U256,
     cash::{CashSignature, CashTx, SparseMerkleTree},
 };
-use plasma_rootchain::{
-    CashConfig, CashEvent, DevChain, EmbeddedChain, EventCursor, IncludedTx, PlasmaCashContract,
-    RootChain, dev_key,
-};
+use plasma_rootchain::{DevChain, EmbeddedChain, EventCursor, RootChain, dev_key};
 use plasma_wallet::CoinRead;
 use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{collections::HashMap, sync::Arc};

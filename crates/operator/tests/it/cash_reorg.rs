@@ -3,8 +3,8 @@
 //! reorganised away, and stops when the root chain's blocks disagree with the ones it sealed.
 
 use crate::*;
+use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
-use plasma_rootchain::{CashConfig, PlasmaCashContract};
 use plasma_storage::Journal;
 
 /// A running Cash node on a fresh embedded chain: the chain, the contract, the node, a client

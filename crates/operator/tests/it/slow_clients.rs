@@ -3,8 +3,8 @@
 //! wait, leave a normal request answered, and are closed once the request timeout passes.
 
 use crate::*;
+use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_operator::{ApiLimits, CashApiClient, CashNode, CashNodeConfig};
-use plasma_rootchain::{CashConfig, PlasmaCashContract};
 use plasma_storage::{Journal, MemoryStore};
 use std::net::{IpAddr, SocketAddr};
 use tokio::{

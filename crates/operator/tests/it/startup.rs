@@ -2,8 +2,8 @@
 //! anything: on a real anvil node with the real contracts.
 
 use crate::*;
+use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_operator::{CashNode, CashNodeConfig};
-use plasma_rootchain::{CashConfig, PlasmaCashContract};
 use plasma_storage::{Journal, MemoryStore};
 
 async fn refused<C: RootChain + 'static>(

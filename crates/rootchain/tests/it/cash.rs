@@ -3,12 +3,11 @@
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
+use plasma_cash::contract::IncludedTx;
+use plasma_cash::{CashConfig, CashEvent, CoinKind, PlasmaCashContract};
 use plasma_contracts::{TestNft, TestToken};
 use plasma_primitives::cash::{CashTx, SparseMerkleTree};
-use plasma_rootchain::{
-    CashConfig, CashEvent, CoinKind, DevChain, EventCursor, IncludedTx, PlasmaCashContract,
-    RootChain, RootChainError, TxRequest, dev_key,
-};
+use plasma_rootchain::{DevChain, EventCursor, RootChain, RootChainError, TxRequest, dev_key};
 use std::{collections::BTreeMap, sync::Arc};
 
 const MATURITY: u64 = 3600;

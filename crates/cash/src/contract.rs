@@ -3,14 +3,11 @@
 //! challenge, answer, finalize and withdraw, and decode its events. The rules are the
 //! contract's (docs/contracts.md, "Plasma Cash"); this is only its client.
 
-use crate::{
-    ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest,
-    cash_events::{CashEvent, decode_cash_event},
-    error::narrow,
-};
+use crate::events::{CashEvent, decode_cash_event};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_contracts::{IERC20, IERC721, PlasmaCash};
+use plasma_rootchain::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest, narrow};
 use std::sync::Arc;
 
 /// The contract's constructor arguments.

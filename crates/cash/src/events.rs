@@ -1,10 +1,11 @@
 //! The Plasma Cash contract's events, decoded: what its followers (the Cash node, the coin
 //! watcher) act on.
 
-use crate::{ChainLog, CoinKind, error::narrow};
+use crate::contract::CoinKind;
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEventInterface;
 use plasma_contracts::PlasmaCash;
+use plasma_rootchain::{ChainLog, narrow};
 
 /// What the Plasma Cash contract announces, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
