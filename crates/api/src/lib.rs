@@ -15,19 +15,10 @@
 #[cfg(not(any(feature = "client", feature = "server")))]
 compile_error!("plasma-api needs feature `client`, `server` or both");
 
-mod cash;
 pub mod codes;
 mod operator;
 mod watcher;
 
-#[cfg(feature = "client")]
-pub use cash::CashApiClient;
-#[cfg(feature = "server")]
-pub use cash::CashApiServer;
-pub use cash::{
-    CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData, CoinHistoryData,
-    HistoryEntryData, MAX_CASH_BATCH,
-};
 #[cfg(feature = "client")]
 pub use operator::OperatorApiClient;
 #[cfg(feature = "server")]

@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+#[cfg(any(feature = "api-client", feature = "api-server"))]
+pub mod api;
 pub mod chain;
 pub mod checkpoint;
 #[cfg(feature = "l1")]

@@ -19,7 +19,7 @@ use crate::{
 };
 use alloy_primitives::{Address, B256, Bytes};
 use jsonrpsee::{core::RpcResult, server::ServerHandle};
-use plasma_api::{
+use plasma_cash::api::{
     CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
     CoinHistoryData, MAX_CASH_BATCH,
 };

@@ -36,9 +36,10 @@ pub use cash_node::{CashNode, CashNodeConfig};
 pub use config::OperatorConfig;
 pub use error::OperatorError;
 pub use node::OperatorNode;
-// The wire contract and the server limits are `plasma-api`'s and `plasma-server`'s; re-exported
-// so that the node's users (the binary, the harness) name one crate.
-pub use plasma_api::{
+// The wire contract and the server limits are `plasma-api`'s, `plasma-cash`'s and
+// `plasma-server`'s; re-exported so that the node's users (the binary, the harness) name one
+// crate.
+pub use plasma_cash::api::{
     CashApiClient, CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
     CoinHistoryData, HistoryEntryData, MAX_CASH_BATCH,
 };

@@ -6,7 +6,7 @@ use crate::CoinRead;
 use crate::WalletError;
 use alloy_primitives::{Address, B256, U256};
 use jsonrpsee::http_client::HttpClient;
-use plasma_api::CashApiClient;
+use plasma_cash::api::CashApiClient;
 use plasma_cash::contract::IncludedTx;
 use plasma_cash::{CashEvent, PlasmaCashContract};
 use plasma_cash::{ExitEvidence, VerifiedCoin};

@@ -5,8 +5,8 @@
 
 use alloy_primitives::{B256, U256};
 use jsonrpsee::http_client::HttpClient;
-use plasma_api::CashApiClient;
 use plasma_cash::PlasmaCashContract;
+use plasma_cash::api::CashApiClient;
 use plasma_cash::{
     CheckpointRecord, CoinHistory, DepositRecord, HistoryError, RootChainFacts, VerifiedCoin,
 };

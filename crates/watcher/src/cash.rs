@@ -249,7 +249,7 @@ impl<C: RootChain> CoinWatcher<C> {
     /// Judges the checkpoints seen since the last call for every watched coin, with the
     /// leaves and proofs the Cash operator serves (checked against each checkpoint's root).
     pub async fn judge_new_checkpoints(&mut self, node: &jsonrpsee::http_client::HttpClient) {
-        use plasma_api::CashApiClient;
+        use plasma_cash::api::CashApiClient;
         for (id, block, root) in std::mem::take(&mut self.new_checkpoints) {
             let slots: Vec<u64> = self.coins.keys().copied().collect();
             for slot in slots {

@@ -1,12 +1,14 @@
 //! The Cash operator's API (namespace `cash`): coin transfers, and each coin's history with
-//! the proofs its owner checks against the root chain.
+//! the proofs its owner checks against the root chain. The family's part of the wire
+//! contract (the engine's and the payment chain's are `plasma-api`'s): feature `api-client`
+//! for the typed client, `api-server` for the server trait.
 
 use alloy_primitives::{B256, Bytes};
 // Only the server traits name `RpcResult`: a client answers `T` or its own error.
-#[cfg_attr(not(feature = "server"), allow(unused_imports))]
+use crate::{BlockEntry, CoinHistory, Origin, Spend};
+#[cfg_attr(not(feature = "api-server"), allow(unused_imports))]
 use jsonrpsee::core::RpcResult;
 use jsonrpsee::proc_macros::rpc;
-use plasma_cash::{BlockEntry, CoinHistory, Origin, Spend};
 use plasma_primitives::cash::{CashSignature, CashTx};
 use serde::{Deserialize, Serialize};
 
@@ -128,9 +130,18 @@ pub struct CashStatus {
 }
 
 /// The Cash node's API (namespace `cash`).
-#[cfg_attr(all(feature = "server", feature = "client"), rpc(server, client, namespace = "cash"))]
-#[cfg_attr(all(feature = "server", not(feature = "client")), rpc(server, namespace = "cash"))]
-#[cfg_attr(all(feature = "client", not(feature = "server")), rpc(client, namespace = "cash"))]
+#[cfg_attr(
+    all(feature = "api-server", feature = "api-client"),
+    rpc(server, client, namespace = "cash")
+)]
+#[cfg_attr(
+    all(feature = "api-server", not(feature = "api-client")),
+    rpc(server, namespace = "cash")
+)]
+#[cfg_attr(
+    all(feature = "api-client", not(feature = "api-server")),
+    rpc(client, namespace = "cash")
+)]
 pub trait CashApi {
     /// Submits a coin transfer signed by the coin's owner; returns its hash.
     #[method(name = "submitTx")]
