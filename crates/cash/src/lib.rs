@@ -11,6 +11,10 @@ pub mod events;
 pub mod figures;
 pub mod history;
 pub mod numbering;
+#[cfg(feature = "wallet")]
+pub mod read;
+#[cfg(feature = "wallet")]
+pub mod wallet;
 
 pub use chain::{CashBlock, CashChain, ChainError, Coin, CoinStatus, RecoveredSpend};
 pub use checkpoint::Checkpoint;
@@ -22,3 +26,7 @@ pub use history::{
     BlockEntry, CheckpointOrigin, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
     HistoryError, IncludedTx, Origin, RootChainFacts, Spend, VerifiedCoin,
 };
+#[cfg(feature = "wallet")]
+pub use read::CoinRead;
+#[cfg(feature = "wallet")]
+pub use wallet::CashWallet;

@@ -4,10 +4,11 @@
 use crate::wallet::{CashCommand, decimals, report};
 use anyhow::{Context, Result, bail};
 use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_cash::CashWallet;
 use plasma_cash::PlasmaCashContract;
 use plasma_primitives::{Address, PrivateKey};
 use plasma_rootchain::RpcChain;
-use plasma_wallet::{CashWallet, amount};
+use plasma_wallet::amount;
 use serde_json::json;
 use std::{
     sync::Arc,

@@ -8,20 +8,15 @@
 //!   processing, and checking that a received payment sits in a block the watcher verified;
 //!   in-flight (MoreVP) exits with piggybacks when a block is withheld; challenges of exits of
 //!   spent outputs; and a history from the root chain and the wallet's own journal.
-//! - [`CashWallet`]: Plasma Cash coins: deposit, send whole, verify a coin's full history
-//!   against L1 before accepting it, exit and withdraw.
-//! - [`CoinRead`]: a coin's history as the Cash operator serves it, with the root-chain facts
-//!   to check it against (the wallet and the coin watcher read coins this way).
+//!
+//! A family's wallet lives in the family's crate, on this one's errors and keys: Plasma Cash
+//! coins are `plasma_cash::CashWallet` and `plasma_cash::CoinRead` (feature `wallet`).
 //!
 //! A client only: it talks to the operator and the watcher through the wire contract
 //! (`plasma-api`, feature `client`), and links no storage and no server.
 
 pub mod amount;
-mod cash;
-mod cash_read;
 pub mod keystore;
 mod wallet;
 
-pub use cash::CashWallet;
-pub use cash_read::CoinRead;
 pub use wallet::{HistoryEntry, InFlightExit, Leg, Received, Wallet, WalletError};

@@ -185,7 +185,7 @@ impl<C: RootChain> CoinWatcher<C> {
         slot: u64,
     ) -> Result<(), String> {
         let (history, facts, _, refused) =
-            plasma_wallet::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
+            plasma_cash::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
         if let Some(why) = refused {
             tracing::warn!(slot, %why, "the Cash operator serves a history that does not verify");
         }

@@ -5,6 +5,7 @@
 //! paid nothing.
 
 use super::{Account, ScenarioError, ScenarioReport, addr, ether, fail};
+use plasma_cash::CoinRead;
 use plasma_cash::contract::IncludedTx;
 use plasma_cash::{
     BlockEntry, CashChain, Checkpoint, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
@@ -16,7 +17,6 @@ use plasma_primitives::{
     cash::{CashSignature, CashTx, SparseMerkleTree},
 };
 use plasma_rootchain::{DevChain, EmbeddedChain, EventCursor, RootChain, dev_key};
-use plasma_wallet::CoinRead;
 use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{collections::HashMap, sync::Arc};
 

@@ -6,13 +6,14 @@ use crate::client;
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_cash::contract::IncludedTx;
 use plasma_cash::{CashConfig, PlasmaCashContract};
+use plasma_cash::{CashWallet, CoinRead};
 use plasma_cash::{ExitEvidence, Origin};
 use plasma_contracts::{PlasmaCash, TestNft, TestToken};
 use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
 use plasma_primitives::{Address, U256, cash::CashTx};
 use plasma_rootchain::{DevChain, EmbeddedChain, RootChain, TxRequest, dev_key};
 use plasma_storage::Journal;
-use plasma_wallet::{CashWallet, CoinRead, WalletError};
+use plasma_wallet::WalletError;
 use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{sync::Arc, time::Duration};
 

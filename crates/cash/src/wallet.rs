@@ -2,16 +2,16 @@
 //! coin's full history against the roots on L1 before accepting it (inclusion or
 //! non-inclusion in every block since its deposit), and exit and withdraw it.
 
-use crate::CoinRead;
-use crate::WalletError;
+use crate::api::CashApiClient;
+use crate::contract::IncludedTx;
+use crate::read::CoinRead;
+use crate::{CashEvent, PlasmaCashContract};
+use crate::{ExitEvidence, VerifiedCoin};
 use alloy_primitives::{Address, B256, U256};
 use jsonrpsee::http_client::HttpClient;
-use plasma_cash::api::CashApiClient;
-use plasma_cash::contract::IncludedTx;
-use plasma_cash::{CashEvent, PlasmaCashContract};
-use plasma_cash::{ExitEvidence, VerifiedCoin};
 use plasma_primitives::{PrivateKey, cash::CashTx};
 use plasma_rootchain::{RootChain, RootChainError};
+use plasma_wallet::WalletError;
 use std::sync::Arc;
 
 /// A wallet of Plasma Cash coins: one key, the contract, and the Cash operator (untrusted).

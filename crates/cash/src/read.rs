@@ -3,13 +3,13 @@
 //! Shared by the wallet (which accepts a coin only if all of it verifies) and the coin watcher
 //! (which keeps the longest prefix that verifies, and judges exits against it).
 
-use alloy_primitives::{B256, U256};
-use jsonrpsee::http_client::HttpClient;
-use plasma_cash::PlasmaCashContract;
-use plasma_cash::api::CashApiClient;
-use plasma_cash::{
+use crate::PlasmaCashContract;
+use crate::api::CashApiClient;
+use crate::{
     CheckpointRecord, CoinHistory, DepositRecord, HistoryError, RootChainFacts, VerifiedCoin,
 };
+use alloy_primitives::{B256, U256};
+use jsonrpsee::http_client::HttpClient;
 use plasma_rootchain::RootChain;
 use std::collections::HashMap;
 
