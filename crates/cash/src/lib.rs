@@ -15,6 +15,8 @@ pub mod numbering;
 pub mod read;
 #[cfg(feature = "wallet")]
 pub mod wallet;
+#[cfg(feature = "watch")]
+pub mod watch;
 
 pub use chain::{CashBlock, CashChain, ChainError, Coin, CoinStatus, RecoveredSpend};
 pub use checkpoint::Checkpoint;
@@ -30,3 +32,5 @@ pub use history::{
 pub use read::CoinRead;
 #[cfg(feature = "wallet")]
 pub use wallet::CashWallet;
+#[cfg(feature = "watch")]
+pub use watch::{CashChallenge, CoinEvent, CoinWatcher, CoinWatcherError};

@@ -5,9 +5,10 @@ use anyhow::{Context, Result};
 use clap::Args;
 use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_cash::PlasmaCashContract;
+use plasma_cash::{CoinWatcher, CoinWatcherError};
 use plasma_primitives::Address;
 use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
-use plasma_watcher::{CoinWatcher, CoinWatcherError, Watcher, WatcherConfig, WatcherService};
+use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 #[derive(Debug, Args)]

@@ -11,7 +11,6 @@
 //! of them that their verified histories prove invalid.
 
 mod api;
-mod cash;
 mod events;
 mod judge;
 mod source;
@@ -19,7 +18,6 @@ mod watcher;
 
 pub use api::WatcherService;
 // The watcher's API is `plasma-api`'s; re-exported so that the watcher's users name one crate.
-pub use cash::{CashChallenge, CoinEvent, CoinWatcher, CoinWatcherError};
 pub use events::{InFlightAction, InvalidBlock, WatcherEvent};
 pub use judge::{Judge, run_judge};
 pub use plasma_api::{

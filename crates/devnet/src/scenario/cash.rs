@@ -11,13 +11,13 @@ use plasma_cash::{
     BlockEntry, CashChain, Checkpoint, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
     RootChainFacts, Spend,
 };
+use plasma_cash::{CashChallenge, CoinEvent, CoinWatcher};
 use plasma_cash::{CashConfig, CashEvent, PlasmaCashContract};
 use plasma_primitives::{
     B256, U256,
     cash::{CashSignature, CashTx, SparseMerkleTree},
 };
 use plasma_rootchain::{DevChain, EmbeddedChain, EventCursor, RootChain, dev_key};
-use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{collections::HashMap, sync::Arc};
 
 const OPERATOR: usize = 0;

@@ -5,6 +5,7 @@
 use crate::client;
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_cash::contract::IncludedTx;
+use plasma_cash::{CashChallenge, CoinEvent, CoinWatcher};
 use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_cash::{CashWallet, CoinRead};
 use plasma_cash::{ExitEvidence, Origin};
@@ -14,7 +15,6 @@ use plasma_primitives::{Address, U256, cash::CashTx};
 use plasma_rootchain::{DevChain, EmbeddedChain, RootChain, TxRequest, dev_key};
 use plasma_storage::Journal;
 use plasma_wallet::WalletError;
-use plasma_watcher::{CashChallenge, CoinEvent, CoinWatcher};
 use std::{sync::Arc, time::Duration};
 
 const MATURITY: u64 = 3600;
@@ -362,8 +362,8 @@ async fn a_coin_exits_from_a_final_checkpoint() {
 /// run ends with it instead of retrying for ever.
 #[tokio::test]
 async fn the_coin_watcher_reads_at_its_depth_and_stops_on_a_deeper_reorg() {
+    use plasma_cash::CoinWatcherError;
     use plasma_rootchain::{Anvil, RpcChain, RpcConfig, dev_keys};
-    use plasma_watcher::CoinWatcherError;
     const DEPTH: u64 = 3;
     let anvil = Anvil::spawn(31337, &[]).unwrap();
     let mut rpc = RpcConfig::new(anvil.url());

@@ -18,10 +18,10 @@
 //! and challenged), stops it with [`CoinWatcherError::DeepReorg`] rather than going on with a
 //! view of the root chain that is no longer true; restarted, it reads everything again.
 
+use crate::contract::IncludedTx;
+use crate::{CashEvent, PlasmaCashContract};
+use crate::{CoinHistory, Origin, RootChainFacts, Spend};
 use alloy_primitives::{Address, B256};
-use plasma_cash::contract::IncludedTx;
-use plasma_cash::{CashEvent, PlasmaCashContract};
-use plasma_cash::{CoinHistory, Origin, RootChainFacts, Spend};
 use plasma_primitives::cash::CashTx;
 use plasma_rootchain::{EventCursor, RootChain, RootChainError};
 use serde::Serialize;
@@ -185,7 +185,7 @@ impl<C: RootChain> CoinWatcher<C> {
         slot: u64,
     ) -> Result<(), String> {
         let (history, facts, _, refused) =
-            plasma_cash::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
+            crate::CoinRead::fetch(&self.contract, node, slot).await?.accepted();
         if let Some(why) = refused {
             tracing::warn!(slot, %why, "the Cash operator serves a history that does not verify");
         }
@@ -198,7 +198,7 @@ impl<C: RootChain> CoinWatcher<C> {
     /// warnings) and alarms POSTed as JSON to `webhook`, if given. A failing root chain is
     /// retried; a reorg deeper than the confirmations ends the run with
     /// [`CoinWatcherError::DeepReorg`], which is returned (and logged as an error). The loop
-    /// is the watcher engine's ([`crate::run_judge`]).
+    /// is the watcher engine's ([`plasma_watcher::run_judge`]).
     pub async fn run(
         self,
         node: jsonrpsee::http_client::HttpClient,
@@ -208,7 +208,7 @@ impl<C: RootChain> CoinWatcher<C> {
     ) -> CoinWatcherError {
         let reported = self.events.len();
         let round = CoinRound { watcher: self, node, slots, reported };
-        crate::run_judge(round, poll, webhook).await
+        plasma_watcher::run_judge(round, poll, webhook).await
     }
 
     /// Judges checkpoint `id` (of `checkpoint_block`) for watched coin `slot`, whose leaf
@@ -249,7 +249,7 @@ impl<C: RootChain> CoinWatcher<C> {
     /// Judges the checkpoints seen since the last call for every watched coin, with the
     /// leaves and proofs the Cash operator serves (checked against each checkpoint's root).
     pub async fn judge_new_checkpoints(&mut self, node: &jsonrpsee::http_client::HttpClient) {
-        use plasma_cash::api::CashApiClient;
+        use crate::api::CashApiClient;
         for (id, block, root) in std::mem::take(&mut self.new_checkpoints) {
             let slots: Vec<u64> = self.coins.keys().copied().collect();
             for slot in slots {
@@ -463,7 +463,7 @@ struct CoinRound<C> {
     reported: usize,
 }
 
-impl<C: RootChain> crate::Judge for CoinRound<C> {
+impl<C: RootChain> plasma_watcher::Judge for CoinRound<C> {
     type Event = CoinEvent;
     type Error = CoinWatcherError;
 
