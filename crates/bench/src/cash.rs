@@ -7,10 +7,10 @@ use crate::{BenchError, bench_err, ceiling::recovery_ceiling, scratch_dir};
 use alloy_primitives::{Address, B256};
 use futures::StreamExt;
 use jsonrpsee::http_client::HttpClient;
+use plasma_cash::api::{CashApiClient, CashStatus, CashTransfer, MAX_CASH_BATCH};
 use plasma_cash::{CashConfig, PlasmaCashContract};
-use plasma_operator::{
-    ApiLimits, CashApiClient, CashNode, CashNodeConfig, CashStatus, CashTransfer, MAX_CASH_BATCH,
-};
+use plasma_cash::{CashNode, CashNodeConfig};
+use plasma_operator::ApiLimits;
 use plasma_primitives::{
     U256,
     cash::{CashSignature, CashTx},

@@ -10,6 +10,8 @@ pub mod contract;
 pub mod events;
 pub mod figures;
 pub mod history;
+#[cfg(feature = "node")]
+pub mod node;
 pub mod numbering;
 #[cfg(feature = "wallet")]
 pub mod read;
@@ -28,6 +30,8 @@ pub use history::{
     BlockEntry, CheckpointOrigin, CheckpointRecord, CoinHistory, DepositRecord, ExitEvidence,
     HistoryError, IncludedTx, Origin, RootChainFacts, Spend, VerifiedCoin,
 };
+#[cfg(feature = "node")]
+pub use node::{CashNode, CashNodeConfig};
 #[cfg(feature = "wallet")]
 pub use read::CoinRead;
 #[cfg(feature = "wallet")]

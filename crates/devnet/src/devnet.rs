@@ -9,7 +9,8 @@
 
 use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_cash::{CashConfig, PlasmaCashContract};
-use plasma_operator::{CashNode, CashNodeConfig, OperatorConfig, OperatorNode};
+use plasma_cash::{CashNode, CashNodeConfig};
+use plasma_operator::{OperatorConfig, OperatorNode};
 use plasma_primitives::U256;
 use plasma_rootchain::{
     Anvil, DevChain, FrameworkAddresses, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig,

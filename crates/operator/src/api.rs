@@ -8,6 +8,7 @@ pub use plasma_api::{
     TxAck, TxData, Utxo, UtxoPage, codes,
 };
 
-pub(crate) fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
+/// A JSON-RPC error with `code` (from `plasma_api::codes`) and `message`.
+pub fn error(code: i32, message: impl Into<String>) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(code, message.into(), None::<()>)
 }

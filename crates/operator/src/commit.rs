@@ -9,7 +9,6 @@
 //! caller stops the node (fail-stop); other errors are retried.
 
 use crate::OperatorError;
-use plasma_cash::PlasmaCashContract;
 use plasma_primitives::{Address, B256};
 use plasma_rootchain::{BlockInfo, Plasma, RootChain, RootChainError, still_canonical};
 use std::future::Future;
@@ -18,7 +17,7 @@ use std::future::Future;
 const INTERVAL: u64 = 1000;
 
 /// What the committer asks of a family's root contract.
-pub(crate) trait RootContract: Send + Sync {
+pub trait RootContract: Send + Sync {
     /// The root chain the contract lives on.
     type Chain: RootChain;
 
@@ -43,7 +42,7 @@ pub(crate) trait RootContract: Send + Sync {
 }
 
 /// What the committer asks of the node: its sealed blocks and what it has read.
-pub(crate) trait SealedRoots: Sync {
+pub trait SealedRoots: Sync {
     /// The last sealed block (0 if none).
     fn last_sealed(&self) -> u64;
     /// The root of sealed block `blknum`, if it is sealed.
@@ -55,7 +54,7 @@ pub(crate) trait SealedRoots: Sync {
 }
 
 /// Commits every sealed root the root chain lacks, in order.
-pub(crate) async fn commit_pending<R: RootContract, S: SealedRoots>(
+pub async fn commit_pending<R: RootContract, S: SealedRoots>(
     contract: &R,
     node: &S,
     operator: Address,
@@ -137,26 +136,5 @@ impl<C: RootChain> RootContract for Plasma<C> {
 
     async fn commit_root(&self, operator: Address, root: B256) -> Result<u64, RootChainError> {
         Ok(self.submit_block(operator, root).await?.0)
-    }
-}
-
-impl<C: RootChain> RootContract for PlasmaCashContract<C> {
-    type Chain = C;
-
-    fn root_chain(&self) -> &C {
-        self.chain().as_ref()
-    }
-
-    async fn next_child_block(&self) -> Result<u64, RootChainError> {
-        PlasmaCashContract::next_child_block(self).await
-    }
-
-    async fn committed_root(&self, blknum: u64) -> Result<Option<B256>, RootChainError> {
-        let root = self.block_root(blknum).await?;
-        Ok((!root.is_zero()).then_some(root))
-    }
-
-    async fn commit_root(&self, operator: Address, root: B256) -> Result<u64, RootChainError> {
-        self.submit_block(operator, root).await
     }
 }

@@ -36,9 +36,10 @@ pub enum OperatorError {
         /// Why.
         source: std::io::Error,
     },
-    /// A Plasma Cash chain rule failed where it cannot (a bug or corruption).
+    /// A family's chain rule failed where it cannot (a bug or corruption): the family's own
+    /// typed error, boxed (the engine names no family).
     #[error(transparent)]
-    Cash(#[from] plasma_cash::ChainError),
+    ChainRule(Box<dyn std::error::Error + Send + Sync>),
     /// A ledger rule failed where it cannot (a bug or corruption).
     #[error(transparent)]
     Ledger(#[from] LedgerError),

@@ -7,7 +7,7 @@ use plasma_rootchain::{ChainLog, EventCursor, RootChain, RootChainError};
 use std::{future::Future, time::Duration};
 
 /// What a chain does with the logs its follower reads.
-pub(crate) trait FollowLogs: Send {
+pub trait FollowLogs: Send {
     /// Handles `logs` (in chain order), read up to `cursor`; `false` ends the follower (the
     /// node is stopping, or could not record them).
     fn handle(
@@ -22,7 +22,7 @@ pub(crate) trait FollowLogs: Send {
 
 /// Follows `chain` from `cursor` every `poll` until `handler` ends it or a deep reorg stops
 /// the node.
-pub(crate) async fn follow<C: RootChain, H: FollowLogs>(
+pub async fn follow<C: RootChain, H: FollowLogs>(
     chain: &C,
     mut cursor: EventCursor,
     poll: Duration,

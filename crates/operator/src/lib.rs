@@ -16,9 +16,9 @@
 //! API), committing its sparse-Merkle roots to the `PlasmaCash` contract.
 
 mod api;
-mod cash_node;
 mod commit;
 mod config;
+pub mod engine;
 mod error;
 mod follow;
 mod listener;
@@ -32,16 +32,10 @@ pub use api::{
     BlockData, ExitData, OperatorApiClient, OperatorApiServer, Status, SubmitResult, TokenBalance,
     TxAck, TxData, Utxo, UtxoPage, codes,
 };
-pub use cash_node::{CashNode, CashNodeConfig};
 pub use config::OperatorConfig;
 pub use error::OperatorError;
 pub use node::OperatorNode;
-// The wire contract and the server limits are `plasma-api`'s, `plasma-cash`'s and
-// `plasma-server`'s; re-exported so that the node's users (the binary, the harness) name one
-// crate.
-pub use plasma_cash::api::{
-    CashApiClient, CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
-    CoinHistoryData, HistoryEntryData, MAX_CASH_BATCH,
-};
+// The server limits are `plasma-server`'s; re-exported so that the node's users (the binary,
+// the harness) name one crate.
 pub use plasma_server::{ApiLimits, serve_api};
 pub use startup::{MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, StartupError};

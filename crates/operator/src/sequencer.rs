@@ -104,7 +104,8 @@ pub(crate) const L1_CURSOR: &str = "l1_cursor";
 /// cursor, so that a restarted node notices a reorganisation that happened while it was down.
 pub(crate) const L1_LAST_READ: &str = "l1_last_read";
 
-pub(crate) fn encode_block_info(block: &BlockInfo) -> [u8; 48] {
+/// A root-chain block as stored beside a cursor: number, hash, time (48 bytes, big-endian).
+pub fn encode_block_info(block: &BlockInfo) -> [u8; 48] {
     let mut bytes = [0u8; 48];
     bytes[..8].copy_from_slice(&block.number.to_be_bytes());
     bytes[8..40].copy_from_slice(block.hash.as_slice());
@@ -112,7 +113,8 @@ pub(crate) fn encode_block_info(block: &BlockInfo) -> [u8; 48] {
     bytes
 }
 
-pub(crate) fn decode_block_info(bytes: &[u8]) -> Option<BlockInfo> {
+/// [`encode_block_info`] read back; `None` for bytes of another length.
+pub fn decode_block_info(bytes: &[u8]) -> Option<BlockInfo> {
     let bytes: &[u8; 48] = bytes.try_into().ok()?;
     Some(BlockInfo {
         number: u64::from_be_bytes(bytes[..8].try_into().ok()?),

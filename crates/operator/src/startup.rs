@@ -2,7 +2,6 @@
 //! with the values that disagree, instead of a node that acknowledges payments it can never
 //! commit (a key that is not the contract's operator gets `NotOperator` on every root).
 
-use plasma_cash::PlasmaCashContract;
 use plasma_primitives::Address;
 use plasma_rootchain::{Plasma, RootChain, RootChainError};
 use std::time::Duration;
@@ -90,22 +89,8 @@ pub(crate) async fn check_payment_node<C: RootChain>(
     check_period(what, plasma.min_exit_period().await?, block_interval)
 }
 
-/// The same for a Plasma Cash node, with the contract's maturity period.
-pub(crate) async fn check_cash_node<C: RootChain>(
-    contract: &PlasmaCashContract<C>,
-    operator: Address,
-    expected_chain_id: Option<u64>,
-    block_interval: Duration,
-) -> Result<(), StartupError> {
-    let chain = contract.chain().as_ref();
-    check_chain_id(chain, expected_chain_id).await?;
-    check_code(chain, "PlasmaCash contract", contract.address()).await?;
-    check_operator(chain, "PlasmaCash contract", operator, contract.operator().await?)?;
-    let what = "PlasmaCash maturity period";
-    check_period(what, contract.maturity_period().await?, block_interval)
-}
-
-async fn check_chain_id<C: RootChain>(
+/// `StartupError::WrongChain` unless the root chain is `expected` (when given).
+pub async fn check_chain_id<C: RootChain>(
     chain: &C,
     expected: Option<u64>,
 ) -> Result<(), StartupError> {
@@ -117,7 +102,8 @@ async fn check_chain_id<C: RootChain>(
     Ok(())
 }
 
-async fn check_code<C: RootChain>(
+/// `StartupError::NoCode` unless `address` (the contract `what`) holds code.
+pub async fn check_code<C: RootChain>(
     chain: &C,
     what: &'static str,
     address: Address,
@@ -128,7 +114,8 @@ async fn check_code<C: RootChain>(
     Ok(())
 }
 
-fn check_operator<C: RootChain>(
+/// The node's `key` must be `contract`'s operator and held by the chain client.
+pub fn check_operator<C: RootChain>(
     chain: &C,
     contract: &'static str,
     key: Address,
@@ -143,7 +130,9 @@ fn check_operator<C: RootChain>(
     Ok(())
 }
 
-fn check_period(
+/// The exit (or maturity) period `what` must span enough block intervals for a watcher to
+/// see a block and act before an exit of it matures.
+pub fn check_period(
     what: &'static str,
     period_secs: u64,
     block_interval: Duration,

@@ -51,7 +51,7 @@ pub(crate) async fn run<C: RootChain + 'static>(
 
 /// Waits until no transaction of `operator` is pending (one cut short by a crash): both
 /// chains' submitters start with this, so a resent root cannot race an old one.
-pub(crate) async fn wait_for_in_flight<C: RootChain>(
+pub async fn wait_for_in_flight<C: RootChain>(
     chain: &C,
     operator: plasma_primitives::Address,
 ) -> Result<(), OperatorError> {

@@ -4,7 +4,7 @@
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use plasma_cash::PlasmaCashContract;
-use plasma_operator::CashApiClient;
+use plasma_cash::api::CashApiClient;
 use plasma_primitives::{U256, cash::CashTx};
 use plasma_rootchain::{RootChain, dev_key};
 use std::{

@@ -1,7 +1,8 @@
 //! `plasma devnet` starts anvil, the contracts, an operator and a watcher, and they answer.
 
 use jsonrpsee::http_client::HttpClientBuilder;
-use plasma_operator::{CashApiClient, OperatorApiClient};
+use plasma_cash::api::CashApiClient;
+use plasma_operator::OperatorApiClient;
 use std::{
     io::{BufRead, BufReader},
     process::{Command, Stdio},

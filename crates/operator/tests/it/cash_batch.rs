@@ -4,7 +4,7 @@
 
 use crate::cash_reorg::{cash_node, until_coins};
 use crate::*;
-use plasma_operator::{CashApiClient, CashTransfer, MAX_CASH_BATCH};
+use plasma_cash::api::{CashApiClient, CashTransfer, MAX_CASH_BATCH};
 use plasma_primitives::cash::CashTx;
 use plasma_testkit::eventually;
 

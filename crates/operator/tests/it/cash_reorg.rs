@@ -4,7 +4,7 @@
 
 use crate::*;
 use plasma_cash::{CashConfig, PlasmaCashContract};
-use plasma_operator::{CashApiClient, CashNode, CashNodeConfig};
+use plasma_cash::{CashNode, CashNodeConfig, api::CashApiClient};
 use plasma_storage::Journal;
 
 /// A running Cash node on a fresh embedded chain: the chain, the contract, the node, a client

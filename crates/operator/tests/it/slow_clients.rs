@@ -4,7 +4,8 @@
 
 use crate::*;
 use plasma_cash::{CashConfig, PlasmaCashContract};
-use plasma_operator::{ApiLimits, CashApiClient, CashNode, CashNodeConfig};
+use plasma_cash::{CashNode, CashNodeConfig, api::CashApiClient};
+use plasma_operator::ApiLimits;
 use plasma_storage::{Journal, MemoryStore};
 use std::net::{IpAddr, SocketAddr};
 use tokio::{

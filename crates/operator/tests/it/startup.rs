@@ -3,7 +3,7 @@
 
 use crate::*;
 use plasma_cash::{CashConfig, PlasmaCashContract};
-use plasma_operator::{CashNode, CashNodeConfig};
+use plasma_cash::{CashNode, CashNodeConfig};
 use plasma_storage::{Journal, MemoryStore};
 
 async fn refused<C: RootChain + 'static>(

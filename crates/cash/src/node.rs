@@ -1,4 +1,5 @@
-//! The operator of a Plasma Cash chain: the same node, another chain kind. It follows the
+//! The operator of a Plasma Cash chain (feature `node`), on `plasma-operator`'s engine: the
+//! same safety as the payment node, another chain kind. It follows the
 //! `PlasmaCash` contract's deposits and exits, takes signed coin transfers over JSON-RPC
 //! (`cash_*`), seals a block every interval and commits its root, and serves each coin's
 //! history (its spends and proofs of inclusion or non-inclusion in every block) so owners can
@@ -11,23 +12,23 @@
 //! Entries are queued in the chain's order, under its lock, to one writer thread that appends
 //! whatever is queued with one disk sync (group commit) and then answers each.
 
-use crate::api::{codes, error};
-use crate::{
-    commit::{SealedRoots, commit_pending},
-    follow::{FollowLogs, follow},
-    sequencer::{decode_block_info, encode_block_info},
-};
-use alloy_primitives::{Address, B256, Bytes};
-use jsonrpsee::{core::RpcResult, server::ServerHandle};
-use plasma_cash::api::{
+use crate::api::{
     CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
     CoinHistoryData, MAX_CASH_BATCH,
 };
-use plasma_cash::{CashChain, numbering::BLOCK_INTERVAL};
-use plasma_cash::{CashEvent, PlasmaCashContract};
+use crate::{CashChain, CashEvent, PlasmaCashContract, numbering::BLOCK_INTERVAL};
+use alloy_primitives::{Address, B256, Bytes};
+use jsonrpsee::{core::RpcResult, server::ServerHandle};
+use plasma_api::codes;
+use plasma_operator::engine::{
+    FollowLogs, RootContract, SealedRoots, check_chain_id, check_code, check_operator,
+    check_period, commit_pending, decode_block_info, encode_block_info, follow, rpc_error as error,
+    wait_for_in_flight,
+};
+use plasma_operator::{ApiLimits, OperatorError, StartupError, serve_api};
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
-use plasma_rootchain::{BlockInfo, ChainLog, EventCursor, RootChain};
+use plasma_rootchain::{BlockInfo, ChainLog, EventCursor, RootChain, RootChainError};
 use plasma_storage::{Journal, RootChainMark};
 use serde::{Deserialize, Serialize};
 use std::{
@@ -54,7 +55,7 @@ pub struct CashNodeConfig {
     /// never). Owners then drop the history before a final one.
     pub checkpoint_every: Option<u64>,
     /// What the API accepts from its clients: sizes, batches, connections, timeouts.
-    pub api: crate::ApiLimits,
+    pub api: ApiLimits,
     /// The root chain's id, checked at start when set.
     pub expected_chain_id: Option<u64>,
 }
@@ -331,7 +332,7 @@ impl CashNode {
         journal: Arc<Journal>,
     ) -> std::io::Result<Self> {
         let (chain_id, interval) = (config.expected_chain_id, config.block_interval);
-        crate::startup::check_cash_node(&contract, operator, chain_id, interval)
+        check_cash_node(&contract, operator, chain_id, interval)
             .await
             .map_err(std::io::Error::other)?;
         let (chain, cursor, last_read) = recover(&journal, config.l1_start_block)?;
@@ -349,8 +350,7 @@ impl CashNode {
             failure,
         });
         let api = Api { shared: shared.clone(), contract: contract.clone() };
-        let (rpc_addr, server) =
-            crate::serve_api(&config.api, config.rpc_addr, api.into_rpc()).await?;
+        let (rpc_addr, server) = serve_api(&config.api, config.rpc_addr, api.into_rpc()).await?;
         let mut tasks = JoinSet::new();
         let poll = config.l1_poll_interval;
         let events = EventCursor::new(vec![contract.address()], cursor, config.l1_confirmations)
@@ -425,11 +425,11 @@ fn entry_of(event: CashEvent) -> Option<Entry> {
 fn recover_transfer(
     tx: &[u8],
     signature: &[u8],
-) -> Result<plasma_cash::RecoveredSpend, jsonrpsee::types::ErrorObjectOwned> {
+) -> Result<crate::RecoveredSpend, jsonrpsee::types::ErrorObjectOwned> {
     let decoded = CashTx::decode(tx).map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
     let sig = CashSignature::from_slice(signature)
         .map_err(|e| error(codes::MALFORMED_TX, e.to_string()))?;
-    plasma_cash::RecoveredSpend::recover(decoded, sig)
+    crate::RecoveredSpend::recover(decoded, sig)
         .map_err(|e| error(codes::INVALID_TX, e.to_string()))
 }
 
@@ -513,7 +513,7 @@ async fn answer_dispute<C: RootChain>(
     let Some((spend, block, proof)) = answer else {
         return Err(format!("no spend of {tx_hash} up to block {checkpoint_block}"));
     };
-    let shown = plasma_cash::contract::IncludedTx { tx: spend.tx.encode(), proof, block };
+    let shown = crate::contract::IncludedTx { tx: spend.tx.encode(), proof, block };
     let signature = spend.signature.to_bytes();
     contract
         .respond_checkpoint_dispute(operator, id, slot, tx_hash, &shown, &signature)
@@ -532,8 +532,7 @@ async fn seal_and_commit<C: RootChain>(
     operator: Address,
     config: CashNodeConfig,
 ) {
-    if let Err(e) = crate::submitter::wait_for_in_flight(contract.chain().as_ref(), operator).await
-    {
+    if let Err(e) = wait_for_in_flight(contract.chain().as_ref(), operator).await {
         return shared.fail(format!("submitter: {e}"));
     }
     loop {
@@ -558,7 +557,7 @@ async fn seal_and_commit<C: RootChain>(
         }
         match commit_pending(contract.as_ref(), shared.as_ref(), operator).await {
             Ok(()) => {}
-            Err(crate::OperatorError::Diverged(reason)) => {
+            Err(OperatorError::Diverged(reason)) => {
                 return shared.fail(format!("submitter: {reason}"));
             }
             Err(e) => tracing::warn!(%e, "committing Cash blocks failed; retrying"),
@@ -578,7 +577,7 @@ async fn checkpoint_due<C: RootChain>(
     contract: &PlasmaCashContract<C>,
     operator: Address,
     every: u64,
-) -> Result<(), crate::OperatorError> {
+) -> Result<(), OperatorError> {
     let step = every.max(1) * BLOCK_INTERVAL;
     let committed = contract.next_child_block().await?.saturating_sub(BLOCK_INTERVAL);
     let due = committed - committed % step;
@@ -586,7 +585,8 @@ async fn checkpoint_due<C: RootChain>(
     if due == 0 || due <= latest {
         return Ok(());
     }
-    let root = shared.chain().checkpoint(due)?.root();
+    let root =
+        shared.chain().checkpoint(due).map_err(|e| OperatorError::ChainRule(Box::new(e)))?.root();
     let id = contract.submit_checkpoint(operator, due, root).await?;
     tracing::info!(%id, block = due, %root, "checkpoint committed");
     Ok(())
@@ -597,7 +597,7 @@ impl SealedRoots for Shared {
         self.chain().last_sealed().unwrap_or(0)
     }
 
-    fn sealed_root(&self, blknum: u64) -> Result<Option<B256>, crate::OperatorError> {
+    fn sealed_root(&self, blknum: u64) -> Result<Option<B256>, OperatorError> {
         Ok(self.chain().block_root(blknum))
     }
 
@@ -608,4 +608,41 @@ impl SealedRoots for Shared {
     fn committed(&self, blknum: u64) {
         *self.last_submitted.lock().unwrap_or_else(|p| p.into_inner()) = blknum;
     }
+}
+
+/// The committer's view of the Plasma Cash contract.
+impl<C: RootChain> RootContract for PlasmaCashContract<C> {
+    type Chain = C;
+
+    fn root_chain(&self) -> &C {
+        self.chain().as_ref()
+    }
+
+    async fn next_child_block(&self) -> Result<u64, RootChainError> {
+        PlasmaCashContract::next_child_block(self).await
+    }
+
+    async fn committed_root(&self, blknum: u64) -> Result<Option<B256>, RootChainError> {
+        let root = self.block_root(blknum).await?;
+        Ok((!root.is_zero()).then_some(root))
+    }
+
+    async fn commit_root(&self, operator: Address, root: B256) -> Result<u64, RootChainError> {
+        self.submit_block(operator, root).await
+    }
+}
+
+/// The engine's start-up checks for a Plasma Cash node, with the contract's maturity period.
+async fn check_cash_node<C: RootChain>(
+    contract: &PlasmaCashContract<C>,
+    operator: Address,
+    expected_chain_id: Option<u64>,
+    block_interval: Duration,
+) -> Result<(), StartupError> {
+    let chain = contract.chain().as_ref();
+    check_chain_id(chain, expected_chain_id).await?;
+    check_code(chain, "PlasmaCash contract", contract.address()).await?;
+    check_operator(chain, "PlasmaCash contract", operator, contract.operator().await?)?;
+    let what = "PlasmaCash maturity period";
+    check_period(what, contract.maturity_period().await?, block_interval)
 }
