@@ -91,11 +91,28 @@ pub async fn run(
     );
     let dir = scratch_dir("plasma-cash-bench")?;
     let journal = Arc::new(Journal::open(dir.join("cash.redb"))?);
-    let node_config = CashNodeConfig {
+    let node = CashNode::start(node_config(start), contract.clone(), operator, journal.clone())
+        .await
+        .map_err(bench_err)?;
+    let client = jsonrpsee::http_client::HttpClientBuilder::default()
+        .build(format!("http://{}", node.rpc_addr()))
+        .map_err(bench_err)?;
+    let coins = deposit_coins(&contract, &client, config.transfers, &progress).await?;
+    let bob = chain.accounts()[2];
+    let measured = measure(config, &client, &journal, &coins, bob, &progress).await;
+    node.stop().await;
+    drop(journal);
+    let _ = std::fs::remove_dir_all(&dir);
+    measured
+}
+
+/// The node under test: blocks every 100 ms, the root chain read every 10 ms.
+fn node_config(l1_start_block: u64) -> CashNodeConfig {
+    CashNodeConfig {
         rpc_addr: "127.0.0.1:0".parse().expect("literal address"),
         block_interval: Duration::from_millis(100),
         l1_poll_interval: Duration::from_millis(10),
-        l1_start_block: start,
+        l1_start_block,
         l1_confirmations: 0,
         checkpoint_every: None,
         // The clients all come from this machine: lift the per-address limit that would
@@ -106,22 +123,24 @@ pub async fn run(
             ..ApiLimits::default()
         },
         expected_chain_id: None,
-    };
-    let node = CashNode::start(node_config, contract.clone(), operator, journal.clone())
-        .await
-        .map_err(bench_err)?;
-    let client = jsonrpsee::http_client::HttpClientBuilder::default()
-        .build(format!("http://{}", node.rpc_addr()))
-        .map_err(bench_err)?;
-    let coins = deposit_coins(&contract, &client, config.transfers, &progress).await?;
+    }
+}
 
-    // Signed before the clock starts: signing is the clients' work.
+/// Signs a transfer of every coin to `to` (untimed: the clients' work), measures the
+/// recovery ceiling on those signatures, then times sending them all.
+async fn measure(
+    config: &CashBenchConfig,
+    client: &HttpClient,
+    journal: &Journal,
+    coins: &[(u64, u64)],
+    to: Address,
+    progress: &impl Fn(&str),
+) -> Result<CashBenchReport, BenchError> {
     let key = dev_key(1);
-    let bob = chain.accounts()[2];
     let signed: Vec<(CashTx, CashSignature)> = coins
         .iter()
         .map(|&(slot, block)| {
-            let tx = transfer(slot, block, bob);
+            let tx = transfer(slot, block, to);
             (tx, tx.sign(&key))
         })
         .collect();
@@ -153,9 +172,6 @@ pub async fn run(
     }
     let elapsed = started.elapsed().as_secs_f64();
     let journal_syncs = journal.writes() - syncs_before;
-    node.stop().await;
-    drop(journal);
-    let _ = std::fs::remove_dir_all(&dir);
     let tx_per_sec = config.transfers as f64 / elapsed;
     Ok(CashBenchReport {
         transfers: config.transfers,
