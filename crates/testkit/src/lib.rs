@@ -6,7 +6,7 @@
 //! - [`framework`]: the payment framework deployed, development account 0 its operator;
 //! - [`client`]: a JSON-RPC client of a node's API;
 //! - [`eventually`]: waits for a condition a background task brings about, and names it when
-//!   it never comes;
+//!   it never comes; [`holds_for`]: checks that one keeps holding while they run;
 //! - amounts: [`ether`] and [`milli_ether`] (from `plasma_primitives::units`).
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
@@ -84,6 +84,21 @@ where
     }
 }
 
+/// Polls `check` every 100 ms for `span` and fails the test, naming `what`, the first time it
+/// does not hold. For what must *not* happen while background tasks have their chance (a root
+/// committed that must never be).
+pub async fn holds_for<F, Fut>(span: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + span;
+    while tokio::time::Instant::now() < deadline {
+        assert!(check().await, "{what} stopped holding");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +120,18 @@ mod tests {
     async fn eventually_names_what_never_came() {
         let patience = Duration::from_millis(50);
         eventually_within(patience, "a condition that never holds", || async { None::<()> }).await;
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "the count stays below 3 stopped holding")]
+    async fn holds_for_fails_when_the_condition_breaks() {
+        let mut count = 0;
+        holds_for(Duration::from_secs(5), "the count stays below 3", || {
+            count += 1;
+            let n = count;
+            async move { n < 3 }
+        })
+        .await;
     }
 
     #[tokio::test]

@@ -169,15 +169,12 @@ async fn a_cash_block_built_on_a_lost_branch_is_never_committed() {
         chain.mine().await.unwrap();
     }
     // Past two block intervals and the follower's next poll: every guard has had its chance.
-    let deadline = std::time::Instant::now() + Duration::from_secs(6);
-    while std::time::Instant::now() < deadline {
-        assert_eq!(
-            contract.next_child_block().await.unwrap(),
-            1000,
-            "the node committed block 1000, which moves a coin the root chain lost"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let what = "block 1000 (it moves a coin the root chain lost) left uncommitted";
+    let contract = &contract;
+    plasma_testkit::holds_for(Duration::from_secs(6), what, || async move {
+        contract.next_child_block().await.unwrap() == 1000
+    })
+    .await;
     stopped_with(&client, "reorg").await;
     node.stop().await;
 }

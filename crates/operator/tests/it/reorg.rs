@@ -83,15 +83,12 @@ async fn a_block_built_on_a_lost_branch_is_never_committed() {
     let sealed = until(&client, "the seal of block 1000", |s| s.last_sealed_block == 1000).await;
     assert_eq!(sealed.last_submitted_block, 0);
     // The submitter has had its chance (it wakes on the seal): give it two block intervals.
-    let deadline = std::time::Instant::now() + Duration::from_secs(3);
-    while std::time::Instant::now() < deadline {
-        assert_eq!(
-            plasma.next_child_block().await.unwrap(),
-            1000,
-            "the node committed block 1000, which spends a deposit the root chain lost"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let what = "block 1000 (it spends a deposit the root chain lost) left uncommitted";
+    let plasma = &plasma;
+    plasma_testkit::holds_for(Duration::from_secs(3), what, || async move {
+        plasma.next_child_block().await.unwrap() == 1000
+    })
+    .await;
     let failure = node.failure().expect("the node kept running on a reorganised root chain");
     assert!(failure.contains("reorg"), "{failure}");
     node.stop().await;
