@@ -12,15 +12,10 @@
 //! - After a crash the node replays the log onto the last sealed state, and the submitter
 //!   asks the contract which block comes next, so no root is skipped or submitted twice.
 //!
-//! [`CashNode`] runs a Plasma Cash chain instead (`plasma_cash::CashChain` behind a `cash_*`
-//! API), committing its sparse-Merkle roots to the `PlasmaCash` contract.
+//! The follower, the root committer, the start-up checks and the API limits are the node
+//! engine's (`plasma-engine`), which Plasma Cash's node (`plasma_cash::node`) runs on too.
 
-mod api;
-mod commit;
 mod config;
-pub mod engine;
-mod error;
-mod follow;
 mod listener;
 mod node;
 mod rpc;
@@ -28,14 +23,14 @@ mod sequencer;
 mod startup;
 mod submitter;
 
-pub use api::{
+pub use config::OperatorConfig;
+pub use node::OperatorNode;
+// The API is `plasma-api`'s and the node's errors and limits are the engine's; re-exported so
+// that the node's users (the binary, the harness) name one crate.
+pub use plasma_api::{
     BlockData, ExitData, OperatorApiClient, OperatorApiServer, Status, SubmitResult, TokenBalance,
     TxAck, TxData, Utxo, UtxoPage, codes,
 };
-pub use config::OperatorConfig;
-pub use error::OperatorError;
-pub use node::OperatorNode;
-// The server limits are `plasma-server`'s; re-exported so that the node's users (the binary,
-// the harness) name one crate.
-pub use plasma_server::{ApiLimits, serve_api};
-pub use startup::{MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, StartupError};
+pub use plasma_engine::{
+    ApiLimits, MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, OperatorError, StartupError, serve_api,
+};

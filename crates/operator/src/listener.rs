@@ -1,12 +1,10 @@
 //! Follows the root chain: deposits become spendable outputs, and every step of the exit
 //! game (standard and in-flight exits, piggybacks, challenges, payouts) reaches the ledger,
 //! which holds what may leave and removes what left. Events are read once they are
-//! `confirmations` deep, by the follower both chains share ([`crate::follow`]).
+//! `confirmations` deep, by the engine's follower ([`plasma_engine::follow`]).
 
-use crate::{
-    follow::{FollowLogs, follow},
-    sequencer::{L1Change, Msg, Shared},
-};
+use crate::sequencer::{L1Change, Msg, Shared};
+use plasma_engine::{FollowLogs, follow};
 use plasma_rootchain::{ChainLog, EventCursor, Plasma, PlasmaEvent, RootChain};
 use std::{
     sync::{Arc, mpsc::SyncSender},

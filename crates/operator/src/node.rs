@@ -2,13 +2,12 @@
 //! root-chain listener and submitter, and the API server.
 
 use crate::{
-    OperatorConfig, OperatorError,
-    api::OperatorApiServer,
-    listener, rpc,
-    sequencer::{self, EXIT_VIEW, L1_CURSOR, L1_LAST_READ, Msg, Shared, decode_block_info},
+    OperatorApiServer, OperatorConfig, OperatorError, listener, rpc,
+    sequencer::{self, EXIT_VIEW, L1_CURSOR, L1_LAST_READ, Msg, Shared},
     submitter,
 };
 use jsonrpsee::server::ServerHandle;
+use plasma_engine::decode_block_info;
 use plasma_ledger::{Ledger, decode_and_verify_batch};
 use plasma_primitives::{Address, PaymentTx, position::CHILD_BLOCK_INTERVAL};
 use plasma_rootchain::{EventCursor, Plasma, RootChain};

@@ -1,14 +1,13 @@
 //! The API server: thin over the sequencer (writes) and the ledger and store (reads).
 
 use crate::{
-    api::{
-        BlockData, ExitData, OperatorApiServer, Status, SubmitResult, TokenBalance, TxAck, TxData,
-        Utxo, UtxoPage, codes, error,
-    },
+    BlockData, ExitData, OperatorApiServer, Status, SubmitResult, TokenBalance, TxAck, TxData,
+    Utxo, UtxoPage, codes,
     sequencer::{Msg, Refusal, Shared, Verdicts},
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
+use plasma_engine::rpc_error as error;
 use plasma_ledger::{Unverified, decode_and_verify_batch};
 use plasma_primitives::{MerkleTree, SignedTx, UtxoPos};
 use std::{

@@ -5,7 +5,8 @@
 //! If the store fails, the sequencer stops (fail-stop): nothing unacknowledged is ever
 //! acknowledged, and a restart replays the log to the last durable state.
 
-use crate::api::TxAck;
+use plasma_api::TxAck;
+use plasma_engine::encode_block_info;
 use plasma_ledger::{Ledger, LedgerError, VerifiedTx};
 use plasma_primitives::{B256, PaymentTx, SignedTx, UtxoPos, exits::ExitEvent, merkle::MAX_LEAVES};
 use plasma_rootchain::BlockInfo;
@@ -103,25 +104,6 @@ pub(crate) const L1_CURSOR: &str = "l1_cursor";
 /// Key of the newest root-chain block read (number, hash, time: 48 bytes), written with the
 /// cursor, so that a restarted node notices a reorganisation that happened while it was down.
 pub(crate) const L1_LAST_READ: &str = "l1_last_read";
-
-/// A root-chain block as stored beside a cursor: number, hash, time (48 bytes, big-endian).
-pub fn encode_block_info(block: &BlockInfo) -> [u8; 48] {
-    let mut bytes = [0u8; 48];
-    bytes[..8].copy_from_slice(&block.number.to_be_bytes());
-    bytes[8..40].copy_from_slice(block.hash.as_slice());
-    bytes[40..].copy_from_slice(&block.timestamp.to_be_bytes());
-    bytes
-}
-
-/// [`encode_block_info`] read back; `None` for bytes of another length.
-pub fn decode_block_info(bytes: &[u8]) -> Option<BlockInfo> {
-    let bytes: &[u8; 48] = bytes.try_into().ok()?;
-    Some(BlockInfo {
-        number: u64::from_be_bytes(bytes[..8].try_into().ok()?),
-        hash: B256::from_slice(&bytes[8..40]),
-        timestamp: u64::from_be_bytes(bytes[40..].try_into().ok()?),
-    })
-}
 
 /// Key of the live exits (JSON of [`plasma_ledger::ExitView`]), written with the cursor.
 pub(crate) const EXIT_VIEW: &str = "exit_view";

@@ -1,29 +1,23 @@
 //! Puts the payment chain's sealed roots on the root chain, in order, exactly once each, with
-//! the committer both chains share ([`crate::commit`]); on start it first waits for any
+//! the engine's committer ([`plasma_engine::commit_pending`]); on start it first waits for any
 //! transaction of the operator's account still in flight (a submission cut short by a crash)
 //! to be mined. So a root is never skipped and never submitted twice, whatever was
 //! interrupted.
 
-use crate::{
-    OperatorError,
-    commit::{SealedRoots, commit_pending},
-    sequencer::Shared,
-};
-use plasma_primitives::B256;
-use plasma_rootchain::{BlockInfo, Plasma, RootChain};
+use crate::sequencer::Shared;
+use plasma_engine::{OperatorError, RootContract, SealedRoots, commit_pending, wait_for_in_flight};
+use plasma_primitives::{Address, B256};
+use plasma_rootchain::{BlockInfo, Plasma, RootChain, RootChainError};
 use std::{
     sync::{Arc, atomic::Ordering},
     time::Duration,
 };
 use tokio::sync::watch;
 
-/// How long to wait for an in-flight transaction of the operator before giving up.
-const IN_FLIGHT_DEADLINE: Duration = Duration::from_secs(600);
-
 pub(crate) async fn run<C: RootChain + 'static>(
     shared: Arc<Shared>,
     plasma: Arc<Plasma<C>>,
-    operator: plasma_primitives::Address,
+    operator: Address,
     mut sealed: watch::Receiver<u64>,
 ) {
     let mut delay = Duration::from_millis(200);
@@ -31,7 +25,7 @@ pub(crate) async fn run<C: RootChain + 'static>(
         return shared.fail(format!("submitter: {e}"));
     }
     loop {
-        match commit_pending(plasma.as_ref(), shared.as_ref(), operator).await {
+        match commit_pending(&Framework(plasma.as_ref()), shared.as_ref(), operator).await {
             Ok(()) => delay = Duration::from_millis(200),
             Err(OperatorError::Diverged(reason)) => {
                 return shared.fail(format!("submitter: {reason}"));
@@ -49,25 +43,6 @@ pub(crate) async fn run<C: RootChain + 'static>(
     }
 }
 
-/// Waits until no transaction of `operator` is pending (one cut short by a crash): both
-/// chains' submitters start with this, so a resent root cannot race an old one.
-pub async fn wait_for_in_flight<C: RootChain>(
-    chain: &C,
-    operator: plasma_primitives::Address,
-) -> Result<(), OperatorError> {
-    let started = tokio::time::Instant::now();
-    while chain.pending_nonce(operator).await? > chain.nonce(operator).await? {
-        if started.elapsed() > IN_FLIGHT_DEADLINE {
-            return Err(OperatorError::Diverged(format!(
-                "a transaction of the operator {operator} has been pending for {IN_FLIGHT_DEADLINE:?}"
-            )));
-        }
-        tracing::info!("waiting for the operator's in-flight transaction to be mined");
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-    Ok(())
-}
-
 impl SealedRoots for Shared {
     fn last_sealed(&self) -> u64 {
         self.last_sealed.load(Ordering::Relaxed)
@@ -83,5 +58,28 @@ impl SealedRoots for Shared {
 
     fn committed(&self, blknum: u64) {
         self.last_submitted.store(blknum, Ordering::Relaxed);
+    }
+}
+
+/// The payment chain's root contract (the framework), as the engine's committer sees it.
+struct Framework<'a, C>(&'a Plasma<C>);
+
+impl<C: RootChain> RootContract for Framework<'_, C> {
+    type Chain = C;
+
+    fn root_chain(&self) -> &C {
+        self.0.chain().as_ref()
+    }
+
+    async fn next_child_block(&self) -> Result<u64, RootChainError> {
+        self.0.next_child_block().await
+    }
+
+    async fn committed_root(&self, blknum: u64) -> Result<Option<B256>, RootChainError> {
+        Ok(self.0.block(blknum).await?.map(|(root, _)| root))
+    }
+
+    async fn commit_root(&self, operator: Address, root: B256) -> Result<u64, RootChainError> {
+        Ok(self.0.submit_block(operator, root).await?.0)
     }
 }

@@ -1,4 +1,4 @@
-//! The operator of a Plasma Cash chain (feature `node`), on `plasma-operator`'s engine: the
+//! The operator of a Plasma Cash chain (feature `node`), on the node engine (`plasma-engine`): the
 //! same safety as the payment node, another chain kind. It follows the
 //! `PlasmaCash` contract's deposits and exits, takes signed coin transfers over JSON-RPC
 //! (`cash_*`), seals a block every interval and commits its root, and serves each coin's
@@ -20,12 +20,12 @@ use crate::{CashChain, CashEvent, PlasmaCashContract, numbering::BLOCK_INTERVAL}
 use alloy_primitives::{Address, B256, Bytes};
 use jsonrpsee::{core::RpcResult, server::ServerHandle};
 use plasma_api::codes;
-use plasma_operator::engine::{
+use plasma_engine::{ApiLimits, OperatorError, StartupError, serve_api};
+use plasma_engine::{
     FollowLogs, RootContract, SealedRoots, check_chain_id, check_code, check_operator,
     check_period, commit_pending, decode_block_info, encode_block_info, follow, rpc_error as error,
     wait_for_in_flight,
 };
-use plasma_operator::{ApiLimits, OperatorError, StartupError, serve_api};
 use plasma_primitives::U256;
 use plasma_primitives::cash::{CashSignature, CashTx};
 use plasma_rootchain::{BlockInfo, ChainLog, EventCursor, RootChain, RootChainError};

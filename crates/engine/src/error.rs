@@ -1,10 +1,9 @@
-//! Why the operator could not start or had to stop.
+//! Why a node could not start or had to stop.
 
-use plasma_ledger::LedgerError;
 use plasma_rootchain::RootChainError;
 use plasma_storage::StoreError;
 
-/// An operator failure.
+/// A node's failure, in any family.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OperatorError {
@@ -40,7 +39,4 @@ pub enum OperatorError {
     /// typed error, boxed (the engine names no family).
     #[error(transparent)]
     ChainRule(Box<dyn std::error::Error + Send + Sync>),
-    /// A ledger rule failed where it cannot (a bug or corruption).
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
 }

@@ -1,4 +1,4 @@
-//! The root committer both chains use (the payment chain and Plasma Cash): every sealed block
+//! The root committer every family uses (the payment chain and Plasma Cash): every sealed block
 //! the root chain lacks, in order, exactly once.
 //!
 //! Before committing, it asks the contract which block number comes next and checks that the
@@ -10,7 +10,7 @@
 
 use crate::OperatorError;
 use plasma_primitives::{Address, B256};
-use plasma_rootchain::{BlockInfo, Plasma, RootChain, RootChainError, still_canonical};
+use plasma_rootchain::{BlockInfo, RootChain, RootChainError, still_canonical};
 use std::future::Future;
 
 /// Distance between two operator blocks, in both chains' numbering.
@@ -117,24 +117,4 @@ async fn check_last_root<R: RootContract, S: SealedRoots>(
         )));
     }
     Ok(())
-}
-
-impl<C: RootChain> RootContract for Plasma<C> {
-    type Chain = C;
-
-    fn root_chain(&self) -> &C {
-        self.chain().as_ref()
-    }
-
-    async fn next_child_block(&self) -> Result<u64, RootChainError> {
-        Plasma::next_child_block(self).await
-    }
-
-    async fn committed_root(&self, blknum: u64) -> Result<Option<B256>, RootChainError> {
-        Ok(self.block(blknum).await?.map(|(root, _)| root))
-    }
-
-    async fn commit_root(&self, operator: Address, root: B256) -> Result<u64, RootChainError> {
-        Ok(self.submit_block(operator, root).await?.0)
-    }
 }
