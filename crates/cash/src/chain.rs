@@ -62,6 +62,29 @@ pub struct CashBlock {
     tree: SparseMerkleTree,
 }
 
+/// A block taken out of the chain by [`CashChain::take_pending`], its tree not yet built.
+#[derive(Debug)]
+#[must_use = "the chain lacks this block until it is sealed and inserted back"]
+pub struct UnsealedBlock {
+    number: u64,
+    spends: BTreeMap<u64, (CashTx, CashSignature, B256)>,
+}
+
+impl UnsealedBlock {
+    /// Its number.
+    pub fn number(&self) -> u64 {
+        self.number
+    }
+
+    /// Builds its tree from the hashes computed when its spends were accepted.
+    pub fn seal(self) -> CashBlock {
+        let tree =
+            SparseMerkleTree::new(self.spends.iter().map(|(&s, &(_, _, h))| (s, h)).collect());
+        let txs = self.spends.into_iter().map(|(slot, (tx, sig, _))| (slot, (tx, sig))).collect();
+        CashBlock { number: self.number, txs, root: tree.root(), tree }
+    }
+}
+
 impl CashBlock {
     /// The proof for `slot`: of inclusion if the coin moved in this block, else of
     /// non-inclusion (against the empty leaf).
@@ -156,7 +179,8 @@ pub struct CashChain {
     coins: BTreeMap<u64, Coin>,
     blocks: BTreeMap<u64, CashBlock>,
     pending_number: u64,
-    pending: BTreeMap<u64, (CashTx, CashSignature)>,
+    /// The pending block's spends, by slot, with their hashes (the tree's leaves).
+    pending: BTreeMap<u64, (CashTx, CashSignature, B256)>,
 }
 
 impl Default for CashChain {
@@ -322,7 +346,7 @@ impl CashChain {
         if signer != coin.owner {
             return Err(ChainError::NotOwner { slot, owner: coin.owner, signer });
         }
-        self.pending.insert(slot, (tx, sig));
+        self.pending.insert(slot, (tx, sig, hash));
         Ok(hash)
     }
 
@@ -330,12 +354,20 @@ impl CashChain {
     /// multiple of 1000. Spends accepted before a coin's exit started stay in: the root chain
     /// lets anyone use them to challenge that exit.
     pub fn seal(&mut self) -> Result<&CashBlock, ChainError> {
+        let block = self.take_pending()?.seal();
+        Ok(self.insert_sealed(block))
+    }
+
+    /// The first half of [`CashChain::seal`]: applies the pending block's spends to the coins
+    /// and moves to the next block number, so that new spends are checked against them, and
+    /// hands the block out to have its tree built without the chain (the costly part). The
+    /// chain serves no history or root of that block until [`CashChain::insert_sealed`].
+    pub fn take_pending(&mut self) -> Result<UnsealedBlock, ChainError> {
         let number = self.pending_number;
         let next =
             number.checked_add(BLOCK_INTERVAL).ok_or(ChainError::NumbersExhausted(number))?;
-        let txs = std::mem::take(&mut self.pending);
-        let tree = SparseMerkleTree::new(txs.iter().map(|(&s, (tx, _))| (s, tx.hash())).collect());
-        for (slot, (tx, _)) in &txs {
+        let spends = std::mem::take(&mut self.pending);
+        for (slot, (tx, _, _)) in &spends {
             if let Some(coin) = self.coins.get_mut(slot) {
                 coin.owner = tx.new_owner;
                 coin.latest_block = number;
@@ -344,8 +376,13 @@ impl CashChain {
             }
         }
         self.pending_number = next;
-        let block = CashBlock { number, txs, root: tree.root(), tree };
-        Ok(self.blocks.entry(number).or_insert(block))
+        Ok(UnsealedBlock { number, spends })
+    }
+
+    /// The second half of [`CashChain::seal`]: the block taken by
+    /// [`CashChain::take_pending`], sealed, becomes the chain's (a second copy is ignored).
+    pub fn insert_sealed(&mut self, block: CashBlock) -> &CashBlock {
+        self.blocks.entry(block.number).or_insert(block)
     }
 
     fn coin_mut(&mut self, slot: u64) -> Result<&mut Coin, ChainError> {
@@ -512,6 +549,38 @@ mod tests {
         assert!(matches!(chain.submit(tx, sig), Err(ChainError::NotOwner { .. })));
         let (tx, sig) = spend(7, 1000, k1.address(), &k2);
         chain.submit(tx, sig).unwrap();
+    }
+
+    /// A block taken to be sealed off the lock: new spends are already checked against it (no
+    /// second spend of its coins from the old state), its history and root appear only once
+    /// it is inserted, and it is the block `seal` would have made.
+    #[test]
+    fn a_block_taken_for_sealing_binds_new_spends_and_is_served_once_inserted() {
+        let mut chain = chain_with_coin();
+        let mut reference = chain_with_coin();
+        let (k1, k2) = (key(1), key(2));
+        let (tx, sig) = spend(7, 1, k2.address(), &k1);
+        chain.submit(tx, sig).unwrap();
+        reference.submit(tx, sig).unwrap();
+        let taken = chain.take_pending().unwrap();
+        assert_eq!((taken.number(), chain.pending_number()), (1000, 2000));
+        let (again, sig_again) = spend(7, 1, key(3).address(), &k1);
+        assert_eq!(
+            chain.submit(again, sig_again),
+            Err(ChainError::WrongPrevBlock { slot: 7, expected: 1000, found: U256::ONE })
+        );
+        assert!(chain.coin_history(7).unwrap().entries.is_empty());
+        assert_eq!((chain.last_sealed(), chain.block_root(1000)), (None, None));
+        let (next, sig_next) = spend(7, 1000, k1.address(), &k2);
+        chain.submit(next, sig_next).unwrap();
+
+        let root = chain.insert_sealed(taken.seal()).root;
+        assert_eq!(root, reference.seal().unwrap().root);
+        assert_eq!(chain.last_sealed(), Some(1000));
+        let history = chain.coin_history(7).unwrap();
+        assert_eq!(history.entries.len(), 1);
+        assert_eq!(history.entries[0].spend.map(|s| s.tx), Some(tx));
+        assert_eq!(chain.seal().unwrap().txs.get(&7).map(|&(t, _)| t), Some(next));
     }
 
     #[test]

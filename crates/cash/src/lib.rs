@@ -20,7 +20,9 @@ pub mod wallet;
 #[cfg(feature = "watch")]
 pub mod watch;
 
-pub use chain::{CashBlock, CashChain, ChainError, Coin, CoinStatus, RecoveredSpend};
+pub use chain::{
+    CashBlock, CashChain, ChainError, Coin, CoinStatus, RecoveredSpend, UnsealedBlock,
+};
 pub use checkpoint::Checkpoint;
 #[cfg(feature = "l1")]
 pub use contract::{CashConfig, CoinKind, PlasmaCashContract};

@@ -107,23 +107,35 @@ pub(super) async fn seal_and_commit<C: RootChain>(
     }
     loop {
         tokio::time::sleep(config.block_interval).await;
-        let written = {
+        // The seal is journaled where the block is taken, under the chain's lock, so that
+        // transfers accepted for the next block come after it in the journal too.
+        let taken = {
             let mut chain = shared.chain();
             if chain.pending_len() > 0 && shared.failure().is_none() {
-                if let Err(e) = chain.seal() {
-                    tracing::error!(%e, "sealing a Cash block failed");
-                    continue;
+                match chain.take_pending() {
+                    Ok(block) => Some((block, shared.journal(&[Entry::Seal], None))),
+                    Err(e) => {
+                        tracing::error!(%e, "sealing a Cash block failed");
+                        continue;
+                    }
                 }
-                Some(shared.journal(&[Entry::Seal], None))
             } else {
                 None
             }
         };
-        // A sealed block is committed only once its seal is durable.
-        if let Some(written) = written
-            && durable(written).await.is_err()
-        {
-            return;
+        if let Some((block, written)) = taken {
+            // The tree is built off the lock and off the API's threads: transfers for the
+            // next block are accepted meanwhile.
+            match tokio::task::spawn_blocking(move || block.seal()).await {
+                Ok(block) => {
+                    shared.chain().insert_sealed(block);
+                }
+                Err(e) => return shared.fail(format!("sealing a Cash block: {e}")),
+            }
+            // A sealed block is committed only once its seal is durable.
+            if durable(written).await.is_err() {
+                return;
+            }
         }
         match commit_pending(contract.as_ref(), shared.as_ref(), operator).await {
             Ok(()) => {}
