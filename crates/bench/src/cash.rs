@@ -1,13 +1,16 @@
-//! The Plasma Cash node's transfer throughput: many clients sending coin transfers at once over
-//! its HTTP API (each acknowledged only once its journal entry is durable), against the
-//! signature-recovery ceiling of the same transfers on all cores in the same run (as
-//! `plasma bench node` does), and how many transfers shared each disk sync of the journal.
+//! The Plasma Cash node's transfer throughput, as `plasma bench node` measures the payment
+//! node's: coin transfers sent many calls at once (each acknowledged only once its journal
+//! entry is durable), once through the node's submission path in-process and once over its
+//! HTTP API, against the signature-recovery ceiling of the same transfers on all cores in the
+//! same run; also how many transfers shared each disk sync of the journal.
 
-use crate::{BenchError, bench_err, ceiling::recovery_ceiling, scratch_dir};
+use crate::{
+    BenchError, CpuShares, bench_err, ceiling::recovery_ceiling, cpu::CpuClock, scratch_dir,
+};
 use alloy_primitives::{Address, B256};
 use futures::StreamExt;
 use jsonrpsee::http_client::HttpClient;
-use plasma_cash::api::{CashApiClient, CashStatus, CashTransfer, MAX_CASH_BATCH};
+use plasma_cash::api::{CashApiClient, CashStatus, CashSubmitResult, CashTransfer, MAX_CASH_BATCH};
 use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_cash::{CashNode, CashNodeConfig};
 use plasma_operator::ApiLimits;
@@ -26,9 +29,10 @@ use std::{
 /// What to measure.
 #[derive(Debug, Clone)]
 pub struct CashBenchConfig {
-    /// Coins deposited, each then transferred once while timing. The contract numbers at
-    /// most 999 deposits between two operator blocks, so they are deposited in rounds, each
-    /// closed by one untimed transfer that makes the node commit a block.
+    /// Transfers timed per measurement (in-process, then over HTTP), each of its own coin:
+    /// twice as many coins are deposited. The contract numbers at most 999 deposits between
+    /// two operator blocks, so they are deposited in rounds, each closed by one untimed
+    /// transfer that makes the node commit a block.
     pub transfers: usize,
     /// Transfers per call: 1 sends each alone (`cash_submitTx`), more batches them
     /// (`cash_submitTxs`, at most 1,000).
@@ -43,14 +47,15 @@ impl Default for CashBenchConfig {
     }
 }
 
-/// The most transfers a run may ask for (the deposits take a while on the embedded chain).
-pub const MAX_TRANSFERS: usize = 100_000;
+/// The most transfers per measurement a run may ask for (the deposits take a while on the
+/// embedded chain).
+pub const MAX_TRANSFERS: usize = 50_000;
 
 /// The measurement.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CashBenchReport {
-    /// Transfers timed.
+    /// Transfers timed per measurement.
     pub transfers: usize,
     /// Transfers per call.
     pub batch: usize,
@@ -58,14 +63,21 @@ pub struct CashBenchReport {
     pub concurrency: usize,
     /// Signatures of those transfers recovered per second on all cores: the ceiling.
     pub ceiling_recoveries_per_sec: f64,
-    /// Transfers acknowledged per second.
-    pub tx_per_sec: f64,
-    /// `tx_per_sec / ceiling`.
-    pub ratio: f64,
-    /// Disk syncs of the journal while timing.
+    /// Transfers acknowledged per second, submitted in-process.
+    pub node_tx_per_sec: f64,
+    /// `node_tx_per_sec / ceiling`.
+    pub node_ratio: f64,
+    /// Transfers acknowledged per second over HTTP JSON-RPC.
+    pub http_tx_per_sec: f64,
+    /// `http_tx_per_sec / ceiling`.
+    pub http_ratio: f64,
+    /// Disk syncs of the journal while timing (both measurements).
     pub journal_syncs: u64,
     /// Transfers per disk sync.
     pub transfers_per_sync: f64,
+    /// Where the cores went during the in-process measurement (Linux only; the serial
+    /// thread is the journal writer).
+    pub cpu: Option<CpuShares>,
 }
 
 /// Runs the benchmark on the embedded root chain; `progress` hears what is happening.
@@ -97,9 +109,9 @@ pub async fn run(
     let client = jsonrpsee::http_client::HttpClientBuilder::default()
         .build(format!("http://{}", node.rpc_addr()))
         .map_err(bench_err)?;
-    let coins = deposit_coins(&contract, &client, config.transfers, &progress).await?;
+    let coins = deposit_coins(&contract, &client, 2 * config.transfers, &progress).await?;
     let bob = chain.accounts()[2];
-    let measured = measure(config, &client, &journal, &coins, bob, &progress).await;
+    let measured = measure(config, &node, &client, &journal, &coins, bob, &progress).await;
     node.stop().await;
     drop(journal);
     let _ = std::fs::remove_dir_all(&dir);
@@ -127,9 +139,11 @@ fn node_config(l1_start_block: u64) -> CashNodeConfig {
 }
 
 /// Signs a transfer of every coin to `to` (untimed: the clients' work), measures the
-/// recovery ceiling on those signatures, then times sending them all.
+/// recovery ceiling on the first half's signatures, then times sending the first half
+/// in-process and the second over HTTP.
 async fn measure(
     config: &CashBenchConfig,
+    node: &CashNode,
     client: &HttpClient,
     journal: &Journal,
     coins: &[(u64, u64)],
@@ -144,10 +158,47 @@ async fn measure(
             (tx, tx.sign(&key))
         })
         .collect();
+    let (in_process, over_http) = signed.split_at(config.transfers);
     progress("measuring the signature-recovery ceiling on all cores");
     let work: Vec<(B256, CashSignature)> =
-        signed.iter().map(|(tx, sig)| (tx.hash(), *sig)).collect();
+        in_process.iter().map(|(tx, sig)| (tx.hash(), *sig)).collect();
     let ceiling = recovery_ceiling(&work, |(hash, sig)| sig.recover(hash).is_ok())?;
+    let how = format!("{} per call, {} calls at once", config.batch, config.concurrency);
+    let syncs_before = journal.writes();
+
+    progress(&format!("sending {} transfers in-process, {how}", config.transfers));
+    let clock = CpuClock::start("cash-journal");
+    send_all(config, calls(in_process, config.batch), |call| async move {
+        all_accepted(node.submit(call).await.map_err(bench_err)?)
+    })
+    .await?;
+    let (node_elapsed, cpu) = clock.stop();
+
+    progress(&format!("sending {} transfers over HTTP, {how}", config.transfers));
+    let started = Instant::now();
+    send_all(config, calls(over_http, config.batch), |call| send(client, call)).await?;
+    let http_elapsed = started.elapsed().as_secs_f64();
+
+    let journal_syncs = journal.writes() - syncs_before;
+    let (node_tx_per_sec, http_tx_per_sec) =
+        (config.transfers as f64 / node_elapsed, config.transfers as f64 / http_elapsed);
+    Ok(CashBenchReport {
+        transfers: config.transfers,
+        batch: config.batch,
+        concurrency: config.concurrency,
+        ceiling_recoveries_per_sec: ceiling,
+        node_tx_per_sec,
+        node_ratio: node_tx_per_sec / ceiling,
+        http_tx_per_sec,
+        http_ratio: http_tx_per_sec / ceiling,
+        journal_syncs,
+        transfers_per_sync: (2 * config.transfers) as f64 / journal_syncs.max(1) as f64,
+        cpu,
+    })
+}
+
+/// The transfers in their wire form, `batch` per call.
+fn calls(signed: &[(CashTx, CashSignature)], batch: usize) -> Vec<Vec<CashTransfer>> {
     let transfers: Vec<CashTransfer> = signed
         .iter()
         .map(|(tx, sig)| CashTransfer {
@@ -155,34 +206,33 @@ async fn measure(
             signature: sig.to_bytes().to_vec().into(),
         })
         .collect();
-    let calls: Vec<Vec<CashTransfer>> = transfers.chunks(config.batch).map(<[_]>::to_vec).collect();
-    progress(&format!(
-        "sending {} transfers, {} per call, {} calls at once",
-        config.transfers, config.batch, config.concurrency
-    ));
-    let syncs_before = journal.writes();
-    let started = Instant::now();
-    let mut answers = futures::stream::iter(calls.into_iter().map(|call| {
-        let client = client.clone();
-        async move { send(&client, call).await }
-    }))
-    .buffer_unordered(config.concurrency);
+    transfers.chunks(batch).map(<[_]>::to_vec).collect()
+}
+
+/// Sends every call through `send`, `concurrency` at once, until all are answered.
+async fn send_all<F, Fut>(
+    config: &CashBenchConfig,
+    calls: Vec<Vec<CashTransfer>>,
+    send: F,
+) -> Result<(), BenchError>
+where
+    F: Fn(Vec<CashTransfer>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), BenchError>>,
+{
+    let mut answers =
+        futures::stream::iter(calls.into_iter().map(send)).buffer_unordered(config.concurrency);
     while let Some(answer) = answers.next().await {
         answer?;
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let journal_syncs = journal.writes() - syncs_before;
-    let tx_per_sec = config.transfers as f64 / elapsed;
-    Ok(CashBenchReport {
-        transfers: config.transfers,
-        batch: config.batch,
-        concurrency: config.concurrency,
-        ceiling_recoveries_per_sec: ceiling,
-        tx_per_sec,
-        ratio: tx_per_sec / ceiling,
-        journal_syncs,
-        transfers_per_sync: config.transfers as f64 / journal_syncs.max(1) as f64,
-    })
+    Ok(())
+}
+
+/// Every transfer of a call must have been accepted.
+fn all_accepted(results: Vec<CashSubmitResult>) -> Result<(), BenchError> {
+    match results.into_iter().find_map(|r| r.error) {
+        Some(why) => Err(bench_err(format!("a prepared transfer was refused: {why}"))),
+        None => Ok(()),
+    }
 }
 
 const DENOMINATION: u64 = 1000;
@@ -195,12 +245,7 @@ async fn send(client: &HttpClient, mut call: Vec<CashTransfer>) -> Result<(), Be
         client.submit_tx(tx, signature).await.map_err(bench_err)?;
         return Ok(());
     }
-    for result in client.submit_txs(call).await.map_err(bench_err)? {
-        if let Some(why) = result.error {
-            return Err(bench_err(format!("a prepared transfer was refused: {why}")));
-        }
-    }
-    Ok(())
+    all_accepted(client.submit_txs(call).await.map_err(bench_err)?)
 }
 
 /// Alice's coin `slot` (last moved in `block`) to `to`.

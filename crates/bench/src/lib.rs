@@ -15,6 +15,9 @@ pub mod node;
 pub mod watcher;
 
 mod ceiling;
+mod cpu;
+
+pub use cpu::CpuShares;
 
 /// A benchmark that could not run its measurement, and why.
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,9 @@
 //! the node's submission path: once in-process and once over HTTP JSON-RPC. The ceiling is
 //! the rate at which all cores recover the same transactions' signatures, and nothing else.
 
-use crate::{BenchError, bench_err, ceiling::recovery_ceiling, scratch_dir};
+use crate::{
+    BenchError, CpuShares, bench_err, ceiling::recovery_ceiling, cpu::CpuClock, scratch_dir,
+};
 use alloy_primitives::Bytes;
 use futures::StreamExt;
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, TxAck};
@@ -63,37 +65,6 @@ pub struct NodeBenchReport {
     /// Where the cores went during the in-process measurement (Linux only).
     pub cpu: Option<CpuShares>,
 }
-
-/// Shares of the cores' time during the in-process measurement.
-#[derive(Debug, Clone, Copy, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CpuShares {
-    /// Time the process ran, over the cores' time: 1.0 is every core busy.
-    pub busy: f64,
-    /// Time the sequencer thread ran, over the cores' time.
-    pub sequencer: f64,
-}
-
-/// CPU time consumed so far, in clock ticks: by the whole process, and by the sequencer thread.
-fn cpu_ticks() -> Option<(u64, u64)> {
-    // utime and stime are fields 14 and 15 of a stat line, counted after the `(comm)` field.
-    let ticks = |stat: &str| -> Option<u64> {
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-    };
-    let process = ticks(&std::fs::read_to_string("/proc/self/stat").ok()?)?;
-    let sequencer = std::fs::read_dir("/proc/self/task").ok()?.flatten().find_map(|task| {
-        let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
-        if comm.trim() != "sequencer" {
-            return None;
-        }
-        ticks(&std::fs::read_to_string(task.path().join("stat")).ok()?)
-    })?;
-    Some((process, sequencer))
-}
-
-/// Linux counts CPU time in ticks of 10 ms (USER_HZ is 100 on every mainstream build).
-const TICKS_PER_SEC: f64 = 100.0;
 
 /// Runs the benchmark; `progress` hears what is happening.
 pub async fn run(
@@ -258,15 +229,9 @@ async fn time_in_process(
     node: &OperatorNode,
     batches: Vec<Vec<Bytes>>,
 ) -> Result<(f64, Option<CpuShares>), BenchError> {
-    let ticks_before = cpu_ticks();
-    let started = Instant::now();
+    let clock = CpuClock::start("sequencer");
     submit_concurrently(config, batches, |batch| async move { node.submit(batch).await }).await?;
-    let elapsed = started.elapsed().as_secs_f64();
-    let cores_time = elapsed * rayon::current_num_threads() as f64 * TICKS_PER_SEC;
-    let cpu = cpu_ticks().zip(ticks_before).map(|((process, seq), (process0, seq0))| CpuShares {
-        busy: (process - process0) as f64 / cores_time,
-        sequencer: (seq - seq0) as f64 / cores_time,
-    });
+    let (elapsed, cpu) = clock.stop();
     Ok((config.txs as f64 / elapsed, cpu))
 }
 

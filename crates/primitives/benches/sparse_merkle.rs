@@ -29,6 +29,9 @@ fn sparse(c: &mut Criterion) {
         let (&slot, leaf) = leaves.iter().nth(leaves.len() / 2).expect("leaves");
         g.throughput(Throughput::Elements(1));
         g.bench_function(format!("proof_{n}"), |b| b.iter(|| tree.proof(black_box(slot))));
+        // A coin that did not move in the block: a proof of non-inclusion.
+        let absent = slot_of(n + 1, Default::default(), Default::default());
+        g.bench_function(format!("proof_absent_{n}"), |b| b.iter(|| tree.proof(black_box(absent))));
         let proof = tree.proof(slot);
         g.bench_function(format!("compute_root_{n}"), |b| {
             b.iter(|| compute_root(black_box(leaf), slot, black_box(&proof)))

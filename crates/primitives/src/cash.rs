@@ -198,75 +198,157 @@ pub fn empty_subtree(level: usize) -> B256 {
 
 /// A Plasma Cash block: the sparse Merkle tree of its transactions' hashes by slot.
 ///
-/// Each level is a vector of its non-empty nodes sorted by index: one pass pairs siblings,
-/// the pairs of a level are hashed side by side ([`plasma_keccak::keccak256_many`]), and a
-/// proof finds each sibling by binary search. With slots spread over 64 bits nearly every
-/// leaf keeps its own path above level log2(n), so a tree costs about 50 hashes per leaf.
+/// Built level by level: one pass over a level's non-empty nodes (sorted by index) pairs
+/// siblings, and the level's pairs are hashed side by side ([`plasma_keccak::keccak256_many`]).
+/// With slots spread over 64 bits nearly every leaf keeps its own path above level log2(n),
+/// so a tree costs about 50 hashes per leaf. It keeps only the nodes a proof cannot cheaply
+/// recompute (about four per leaf, not fifty): the leaves, the nodes with two non-empty
+/// children, and the nodes with a non-empty sibling. A node on a lone path (one non-empty
+/// child, an empty sibling) is asked for only by a proof of a slot beside it, which hashes it
+/// up again from the kept node below.
 #[derive(Debug, Clone)]
 pub struct SparseMerkleTree {
-    /// `levels[d]` holds the non-empty nodes at height `d` as (index = slot >> d, hash),
-    /// sorted by index.
-    levels: Vec<Vec<(u64, B256)>>,
+    /// `kept[d]`: the kept nodes at height `d` as (index = slot >> d, hash), sorted by index;
+    /// `kept[0]` holds every leaf.
+    kept: Vec<Vec<(u64, B256)>>,
+    root: B256,
 }
 
-/// The level above `below` (sorted by index), its parents hashed side by side.
-fn level_above(below: &[(u64, B256)], height: usize) -> Vec<(u64, B256)> {
+/// A non-empty node while the tree is built.
+#[derive(Clone, Copy)]
+struct Node {
+    index: u64,
+    hash: B256,
+    /// Both children are non-empty.
+    branch: bool,
+}
+
+/// The level above `below` (non-empty nodes sorted by index) into `above`, its parents
+/// hashed side by side; the nodes of `below` that a proof needs go to `kept`.
+fn level_above(
+    below: &[Node],
+    height: usize,
+    above: &mut Vec<Node>,
+    kept: &mut Vec<(u64, B256)>,
+    messages: &mut Vec<[u8; 64]>,
+) {
     let empty = &DEFAULTS[height];
-    let mut parents = Vec::with_capacity(below.len() / 2 + 1);
-    let mut messages: Vec<[u8; 64]> = Vec::with_capacity(below.len() / 2 + 1);
+    above.clear();
+    messages.clear();
     let mut i = 0;
     while i < below.len() {
-        let (index, node) = &below[i];
-        let (left, right) = match below.get(i + 1) {
-            Some((next, sibling)) if index & 1 == 0 && *next == index | 1 => {
+        let node = &below[i];
+        let paired =
+            below.get(i + 1).filter(|next| node.index & 1 == 0 && next.index == node.index | 1);
+        let (left, right) = match paired {
+            Some(sibling) => {
+                kept.extend([(node.index, node.hash), (sibling.index, sibling.hash)]);
                 i += 1;
-                (node, sibling)
+                (&node.hash, &sibling.hash)
             }
-            _ if index & 1 == 0 => (node, empty),
-            _ => (empty, node),
+            None => {
+                if node.branch || height == 0 {
+                    kept.push((node.index, node.hash));
+                }
+                if node.index & 1 == 0 { (&node.hash, empty) } else { (empty, &node.hash) }
+            }
         };
         i += 1;
-        parents.push(index >> 1);
+        above.push(Node { index: node.index >> 1, hash: B256::ZERO, branch: paired.is_some() });
         let mut message = [0u8; 64];
         message[..32].copy_from_slice(left.as_slice());
         message[32..].copy_from_slice(right.as_slice());
         messages.push(message);
     }
-    parents.into_iter().zip(plasma_keccak::keccak256_many(&messages)).collect()
+    for (node, hash) in above.iter_mut().zip(plasma_keccak::keccak256_many(messages)) {
+        node.hash = hash;
+    }
+}
+
+/// Bits needed for `x` (0 for 0): two slots differing in their top bit meet only at 64.
+fn bit_length(x: u64) -> usize {
+    (u64::BITS - x.leading_zeros()) as usize
 }
 
 impl SparseMerkleTree {
     /// The tree with `leaves` (slot → leaf hash, i.e. the transaction hash).
     pub fn new(leaves: BTreeMap<u64, B256>) -> Self {
-        let mut levels = Vec::with_capacity(SMT_DEPTH + 1);
-        levels.push(leaves.into_iter().collect::<Vec<_>>());
+        let mut level: Vec<Node> =
+            leaves.into_iter().map(|(index, hash)| Node { index, hash, branch: false }).collect();
+        let mut kept = Vec::with_capacity(SMT_DEPTH);
+        let (mut above, mut messages) = (Vec::with_capacity(level.len()), Vec::new());
         for d in 0..SMT_DEPTH {
-            let above = level_above(&levels[d], d);
-            levels.push(above);
+            let mut at_d = Vec::new();
+            level_above(&level, d, &mut above, &mut at_d, &mut messages);
+            at_d.shrink_to_fit();
+            kept.push(at_d);
+            std::mem::swap(&mut level, &mut above);
         }
-        Self { levels }
+        let root = level.first().map_or(DEFAULTS[SMT_DEPTH], |node| node.hash);
+        Self { kept, root }
     }
 
     /// The root.
     pub fn root(&self) -> B256 {
-        self.levels[SMT_DEPTH].first().map_or(DEFAULTS[SMT_DEPTH], |&(_, root)| root)
+        self.root
     }
 
     /// The compressed proof for `slot` (of inclusion if it has a leaf, else of non-inclusion).
     pub fn proof(&self, slot: u64) -> Vec<u8> {
+        // Below height `meets`, the subtrees holding `slot` are empty (so are their siblings
+        // but the one at `meets - 1`); from `meets` up they hold a leaf.
+        let leaves = &self.kept[0];
+        let at = leaves.partition_point(|&(s, _)| s < slot);
+        let neighbours = [at.checked_sub(1), Some(at)].into_iter().flatten();
+        let meets = neighbours
+            .filter_map(|i| leaves.get(i))
+            .map(|&(s, _)| bit_length(s ^ slot))
+            .min()
+            .unwrap_or(SMT_DEPTH + 1);
         let mut bitmap = 0u64;
         let mut siblings = Vec::new();
-        for (d, level) in self.levels[..SMT_DEPTH].iter().enumerate() {
+        for (d, kept) in self.kept.iter().enumerate() {
             let sibling = (slot >> d) ^ 1;
-            if let Ok(at) = level.binary_search_by_key(&sibling, |&(index, _)| index) {
+            let found = match kept.binary_search_by_key(&sibling, |&(index, _)| index) {
+                Ok(at) => Some(kept[at].1),
+                // Beside the empty subtree of `slot`, a lone path: hashed up again.
+                Err(_) if d + 1 == meets => Some(self.lone_node(sibling, d)),
+                // Beside a non-empty subtree, a non-empty sibling is kept: this one is empty.
+                Err(_) => None,
+            };
+            if let Some(hash) = found {
                 bitmap |= 1 << d;
-                siblings.extend_from_slice(level[at].1.as_slice());
+                siblings.extend_from_slice(hash.as_slice());
             }
         }
         let mut proof = Vec::with_capacity(8 + siblings.len());
         proof.extend_from_slice(&bitmap.to_be_bytes());
         proof.extend(siblings);
         proof
+    }
+
+    /// The node `index` at `height`, non-empty and not kept: the kept node where its subtree
+    /// branches (or its one leaf), hashed up with empty siblings.
+    fn lone_node(&self, index: u64, height: usize) -> B256 {
+        let leaves = &self.kept[0];
+        let first = index << height;
+        let from = leaves.partition_point(|&(s, _)| s < first);
+        let last = first | ((1u64 << height) - 1);
+        let to = leaves.partition_point(|&(s, _)| s <= last) - 1;
+        let (lowest, highest) = (leaves[from].0, leaves[to].0);
+        let start = bit_length(lowest ^ highest);
+        let mut at = lowest >> start;
+        let mut node = if start == 0 {
+            leaves[from].1
+        } else {
+            let kept = &self.kept[start];
+            kept[kept.binary_search_by_key(&at, |&(i, _)| i).expect("a branch is kept")].1
+        };
+        for d in start..height {
+            node = if at & 1 == 0 { pair(&node, &DEFAULTS[d]) } else { pair(&DEFAULTS[d], &node) };
+            at >>= 1;
+        }
+        node
     }
 }
 
@@ -349,8 +431,35 @@ mod tests {
         prop_oneof![4 => any::<[u8; 32]>().prop_map(B256::from), 1 => Just(DEFAULTS[0])]
     }
 
+    /// Slots in clusters: a random base with a few low bits varied at a random height, so
+    /// that subtrees branch deep down below long lone paths (the nodes the tree does not keep).
+    fn arb_clustered() -> impl Strategy<Value = (Vec<u64>, Vec<u64>)> {
+        (any::<u64>(), proptest::collection::vec((0usize..62, 0u64..8), 1..24), any::<u64>())
+            .prop_map(|(base, offsets, salt)| {
+                let slots: Vec<u64> = offsets.iter().map(|&(h, x)| base ^ (x << h)).collect();
+                // Others: beside each slot (one bit flipped), and anywhere.
+                let others = slots.iter().map(|s| s ^ (1 << (salt % 64))).chain([salt]).collect();
+                (slots, others)
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn clustered_trees_match_the_reference((slots, others) in arb_clustered()) {
+            let leaves: BTreeMap<u64, B256> =
+                slots.iter().map(|&s| (s, keccak256(s.to_be_bytes()))).collect();
+            let tree = SparseMerkleTree::new(leaves.clone());
+            let reference = ReferenceTree::new(leaves.clone());
+            prop_assert_eq!(tree.root(), reference.root());
+            for slot in leaves.keys().copied().chain(others) {
+                let proof = tree.proof(slot);
+                prop_assert_eq!(&proof, &reference.proof(slot), "slot {:#x}", slot);
+                let leaf = leaves.get(&slot).copied().unwrap_or(DEFAULTS[0]);
+                prop_assert_eq!(compute_root(&leaf, slot, &proof), Ok(tree.root()));
+            }
+        }
 
         #[test]
         fn the_tree_matches_the_reference(

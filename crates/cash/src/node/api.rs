@@ -29,48 +29,7 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
     }
 
     async fn submit_txs(&self, transfers: Vec<CashTransfer>) -> RpcResult<Vec<CashSubmitResult>> {
-        if let Some(reason) = self.shared.failure() {
-            return Err(error(codes::INTERNAL, reason));
-        }
-        if transfers.len() > MAX_CASH_BATCH {
-            let why =
-                format!("{} transfers in one call; the limit is {MAX_CASH_BATCH}", transfers.len());
-            return Err(error(codes::LIMIT, why));
-        }
-        // Signers recovered on all cores, before the chain is locked.
-        let (transfers, recovered) = tokio::task::spawn_blocking(move || {
-            use rayon::prelude::*;
-            let recovered: Vec<_> =
-                transfers.par_iter().map(|t| recover_transfer(&t.tx, &t.signature)).collect();
-            (transfers, recovered)
-        })
-        .await
-        .map_err(|e| error(codes::INTERNAL, e.to_string()))?;
-        let (results, written) = {
-            let mut chain = self.shared.chain();
-            let mut accepted = Vec::new();
-            let results: Vec<CashSubmitResult> = transfers
-                .into_iter()
-                .zip(recovered)
-                .map(|(transfer, spend)| {
-                    let outcome = spend
-                        .map_err(|e| e.message().to_owned())
-                        .and_then(|spend| chain.submit_recovered(spend).map_err(|e| e.to_string()));
-                    match outcome {
-                        Ok(hash) => {
-                            let CashTransfer { tx, signature } = transfer;
-                            accepted.push(Entry::Transfer { tx, signature });
-                            CashSubmitResult { hash: Some(hash), error: None }
-                        }
-                        Err(why) => CashSubmitResult { hash: None, error: Some(why) },
-                    }
-                })
-                .collect();
-            (results, self.shared.journal(&accepted, None))
-        };
-        // Acknowledged only once durable: one write for the whole batch.
-        durable(written).await.map_err(|e| error(codes::INTERNAL, e))?;
-        Ok(results)
+        submit_transfers(&self.shared, transfers).await
     }
 
     async fn get_coin_history(&self, slot: u64) -> RpcResult<CoinHistoryData> {
@@ -114,4 +73,55 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
             coins: chain.coin_count() as u64,
         })
     }
+}
+
+/// `cash_submitTxs`, also the in-process path of [`CashNode::submit`]: signers recovered on all
+/// cores before the chain is locked, the batch applied in order under one lock and journaled
+/// in one write, acknowledged once durable.
+pub(super) async fn submit_transfers(
+    shared: &Shared,
+    transfers: Vec<CashTransfer>,
+) -> RpcResult<Vec<CashSubmitResult>> {
+    if let Some(reason) = shared.failure() {
+        return Err(error(codes::INTERNAL, reason));
+    }
+    if transfers.len() > MAX_CASH_BATCH {
+        let why =
+            format!("{} transfers in one call; the limit is {MAX_CASH_BATCH}", transfers.len());
+        return Err(error(codes::LIMIT, why));
+    }
+    // Signers recovered on all cores, before the chain is locked.
+    let (transfers, recovered) = tokio::task::spawn_blocking(move || {
+        use rayon::prelude::*;
+        let recovered: Vec<_> =
+            transfers.par_iter().map(|t| recover_transfer(&t.tx, &t.signature)).collect();
+        (transfers, recovered)
+    })
+    .await
+    .map_err(|e| error(codes::INTERNAL, e.to_string()))?;
+    let (results, written) = {
+        let mut chain = shared.chain();
+        let mut accepted = Vec::new();
+        let results: Vec<CashSubmitResult> = transfers
+            .into_iter()
+            .zip(recovered)
+            .map(|(transfer, spend)| {
+                let outcome = spend
+                    .map_err(|e| e.message().to_owned())
+                    .and_then(|spend| chain.submit_recovered(spend).map_err(|e| e.to_string()));
+                match outcome {
+                    Ok(hash) => {
+                        let CashTransfer { tx, signature } = transfer;
+                        accepted.push(Entry::Transfer { tx, signature });
+                        CashSubmitResult { hash: Some(hash), error: None }
+                    }
+                    Err(why) => CashSubmitResult { hash: None, error: Some(why) },
+                }
+            })
+            .collect();
+        (results, shared.journal(&accepted, None))
+    };
+    // Acknowledged only once durable: one write for the whole batch.
+    durable(written).await.map_err(|e| error(codes::INTERNAL, e))?;
+    Ok(results)
 }

@@ -209,6 +209,7 @@ fn write_journal(
 /// A running Cash node.
 pub struct CashNode {
     rpc_addr: SocketAddr,
+    shared: Arc<Shared>,
     server: ServerHandle,
     tasks: JoinSet<()>,
     to_journal: mpsc::Sender<JournalMsg>,
@@ -251,13 +252,27 @@ impl CashNode {
         let follower = Follower { shared: shared.clone(), contract: contract.clone(), operator };
         let chain = contract.chain().clone();
         tasks.spawn(async move { follow(chain.as_ref(), events, poll, follower).await });
-        tasks.spawn(seal_and_commit(shared, contract, operator, config));
-        Ok(Self { rpc_addr, server, tasks, to_journal, writer: Some(writer) })
+        tasks.spawn(seal_and_commit(shared.clone(), contract, operator, config));
+        Ok(Self { rpc_addr, shared, server, tasks, to_journal, writer: Some(writer) })
     }
 
     /// Where the API listens.
     pub fn rpc_addr(&self) -> SocketAddr {
         self.rpc_addr
+    }
+
+    /// Submits transfers in-process, through exactly the path of `cash_submitTxs` minus HTTP
+    /// (at most [`MAX_CASH_BATCH`]): one result each, or why none was taken.
+    pub async fn submit(
+        &self,
+        transfers: Vec<CashTransfer>,
+    ) -> Result<Vec<CashSubmitResult>, String> {
+        // A task of its own, as the server runs each request.
+        let shared = self.shared.clone();
+        tokio::spawn(async move { api::submit_transfers(&shared, transfers).await })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.message().to_owned())
     }
 
     /// Stops the API and the background tasks, then the journal writer once what is queued
