@@ -43,7 +43,7 @@ pub struct CashBenchConfig {
 
 impl Default for CashBenchConfig {
     fn default() -> Self {
-        Self { transfers: 32_000, batch: 1_000, concurrency: 8 }
+        Self { transfers: 32_000, batch: 1_000, concurrency: 32 }
     }
 }
 

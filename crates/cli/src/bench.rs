@@ -40,8 +40,8 @@ pub(crate) struct CashBenchArgs {
     /// (`cash_submitTxs`, at most 1,000).
     #[arg(long, default_value_t = 1_000)]
     batch: usize,
-    /// Calls in flight at once.
-    #[arg(long, default_value_t = 8)]
+    /// Calls in flight at once (as `plasma bench node`: 32 calls of 1,000).
+    #[arg(long, default_value_t = 32)]
     concurrency: usize,
 }
 
@@ -82,7 +82,7 @@ pub(crate) async fn run(args: BenchArgs) -> Result<()> {
             watcher(WatcherBenchArgs { txs: 65_536 }, json)?;
             node(NodeBenchArgs { txs: 65_536, accounts: 512, batch: 1000, concurrency: 16 }, json)
                 .await?;
-            cash(CashBenchArgs { transfers: 32_000, batch: 1_000, concurrency: 8 }, json).await
+            cash(CashBenchArgs { transfers: 32_000, batch: 1_000, concurrency: 32 }, json).await
         }
     }
 }
