@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {OPERATOR_BLOCK_INTERVAL, NotOperator} from "./common/ChildBlocks.sol";
 /// @title PlasmaFramework
 /// @notice The root-chain anchor of the payment chain: child-chain block roots and their times,
 /// the operator (who alone submits blocks) and the owner (who rotates the operator and registers
@@ -24,7 +25,7 @@ pragma solidity ^0.8.24;
 /// immediate (the deployment sequence). Only addresses with code may be registered (else code
 /// deployed there later, with CREATE2, would bypass the quarantine).
 contract PlasmaFramework {
-    uint256 public constant CHILD_BLOCK_INTERVAL = 1000;
+    uint256 public constant CHILD_BLOCK_INTERVAL = OPERATOR_BLOCK_INTERVAL;
     /// @dev Low 32 bits of a block word: the timestamp; high 224 bits: the root's high bits.
     uint256 internal constant TIMESTAMP_MASK = 0xffffffff;
 
@@ -57,7 +58,6 @@ contract PlasmaFramework {
     event VaultRegistered(address indexed vault, uint256 activeAt);
     event ExitGameRegistered(address indexed exitGame, uint256 activeAt);
 
-    error NotOperator(address caller);
     error NotOwner(address caller);
     error NotVault(address caller);
     error ZeroAddress();

@@ -8,6 +8,7 @@ import {CashExitsBase} from "../src/cash/CashExitsBase.sol";
 import {CashBase} from "../src/cash/CashBase.sol";
 import {CashCheckpointsBase} from "../src/cash/CashCheckpointsBase.sol";
 import {FeeOnTransferToken} from "../src/test-tokens/FeeOnTransferToken.sol";
+import {NotOperator} from "../src/common/ChildBlocks.sol";
 
 /// @notice PlasmaCash exits: the honest lifecycles of each coin kind, each cheating exit
 /// cancelled by the right challenge, and the attacker tests.
@@ -440,11 +441,11 @@ contract CashExitTest is CashTest {
 
     function test_attack_nonOperator() public {
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(CashBase.NotOperator.selector, mallory));
+        vm.expectRevert(abi.encodeWithSelector(NotOperator.selector, mallory));
         cash.submitBlock(keccak256("x"));
         _submitEmpty();
         vm.prank(mallory);
-        vm.expectRevert(abi.encodeWithSelector(CashBase.NotOperator.selector, mallory));
+        vm.expectRevert(abi.encodeWithSelector(NotOperator.selector, mallory));
         cash.submitCheckpoint(1000, keccak256("x"));
         vm.prank(operator);
         vm.expectRevert(CashBase.ZeroRoot.selector);

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {PlasmaTest} from "./utils/PlasmaTest.sol";
 import {PlasmaFramework} from "../src/PlasmaFramework.sol";
 import {EthVault} from "../src/vaults/EthVault.sol";
+import {NotOperator} from "../src/common/ChildBlocks.sol";
 
 contract PlasmaFrameworkTest is PlasmaTest {
     event BlockSubmitted(uint256 indexed blknum, bytes32 root, uint256 timestamp);
@@ -40,7 +41,7 @@ contract PlasmaFrameworkTest is PlasmaTest {
         address[3] memory who = [alice, address(this), bob];
         for (uint256 i; i < who.length; ++i) {
             vm.prank(who[i]);
-            vm.expectRevert(abi.encodeWithSelector(PlasmaFramework.NotOperator.selector, who[i]));
+            vm.expectRevert(abi.encodeWithSelector(NotOperator.selector, who[i]));
             framework.submitBlock(bytes32(uint256(1)));
         }
     }
@@ -94,7 +95,7 @@ contract PlasmaFrameworkTest is PlasmaTest {
         framework.setOperator(bob);
         assertEq(framework.operator(), bob, "rotated");
         vm.prank(operator);
-        vm.expectRevert(abi.encodeWithSelector(PlasmaFramework.NotOperator.selector, operator));
+        vm.expectRevert(abi.encodeWithSelector(NotOperator.selector, operator));
         framework.submitBlock(bytes32(uint256(1)));
         vm.prank(bob);
         framework.submitBlock(bytes32(uint256(1)));

@@ -10,6 +10,7 @@ import {Deploy} from "./utils/Deploy.sol";
 import {Merkle} from "../src/lib/Merkle.sol";
 import {Signature} from "../src/lib/Signature.sol";
 import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
+import {NotOperator} from "../src/common/ChildBlocks.sol";
 
 /// @notice startStandardExit / challengeStandardExit / processExits: the honest path and every
 /// way to cheat each of them.
@@ -477,7 +478,7 @@ contract StandardExitTest is PlasmaTest {
 
     function test_bonds_update() public {
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(PaymentExitGame.NotOperator.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(NotOperator.selector, alice));
         game.updateExitBond(bond);
         vm.prank(operator);
         vm.expectRevert(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {OPERATOR_BLOCK_INTERVAL, NotOperator} from "../common/ChildBlocks.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {CashTransaction} from "../lib/CashTransaction.sol";
 import {CashSignature} from "../lib/CashSignature.sol";
@@ -18,7 +19,7 @@ import {SparseMerkle} from "../lib/SparseMerkle.sol";
 /// transaction; its root is `keccak256(uint64 slot)` and is not stored (the coin record names
 /// its deposit block).
 abstract contract CashBase is ReentrancyGuardTransient {
-    uint256 public constant CHILD_BLOCK_INTERVAL = 1000;
+    uint256 public constant CHILD_BLOCK_INTERVAL = OPERATOR_BLOCK_INTERVAL;
 
     enum CoinKind {
         ETH,
@@ -119,7 +120,6 @@ abstract contract CashBase is ReentrancyGuardTransient {
     error ZeroBond();
     /// @notice Periods are at most 365 days (times are kept in 32 bits); `period` is more.
     error PeriodTooLong(uint256 period);
-    error NotOperator(address caller);
     /// @notice No coin in `slot`.
     error CoinNotFound(uint64 slot);
     /// @notice The coin's state is `state`; the call needs another.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {OPERATOR_BLOCK_INTERVAL} from "../common/ChildBlocks.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {PriorityQueue} from "../utils/PriorityQueue.sol";
 import {UtxoPos} from "../lib/UtxoPos.sol";
@@ -28,7 +29,7 @@ import {UtxoPos} from "../lib/UtxoPos.sol";
 abstract contract ExitBookkeeping is ReentrancyGuardTransient {
     using PriorityQueue for PriorityQueue.Queue;
 
-    uint256 internal constant CHILD_BLOCK_INTERVAL = 1000;
+    uint256 internal constant CHILD_BLOCK_INTERVAL = OPERATOR_BLOCK_INTERVAL;
     uint256 internal constant EXITABLE_AT_SHIFT = 224;
     uint256 internal constant TXPOS_SHIFT = 160;
     uint256 internal constant EXIT_ID_MASK = type(uint160).max;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {NotOperator} from "../common/ChildBlocks.sol";
 import {PaymentExitBase} from "./PaymentExitBase.sol";
 import {PaymentInFlightExitModule} from "./PaymentInFlightExitModule.sol";
 import {PriorityQueue} from "../utils/PriorityQueue.sol";
@@ -58,7 +59,6 @@ contract PaymentExitGame is PaymentExitBase {
     error SignerNotOwner(address signer, address owner);
     /// @notice `senderData` must be keccak256(abi.encodePacked(msg.sender)).
     error SenderDataMismatch(bytes32 senderData);
-    error NotOperator(address caller);
 
     /// @notice The in-flight exit code, created by the constructor and run with DELEGATECALL
     /// on this contract's storage (see PaymentInFlightExitModule).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {NotOperator} from "../common/ChildBlocks.sol";
 import {PaymentExitBase} from "./PaymentExitBase.sol";
 import {PriorityQueue} from "../utils/PriorityQueue.sol";
 import {PlasmaFramework} from "../PlasmaFramework.sol";
@@ -38,7 +39,6 @@ contract PaymentInFlightExitModule is PaymentExitBase {
     /// @notice The output has exited already (exits are forever).
     error OutputAlreadyExited(uint160 exitId);
     error SignerNotOwner(address signer, address owner);
-    error NotOperator(address caller);
 
     constructor(
         PlasmaFramework framework_,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {OPERATOR_BLOCK_INTERVAL} from "../common/ChildBlocks.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {PlasmaFramework} from "../PlasmaFramework.sol";
 import {PaymentTransaction} from "../lib/PaymentTransaction.sol";
@@ -58,7 +59,7 @@ abstract contract Vault is ReentrancyGuardTransient {
     uint256 public constant FREE_DEPOSITS = 500;
     /// @notice The surge fee grows by this much per deposit beyond FREE_DEPOSITS (0.0001 ETH).
     uint256 public constant SURGE_FEE_STEP = 1e14;
-    uint256 internal constant CHILD_BLOCK_INTERVAL = 1000;
+    uint256 internal constant CHILD_BLOCK_INTERVAL = OPERATOR_BLOCK_INTERVAL;
 
     constructor(PlasmaFramework framework_) {
         if (address(framework_) == address(0)) revert ZeroFramework();
