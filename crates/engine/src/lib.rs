@@ -8,6 +8,10 @@
 //!   for [`commit_pending`], which commits every sealed root exactly once, in order, after
 //!   [`wait_for_in_flight`], and fails stop on any disagreement ([`OperatorError::Diverged`]).
 //!
+//! - [`start_journal_writer`]: group commit on a node's [`plasma_storage::Journal`], for a
+//!   family that journals its changes (Plasma Cash; the payment node's sequencer commits its
+//!   own log in groups, for throughput).
+//!
 //! Also here: the start-up checks that refuse a configuration that cannot work
 //! ([`StartupError`]), the stored form of the last root-chain block read, and the API limits
 //! every node serves with ([`ApiLimits`], [`serve_api`]).
@@ -18,6 +22,7 @@ mod commit;
 mod error;
 mod follow;
 mod in_flight;
+mod journal_writer;
 
 pub use block_info::{decode_block_info, encode_block_info};
 pub use checks::{
@@ -28,6 +33,7 @@ pub use commit::{RootContract, SealedRoots, commit_pending};
 pub use error::OperatorError;
 pub use follow::{FollowLogs, follow};
 pub use in_flight::wait_for_in_flight;
+pub use journal_writer::{Durable, JournalQueue, JournalWriter, QueuedWrite, start_journal_writer};
 pub use plasma_server::{ApiLimits, serve_api};
 
 /// A JSON-RPC error with `code` (a family's error code) and `message`.

@@ -24,7 +24,7 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
             (hash, self.shared.journal(&[Entry::Transfer { tx, signature }], None))
         };
         // Acknowledged only once durable.
-        durable(written).await.map_err(|e| error(codes::INTERNAL, e))?;
+        written.durable().await.map_err(|e| error(codes::INTERNAL, e))?;
         Ok(hash)
     }
 
@@ -122,6 +122,6 @@ pub(super) async fn submit_transfers(
         (results, shared.journal(&accepted, None))
     };
     // Acknowledged only once durable: one write for the whole batch.
-    durable(written).await.map_err(|e| error(codes::INTERNAL, e))?;
+    written.durable().await.map_err(|e| error(codes::INTERNAL, e))?;
     Ok(results)
 }

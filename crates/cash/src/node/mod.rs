@@ -9,8 +9,9 @@
 //! the root chain, a seal) is an entry of its [`Journal`], written before it is acknowledged
 //! (the root-chain cursor with the events it covers); a restart replays the journal, and the
 //! committer asks the contract which block comes next, so no root is skipped or doubled.
-//! Entries are queued in the chain's order, under its lock, to one writer thread that appends
-//! whatever is queued with one disk sync (group commit) and then answers each.
+//! Entries are queued in the chain's order, under its lock, to the engine's journal writer
+//! (`plasma_engine::start_journal_writer`), one thread that appends whatever is queued with
+//! one disk sync (group commit) and then answers each.
 
 use crate::api::{
     CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
@@ -20,7 +21,10 @@ use crate::{CashChain, CashEvent, PlasmaCashContract, numbering::BLOCK_INTERVAL}
 use alloy_primitives::{Address, B256, Bytes};
 use jsonrpsee::{core::RpcResult, server::ServerHandle};
 use plasma_api::codes;
-use plasma_engine::{ApiLimits, OperatorError, StartupError, serve_api};
+use plasma_engine::{
+    ApiLimits, JournalQueue, JournalWriter, OperatorError, QueuedWrite, StartupError, serve_api,
+    start_journal_writer,
+};
 use plasma_engine::{
     FollowLogs, RootContract, SealedRoots, check_chain_id, check_code, check_operator,
     check_period, commit_pending, decode_block_info, encode_block_info, follow, rpc_error as error,
@@ -33,10 +37,10 @@ use plasma_storage::{Journal, RootChainMark};
 use serde::{Deserialize, Serialize};
 use std::{
     net::SocketAddr,
-    sync::{Arc, Mutex, mpsc},
+    sync::{Arc, Mutex},
     time::Duration,
 };
-use tokio::{sync::oneshot, task::JoinSet};
+use tokio::task::JoinSet;
 
 mod api;
 mod root;
@@ -107,7 +111,7 @@ impl Entry {
 
 struct Shared {
     chain: Mutex<CashChain>,
-    to_journal: mpsc::Sender<JournalMsg>,
+    journal: JournalQueue,
     last_submitted: Mutex<u64>,
     /// The newest root-chain block the follower has read: checked before each commit, so a
     /// reorganisation deeper than the confirmation depth stops the node before it commits a
@@ -116,17 +120,6 @@ struct Shared {
     /// Set when the journal failed: the node stops acknowledging anything.
     failure: Arc<Mutex<Option<String>>>,
 }
-
-/// What the journal writer is asked.
-enum JournalMsg {
-    /// Append these entries (and the cursor, if any), then say so.
-    Write { entries: Vec<Vec<u8>>, cursor: Option<RootChainMark>, done: oneshot::Sender<Durable> },
-    /// Stop after what is queued before this.
-    Stop,
-}
-
-/// Whether a queued write is durable (or why not).
-type Durable = Result<(), String>;
 
 impl Shared {
     fn chain(&self) -> std::sync::MutexGuard<'_, CashChain> {
@@ -146,63 +139,8 @@ impl Shared {
     /// Queues `entries` (already applied to the chain, whose lock the caller holds, so the
     /// journal keeps the chain's order) for the journal writer; await the answer before
     /// acknowledging anything that depends on them.
-    fn journal(
-        &self,
-        entries: &[Entry],
-        cursor: Option<RootChainMark>,
-    ) -> oneshot::Receiver<Durable> {
-        let (done, answer) = oneshot::channel();
-        let entries = entries.iter().map(Entry::encode).collect();
-        // A writer that has stopped drops `done`: `durable` then says so.
-        let _ = self.to_journal.send(JournalMsg::Write { entries, cursor, done });
-        answer
-    }
-}
-
-/// Waits until a queued journal write is durable.
-async fn durable(answer: oneshot::Receiver<Durable>) -> Durable {
-    answer.await.unwrap_or_else(|_| Err("the journal writer has stopped".into()))
-}
-
-/// The journal writer: takes every write queued, appends them with one disk sync, then
-/// answers each. On a failure it records why (the node stops acknowledging) and stops.
-fn write_journal(
-    journal: Arc<Journal>,
-    queue: mpsc::Receiver<JournalMsg>,
-    failure: Arc<Mutex<Option<String>>>,
-) {
-    let mut stopping = false;
-    while !stopping && let Ok(first) = queue.recv() {
-        let mut entries = Vec::new();
-        let mut cursor = None;
-        let mut waiting = Vec::new();
-        for msg in std::iter::once(first).chain(std::iter::from_fn(|| queue.try_recv().ok())) {
-            match msg {
-                JournalMsg::Write { entries: more, cursor: at, done } => {
-                    entries.extend(more);
-                    cursor = at.or(cursor);
-                    waiting.push(done);
-                }
-                JournalMsg::Stop => {
-                    stopping = true;
-                    break;
-                }
-            }
-        }
-        let result = if entries.is_empty() && cursor.is_none() {
-            Ok(())
-        } else {
-            let mark = cursor.as_ref();
-            journal.append(&entries, mark).map_err(|e| format!("the journal failed: {e}"))
-        };
-        if let Err(reason) = &result {
-            tracing::error!(%reason, "Cash node stopped acknowledging");
-            *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.clone());
-            stopping = true;
-        }
-        for done in waiting {
-            let _ = done.send(result.clone());
-        }
+    fn journal(&self, entries: &[Entry], cursor: Option<RootChainMark>) -> QueuedWrite {
+        self.journal.write(entries.iter().map(Entry::encode).collect(), cursor)
     }
 }
 
@@ -212,8 +150,7 @@ pub struct CashNode {
     shared: Arc<Shared>,
     server: ServerHandle,
     tasks: JoinSet<()>,
-    to_journal: mpsc::Sender<JournalMsg>,
-    writer: Option<std::thread::JoinHandle<()>>,
+    writer: JournalWriter,
 }
 
 impl CashNode {
@@ -231,14 +168,10 @@ impl CashNode {
             .map_err(std::io::Error::other)?;
         let (chain, cursor, last_read) = recover(&journal, config.l1_start_block)?;
         let failure = Arc::new(Mutex::new(None));
-        let (to_journal, queue) = mpsc::channel();
-        let writer_failure = failure.clone();
-        let writer = std::thread::Builder::new()
-            .name("cash-journal".into())
-            .spawn(move || write_journal(journal, queue, writer_failure))?;
+        let (queue, writer) = start_journal_writer("cash-journal", journal, failure.clone())?;
         let shared = Arc::new(Shared {
             chain: Mutex::new(chain),
-            to_journal: to_journal.clone(),
+            journal: queue,
             last_submitted: Mutex::new(0),
             l1_last_read: Mutex::new(last_read),
             failure,
@@ -253,7 +186,7 @@ impl CashNode {
         let chain = contract.chain().clone();
         tasks.spawn(async move { follow(chain.as_ref(), events, poll, follower).await });
         tasks.spawn(seal_and_commit(shared.clone(), contract, operator, config));
-        Ok(Self { rpc_addr, shared, server, tasks, to_journal, writer: Some(writer) })
+        Ok(Self { rpc_addr, shared, server, tasks, writer })
     }
 
     /// Where the API listens.
@@ -281,10 +214,7 @@ impl CashNode {
         let _ = self.server.stop();
         self.server.clone().stopped().await;
         self.tasks.shutdown().await;
-        let _ = self.to_journal.send(JournalMsg::Stop);
-        if let Some(writer) = self.writer.take() {
-            let _ = tokio::task::spawn_blocking(move || writer.join()).await;
-        }
+        self.writer.stop().await;
     }
 }
 

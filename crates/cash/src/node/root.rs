@@ -30,7 +30,7 @@ impl<C: RootChain> FollowLogs for Follower<C> {
             let mark = RootChainMark { next_block: cursor.next_block(), last_read };
             shared.journal(&applied, Some(mark))
         };
-        if durable(written).await.is_err() {
+        if written.durable().await.is_err() {
             return false;
         }
         for event in events {
@@ -133,7 +133,7 @@ pub(super) async fn seal_and_commit<C: RootChain>(
                 Err(e) => return shared.fail(format!("sealing a Cash block: {e}")),
             }
             // A sealed block is committed only once its seal is durable.
-            if durable(written).await.is_err() {
+            if written.durable().await.is_err() {
                 return;
             }
         }
