@@ -112,3 +112,37 @@ fn write_journal(journal: &Journal, queue: &mpsc::Receiver<Msg>, failure: &Mutex
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes queued side by side share disk syncs, come back in queue order with the last
+    /// mark, and are all durable once answered; after `stop`, a write is refused, not lost
+    /// silently.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_writes_share_syncs_and_keep_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Arc::new(Journal::open(dir.path().join("j.redb")).unwrap());
+        let failure = Arc::new(Mutex::new(None));
+        let (queue, writer) =
+            start_journal_writer("test-journal", journal.clone(), failure).unwrap();
+        let writes: Vec<QueuedWrite> = (0..200u32)
+            .map(|i| {
+                let mark = RootChainMark { next_block: u64::from(i), last_read: None };
+                queue.write(vec![i.to_be_bytes().to_vec()], Some(mark))
+            })
+            .collect();
+        for write in writes {
+            write.durable().await.unwrap();
+        }
+        let (entries, mark) = journal.load().unwrap();
+        let expected: Vec<Vec<u8>> = (0..200u32).map(|i| i.to_be_bytes().to_vec()).collect();
+        assert_eq!(entries, expected);
+        assert_eq!(mark.map(|m| m.next_block), Some(199));
+        assert!(journal.writes() < 200, "{} syncs for 200 writes", journal.writes());
+        writer.stop().await;
+        let late = queue.write(vec![b"late".to_vec()], None).durable().await;
+        assert_eq!(late, Err("the journal writer has stopped".into()));
+    }
+}
