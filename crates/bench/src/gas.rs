@@ -6,8 +6,9 @@ use crate::{BenchError, bench_err};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_contracts::TestToken;
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_primitives::{MerkleTree, Output, PaymentTx, UtxoPos};
-use plasma_rootchain::{EmbeddedChain, FrameworkConfig, Plasma, RootChain, TxRequest, dev_key};
+use plasma_rootchain::{EmbeddedChain, RootChain, TxRequest, dev_key};
 use serde::Serialize;
 use std::sync::Arc;
 

@@ -12,9 +12,10 @@ use crate::{
 };
 use alloy_primitives::Bytes;
 use futures::StreamExt;
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, TxAck};
 use plasma_primitives::{Address, B256, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos};
-use plasma_rootchain::{EmbeddedChain, EmbeddedConfig, FrameworkConfig, Plasma, dev_keys};
+use plasma_rootchain::{EmbeddedChain, EmbeddedConfig, dev_keys};
 use plasma_storage::RedbStore;
 use rayon::prelude::*;
 use serde::Serialize;

@@ -5,8 +5,9 @@ use crate::{deployment::Deployment, keys::parse_key};
 use anyhow::Result;
 use clap::Args;
 use plasma_cash::{CashConfig, PlasmaCashContract};
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_primitives::{Address, U256};
-use plasma_rootchain::{FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig};
+use plasma_rootchain::{RootChain, RpcChain, RpcConfig};
 use std::{path::PathBuf, sync::Arc};
 
 #[derive(Debug, Args)]

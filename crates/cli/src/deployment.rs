@@ -2,8 +2,8 @@
 //! `plasma node` (and later the watcher and the wallet).
 
 use anyhow::{Context, Result};
+use plasma_framework::FrameworkAddresses;
 use plasma_primitives::Address;
-use plasma_rootchain::FrameworkAddresses;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

@@ -6,8 +6,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_contracts::IERC20;
+use plasma_framework::Plasma;
 use plasma_primitives::{Address, B256, PrivateKey, U256, UtxoPos};
-use plasma_rootchain::{Plasma, RootChain, RpcChain, RpcConfig, TxRequest};
+use plasma_rootchain::{RootChain, RpcChain, RpcConfig, TxRequest};
 use plasma_wallet::{Wallet, amount, keystore};
 use serde_json::json;
 use std::{

@@ -6,8 +6,9 @@ use clap::Args;
 use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_cash::PlasmaCashContract;
 use plasma_cash::{CoinWatcher, CoinWatcherError};
+use plasma_framework::Plasma;
 use plasma_primitives::Address;
-use plasma_rootchain::{Plasma, RpcChain, RpcConfig};
+use plasma_rootchain::{RpcChain, RpcConfig};
 use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 

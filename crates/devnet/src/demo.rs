@@ -2,12 +2,13 @@
 
 use alloy_primitives::Bytes;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode};
 use plasma_primitives::units::milli_ether;
 use plasma_primitives::{
     Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos,
 };
-use plasma_rootchain::{DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
+use plasma_rootchain::{DevChain, EmbeddedChain, RootChain, dev_key};
 use plasma_storage::MemoryStore;
 use plasma_watcher::{Watcher, WatcherConfig, WatcherEvent};
 use std::{sync::Arc, time::Duration};

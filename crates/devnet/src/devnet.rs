@@ -10,12 +10,10 @@
 use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_cash::{CashNode, CashNodeConfig};
+use plasma_framework::{FrameworkAddresses, FrameworkConfig, Plasma};
 use plasma_operator::{OperatorConfig, OperatorNode};
 use plasma_primitives::U256;
-use plasma_rootchain::{
-    Anvil, DevChain, FrameworkAddresses, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig,
-    dev_keys,
-};
+use plasma_rootchain::{Anvil, DevChain, RootChain, RpcChain, RpcConfig, dev_keys};
 use plasma_storage::RedbStore;
 use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
 use std::{

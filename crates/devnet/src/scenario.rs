@@ -13,11 +13,10 @@ mod exit_then_spend;
 mod in_flight;
 
 use alloy_primitives::Bytes;
+use plasma_framework::{FrameworkConfig, Plasma, PlasmaEvent};
 use plasma_primitives::units::ether;
 use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, U256, UtxoPos};
-use plasma_rootchain::{
-    DevChain, EmbeddedChain, EventCursor, FrameworkConfig, Plasma, PlasmaEvent, RootChain, dev_key,
-};
+use plasma_rootchain::{DevChain, EmbeddedChain, EventCursor, RootChain, dev_key};
 use plasma_watcher::{BlockSource, Watcher, WatcherConfig, WatcherEvent};
 use std::{
     collections::{BTreeMap, HashMap},

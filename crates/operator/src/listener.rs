@@ -5,7 +5,8 @@
 
 use crate::sequencer::{L1Change, Msg, Shared};
 use plasma_engine::{FollowLogs, follow};
-use plasma_rootchain::{ChainLog, EventCursor, Plasma, PlasmaEvent, RootChain};
+use plasma_framework::{Plasma, PlasmaEvent};
+use plasma_rootchain::{ChainLog, EventCursor, RootChain};
 use std::{
     sync::{Arc, mpsc::SyncSender},
     time::Duration,

@@ -8,9 +8,10 @@ use crate::{
 };
 use jsonrpsee::server::ServerHandle;
 use plasma_engine::decode_block_info;
+use plasma_framework::Plasma;
 use plasma_ledger::{Ledger, decode_and_verify_batch};
 use plasma_primitives::{Address, PaymentTx, position::CHILD_BLOCK_INTERVAL};
-use plasma_rootchain::{EventCursor, Plasma, RootChain};
+use plasma_rootchain::{EventCursor, RootChain};
 use plasma_storage::{LogEntry, Store};
 use std::{
     net::SocketAddr,

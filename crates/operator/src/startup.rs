@@ -1,8 +1,9 @@
 //! The payment chain's start-up check, on the engine's checks (`plasma_engine::checks`).
 
 use plasma_engine::{StartupError, check_chain_id, check_code, check_operator, check_period};
+use plasma_framework::Plasma;
 use plasma_primitives::Address;
-use plasma_rootchain::{Plasma, RootChain};
+use plasma_rootchain::RootChain;
 use std::time::Duration;
 
 /// Checks the payment chain's configuration: chain id, contract code, operator key, exit

@@ -6,8 +6,9 @@
 
 use crate::sequencer::Shared;
 use plasma_engine::{OperatorError, RootContract, SealedRoots, commit_pending, wait_for_in_flight};
+use plasma_framework::Plasma;
 use plasma_primitives::{Address, B256};
-use plasma_rootchain::{BlockInfo, Plasma, RootChain, RootChainError};
+use plasma_rootchain::{BlockInfo, RootChain, RootChainError};
 use std::{
     sync::{Arc, atomic::Ordering},
     time::Duration,

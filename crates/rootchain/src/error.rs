@@ -142,7 +142,7 @@ where
 
 /// An exit id as the exit game's functions take it (160 bits), or
 /// [`RootChainError::OutOfRange`].
-pub(crate) fn exit_id_160(exit_id: U256) -> Result<alloy_primitives::Uint<160, 3>, RootChainError> {
+pub fn exit_id_160(exit_id: U256) -> Result<alloy_primitives::Uint<160, 3>, RootChainError> {
     use alloy_primitives::ruint::UintTryFrom;
     alloy_primitives::Uint::<160, 3>::uint_try_from(exit_id)
         .map_err(|_| RootChainError::OutOfRange { what: "exit id", value: exit_id })

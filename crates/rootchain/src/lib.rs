@@ -8,7 +8,8 @@
 //!   production), with retries, deadlines, and gas-price resubmission.
 //!
 //! [`DevChain`] adds what only development chains allow (moving the clock, snapshots);
-//! [`Anvil`] starts a real node from the pinned npm package.
+//! [`Anvil`] starts a real node from the pinned npm package. No contract's client lives here:
+//! the payment framework's is `plasma-framework`, each family's is in its crate.
 
 mod accounts;
 mod anvil;
@@ -16,9 +17,6 @@ mod chain;
 mod embedded;
 mod error;
 mod events;
-mod inflight;
-mod payment_events;
-mod plasma;
 pub mod revert;
 mod rpc;
 
@@ -26,12 +24,6 @@ pub use accounts::{DEV_ACCOUNTS, dev_key, dev_keys};
 pub use anvil::Anvil;
 pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxRequest};
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
-pub use error::{RootChainError, narrow};
+pub use error::{RootChainError, exit_id_160, narrow};
 pub use events::{DEV_CHAIN_IDS, EventCursor, default_confirmations, still_canonical};
-pub use inflight::{
-    Competitor, InFlightExitArgs, NOT_INCLUDED, OUTPUT_LEG, SpendingTx, in_flight_exit_id,
-};
-pub use payment_events::PlasmaEvent;
-pub use plasma::Plasma;
-pub use plasma_contracts::{FrameworkAddresses, FrameworkConfig};
 pub use rpc::{GasPolicy, RpcChain, RpcConfig};

@@ -10,9 +10,8 @@
 //! - amounts: [`ether`] and [`milli_ether`] (from `plasma_primitives::units`).
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
-use plasma_rootchain::{
-    Anvil, DevChain, FrameworkConfig, Plasma, RootChain, RpcChain, RpcConfig, dev_keys,
-};
+use plasma_framework::{FrameworkConfig, Plasma};
+use plasma_rootchain::{Anvil, DevChain, RootChain, RpcChain, RpcConfig, dev_keys};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 pub use plasma_primitives::units::{ether, milli_ether};

@@ -11,8 +11,9 @@ use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::ClientError, http_client::HttpClient};
 use plasma_api::WatcherApiClient;
 use plasma_api::{OperatorApiClient, TxAck, Utxo};
+use plasma_framework::{Plasma, PlasmaEvent};
 use plasma_primitives::{Output, PaymentTx, PrivateKey, SignedTx, UtxoPos, merkle, tx::MAX_INPUTS};
-use plasma_rootchain::{Plasma, PlasmaEvent, RootChain, RootChainError};
+use plasma_rootchain::{RootChain, RootChainError};
 use std::sync::Arc;
 
 /// Why a wallet operation did not happen, in one line a person can act on.

@@ -18,7 +18,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{sync::Mutex, task::JoinHandle};
 
 /// The in-flight exit data as served (both types are other crates', so not a `From`).
-fn in_flight_data(a: plasma_rootchain::InFlightExitArgs) -> InFlightExitData {
+fn in_flight_data(a: plasma_framework::InFlightExitArgs) -> InFlightExitData {
     let bytes = |v: Vec<Vec<u8>>| v.into_iter().map(Bytes::from).collect();
     InFlightExitData {
         in_flight_tx: a.tx.into(),

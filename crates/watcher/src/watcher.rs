@@ -5,9 +5,10 @@ mod inflight;
 
 use crate::{BlockSource, InvalidBlock, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
+use plasma_framework::{Plasma, PlasmaEvent};
 use plasma_ledger::{FeePolicy, Ledger, Unverified, VerifiedTx};
 use plasma_primitives::{MerkleTree, PaymentTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL};
-use plasma_rootchain::{EventCursor, Plasma, PlasmaEvent, RootChain, RootChainError};
+use plasma_rootchain::{EventCursor, RootChain, RootChainError};
 use plasma_storage::{Store, StoredBlock};
 use std::{
     collections::{HashMap, HashSet, VecDeque},

@@ -2,9 +2,10 @@
 //! skips nor double-submits a block root. A real node process against a real anvil.
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_operator::OperatorApiClient;
 use plasma_primitives::{Address, B256, Output, PaymentTx, U256, UtxoPos};
-use plasma_rootchain::{FrameworkConfig, Plasma, RootChain, dev_key};
+use plasma_rootchain::{RootChain, dev_key};
 use std::{collections::HashSet, path::Path, process::Child, time::Duration};
 
 const USERS: [usize; 4] = [1, 2, 3, 4];

@@ -3,9 +3,10 @@
 
 use super::{OPERATOR, ScenarioError, ScenarioReport, World, addr, ether, exit_all, fail};
 use alloy_primitives::Bytes;
+use plasma_framework::PlasmaEvent;
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, TxAck};
 use plasma_primitives::{SignedTx, UtxoPos};
-use plasma_rootchain::{EmbeddedChain, EventCursor, PlasmaEvent};
+use plasma_rootchain::{EmbeddedChain, EventCursor};
 use plasma_storage::RedbStore;
 use std::{collections::BTreeMap, path::Path, sync::Arc, time::Duration};
 

@@ -27,12 +27,10 @@ mod world;
 
 use crate::scenario::addr;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_framework::{FrameworkConfig, Plasma, PlasmaEvent};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};
 use plasma_primitives::{Address, B256, Output, PaymentTx, SignedTx, U256, UtxoPos};
-use plasma_rootchain::{
-    DevChain, EmbeddedChain, EmbeddedConfig, FrameworkConfig, Plasma, PlasmaEvent, RootChain,
-    dev_key,
-};
+use plasma_rootchain::{DevChain, EmbeddedChain, EmbeddedConfig, RootChain, dev_key};
 use plasma_storage::RedbStore;
 use plasma_watcher::{BlockSource, Watcher, WatcherConfig, WatcherEvent};
 use std::{

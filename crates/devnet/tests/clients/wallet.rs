@@ -2,9 +2,10 @@
 
 use crate::{client, milli_ether};
 use jsonrpsee::http_client::HttpClientBuilder;
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_operator::{OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, U256, UtxoPos};
-use plasma_rootchain::{DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
+use plasma_rootchain::{DevChain, EmbeddedChain, RootChain, dev_key};
 use plasma_storage::MemoryStore;
 use plasma_wallet::{Wallet, WalletError};
 use plasma_watcher::{Watcher, WatcherConfig, WatcherService};

@@ -2,9 +2,10 @@
 //! HTTP, serves its own exit data, and challenges an invalid exit by itself.
 
 use crate::{client, milli_ether};
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, UtxoPos};
-use plasma_rootchain::{EmbeddedChain, FrameworkConfig, Plasma, dev_key};
+use plasma_rootchain::{EmbeddedChain, dev_key};
 use plasma_storage::MemoryStore;
 use plasma_watcher::{Watcher, WatcherApiClient, WatcherConfig, WatcherService};
 use std::{sync::Arc, time::Duration};

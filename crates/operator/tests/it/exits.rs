@@ -2,8 +2,8 @@
 //! with the exit named, what left is gone, and a re-sent transaction gets its first answer.
 
 use crate::*;
+use plasma_framework::{InFlightExitArgs, in_flight_exit_id};
 use plasma_operator::codes;
-use plasma_rootchain::{InFlightExitArgs, in_flight_exit_id};
 use plasma_storage::MemoryStore;
 
 fn code_of(err: &jsonrpsee::core::ClientError) -> i32 {

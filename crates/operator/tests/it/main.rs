@@ -12,11 +12,12 @@ mod slow_clients;
 mod startup;
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use plasma_framework::Plasma;
 use plasma_operator::{OperatorApiClient, OperatorConfig, OperatorNode, Status};
 use plasma_primitives::{
     Address, B256, MerkleTree, Output, PaymentTx, PrivateKey, SignedTx, U256, UtxoPos,
 };
-use plasma_rootchain::{Anvil, DevChain, EmbeddedChain, Plasma, RootChain, RpcChain, dev_key};
+use plasma_rootchain::{Anvil, DevChain, EmbeddedChain, RootChain, RpcChain, dev_key};
 use plasma_storage::Store;
 use std::{sync::Arc, time::Duration};
 

@@ -4,11 +4,12 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_contracts::TestToken;
-use plasma_primitives::{MerkleTree, Output, PaymentTx, UtxoPos, merkle};
-use plasma_rootchain::{
-    Competitor, DevChain, EventCursor, FrameworkConfig, InFlightExitArgs, NOT_INCLUDED, Plasma,
-    PlasmaEvent, RootChain, RootChainError, SpendingTx, TxRequest, dev_key, in_flight_exit_id,
+use plasma_framework::{
+    Competitor, FrameworkConfig, InFlightExitArgs, NOT_INCLUDED, Plasma, PlasmaEvent, SpendingTx,
+    in_flight_exit_id,
 };
+use plasma_primitives::{MerkleTree, Output, PaymentTx, UtxoPos, merkle};
+use plasma_rootchain::{DevChain, EventCursor, RootChain, RootChainError, TxRequest, dev_key};
 use std::sync::Arc;
 
 use plasma_testkit::milli_ether;

@@ -5,8 +5,9 @@
 use super::{Wallet, WalletError};
 use alloy_primitives::{Address, B256, Bytes, U256};
 use plasma_api::TxAck;
+use plasma_framework::PlasmaEvent;
 use plasma_primitives::SignedTx;
-use plasma_rootchain::{EventCursor, PlasmaEvent, RootChain};
+use plasma_rootchain::{EventCursor, RootChain};
 use serde::{Deserialize, Serialize};
 use std::{
     collections::HashSet,

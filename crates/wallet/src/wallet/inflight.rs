@@ -5,10 +5,9 @@ use super::{Wallet, WalletError, operator_error};
 use alloy_primitives::{B256, U256};
 use plasma_api::OperatorApiClient;
 use plasma_api::WatcherApiClient;
+use plasma_framework::{InFlightExitArgs, PlasmaEvent, in_flight_exit_id};
 use plasma_primitives::{PaymentTx, SignedTx, UtxoPos};
-use plasma_rootchain::{
-    InFlightExitArgs, PlasmaEvent, RootChain, RootChainError, in_flight_exit_id,
-};
+use plasma_rootchain::{RootChain, RootChainError};
 
 /// An input or output of an in-flight transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,10 +6,9 @@
 use super::Watcher;
 use crate::{BlockSource, InFlightAction, WatcherEvent};
 use alloy_primitives::{B256, U256};
+use plasma_framework::{Competitor, InFlightExitArgs, OUTPUT_LEG, PlasmaEvent, SpendingTx};
 use plasma_primitives::{PaymentTx, UtxoPos};
-use plasma_rootchain::{
-    Competitor, InFlightExitArgs, OUTPUT_LEG, PlasmaEvent, Receipt, RootChain, SpendingTx,
-};
+use plasma_rootchain::{Receipt, RootChain};
 use std::collections::HashSet;
 
 /// What the watcher knows of one live in-flight exit.

@@ -3,7 +3,7 @@
 //! output's piggyback is challenged; only honest legs are paid.
 
 use crate::*;
-use plasma_rootchain::in_flight_exit_id;
+use plasma_framework::in_flight_exit_id;
 use plasma_watcher::InFlightAction;
 
 fn acting() -> WatcherConfig {
@@ -82,7 +82,7 @@ async fn a_false_canonicity_challenge_is_answered_and_the_output_paid() {
     w.plasma.piggyback_output(addr(BOB), &tx, 0, Address::ZERO).await.unwrap();
     // Alice signs a double spend nobody included and claims Bob's payment is not canonical.
     let double = w.transfer(ALICE, vec![dep], vec![(MALLORY, 1000)]);
-    let competitor = plasma_rootchain::Competitor {
+    let competitor = plasma_framework::Competitor {
         in_flight_input_index: 0,
         tx: double.tx().encode(),
         input_index: 0,

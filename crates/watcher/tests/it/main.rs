@@ -10,8 +10,9 @@ mod restart;
 mod service;
 
 use alloy_primitives::Bytes;
+use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_primitives::{Address, B256, MerkleTree, Output, PaymentTx, SignedTx, U256, UtxoPos};
-use plasma_rootchain::{DevChain, EmbeddedChain, FrameworkConfig, Plasma, RootChain, dev_key};
+use plasma_rootchain::{DevChain, EmbeddedChain, RootChain, dev_key};
 use plasma_watcher::{BlockSource, Watcher, WatcherConfig, WatcherEvent};
 use std::{
     collections::HashMap,

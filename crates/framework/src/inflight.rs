@@ -2,10 +2,11 @@
 //! challenge canonicity and answer it, challenge spent piggybacks, and decode their events.
 //! The rules are the contracts' (docs/exit-games.md); this is only their client.
 
-use crate::{Plasma, Receipt, Result, RootChain, error::exit_id_160};
+use crate::Plasma;
 use alloy_primitives::{Address, Bytes, U256, keccak256};
 use plasma_contracts::{PaymentExitBase, PaymentExitGame};
 use plasma_primitives::UtxoPos;
+use plasma_rootchain::{Receipt, Result, RootChain, exit_id_160};
 
 pub use plasma_primitives::exits::OUTPUT_LEG;
 

@@ -2,7 +2,6 @@
 //! act on. Logs are decoded through the `sol!`-generated event enums of the emitting contract;
 //! numbers are narrowed, never truncated (a log whose number does not fit is not decoded).
 
-use crate::{ChainLog, error::narrow};
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_sol_types::{SolEvent, SolEventInterface};
 use plasma_contracts::{EthVault, FrameworkAddresses, PaymentExitGame, PlasmaFramework};
@@ -10,6 +9,7 @@ use plasma_primitives::{
     PaymentTx, UtxoPos,
     exits::{ExitEvent, Leg, OUTPUT_LEG},
 };
+use plasma_rootchain::{ChainLog, narrow};
 
 /// What the framework's contracts announce, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,7 @@
 //! The framework's contracts through any [`RootChain`]: deploy or attach, send its
 //! transactions, read its state, and decode its events.
 
-use crate::{
-    ChainLog, PlasmaEvent, Receipt, Result, RootChain, RootChainError, TxRequest, error::narrow,
-};
+use crate::PlasmaEvent;
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy_sol_types::{SolCall, SolEvent};
 use plasma_contracts::{
@@ -11,6 +9,7 @@ use plasma_contracts::{
     PlasmaFramework, plan_deployment,
 };
 use plasma_primitives::{PaymentTx, UtxoPos};
+use plasma_rootchain::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest, narrow};
 use std::sync::Arc;
 
 /// The deployed framework, driven through a root-chain client.
@@ -273,6 +272,6 @@ impl<C: RootChain> Plasma<C> {
 
     /// Decodes a log of the framework's contracts; `None` for other logs.
     pub fn decode(&self, log: &ChainLog) -> Option<PlasmaEvent> {
-        crate::payment_events::decode_payment_event(&self.addresses, log)
+        crate::events::decode_payment_event(&self.addresses, log)
     }
 }
