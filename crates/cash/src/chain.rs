@@ -13,7 +13,7 @@ use plasma_primitives::{
     SignatureError,
     cash::{CashSignature, CashTx, SparseMerkleTree},
 };
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 /// Where a coin stands, as the root chain's events say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -177,7 +177,8 @@ pub enum ChainError {
 #[derive(Debug, Clone)]
 pub struct CashChain {
     coins: BTreeMap<u64, Coin>,
-    blocks: BTreeMap<u64, CashBlock>,
+    /// Shared, so that a coin's history is proved outside the chain's lock.
+    blocks: BTreeMap<u64, Arc<CashBlock>>,
     pending_number: u64,
     /// The pending block's spends, by slot, with their hashes (the tree's leaves).
     pending: BTreeMap<u64, (CashTx, CashSignature, B256)>,
@@ -248,7 +249,7 @@ impl CashChain {
 
     /// The sealed operator block `number`.
     pub fn block(&self, number: u64) -> Option<&CashBlock> {
-        self.blocks.get(&number)
+        self.blocks.get(&number).map(|b| b.as_ref())
     }
 
     /// The root of sealed operator block `number` (what a client reads from the root chain).
@@ -382,7 +383,7 @@ impl CashChain {
     /// The second half of [`CashChain::seal`]: the block taken by
     /// [`CashChain::take_pending`], sealed, becomes the chain's (a second copy is ignored).
     pub fn insert_sealed(&mut self, block: CashBlock) -> &CashBlock {
-        self.blocks.entry(block.number).or_insert(block)
+        self.blocks.entry(block.number).or_insert_with(|| Arc::new(block))
     }
 
     fn coin_mut(&mut self, slot: u64) -> Result<&mut Coin, ChainError> {
@@ -447,19 +448,43 @@ impl CashChain {
     /// every sealed operator block after it with the coin's spend and its proof, or a proof
     /// that the coin did not move.
     pub fn coin_history(&self, slot: u64) -> Result<CoinHistory, ChainError> {
+        Ok(self.history_blocks(slot)?.prove())
+    }
+
+    /// The blocks of `slot`'s history, cheap to take under the chain's lock: proving them
+    /// ([`HistoryBlocks::prove`], ~50 hashes for each block the coin did not move in) is left
+    /// for after the lock is released.
+    pub fn history_blocks(&self, slot: u64) -> Result<HistoryBlocks, ChainError> {
         let coin = self.coins.get(&slot).ok_or(ChainError::UnknownCoin(slot))?;
         let first = next_operator_block(coin.deposit_block)
             .ok_or(ChainError::NumbersExhausted(coin.deposit_block))?;
+        let blocks = self.blocks.range(first..).map(|(_, block)| block.clone()).collect();
+        Ok(HistoryBlocks { slot, blocks })
+    }
+}
+
+/// The sealed blocks a coin's history runs through, taken by [`CashChain::history_blocks`].
+#[derive(Debug, Clone)]
+pub struct HistoryBlocks {
+    slot: u64,
+    blocks: Vec<Arc<CashBlock>>,
+}
+
+impl HistoryBlocks {
+    /// The history: the deposit as origin, then each block with the coin's spend and its
+    /// proof, or a proof that the coin did not move.
+    pub fn prove(&self) -> CoinHistory {
+        let slot = self.slot;
         let entries = self
             .blocks
-            .range(first..)
-            .map(|(&number, block)| BlockEntry {
-                block: number,
+            .iter()
+            .map(|block| BlockEntry {
+                block: block.number,
                 spend: block.txs.get(&slot).map(|&(tx, signature)| Spend { tx, signature }),
                 proof: block.proof(slot),
             })
             .collect();
-        Ok(CoinHistory { slot, origin: Origin::Deposit, entries })
+        CoinHistory { slot, origin: Origin::Deposit, entries }
     }
 }
 

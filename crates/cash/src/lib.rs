@@ -21,7 +21,8 @@ pub mod wallet;
 pub mod watch;
 
 pub use chain::{
-    CashBlock, CashChain, ChainError, Coin, CoinStatus, RecoveredSpend, UnsealedBlock,
+    CashBlock, CashChain, ChainError, Coin, CoinStatus, HistoryBlocks, RecoveredSpend,
+    UnsealedBlock,
 };
 pub use checkpoint::Checkpoint;
 #[cfg(feature = "l1")]

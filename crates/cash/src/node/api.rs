@@ -33,11 +33,15 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
     }
 
     async fn get_coin_history(&self, slot: u64) -> RpcResult<CoinHistoryData> {
-        let history = self
+        let blocks = self
             .shared
             .chain()
-            .coin_history(slot)
+            .history_blocks(slot)
             .map_err(|e| error(codes::NOT_FOUND, e.to_string()))?;
+        // Proved off the chain's lock and off the API's threads.
+        let history = tokio::task::spawn_blocking(move || blocks.prove())
+            .await
+            .map_err(|e| error(codes::INTERNAL, e.to_string()))?;
         Ok(CoinHistoryData::from_history(&history))
     }
 

@@ -71,9 +71,9 @@ async fn answer_dispute<C: RootChain>(
 ) -> Result<(), String> {
     let (_, checkpoint_block) =
         contract.checkpoint(id).await.map_err(|e| e.to_string())?.ok_or("no such checkpoint")?;
+    let blocks = shared.chain().history_blocks(slot).map_err(|e| e.to_string())?;
     let answer = {
-        let chain = shared.chain();
-        let history = chain.coin_history(slot).map_err(|e| e.to_string())?;
+        let history = blocks.prove();
         history.entries.into_iter().find_map(|e| {
             let spend = e.spend?;
             let spends_it = spend.tx.prev_block == U256::from(tx_block);
