@@ -19,7 +19,7 @@ pub(crate) struct DeployArgs {
     #[arg(long = "key", env = "PLASMA_DEPLOYER_KEY", hide_env_values = true)]
     key: String,
     /// The operator's address (default: the deployer).
-    #[arg(long)]
+    #[arg(long, value_parser = plasma_primitives::address::parse_address)]
     operator: Option<Address>,
     /// Minimum exit period in seconds.
     #[arg(long = "min-exit-period", default_value_t = 7 * 24 * 3600)]

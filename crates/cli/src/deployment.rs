@@ -15,12 +15,20 @@ pub(crate) struct Deployment {
     pub(crate) chain_id: u64,
     /// The root-chain block the framework was deployed in: where event reading starts.
     pub(crate) deployed_at_block: u64,
+    #[serde(deserialize_with = "plasma_primitives::address::checked")]
     pub(crate) framework: Address,
+    #[serde(deserialize_with = "plasma_primitives::address::checked")]
     pub(crate) eth_vault: Address,
+    #[serde(deserialize_with = "plasma_primitives::address::checked")]
     pub(crate) erc20_vault: Address,
+    #[serde(deserialize_with = "plasma_primitives::address::checked")]
     pub(crate) exit_game: Address,
     /// The Plasma Cash contract, if the chain has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "plasma_primitives::address::checked_option"
+    )]
     pub(crate) plasma_cash: Option<Address>,
 }
 

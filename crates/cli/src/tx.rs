@@ -54,7 +54,7 @@ pub(crate) struct DomainArgs {
     #[arg(long = "eip712-salt", default_value_t = OMG_SALT)]
     salt: B256,
     /// The framework contract the signature is for.
-    #[arg(long = "verifying-contract", default_value_t = Address::ZERO)]
+    #[arg(value_parser = plasma_primitives::address::parse_address, long = "verifying-contract", default_value_t = Address::ZERO)]
     verifying_contract: Address,
 }
 

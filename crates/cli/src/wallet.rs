@@ -66,7 +66,7 @@ enum WalletCommand {
         /// Amount, e.g. `1.5`.
         amount: String,
         /// Token contract (default: ETH).
-        #[arg(long)]
+        #[arg(long, value_parser = plasma_primitives::address::parse_address)]
         token: Option<Address>,
     },
     /// Balances on the child chain.
@@ -76,11 +76,12 @@ enum WalletCommand {
     /// Pay someone on the child chain.
     Send {
         /// Recipient.
+        #[arg(value_parser = plasma_primitives::address::parse_address)]
         to: Address,
         /// Amount, e.g. `0.25`.
         amount: String,
         /// Token contract (default: ETH).
-        #[arg(long)]
+        #[arg(long, value_parser = plasma_primitives::address::parse_address)]
         token: Option<Address>,
         /// Fee left to the operator, in the same token.
         #[arg(long, default_value = "0")]
@@ -89,7 +90,7 @@ enum WalletCommand {
     /// Merge up to four small outputs into one.
     Merge {
         /// Token contract (default: ETH).
-        #[arg(long)]
+        #[arg(long, value_parser = plasma_primitives::address::parse_address)]
         token: Option<Address>,
     },
     /// Start the standard exit of an output (its position, from `utxos`).
@@ -100,7 +101,7 @@ enum WalletCommand {
     /// Process mature exits of a token (anyone may; the caller earns the bounties).
     Process {
         /// Token contract (default: ETH).
-        #[arg(long)]
+        #[arg(long, value_parser = plasma_primitives::address::parse_address)]
         token: Option<Address>,
         /// Most exits to process.
         #[arg(long, default_value_t = 10)]
@@ -151,7 +152,7 @@ pub(crate) enum CashCommand {
         /// Amount, e.g. `0.5` (not for an NFT).
         amount: Option<String>,
         /// Token contract (default: ETH).
-        #[arg(long)]
+        #[arg(long, value_parser = plasma_primitives::address::parse_address)]
         token: Option<Address>,
         /// The ERC721 token id.
         #[arg(long = "nft-id")]
@@ -162,6 +163,7 @@ pub(crate) enum CashCommand {
         /// The coin's slot.
         slot: u64,
         /// Recipient.
+        #[arg(value_parser = plasma_primitives::address::parse_address)]
         to: Address,
     },
     /// Verify a coin's whole history against L1: who owns it now.

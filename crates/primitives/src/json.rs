@@ -93,9 +93,11 @@ pub struct OutputJson {
     /// Always 1; optional when reading.
     #[serde(default = "payment_output_type")]
     pub output_type: u8,
-    /// The owner.
+    /// The owner (a mixed-case address must pass its EIP-55 checksum).
+    #[serde(deserialize_with = "crate::address::checked")]
     pub owner: Address,
     /// The token (zero address for ETH).
+    #[serde(deserialize_with = "crate::address::checked")]
     pub token: Address,
     /// The amount in base units.
     pub amount: Dec,

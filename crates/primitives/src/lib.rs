@@ -6,6 +6,7 @@
 //! libraries in `contracts/src/lib` implement the same formats, and a test in
 //! `crates/contracts` checks that both sides agree byte for byte.
 
+pub mod address;
 pub mod cash;
 pub mod eip712;
 pub mod exits;

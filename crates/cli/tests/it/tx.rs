@@ -102,6 +102,29 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
     assert!(fails(&["tx", "encode", "{\"outputs\": 5}"]).contains("invalid transaction JSON"));
 }
 
+/// A mixed-case address that fails its EIP-55 checksum is refused wherever an address is
+/// read (one mistyped character would otherwise send the money to nobody); the same address
+/// in lowercase is taken.
+#[test]
+fn a_mistyped_checksummed_address_is_refused() {
+    let typo = "0x9BE140Cbd6FAfF7DD20b66b38167F460C50e3A1b";
+    let zero = Address::ZERO;
+    let json = |owner: &str| {
+        format!(r#"{{"inputs":[],"outputs":[{{"owner":"{owner}","token":"{zero}","amount":5}}]}}"#)
+    };
+    assert!(fails(&["tx", "encode", &json(typo)]).contains("EIP-55"));
+    ok(&["tx", "encode", &json(&typo.to_lowercase())]);
+    // Command-line arguments are refused by the argument parser, before anything runs.
+    for args in [
+        &["tx", "hash", OMG_TX, "--verifying-contract", typo][..],
+        &["wallet", "send", typo, "0.001"],
+    ] {
+        let out = crate::plasma(args);
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(!out.status.success() && err.contains("EIP-55"), "{args:?}: {err}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
 
