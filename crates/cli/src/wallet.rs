@@ -9,7 +9,7 @@ use plasma_contracts::IERC20;
 use plasma_framework::Plasma;
 use plasma_primitives::{Address, B256, PrivateKey, U256, UtxoPos};
 use plasma_rootchain::{RootChain, RpcChain, RpcConfig, TxRequest};
-use plasma_wallet::{Wallet, amount, keystore};
+use plasma_wallet::{Wallet, amount, keystore, keystore::EmptyPassword};
 use serde_json::json;
 use std::{
     io::{BufRead, IsTerminal, Write},
@@ -58,6 +58,9 @@ enum WalletCommand {
         /// Directory for the keystore file.
         #[arg(long, default_value = "keystore")]
         dir: PathBuf,
+        /// Accept an empty password (anyone who copies the file then holds the key).
+        #[arg(long)]
+        empty_password: bool,
     },
     /// Print the wallet's address.
     Address,
@@ -184,8 +187,8 @@ pub(crate) enum CashCommand {
 }
 
 pub(crate) async fn run(args: WalletArgs) -> Result<()> {
-    if let WalletCommand::New { dir } = &args.command {
-        return new_key(dir, args.json);
+    if let WalletCommand::New { dir, empty_password } = &args.command {
+        return new_key(dir, *empty_password, args.json);
     }
     let key = load_key(&args)?;
     if let WalletCommand::Address = args.command {
@@ -259,9 +262,10 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
 }
 
 /// `plasma wallet new`: a new key in a keystore file under `dir`.
-fn new_key(dir: &std::path::Path, json: bool) -> Result<()> {
+fn new_key(dir: &std::path::Path, empty_password: bool, json: bool) -> Result<()> {
     let password = password(true)?;
-    let (key, path) = keystore::create(dir, &password)?;
+    let empty = if empty_password { EmptyPassword::Allow } else { EmptyPassword::Refuse };
+    let (key, path) = keystore::create(dir, &password, empty)?;
     report(json, json!({"address": key.address(), "keystore": path}), || {
         format!(
             "new key {} in {}\nkeep the password safe: without it the key is gone",
