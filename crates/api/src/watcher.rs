@@ -18,6 +18,12 @@ pub struct WatcherStatus {
     pub byzantine: Option<String>,
     /// Events so far (a cursor for `watcher_events`).
     pub events: u64,
+    /// The first root-chain block it has not read yet.
+    #[serde(default)]
+    pub l1_next_block: u64,
+    /// Blocks it leaves on top of the L1 head before reading (so a reorg cannot fool it).
+    #[serde(default)]
+    pub confirmations: u64,
 }
 
 /// A page of events.

@@ -75,30 +75,77 @@ pub fn price(gas: &GasFigures, inputs: &CostInputs) -> CostReport {
     }
 }
 
-/// An SVG plot of gas per transfer against block fill (log-log): Plasma with and without
-/// deposit/exit amortization, against direct ETH and ERC20 transfers.
-pub fn plot_svg(gas: &GasFigures, transfers_per_cycle: u64) -> String {
-    let (w, h, left, right, top, bottom) = (720.0, 440.0, 70.0, 20.0, 30.0, 50.0);
+/// An SVG plot, log-log, of L1 gas per transfer against block fill for the scenario
+/// `inputs` (its token and transfers per cycle): the direct transfer on L1, Plasma with and
+/// without the deposit and exit, and a marker at the scenario's own fill.
+pub fn plot_svg(gas: &GasFigures, inputs: &CostInputs) -> String {
+    let (w, h, left, right, top, bottom) = (720.0, 440.0, 80.0, 20.0, 30.0, 50.0);
     let (x_max, y_min, y_max) = (65_536f64.log10(), -1.0f64, 5.0f64);
     let x = |fill: f64| left + fill.log10() / x_max * (w - left - right);
     let y = |g: f64| {
         top + (y_max - g.max(10f64.powf(y_min)).log10()) / (y_max - y_min) * (h - top - bottom)
     };
     let fills: Vec<f64> = (0..=64).map(|i| 2f64.powf(i as f64 / 4.0)).collect();
-    let line = |f: &dyn Fn(f64) -> f64, color: &str, label: &str, ly: f64| {
+    let polyline = |f: &dyn Fn(f64) -> f64, color: &str| {
         let points: Vec<String> =
             fills.iter().map(|&n| format!("{:.1},{:.1}", x(n), y(f(n)))).collect();
         format!(
-            "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>\n<text x=\"{:.0}\" y=\"{ly:.0}\" fill=\"{color}\" font-size=\"13\">{label}</text>\n",
-            points.join(" "),
-            w - 300.0
+            "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>\n",
+            points.join(" ")
         )
     };
-    let cycle = entry_exit_gas(gas, false) as f64 / transfers_per_cycle.max(1) as f64;
+    let (token, direct) = if inputs.erc20 {
+        ("ERC20", gas.erc20_transfer as f64)
+    } else {
+        ("ETH", gas.eth_transfer as f64)
+    };
+    let per_cycle = inputs.transfers_per_cycle.max(1);
+    let cycle = entry_exit_gas(gas, inputs.erc20) as f64 / per_cycle as f64;
     let submit = gas.submit_block as f64;
+    let plasma = |n: f64| submit / n + cycle;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{left}\" y=\"20\" font-size=\"15\">L1 gas per transfer against block fill (log-log)</text>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{left}\" y=\"20\" font-size=\"15\">L1 gas per {token} transfer against block fill (log-log)</text>\n"
     );
+    svg += &plot_axes(&x, &y, (w, h, left, right, top, bottom));
+    let lines: [(&GasCurve<'_>, &str, String); 3] = [
+        (&|_| direct, "#d62728", format!("{token} transfer directly on L1")),
+        (&plasma, "#1f77b4", format!("Plasma, 1 deposit+exit per {per_cycle} transfers")),
+        (&|n| submit / n, "#2ca02c", "Plasma, block root only".into()),
+    ];
+    // The legend sits low on the left, where every line is far above it.
+    let legend_top = h - bottom - 16.0 - 18.0 * lines.len() as f64;
+    for (i, (f, color, label)) in lines.iter().enumerate() {
+        svg += &polyline(*f, color);
+        svg += &format!(
+            "<text x=\"{:.0}\" y=\"{:.0}\" fill=\"{color}\" font-size=\"13\">{label}</text>\n",
+            left + 10.0,
+            legend_top + 18.0 * (i as f64 + 1.0)
+        );
+    }
+    let fill = inputs.block_fill.clamp(1, 65_536) as f64;
+    let (fx, at) = (x(fill), plasma(fill));
+    svg += &format!(
+        "<line x1=\"{fx:.1}\" x2=\"{fx:.1}\" y1=\"{top}\" y2=\"{:.0}\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>\n<circle cx=\"{fx:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#1f77b4\"/>\n<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">fill {} : {at:.1} gas</text>\n",
+        h - bottom,
+        y(at),
+        fx + 6.0,
+        y(at) - 8.0,
+        inputs.block_fill
+    );
+    svg += "</svg>\n";
+    svg
+}
+
+/// Gas per transfer at a block fill.
+type GasCurve<'a> = dyn Fn(f64) -> f64 + 'a;
+
+/// The grid, the tick labels and both axis titles.
+fn plot_axes(
+    x: &dyn Fn(f64) -> f64,
+    y: &dyn Fn(f64) -> f64,
+    (w, h, left, right, top, bottom): (f64, f64, f64, f64, f64, f64),
+) -> String {
+    let mut svg = String::new();
     for p in [-1, 0, 1, 2, 3, 4, 5] {
         let yy = y(10f64.powi(p));
         svg += &format!(
@@ -116,21 +163,12 @@ pub fn plot_svg(gas: &GasFigures, transfers_per_cycle: u64) -> String {
             h - bottom + 16.0
         );
     }
+    let middle = (top + h - bottom) / 2.0;
     svg += &format!(
-        "<text x=\"{:.0}\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\">transactions per block</text>\n",
+        "<text x=\"{:.0}\" y=\"{:.0}\" font-size=\"12\" text-anchor=\"middle\">transactions per block</text>\n<text x=\"16\" y=\"{middle:.0}\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 16 {middle:.0})\">L1 gas per transfer</text>\n",
         (left + w - right) / 2.0,
         h - 12.0
     );
-    svg += &line(&|_| gas.erc20_transfer as f64, "#d62728", "ERC20 transfer on L1", top + 20.0);
-    svg += &line(&|_| gas.eth_transfer as f64, "#ff7f0e", "ETH transfer on L1", top + 38.0);
-    svg += &line(
-        &|n| submit / n + cycle,
-        "#1f77b4",
-        &format!("Plasma, 1 deposit+exit per {transfers_per_cycle} transfers"),
-        top + 56.0,
-    );
-    svg += &line(&|n| submit / n, "#2ca02c", "Plasma, block root only", top + 74.0);
-    svg += "</svg>\n";
     svg
 }
 
@@ -188,9 +226,23 @@ mod tests {
     }
 
     #[test]
-    fn the_plot_is_an_svg_with_four_lines() {
-        let svg = plot_svg(&figures(), 100);
-        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-        assert_eq!(svg.matches("<polyline").count(), 4);
+    fn the_plot_follows_the_token_and_marks_the_fill() {
+        let inputs = CostInputs {
+            transfers: 1,
+            block_fill: 329,
+            transfers_per_cycle: 120,
+            gas_price_gwei: 20.0,
+            eth_usd: 3000.0,
+            erc20: true,
+        };
+        let erc20 = plot_svg(&figures(), &inputs);
+        let eth = plot_svg(&figures(), &CostInputs { erc20: false, ..inputs });
+        assert!(erc20.starts_with("<svg") && erc20.trim_end().ends_with("</svg>"));
+        assert_eq!(erc20.matches("<polyline").count(), 3);
+        assert!(erc20.contains("ERC20 transfer directly on L1") && eth.contains("ETH transfer"));
+        assert_ne!(erc20, eth, "the token changes the curves");
+        let at = price(&figures(), &inputs).plasma_gas_per_transfer;
+        assert!(erc20.contains(&format!("fill 329 : {at:.1} gas")), "{erc20}");
+        assert!(erc20.contains(">L1 gas per transfer</text>"));
     }
 }

@@ -115,6 +115,19 @@ pub struct CheckpointProofData {
     pub proof: Bytes,
 }
 
+/// Most slots in one [`CoinPage`].
+pub const MAX_COIN_PAGE: u32 = 1_000;
+
+/// One page of an owner's coins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CoinPage {
+    /// The slots, in order.
+    pub slots: Vec<u64>,
+    /// The `after` for the next page; `None` on the last.
+    pub next: Option<u64>,
+}
+
 /// The Cash node's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -159,6 +172,16 @@ pub trait CashApi {
     /// The coin's proof in the latest checkpoint on the root chain (`null` if there is none).
     #[method(name = "getCheckpointProof")]
     async fn get_checkpoint_proof(&self, slot: u64) -> RpcResult<Option<CheckpointProofData>>;
+
+    /// Up to `limit` (at most [`MAX_COIN_PAGE`]) slots after `after` of the coins `owner`
+    /// holds as of the last sealed block: a claim, each to be verified with its history.
+    #[method(name = "getCoinsOf")]
+    async fn get_coins_of(
+        &self,
+        owner: alloy_primitives::Address,
+        after: Option<u64>,
+        limit: Option<u32>,
+    ) -> RpcResult<CoinPage>;
 
     /// Progress.
     #[method(name = "status")]

@@ -98,10 +98,10 @@ impl CashBlock {
 #[non_exhaustive]
 pub enum ChainError {
     /// No coin has this slot.
-    #[error("no coin in slot {0:#018x}")]
+    #[error("no coin in coin {0}")]
     UnknownCoin(u64),
     /// A deposit for a slot already used (the root chain never reuses one).
-    #[error("slot {0:#018x} already holds a coin")]
+    #[error("coin {0} already holds a coin")]
     SlotTaken(u64),
     /// A deposit numbered like an operator block.
     #[error("block {0} is not a deposit block (operator blocks are multiples of 1000)")]
@@ -116,7 +116,7 @@ pub enum ChainError {
         pending: u64,
     },
     /// A spend whose `prev_block` is not the coin's latest block (it skips or replays a tx).
-    #[error("slot {slot:#018x}: prevBlock {found}, the coin's latest tx is at block {expected}")]
+    #[error("coin {slot}: prevBlock {found}, the coin's latest tx is at block {expected}")]
     WrongPrevBlock {
         /// The coin.
         slot: u64,
@@ -126,7 +126,7 @@ pub enum ChainError {
         found: U256,
     },
     /// A spend signed by someone else than the coin's owner.
-    #[error("slot {slot:#018x}: owned by {owner}, signed by {signer}")]
+    #[error("coin {slot}: owned by {owner}, signed by {signer}")]
     NotOwner {
         /// The coin.
         slot: u64,
@@ -136,16 +136,16 @@ pub enum ChainError {
         signer: Address,
     },
     /// A second spend of the coin in the pending block (one leaf per slot per block).
-    #[error("slot {0:#018x} is already spent in the pending block")]
+    #[error("coin {0} is already spent in the pending block")]
     AlreadySpentInBlock(u64),
     /// A spend of a coin with a live exit.
-    #[error("slot {0:#018x} is exiting")]
+    #[error("coin {0} is exiting")]
     CoinExiting(u64),
     /// A spend (or exit) of a coin that left the chain.
-    #[error("slot {0:#018x} has exited or been withdrawn")]
+    #[error("coin {0} has exited or been withdrawn")]
     CoinGone(u64),
     /// A spend that changes the coin's value.
-    #[error("slot {slot:#018x}: denomination {found}, the coin is worth {expected}")]
+    #[error("coin {slot}: denomination {found}, the coin is worth {expected}")]
     DenominationChanged {
         /// The coin.
         slot: u64,
@@ -155,7 +155,7 @@ pub enum ChainError {
         found: U256,
     },
     /// A signature from which no signer can be recovered.
-    #[error("slot {slot:#018x}: bad signature: {source}")]
+    #[error("coin {slot}: bad signature: {source}")]
     BadSignature {
         /// The coin.
         slot: u64,
@@ -163,7 +163,7 @@ pub enum ChainError {
         source: SignatureError,
     },
     /// An exit cancellation for a coin that is not exiting.
-    #[error("slot {0:#018x} is not exiting")]
+    #[error("coin {0} is not exiting")]
     NotExiting(u64),
     /// A checkpoint or history asked at a block that is not a sealed operator block.
     #[error("block {0} is not a sealed operator block")]
@@ -240,6 +240,18 @@ impl CashChain {
     /// Coins ever deposited.
     pub fn coin_count(&self) -> usize {
         self.coins.len()
+    }
+
+    /// Up to `limit` slots after `after` (in order) of the coins `owner` holds as of the last
+    /// sealed block. A scan of every coin: for wallets, not for hot paths.
+    pub fn coins_of(&self, owner: Address, after: Option<u64>, limit: usize) -> Vec<u64> {
+        let from = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        self.coins
+            .range((from, std::ops::Bound::Unbounded))
+            .filter(|(_, coin)| coin.owner == owner)
+            .map(|(&slot, _)| slot)
+            .take(limit)
+            .collect()
     }
 
     /// The coin in `slot`.

@@ -156,7 +156,7 @@ pub struct VerifiedCoin {
 #[non_exhaustive]
 pub enum HistoryError {
     /// The history and the deposit record are about different coins.
-    #[error("history of slot {history:#018x}, deposit of slot {deposit:#018x}")]
+    #[error("history of coin {history}, deposit of coin {deposit}")]
     SlotMismatch {
         /// The history's slot.
         history: u64,
@@ -200,7 +200,7 @@ pub enum HistoryError {
         source: CashError,
     },
     /// A tx of another coin.
-    #[error("block {block}: tx of slot {found:#018x}")]
+    #[error("block {block}: tx of coin {found}")]
     WrongSlot {
         /// The block.
         block: u64,

@@ -38,6 +38,6 @@ pub use node::{CashNode, CashNodeConfig};
 #[cfg(feature = "wallet")]
 pub use read::CoinRead;
 #[cfg(feature = "wallet")]
-pub use wallet::CashWallet;
+pub use wallet::{CashWallet, CoinOnL1};
 #[cfg(feature = "watch")]
 pub use watch::{CashChallenge, CoinEvent, CoinWatcher, CoinWatcherError};

@@ -14,6 +14,41 @@ use plasma_rootchain::{RootChain, RootChainError};
 use plasma_wallet::WalletError;
 use std::sync::Arc;
 
+/// Where a coin stands on the root chain (the contract's own record of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoinOnL1 {
+    /// Deposited, and on the child chain.
+    OnChildChain,
+    /// An exit of it is live.
+    Exiting,
+    /// Its exit finalized: the exiter may withdraw it.
+    Exited,
+    /// Withdrawn to L1: the coin has left the chain for good.
+    Withdrawn,
+}
+
+impl CoinOnL1 {
+    fn from_state(slot: u64, state: u8) -> Result<Self, WalletError> {
+        Ok(match state {
+            1 => Self::OnChildChain,
+            2 => Self::Exiting,
+            3 => Self::Exited,
+            4 => Self::Withdrawn,
+            _ => return Err(WalletError::NotVerified(format!("no coin {slot} on L1"))),
+        })
+    }
+
+    /// How a person would say it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::OnChildChain => "on the child chain",
+            Self::Exiting => "exiting to L1 (an exit is live)",
+            Self::Exited => "exited: its exit is final and the exiter may withdraw it on L1",
+            Self::Withdrawn => "withdrawn to L1: it has left the child chain",
+        }
+    }
+}
+
 /// A wallet of Plasma Cash coins: one key, the contract, and the Cash operator (untrusted).
 pub struct CashWallet<C> {
     key: PrivateKey,
@@ -67,6 +102,38 @@ impl<C: RootChain> CashWallet<C> {
             .await
             .map_err(WalletError::NotVerified)?;
         read.verify().map_err(|e| WalletError::NotVerified(format!("coin {slot}: {e}")))
+    }
+
+    /// Where coin `slot` stands on L1.
+    pub async fn on_l1(&self, slot: u64) -> Result<CoinOnL1, WalletError> {
+        match self.contract.coin(slot).await? {
+            Some(coin) => CoinOnL1::from_state(slot, coin.state),
+            None => Err(WalletError::NotVerified(format!("no coin {slot} on L1"))),
+        }
+    }
+
+    /// The coins this wallet holds: every slot the operator says is this wallet's, each kept
+    /// only if its whole history verifies to this wallet, with where it stands on L1.
+    pub async fn coins(&self) -> Result<Vec<(VerifiedCoin, CoinOnL1)>, WalletError> {
+        let mut slots = Vec::new();
+        let mut after = None;
+        loop {
+            let page =
+                self.node.get_coins_of(self.address(), after, None).await.map_err(node_error)?;
+            slots.extend(page.slots);
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let mut coins = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let coin = self.verify(slot).await?;
+            if coin.owner == self.address() {
+                coins.push((coin, self.on_l1(slot).await?));
+            }
+        }
+        Ok(coins)
     }
 
     /// Verifies the coin is this wallet's, then sends it whole to `to`; returns the transfer's

@@ -17,10 +17,10 @@ pub(crate) struct CostArgs {
     #[arg(long = "per-cycle", default_value_t = 100)]
     per_cycle: u64,
     /// L1 gas price in gwei.
-    #[arg(long = "gas-price", default_value_t = 20.0)]
+    #[arg(long = "gas-price", default_value_t = 20.0, value_parser = positive_finite)]
     gas_price_gwei: f64,
     /// ETH price in dollars.
-    #[arg(long = "eth-usd", default_value_t = 3000.0)]
+    #[arg(long = "eth-usd", default_value_t = 3000.0, value_parser = positive_finite)]
     eth_usd: f64,
     /// Price ERC20 transfers instead of ETH.
     #[arg(long)]
@@ -31,6 +31,15 @@ pub(crate) struct CostArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// A price: a finite number above zero (`1e999` is infinite, not a price).
+fn positive_finite(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(v) => Err(format!("{text:?} is {v}: give a finite number above zero")),
+        Err(e) => Err(format!("{text:?} is not a number: {e}")),
+    }
 }
 
 pub(crate) async fn run(args: CostArgs) -> Result<()> {
@@ -52,7 +61,7 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
     };
     let report = price(&gas, &inputs);
     if let Some(path) = &args.plot {
-        std::fs::write(path, plot_svg(&gas, args.per_cycle))
+        std::fs::write(path, plot_svg(&gas, &inputs))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if args.json {

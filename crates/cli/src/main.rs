@@ -13,6 +13,7 @@ mod scenario;
 mod tx;
 mod wallet;
 mod wallet_cash;
+mod wallet_exits;
 mod watch;
 
 use clap::{Parser, Subcommand};
@@ -78,10 +79,27 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, each said once: a cause whose words its wrapper
+/// already printed (`{field}: {source}`) is not printed again.
+pub(crate) fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -103,7 +103,10 @@ pub(crate) fn run(cmd: TxCommand) -> Result<()> {
             let per_input: Vec<&PrivateKey> = match keys.len() {
                 1 => vec![&keys[0]; inputs],
                 n if n == inputs => keys.iter().collect(),
-                n => bail!("{inputs} inputs need 1 or {inputs} keys, got {n}"),
+                n if inputs == 1 => bail!("the transaction has 1 input: give 1 key, not {n}"),
+                n => bail!(
+                    "the transaction has {inputs} inputs: give 1 key (for all) or {inputs} keys (one per input, in order), not {n}"
+                ),
             };
             let signed = tx.sign(&per_input, &domain.domain().separator())?;
             println!("0x{}", hex::encode(signed.encode()));

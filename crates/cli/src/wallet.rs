@@ -1,6 +1,6 @@
 //! `plasma wallet …`: the wallet SDK for people, with human amounts and next steps.
 
-use crate::{deployment::Deployment, keys::parse_key};
+use crate::{deployment::Deployment, keys::parse_key, wallet_exits as exits};
 use alloy_sol_types::SolCall;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -15,7 +15,7 @@ use std::{
     io::{BufRead, IsTerminal, Write},
     path::PathBuf,
     sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 #[derive(Debug, Args)]
@@ -61,6 +61,9 @@ enum WalletCommand {
         /// Accept an empty password (anyone who copies the file then holds the key).
         #[arg(long)]
         empty_password: bool,
+        /// scrypt cost as log2 N: 18 is geth's standard; lower only for tests and throwaway keys.
+        #[arg(long, default_value_t = 18, value_name = "LOG2_N")]
+        scrypt_cost: u8,
     },
     /// Print the wallet's address.
     Address,
@@ -169,11 +172,13 @@ pub(crate) enum CashCommand {
         #[arg(value_parser = plasma_primitives::address::parse_address)]
         to: Address,
     },
-    /// Verify a coin's whole history against L1: who owns it now.
+    /// Verify a coin's whole history against L1: who owns it now, or that it left.
     Verify {
         /// The coin's slot.
         slot: u64,
     },
+    /// The coins this wallet holds, each verified against L1.
+    Coins,
     /// Start the exit of a coin you own (the bond is sent with it).
     Exit {
         /// The coin's slot.
@@ -187,8 +192,8 @@ pub(crate) enum CashCommand {
 }
 
 pub(crate) async fn run(args: WalletArgs) -> Result<()> {
-    if let WalletCommand::New { dir, empty_password } = &args.command {
-        return new_key(dir, *empty_password, args.json);
+    if let WalletCommand::New { dir, empty_password, scrypt_cost } = &args.command {
+        return new_key(dir, *empty_password, *scrypt_cost, args.json);
     }
     let key = load_key(&args)?;
     if let WalletCommand::Address = args.command {
@@ -201,6 +206,23 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
     let mut rpc = RpcConfig::new(args.l1_rpc.clone().ok_or_else(|| need("l1.rpc"))?);
     rpc.expected_chain_id = Some(deployment.chain_id);
     let chain = Arc::new(RpcChain::connect(rpc, std::slice::from_ref(&key)).await?);
+    let outcome = on_chain(args, key, deployment, &contracts, chain.clone()).await;
+    match outcome {
+        Err(err) => Err(exits::with_l1_times(err, chain.as_ref()).await),
+        ok => ok,
+    }
+}
+
+/// The commands that reach the root chain (and the operator or a watcher).
+async fn on_chain(
+    args: WalletArgs,
+    key: PrivateKey,
+    deployment: Deployment,
+    contracts: &std::path::Path,
+    chain: Arc<RpcChain>,
+) -> Result<()> {
+    let need =
+        |name: &str| anyhow::anyhow!("missing --{name} (or its PLASMA_ environment variable)");
     if let WalletCommand::Cash(command) = args.command {
         let address = deployment.plasma_cash.ok_or_else(|| {
             anyhow::anyhow!("{} names no Plasma Cash contract", contracts.display())
@@ -231,10 +253,9 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
             }),
             None => report(json, json!({"txHash": null}), || "nothing to merge".into()),
         },
-        WalletCommand::Exit { utxo_pos } => exit(&wallet, json, utxo_pos).await,
+        WalletCommand::Exit { utxo_pos } => exits::exit(&wallet, json, utxo_pos).await,
         WalletCommand::Process { token, max } => {
-            wallet.process(token.unwrap_or(Address::ZERO), max).await?;
-            report(json, json!({"processed": true}), || "processed the mature exits".into())
+            exits::process(&wallet, json, token.unwrap_or(Address::ZERO), max).await
         }
         WalletCommand::History => {
             let entries = wallet.history().await?;
@@ -244,28 +265,22 @@ pub(crate) async fn run(args: WalletArgs) -> Result<()> {
             })
         }
         WalletCommand::InFlightExit { tx_hash, signed_tx } => {
-            in_flight_exit(&wallet, json, tx_hash, signed_tx).await
+            exits::in_flight_exit(&wallet, json, tx_hash, signed_tx).await
         }
         WalletCommand::Piggyback { signed_tx, input, output } => {
-            piggyback(&wallet, json, signed_tx, input, output).await
+            exits::piggyback(&wallet, json, signed_tx, input, output).await
         }
-        WalletCommand::Challenge { utxo_pos } => {
-            let pos = UtxoPos::from_raw(utxo_pos)
-                .ok_or_else(|| anyhow::anyhow!("position 0 names no output"))?;
-            let tx = wallet.challenge(pos).await?;
-            report(json, json!({"l1Tx": tx}), || {
-                format!("challenged the exit of {pos}: its bond is yours (L1 tx {tx})")
-            })
-        }
+        WalletCommand::Challenge { utxo_pos } => exits::challenge(&wallet, json, utxo_pos).await,
         WalletCommand::Verify { tx_hash } => verify(&wallet, json, tx_hash).await,
     }
 }
 
 /// `plasma wallet new`: a new key in a keystore file under `dir`.
-fn new_key(dir: &std::path::Path, empty_password: bool, json: bool) -> Result<()> {
+fn new_key(dir: &std::path::Path, empty_password: bool, log_n: u8, json: bool) -> Result<()> {
+    let cost = keystore::ScryptCost::new(log_n)?;
     let password = password(true)?;
     let empty = if empty_password { EmptyPassword::Allow } else { EmptyPassword::Refuse };
-    let (key, path) = keystore::create(dir, &password, empty)?;
+    let (key, path) = keystore::create(dir, &password, empty, cost)?;
     report(json, json!({"address": key.address(), "keystore": path}), || {
         format!(
             "new key {} in {}\nkeep the password safe: without it the key is gone",
@@ -386,78 +401,6 @@ async fn send(
     )
 }
 
-/// `plasma wallet exit`.
-async fn exit(wallet: &Wallet<RpcChain>, json: bool, utxo_pos: U256) -> Result<()> {
-    let pos =
-        UtxoPos::from_raw(utxo_pos).ok_or_else(|| anyhow::anyhow!("position 0 names no output"))?;
-    eprintln!("starting the exit on L1 (the bond is sent with it)…");
-    let exitable_at = wallet.exit(pos).await?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    report(json, json!({"utxoPos": utxo_pos, "exitableAt": exitable_at}), || {
-        format!(
-            "exit started for {pos}\nit matures at Unix time {exitable_at} (in about {} h); then run `plasma wallet process`",
-            exitable_at.saturating_sub(now).div_ceil(3600)
-        )
-    })
-}
-
-/// `plasma wallet in-flight-exit`.
-async fn in_flight_exit(
-    wallet: &Wallet<RpcChain>,
-    json: bool,
-    tx_hash: Option<B256>,
-    signed_tx: Option<alloy_primitives::Bytes>,
-) -> Result<()> {
-    let signed = match (tx_hash, signed_tx) {
-        (_, Some(bytes)) => plasma_primitives::SignedTx::decode(&bytes)
-            .context("--signed-tx is not a signed payment")?,
-        (Some(hash), None) => wallet.sent_tx(hash)?.ok_or_else(|| {
-            anyhow::anyhow!("{hash} is not in this wallet's journal: give --signed-tx HEX")
-        })?,
-        (None, None) => bail!("give a transaction hash or --signed-tx"),
-    };
-    eprintln!("starting (or joining) the in-flight exit on L1 and piggybacking your outputs…");
-    let exit = wallet.in_flight_exit(&signed).await?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let legs: Vec<String> = exit.piggybacked.iter().map(|l| format!("{l:?}")).collect();
-    report(
-        json,
-        json!({"exitId": exit.exit_id, "exitableAt": exit.exitable_at, "piggybacked": legs}),
-        || {
-            format!(
-                "in-flight exit {} of {}; piggybacked: {}\nit matures at Unix time {} (in about {} h); then run `plasma wallet process`",
-                exit.exit_id,
-                signed.tx().hash(),
-                if legs.is_empty() { "nothing of yours".into() } else { legs.join(", ") },
-                exit.exitable_at,
-                exit.exitable_at.saturating_sub(now).div_ceil(3600)
-            )
-        },
-    )
-}
-
-/// `plasma wallet piggyback`.
-async fn piggyback(
-    wallet: &Wallet<RpcChain>,
-    json: bool,
-    signed_tx: alloy_primitives::Bytes,
-    input: Option<u8>,
-    output: Option<u8>,
-) -> Result<()> {
-    let signed = plasma_primitives::SignedTx::decode(&signed_tx).context("not a signed payment")?;
-    let leg = match (input, output) {
-        (Some(i), _) => plasma_wallet::Leg::Input(i),
-        (None, Some(o)) => plasma_wallet::Leg::Output(o),
-        (None, None) => bail!("give --input N or --output N"),
-    };
-    wallet.piggyback(&signed.tx().encode(), leg).await?;
-    report(json, json!({"piggybacked": format!("{leg:?}")}), || {
-        format!(
-            "piggybacked {leg:?} (bond sent)\nafter the exit period run `plasma wallet process`"
-        )
-    })
-}
-
 /// `plasma wallet verify`.
 async fn verify(wallet: &Wallet<RpcChain>, json: bool, tx_hash: B256) -> Result<()> {
     let received = wallet.verify_received(tx_hash).await?;
@@ -550,7 +493,10 @@ pub(crate) async fn decimals<C: RootChain>(chain: &C, token: Address) -> Result<
 
 fn load_key(args: &WalletArgs) -> Result<PrivateKey> {
     match (&args.keystore, &args.key) {
-        (Some(path), _) => Ok(keystore::load(path, &password(false)?)?),
+        (Some(path), _) => {
+            keystore::require_file(path)?;
+            Ok(keystore::load(path, &password(false)?)?)
+        }
         (None, Some(key)) => parse_key(key),
         (None, None) => {
             bail!("no key: give --keystore FILE (or PLASMA_KEYSTORE), or --key for development")

@@ -4,16 +4,13 @@
 use crate::wallet::{CashCommand, decimals, report};
 use anyhow::{Context, Result, bail};
 use jsonrpsee::http_client::HttpClientBuilder;
-use plasma_cash::CashWallet;
 use plasma_cash::PlasmaCashContract;
-use plasma_primitives::{Address, PrivateKey};
+use plasma_cash::{CashWallet, CoinOnL1};
+use plasma_primitives::{Address, PrivateKey, time::by_l1_clock};
 use plasma_rootchain::RpcChain;
 use plasma_wallet::amount;
 use serde_json::json;
-use std::{
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Duration};
 
 pub(crate) async fn run(
     command: CashCommand,
@@ -63,25 +60,33 @@ pub(crate) async fn run(
         }
         CashCommand::Verify { slot } => {
             let coin = wallet.verify(slot).await?;
+            let on_l1 = wallet.on_l1(slot).await?;
             report(
                 json,
-                json!({"owner": coin.owner, "denomination": coin.denomination.to_string(), "latestBlock": coin.latest_block}),
-                || {
-                    format!(
+                json!({"owner": coin.owner, "denomination": coin.denomination.to_string(), "latestBlock": coin.latest_block, "onL1": format!("{on_l1:?}")}),
+                || match on_l1 {
+                    CoinOnL1::OnChildChain => format!(
                         "coin {slot}: owned by {} (history verified against L1 through block {})",
                         coin.owner, coin.latest_block
-                    )
+                    ),
+                    other => format!(
+                        "coin {slot}: {}; its last owner on the child chain was {} (history verified against L1 through block {})",
+                        other.describe(),
+                        coin.owner,
+                        coin.latest_block
+                    ),
                 },
             )
         }
+        CashCommand::Coins => coins(&wallet, json).await,
         CashCommand::Exit { slot } => {
             eprintln!("starting the exit on L1 (the bond is sent with it)…");
             let exitable_at = wallet.exit(slot).await?;
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let now = crate::wallet_exits::l1_now(chain.as_ref()).await?;
             report(json, json!({"slot": slot.to_string(), "exitableAt": exitable_at}), || {
                 format!(
-                    "exit of coin {slot} started\nit matures at Unix time {exitable_at} (in about {} h); then run `plasma wallet cash withdraw {slot}`",
-                    exitable_at.saturating_sub(now).div_ceil(3600)
+                    "exit of coin {slot} started\nit matures {}; then run `plasma wallet cash withdraw {slot}`",
+                    by_l1_clock(exitable_at, now)
                 )
             })
         }
@@ -92,4 +97,32 @@ pub(crate) async fn run(
             })
         }
     }
+}
+
+/// `plasma wallet cash coins`: the coins the operator says are this wallet's, each verified.
+async fn coins(wallet: &CashWallet<RpcChain>, json: bool) -> Result<()> {
+    let coins = wallet.coins().await?;
+    let value = json!(
+        coins
+            .iter()
+            .map(|(c, on_l1)| json!({"slot": c.slot.to_string(), "denomination": c.denomination.to_string(), "latestBlock": c.latest_block, "onL1": format!("{on_l1:?}")}))
+            .collect::<Vec<_>>()
+    );
+    report(json, value, || {
+        if coins.is_empty() {
+            return "no coins".into();
+        }
+        let lines: Vec<String> = coins
+            .iter()
+            .map(|(c, on_l1)| {
+                format!(
+                    "coin {:<20} {:>28} base units  {}",
+                    c.slot,
+                    c.denomination,
+                    on_l1.describe()
+                )
+            })
+            .collect();
+        lines.join("\n")
+    })
 }

@@ -106,6 +106,26 @@ sol!(
     }
 );
 
+/// Every compiled contract's artifact (JSON: ABI and bytecode), by contract name: what turns
+/// any revert of ours into words, whichever contract or module raised it.
+pub const ARTIFACTS: &[(&str, &str)] = &[
+    ("PlasmaFramework", include_str!("../../../contracts/artifacts/PlasmaFramework.json")),
+    ("EthVault", include_str!("../../../contracts/artifacts/EthVault.json")),
+    ("Erc20Vault", include_str!("../../../contracts/artifacts/Erc20Vault.json")),
+    ("PaymentExitGame", include_str!("../../../contracts/artifacts/PaymentExitGame.json")),
+    (
+        "PaymentInFlightExitModule",
+        include_str!("../../../contracts/artifacts/PaymentInFlightExitModule.json"),
+    ),
+    ("PlasmaCash", include_str!("../../../contracts/artifacts/PlasmaCash.json")),
+    ("PlasmaCashModule", include_str!("../../../contracts/artifacts/PlasmaCashModule.json")),
+    ("FormatsHarness", include_str!("../../../contracts/artifacts/FormatsHarness.json")),
+    ("CashFormatsHarness", include_str!("../../../contracts/artifacts/CashFormatsHarness.json")),
+    ("TestToken", include_str!("../../../contracts/artifacts/TestToken.json")),
+    ("TestNft", include_str!("../../../contracts/artifacts/TestNft.json")),
+    ("FeeOnTransferToken", include_str!("../../../contracts/artifacts/FeeOnTransferToken.json")),
+];
+
 /// Names a revert from any of our contracts' custom errors, with its arguments, if it is one.
 pub fn describe_error(data: &[u8]) -> Option<String> {
     fn named<E: SolInterface + std::fmt::Debug>(data: &[u8]) -> Option<String> {

@@ -118,6 +118,17 @@ impl<C: RootChain> Plasma<C> {
         Ok(Some((b.root224, narrow(b.timestamp, "block timestamp")?)))
     }
 
+    /// When the first exit in `token`'s queue matures (Unix time), `None` if none is queued.
+    /// (Entries of challenged exits stay queued until processed, which drops them.)
+    pub async fn next_exit_matures_at(&self, token: Address) -> Result<Option<u64>> {
+        let key =
+            self.view(self.addresses.exit_game, PaymentExitGame::queueTopCall { token }).await?;
+        if key.is_zero() {
+            return Ok(None);
+        }
+        narrow(key >> 224usize, "exitableAt").map(Some)
+    }
+
     /// The bond a standard exit must post now.
     pub async fn exit_bond(&self) -> Result<U256> {
         self.view(self.addresses.exit_game, PaymentExitGame::exitBondCall {}).await

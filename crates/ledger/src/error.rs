@@ -46,7 +46,9 @@ pub enum LedgerError {
         payout: crate::Payout,
     },
     /// An input signed by someone other than its owner.
-    #[error("input {index} is owned by {owner} but signed by {signer}")]
+    #[error(
+        "input {index} is owned by {owner} but signed by {signer}: another key, or the owner's key signing for another EIP-712 domain (check the chain id and verifying contract the signer used)"
+    )]
     WrongSigner {
         /// Which input.
         index: usize,

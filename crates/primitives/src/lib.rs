@@ -17,6 +17,7 @@ pub mod rlp;
 pub mod signature;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod time;
 pub mod tx;
 pub mod units;
 

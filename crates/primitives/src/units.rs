@@ -19,6 +19,18 @@ pub fn milli_ether(milli: u64) -> U256 {
     U256::from(milli) * WEI_PER_MILLI_ETHER
 }
 
+/// `value` base units of a token with `decimals`, without trailing zeros: `1.5`, `2`,
+/// `0.000001`.
+pub fn format_units(value: U256, decimals: u8) -> String {
+    let scale = U256::from(10u64).pow(U256::from(decimals));
+    let (whole, fraction) = (value / scale, value % scale);
+    if fraction.is_zero() {
+        return whole.to_string();
+    }
+    let fraction = format!("{:0>width$}", fraction.to_string(), width = usize::from(decimals));
+    format!("{whole}.{}", fraction.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

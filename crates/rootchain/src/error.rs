@@ -128,6 +128,19 @@ pub enum RootChainError {
     Embedded(String),
 }
 
+impl RootChainError {
+    /// Whether this is a revert with our contracts' custom error `name` (exactly that error,
+    /// not one whose name merely contains it).
+    pub fn reverted_with(&self, name: &str) -> bool {
+        match self {
+            Self::Reverted { data, .. } => {
+                crate::revert::explain(data).is_some_and(|e| e.name == name)
+            }
+            _ => false,
+        }
+    }
+}
+
 /// `value` (a number read from the root chain, or given for it) as the integer `T`, or
 /// [`RootChainError::OutOfRange`] naming `what`.
 pub fn narrow<T, const BITS: usize, const LIMBS: usize>(

@@ -12,12 +12,19 @@ pub struct AmountError {
     pub reason: &'static str,
 }
 
-/// Parses `text` (digits, an optional fraction, an optional unit word) at `decimals`.
+/// Parses `text` (digits, an optional fraction, optionally ` ETH`) at `decimals`.
 pub fn parse(text: &str, decimals: u8) -> Result<U256, AmountError> {
     let err = |reason| AmountError { input: text.to_owned(), reason };
-    let number = text.split_whitespace().next().ok_or_else(|| err("empty"))?;
-    if text.split_whitespace().count() > 2 {
-        return Err(err("expected a number and at most one unit"));
+    if text.trim() != text {
+        return Err(err("spaces before or after the number (a quoting slip?)"));
+    }
+    let mut words = text.split(' ');
+    let number = words.next().filter(|n| !n.is_empty()).ok_or_else(|| err("empty"))?;
+    match (words.next(), words.next()) {
+        (None, _) => {}
+        (Some(unit), None) if unit.eq_ignore_ascii_case("eth") && decimals == 18 => {}
+        (Some(_), None) => return Err(err("the only unit understood is ETH (18 decimals)")),
+        _ => return Err(err("expected a number and at most one unit")),
     }
     let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
     if whole.is_empty() && fraction.is_empty() {
@@ -38,15 +45,7 @@ pub fn parse(text: &str, decimals: u8) -> Result<U256, AmountError> {
 }
 
 /// Formats base units at `decimals`, without trailing zeros (`1.5`, `2`, `0.000001`).
-pub fn format(value: U256, decimals: u8) -> String {
-    let scale = U256::from(10u64).pow(U256::from(decimals));
-    let (whole, fraction) = (value / scale, value % scale);
-    if fraction.is_zero() {
-        return whole.to_string();
-    }
-    let fraction = format!("{:0>width$}", fraction.to_string(), width = usize::from(decimals));
-    format!("{whole}.{}", fraction.trim_end_matches('0'))
-}
+pub use plasma_primitives::units::format_units as format;
 
 #[cfg(test)]
 mod tests {
@@ -63,7 +62,9 @@ mod tests {
         assert_eq!(format(U256::from(1_500_000), 6), "1.5");
         assert_eq!(format(U256::from(2_000_000), 6), "2");
         assert_eq!(format(U256::from(1), 6), "0.000001");
-        for bad in ["", "abc", "1.2.3", "1,5", "-1", "1.0000001", "1 ETH extra"] {
+        for bad in
+            ["", "abc", "1.2.3", "1,5", "-1", "1.0000001", "1 ETH extra", " 1", "1 ", "1 BTC"]
+        {
             assert!(parse(bad, 6).is_err(), "{bad:?} should not parse");
         }
         assert!(parse(&"9".repeat(90), 18).is_err());

@@ -19,4 +19,6 @@ pub mod amount;
 pub mod keystore;
 mod wallet;
 
-pub use wallet::{HistoryEntry, InFlightExit, Leg, Received, Wallet, WalletError};
+pub use wallet::{
+    HistoryEntry, InFlightExit, Leg, Piggybacked, Processed, Received, Wallet, WalletError,
+};

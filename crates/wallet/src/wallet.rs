@@ -5,7 +5,7 @@ mod history;
 mod inflight;
 
 pub use history::HistoryEntry;
-pub use inflight::{InFlightExit, Leg};
+pub use inflight::{InFlightExit, Leg, Piggybacked};
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::ClientError, http_client::HttpClient};
@@ -26,6 +26,9 @@ pub enum WalletError {
     /// The operator refused the request.
     #[error("the operator refused: {0}")]
     Refused(String),
+    /// A request this wallet will not make: it is wrong before any operator or chain sees it.
+    #[error("{0}")]
+    Invalid(String),
     /// Not enough of a token.
     #[error("insufficient funds: you hold {have} of token {token}, the payment needs {need}")]
     InsufficientFunds {
@@ -101,6 +104,27 @@ fn operator_error(e: ClientError) -> WalletError {
     }
 }
 
+/// What `process` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Processed {
+    /// No exit of the token is queued: nothing was sent.
+    NothingQueued,
+    /// The first exit in the queue is not mature yet: nothing was sent.
+    NotMature {
+        /// When it matures (Unix time).
+        next_at: u64,
+        /// The root chain's time now.
+        l1_now: u64,
+    },
+    /// The processing transaction was sent.
+    Sent {
+        /// Payouts it made (standard exits and in-flight legs).
+        paid: usize,
+        /// Its root-chain transaction.
+        l1_tx: B256,
+    },
+}
+
 /// A received payment, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
@@ -148,10 +172,15 @@ impl<C: RootChain> Wallet<C> {
         self.key.address()
     }
 
+    /// The chain's contracts, as the wallet reaches them.
+    pub fn plasma(&self) -> &Arc<Plasma<C>> {
+        &self.plasma
+    }
+
     /// Deposits `amount` of `token` (zero = ETH) from L1; returns the new output's position.
     pub async fn deposit(&self, token: Address, amount: U256) -> Result<UtxoPos, WalletError> {
         let tx = PaymentTx::deposit(self.address(), token, amount)
-            .map_err(|e| WalletError::Refused(e.to_string()))?;
+            .map_err(|e| WalletError::Invalid(format!("cannot deposit {amount}: {e}")))?;
         let (blknum, _) = self.plasma.deposit(&tx).await?;
         Ok(UtxoPos::new(blknum, 0, 0))
     }
@@ -243,10 +272,11 @@ impl<C: RootChain> Wallet<C> {
         outputs: Vec<Output>,
     ) -> Result<TxAck, WalletError> {
         let tx = PaymentTx::new(inputs, outputs, B256::ZERO)
-            .map_err(|e| WalletError::Refused(e.to_string()))?;
+            .map_err(|e| WalletError::Invalid(format!("cannot make that payment: {e}")))?;
         let keys = vec![&self.key; tx.inputs().len()];
-        let signed =
-            tx.sign(&keys, &self.domain).map_err(|e| WalletError::Refused(e.to_string()))?;
+        let signed = tx
+            .sign(&keys, &self.domain)
+            .map_err(|e| WalletError::Invalid(format!("cannot sign that payment: {e}")))?;
         let ack =
             self.operator.submit_tx(Bytes::from(signed.encode())).await.map_err(operator_error)?;
         self.journal_sent(&signed, &ack)?;
@@ -283,9 +313,7 @@ impl<C: RootChain> Wallet<C> {
         self.check_proof(pos, &tx, &proof).await?;
         let receipt = match self.plasma.start_standard_exit(self.address(), pos, &tx, &proof).await
         {
-            Err(RootChainError::Reverted { reason, .. })
-                if reason.contains("ExitAlreadyStarted") =>
-            {
+            Err(e) if e.reverted_with("ExitAlreadyStarted") => {
                 return Err(WalletError::AlreadyExiting(pos.raw()));
             }
             other => other?,
@@ -301,15 +329,39 @@ impl<C: RootChain> Wallet<C> {
     }
 
     /// Processes up to `max` mature exits of `token` (anyone may; the caller earns bounties).
-    pub async fn process(&self, token: Address, max: u64) -> Result<(), WalletError> {
-        self.plasma.process_exits(self.address(), token, max).await?;
-        Ok(())
+    /// Sends nothing when no exit is mature by the root chain's clock.
+    pub async fn process(&self, token: Address, max: u64) -> Result<Processed, WalletError> {
+        let l1_now = self.plasma.chain().head().await?.timestamp;
+        match self.plasma.next_exit_matures_at(token).await? {
+            None => return Ok(Processed::NothingQueued),
+            Some(at) if at > l1_now => return Ok(Processed::NotMature { next_at: at, l1_now }),
+            Some(_) => {}
+        }
+        let receipt = self.plasma.process_exits(self.address(), token, max).await?;
+        let paid = receipt
+            .logs
+            .iter()
+            .filter(|l| {
+                matches!(
+                    self.plasma.decode(l),
+                    Some(PlasmaEvent::ExitFinalized { .. } | PlasmaEvent::InFlightLegPaid { .. })
+                )
+            })
+            .count();
+        Ok(Processed::Sent { paid, l1_tx: receipt.tx_hash })
     }
 
     /// Checks a payment to this wallet on its own: its inclusion proof against the root on L1,
     /// and, with a watcher, that the watcher verified its block and sees no byzantine chain.
     pub async fn verify_received(&self, tx_hash: B256) -> Result<Received, WalletError> {
-        let found = self.operator.get_tx(tx_hash).await.map_err(operator_error)?;
+        let found = match self.operator.get_tx(tx_hash).await {
+            Err(ClientError::Call(e)) if e.code() == plasma_api::codes::NOT_FOUND => {
+                return Err(WalletError::NotVerified(format!(
+                    "{tx_hash} is in no sealed block yet: the operator seals a block every few seconds, so retry shortly (if it never appears, the sender's payment did not reach the operator)"
+                )));
+            }
+            other => other.map_err(operator_error)?,
+        };
         let signed =
             SignedTx::decode(&found.tx).map_err(|e| WalletError::NotVerified(e.to_string()))?;
         let pos = UtxoPos::new(found.blknum, found.txindex, 0);
@@ -336,9 +388,14 @@ impl<C: RootChain> Wallet<C> {
                 )));
             }
             if status.last_verified_block < found.blknum {
+                let head = self.plasma.chain().head().await?.number;
                 return Err(WalletError::NotVerified(format!(
-                    "block {} is not verified by the watcher yet (it has verified up to {})",
-                    found.blknum, status.last_verified_block
+                    "block {} is not verified by the watcher yet: it acts only on L1 blocks with {} confirmations on top, has read L1 through block {} (L1 is at block {head}) and verified up to block {}; retry after about {} more L1 blocks",
+                    found.blknum,
+                    status.confirmations,
+                    status.l1_next_block.saturating_sub(1),
+                    status.last_verified_block,
+                    status.confirmations.max(1)
                 )));
             }
         }
@@ -349,7 +406,11 @@ impl<C: RootChain> Wallet<C> {
     async fn check_proof(&self, pos: UtxoPos, tx: &[u8], proof: &[u8]) -> Result<(), WalletError> {
         let bad = || WalletError::BadProof(pos.raw());
         let blknum = pos.blknum_u64().ok_or_else(bad)?;
-        let (root224, _) = self.plasma.block(blknum).await?.ok_or_else(bad)?;
+        let Some((root224, _)) = self.plasma.block(blknum).await? else {
+            return Err(WalletError::NotVerified(format!(
+                "block {blknum} is not committed to L1 yet: the operator submits each block's root after sealing it, so retry shortly"
+            )));
+        };
         let root = merkle::compute_root(tx, u64::from(pos.txindex()), proof).map_err(|_| bad())?;
         if root[..28] != root224[..28] {
             return Err(bad());

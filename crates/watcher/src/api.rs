@@ -53,6 +53,8 @@ impl<C: RootChain + 'static, S: BlockSource + 'static> WatcherApiServer for Api<
             last_verified_block: w.last_verified(),
             byzantine: w.byzantine().map(str::to_owned),
             events: w.events().len() as u64,
+            l1_next_block: w.l1_next_block(),
+            confirmations: w.confirmations(),
         })
     }
 

@@ -228,6 +228,16 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         }
     }
 
+    /// The first root-chain block not read yet.
+    pub fn l1_next_block(&self) -> u64 {
+        self.cursor.next_block()
+    }
+
+    /// The confirmations it waits for before reading an L1 block.
+    pub fn confirmations(&self) -> u64 {
+        self.config.confirmations
+    }
+
     /// Every event so far, in order; `events()[n..]` are those after cursor `n`.
     pub fn events(&self) -> &[WatcherEvent] {
         &self.events

@@ -64,6 +64,24 @@ impl<C: RootChain + 'static> CashApiServer for Api<C> {
         Ok(Some(CheckpointProofData { id, block, leaf, proof: checkpoint.proof(slot).into() }))
     }
 
+    async fn get_coins_of(
+        &self,
+        owner: Address,
+        after: Option<u64>,
+        limit: Option<u32>,
+    ) -> RpcResult<CoinPage> {
+        let limit = limit.unwrap_or(MAX_COIN_PAGE);
+        if limit == 0 || limit > MAX_COIN_PAGE {
+            return Err(error(codes::LIMIT, format!("limit {limit} must be 1 to {MAX_COIN_PAGE}")));
+        }
+        let mut slots = self.shared.chain().coins_of(owner, after, limit as usize + 1);
+        let next = (slots.len() > limit as usize).then(|| {
+            slots.truncate(limit as usize);
+            slots[slots.len() - 1]
+        });
+        Ok(CoinPage { slots, next })
+    }
+
     async fn status(&self) -> RpcResult<CashStatus> {
         let chain = self.shared.chain();
         Ok(CashStatus {

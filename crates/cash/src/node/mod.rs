@@ -15,7 +15,7 @@
 
 use crate::api::{
     CashApiServer, CashStatus, CashSubmitResult, CashTransfer, CheckpointProofData,
-    CoinHistoryData, MAX_CASH_BATCH,
+    CoinHistoryData, CoinPage, MAX_CASH_BATCH, MAX_COIN_PAGE,
 };
 use crate::{CashChain, CashEvent, PlasmaCashContract, numbering::BLOCK_INTERVAL};
 use alloy_primitives::{Address, B256, Bytes};

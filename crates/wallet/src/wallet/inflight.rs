@@ -18,6 +18,15 @@ pub enum Leg {
     Output(u8),
 }
 
+/// What a piggyback did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piggybacked {
+    /// Piggybacked now, with its bond.
+    BondSent,
+    /// The leg was already piggybacked: nothing was sent.
+    Already,
+}
+
 /// An in-flight exit the wallet started or joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InFlightExit {
@@ -25,8 +34,10 @@ pub struct InFlightExit {
     pub exit_id: U256,
     /// When its piggybacks can be processed (Unix time).
     pub exitable_at: u64,
-    /// The legs this wallet piggybacked.
+    /// The legs this wallet piggybacked now (a bond sent for each).
     pub piggybacked: Vec<Leg>,
+    /// This wallet's legs that were piggybacked before (nothing sent).
+    pub already_piggybacked: Vec<Leg>,
 }
 
 impl<C: RootChain> Wallet<C> {
@@ -45,19 +56,20 @@ impl<C: RootChain> Wallet<C> {
         match self.plasma.start_in_flight_exit(self.address(), &args).await {
             Ok(_) => {}
             // Someone (the other party, a watcher) started it already: join it.
-            Err(RootChainError::Reverted { reason, .. })
-                if reason.contains("InFlightExitAlreadyStarted") => {}
+            Err(e) if e.reverted_with("InFlightExitAlreadyStarted") => {}
             Err(e) => return Err(e.into()),
         }
-        let mut piggybacked = Vec::new();
+        let (mut piggybacked, mut already_piggybacked) = (Vec::new(), Vec::new());
         for (index, output) in (0u8..).zip(signed.tx().outputs()) {
             if output.owner == self.address() {
-                self.piggyback(&args.tx, Leg::Output(index)).await?;
-                piggybacked.push(Leg::Output(index));
+                match self.piggyback(&args.tx, Leg::Output(index)).await? {
+                    Piggybacked::BondSent => piggybacked.push(Leg::Output(index)),
+                    Piggybacked::Already => already_piggybacked.push(Leg::Output(index)),
+                }
             }
         }
         let exitable_at = self.plasma.in_flight_exit(exit_id).await?.exitableAt.into();
-        Ok(InFlightExit { exit_id, exitable_at, piggybacked })
+        Ok(InFlightExit { exit_id, exitable_at, piggybacked, already_piggybacked })
     }
 
     async fn in_flight_args(&self, signed: &SignedTx) -> Result<InFlightExitArgs, WalletError> {
@@ -99,28 +111,29 @@ impl<C: RootChain> Wallet<C> {
     /// Piggybacks `leg` of the in-flight exit of `tx` (unsigned bytes); the leg must be this
     /// wallet's. Piggyback an output if the payment may be canonical (included, or never
     /// double-spent), an input if it may not be.
-    pub async fn piggyback(&self, tx: &[u8], leg: Leg) -> Result<(), WalletError> {
+    pub async fn piggyback(&self, tx: &[u8], leg: Leg) -> Result<Piggybacked, WalletError> {
         let me = self.address();
         let result = match leg {
             Leg::Output(index) => {
-                let decoded =
-                    PaymentTx::decode(tx).map_err(|e| WalletError::Refused(e.to_string()))?;
+                let decoded = PaymentTx::decode(tx)
+                    .map_err(|e| WalletError::Invalid(format!("not a payment: {e}")))?;
                 let output = decoded
                     .outputs()
                     .get(usize::from(index))
                     .filter(|o| o.owner == me)
-                    .ok_or_else(|| WalletError::Refused(format!("output {index} is not {me}'s")))?;
+                    .ok_or_else(|| {
+                        WalletError::Invalid(format!(
+                            "output {index} of that payment is not {me}'s"
+                        ))
+                    })?;
                 self.plasma.piggyback_output(me, tx, index, output.token).await
             }
             Leg::Input(index) => self.plasma.piggyback_input(me, tx, index).await,
         };
         match result {
-            Ok(_) => Ok(()),
-            Err(RootChainError::Reverted { reason, .. })
-                if reason.contains("AlreadyPiggybacked") =>
-            {
-                Ok(())
-            }
+            Ok(_) => Ok(Piggybacked::BondSent),
+            // The call reverted before anything was sent: no bond left the wallet.
+            Err(e) if e.reverted_with("AlreadyPiggybacked") => Ok(Piggybacked::Already),
             Err(e) => Err(e.into()),
         }
     }
