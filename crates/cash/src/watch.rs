@@ -55,7 +55,7 @@ pub enum CashChallenge {
 
 /// What the coin watcher saw or did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum CoinEvent {
     /// An exit of a watched coin that its history proves invalid.
     InvalidCoinExit {

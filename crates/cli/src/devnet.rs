@@ -64,7 +64,9 @@ pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
         "cash        {} (Plasma Cash operator; contract {})",
         devnet.cash_url, devnet.plasma_cash
     );
-    println!("contracts   {} (framework {})", args.out.display(), devnet.addresses.framework);
+    // Absolute, so that the path printed works from any folder the docs then use it in.
+    let out = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
+    println!("contracts   {} (framework {})", out.display(), devnet.addresses.framework);
     println!("accounts (development keys: public, never use them elsewhere)");
     for (i, key) in dev_keys().iter().enumerate() {
         let role = match i {

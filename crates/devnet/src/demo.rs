@@ -119,6 +119,9 @@ pub async fn run(config: DemoConfig, say: impl Fn(&str)) -> Result<(), DemoError
     say(&format!("7. {} h later, anyone processes the exits", 2 * MEP / 3600));
     chain.advance_time(2 * MEP + 1).await.map_err(fail)?;
     plasma.process_exits(operator, Address::ZERO, 10).await.map_err(fail)?;
+    // The table shows what the operator counts: let it read the payouts first.
+    let head = chain.head().await.map_err(fail)?.number;
+    wait(&api, "the operator to read the processed exits", |s| s.l1_next_block > head).await?;
 
     say("8. Balances on L1 (gas paid on L1 included)");
     print_balances(chain.as_ref(), &api, &users, &l1_before, &say).await?;

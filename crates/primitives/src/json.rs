@@ -68,9 +68,10 @@ impl<'de> Deserialize<'de> for Dec {
     }
 }
 
-/// One input in JSON.
+/// One input in JSON: `{"utxoPos": "1000000000"}`, `{"blknum": "1000", "txindex": 0,
+/// "oindex": 0}` (or both, agreeing), or simply the position, `"1000000000"`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", try_from = "serde_json::Value")]
 pub struct InputJson {
     /// The raw position.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,6 +85,41 @@ pub struct InputJson {
     /// Its output index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oindex: Option<u32>,
+}
+
+/// [`InputJson`]'s fields, as read.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InputFields {
+    #[serde(default)]
+    utxo_pos: Option<Dec>,
+    #[serde(default)]
+    blknum: Option<Dec>,
+    #[serde(default)]
+    txindex: Option<u32>,
+    #[serde(default)]
+    oindex: Option<u32>,
+}
+
+impl TryFrom<serde_json::Value> for InputJson {
+    type Error = String;
+
+    /// A bare number or string is the position; an object names its fields.
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        if value.is_object() {
+            let f: InputFields = serde_json::from_value(value).map_err(|e| e.to_string())?;
+            return Ok(InputJson {
+                utxo_pos: f.utxo_pos,
+                blknum: f.blknum,
+                txindex: f.txindex,
+                oindex: f.oindex,
+            });
+        }
+        let pos: Dec = serde_json::from_value(value).map_err(|e| {
+            format!("an input is a position (\"1000000000\") or an object ({{\"blknum\": …, \"txindex\": …, \"oindex\": …}}): {e}")
+        })?;
+        Ok(InputJson { utxo_pos: Some(pos), ..InputJson::default() })
+    }
 }
 
 /// One output in JSON.

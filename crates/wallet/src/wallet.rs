@@ -26,11 +26,23 @@ pub enum WalletError {
     /// The operator refused the request.
     #[error("the operator refused: {0}")]
     Refused(String),
+    /// The watcher has no verified answer (yet): it checks each block before it serves it.
+    #[error(
+        "the watcher has no verified answer yet: {0} (it serves only blocks it has verified; retry shortly)"
+    )]
+    WatcherCannot(String),
+    /// The watcher did not answer.
+    #[error("the watcher does not answer: {0}")]
+    WatcherUnreachable(String),
     /// A request this wallet will not make: it is wrong before any operator or chain sees it.
     #[error("{0}")]
     Invalid(String),
     /// Not enough of a token.
-    #[error("insufficient funds: you hold {have} of token {token}, the payment needs {need}")]
+    #[error(
+        "insufficient funds: you can spend {}, the payment needs {} (outputs exiting on L1 are not spendable)",
+        money(*token, *have),
+        money(*token, *need)
+    )]
     InsufficientFunds {
         /// The token.
         token: Address,
@@ -95,6 +107,24 @@ pub enum WalletError {
     /// The root chain failed or refused.
     #[error(transparent)]
     RootChain(#[from] RootChainError),
+}
+
+/// `amount` of `token` for a person: ETH in ether, another token in its base units.
+fn money(token: Address, amount: U256) -> String {
+    if token.is_zero() {
+        format!("{} ETH", plasma_primitives::units::format_units(amount, 18))
+    } else {
+        format!("{amount} base units of token {token}")
+    }
+}
+
+/// A watcher's answer that is not data: it has not verified what was asked (yet), or it is
+/// down. Never blamed on the operator.
+fn watcher_error(e: ClientError) -> WalletError {
+    match e {
+        ClientError::Call(e) => WalletError::WatcherCannot(e.message().to_owned()),
+        other => WalletError::WatcherUnreachable(other.to_string()),
+    }
 }
 
 fn operator_error(e: ClientError) -> WalletError {
@@ -179,6 +209,11 @@ impl<C: RootChain> Wallet<C> {
 
     /// Deposits `amount` of `token` (zero = ETH) from L1; returns the new output's position.
     pub async fn deposit(&self, token: Address, amount: U256) -> Result<UtxoPos, WalletError> {
+        if amount.is_zero() {
+            return Err(WalletError::Invalid(
+                "a deposit of 0 creates nothing: give an amount above zero".into(),
+            ));
+        }
         let tx = PaymentTx::deposit(self.address(), token, amount)
             .map_err(|e| WalletError::Invalid(format!("cannot deposit {amount}: {e}")))?;
         let (blknum, _) = self.plasma.deposit(&tx).await?;
@@ -297,7 +332,7 @@ impl<C: RootChain> Wallet<C> {
         }
         let (tx, proof) = match &self.watcher {
             Some(watcher) => {
-                let data = watcher.exit_data(pos.raw()).await.map_err(operator_error)?;
+                let data = watcher.exit_data(pos.raw()).await.map_err(watcher_error)?;
                 (data.tx_bytes, data.proof)
             }
             None => {
@@ -381,7 +416,7 @@ impl<C: RootChain> Wallet<C> {
             )));
         }
         if let Some(watcher) = &self.watcher {
-            let status = WatcherApiClient::status(watcher).await.map_err(operator_error)?;
+            let status = WatcherApiClient::status(watcher).await.map_err(watcher_error)?;
             if let Some(reason) = status.byzantine {
                 return Err(WalletError::NotVerified(format!(
                     "the watcher says the chain is byzantine: {reason}"

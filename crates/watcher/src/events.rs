@@ -79,7 +79,7 @@ impl Serialize for InvalidBlock {
 
 /// Something the watcher saw or did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 #[non_exhaustive]
 pub enum WatcherEvent {
     /// A block matched its root on the root chain and every transaction in it is valid.

@@ -28,6 +28,19 @@ fn the_network_demo_runs_end_to_end() {
     }
     assert!(out.contains("no alarm: true"), "{out}");
     assert!(out.contains("done in"), "{out}");
+    // The table is what the operator counts after it read Bob's exit: the four deposits of
+    // 10 ETH, less what Bob took out, are still on the child chain (Carol's exit failed).
+    let milli = |text: &str| -> u64 { text.replace('.', "").trim().parse().unwrap() };
+    let exited = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("bob   exits ")?.split(" ETH").next())
+        .map(milli)
+        .unwrap_or_else(|| panic!("no exit of Bob's in:\n{out}"));
+    let on_child_chain: u64 = out
+        .lines()
+        .filter_map(|l| l.split("child chain ").nth(1)?.strip_suffix(" ETH").map(milli))
+        .sum();
+    assert_eq!(on_child_chain + exited, 40_000, "{out}");
 }
 
 #[test]

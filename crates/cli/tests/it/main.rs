@@ -4,6 +4,8 @@ mod cash_node;
 mod crash;
 mod demo;
 mod devnet;
+mod messages;
+mod readme;
 mod tx;
 mod wallet;
 

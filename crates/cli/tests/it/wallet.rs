@@ -25,7 +25,7 @@ pub(crate) struct Devnet {
     pub(crate) ready: bool,
 }
 
-fn start_devnet(dir: &Path) -> Devnet {
+pub(crate) fn start_devnet(dir: &Path) -> Devnet {
     let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
     let args = ["--min-exit-period", "600", "--data-dir", &path("data")];
     spawn_devnet(dir, &[&args[..], &["--out", &path("deployment.json")]].concat())
@@ -84,7 +84,7 @@ fn cast() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/node_modules/.bin/cast")
 }
 
-fn cast_out(args: &[&str]) -> String {
+pub(crate) fn cast_out(args: &[&str]) -> String {
     let out = Command::new(cast()).args(args).output().expect("cast runs");
     assert!(out.status.success(), "cast {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
@@ -95,13 +95,13 @@ fn wei(text: &str) -> u128 {
 }
 
 impl Devnet {
-    /// `plasma wallet --json …` as user `who`; the parsed JSON, or the error line.
-    /// (`dir` holds the wallets' history files.)
-    pub(crate) fn wallet(&self, dir: &Path, who: usize, args: &[&str]) -> Result<Value, String> {
-        let out = Command::new(env!("CARGO_BIN_EXE_plasma"))
+    /// `plasma wallet …` as user `who`, as they would type it (`dir` holds the wallets'
+    /// history files); `env` overrides the devnet's endpoints.
+    fn wallet_command(&self, dir: &Path, who: usize, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_plasma"));
+        command
             .arg("wallet")
             .args(args)
-            .arg("--json")
             .env("PLASMA_KEY", &self.keys[who])
             .env("PLASMA_L1_RPC", &self.l1)
             .env("PLASMA_CONTRACTS", &self.contracts)
@@ -109,14 +109,43 @@ impl Devnet {
             .env("PLASMA_WATCHER_RPC", &self.watcher)
             .env("PLASMA_CASH_RPC", &self.cash)
             .env("PLASMA_HISTORY", dir.join(format!("history-{who}.jsonl")))
-            .env("RUST_LOG", "off")
-            .output()
-            .unwrap();
+            .env("RUST_LOG", "off");
+        command
+    }
+
+    /// `plasma wallet --json …` as user `who`; the parsed JSON, or the error line.
+    pub(crate) fn wallet(&self, dir: &Path, who: usize, args: &[&str]) -> Result<Value, String> {
+        let out = self.wallet_command(dir, who, args).arg("--json").output().unwrap();
         if out.status.success() {
             Ok(serde_json::from_slice(&out.stdout).unwrap())
         } else {
             Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
         }
+    }
+
+    /// `plasma wallet …` as user `who` reads to a person: what it printed, or its last
+    /// standard-error line (the error), with `env` set on top of the devnet's.
+    pub(crate) fn says(
+        &self,
+        dir: &Path,
+        who: usize,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<String, String> {
+        let mut command = self.wallet_command(dir, who, args);
+        command.envs(env.iter().copied());
+        let out = command.output().unwrap();
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        } else {
+            let err = String::from_utf8_lossy(&out.stderr);
+            Err(err.trim().lines().last().unwrap_or_default().to_owned())
+        }
+    }
+
+    /// User `who`'s development key, as hex.
+    pub(crate) fn key(&self, who: usize) -> &str {
+        &self.keys[who]
     }
 
     /// Retries while the chain catches up (the operator and watcher follow L1 on their own).

@@ -1,7 +1,7 @@
 //! MoreVP from the wallet: the in-flight exit of a payment whose block is withheld (or never
 //! came), piggybacks on it, and challenges of exits of outputs the wallet's watcher saw spent.
 
-use super::{Wallet, WalletError, operator_error};
+use super::{Wallet, WalletError, operator_error, watcher_error};
 use alloy_primitives::{B256, U256};
 use plasma_api::OperatorApiClient;
 use plasma_api::WatcherApiClient;
@@ -74,10 +74,8 @@ impl<C: RootChain> Wallet<C> {
 
     async fn in_flight_args(&self, signed: &SignedTx) -> Result<InFlightExitArgs, WalletError> {
         if let Some(watcher) = &self.watcher {
-            let data = watcher
-                .in_flight_exit_data(signed.encode().into())
-                .await
-                .map_err(operator_error)?;
+            let data =
+                watcher.in_flight_exit_data(signed.encode().into()).await.map_err(watcher_error)?;
             let bytes =
                 |v: Vec<alloy_primitives::Bytes>| v.into_iter().map(|b| b.to_vec()).collect();
             return Ok(InFlightExitArgs {
@@ -142,7 +140,7 @@ impl<C: RootChain> Wallet<C> {
     /// bond comes to this wallet. Returns the root-chain transaction.
     pub async fn challenge(&self, pos: UtxoPos) -> Result<B256, WalletError> {
         let watcher = self.watcher.as_ref().ok_or(WalletError::NeedsWatcher("a challenge"))?;
-        let data = watcher.challenge_data(pos.raw()).await.map_err(operator_error)?;
+        let data = watcher.challenge_data(pos.raw()).await.map_err(watcher_error)?;
         let receipt = self
             .plasma
             .challenge_standard_exit(
