@@ -405,13 +405,16 @@ async fn send(
 async fn verify(wallet: &Wallet<RpcChain>, json: bool, tx_hash: B256) -> Result<()> {
     let received = wallet.verify_received(tx_hash).await?;
     let total: U256 = received.outputs.iter().map(|(_, o)| o.amount).sum();
+    let paid: Vec<String> =
+        received.outputs.iter().map(|(_, o)| money(o.token, o.amount)).collect();
     report(
         json,
         json!({"blknum": received.blknum, "txindex": received.txindex, "amount": total.to_string()}),
         || {
             format!(
-                "verified: {tx_hash} pays you {} wei in block {} (proof checked against L1)",
-                total, received.blknum
+                "verified: {tx_hash} pays you {} in block {} (proof checked against L1, block verified by the watcher)",
+                paid.join(" and "),
+                received.blknum
             )
         },
     )
@@ -451,15 +454,15 @@ fn describe(entry: &plasma_wallet::HistoryEntry) -> String {
             UtxoPos::from_raw(*utxo_pos).map(|p| p.to_string()).unwrap_or_default(),
             money(*token, *amount)
         ),
-        H::ExitChallenged { exit_id } => format!("exit {exit_id} was challenged (bond lost)"),
+        H::ExitChallenged { exit_id } => format!("exit {exit_id:#x} was challenged (bond lost)"),
         H::ExitPaid { token, amount } => {
             format!("exit paid {} on L1", money(*token, *amount))
         }
         H::InFlightExitStarted { exit_id, tx_hash } => {
-            format!("in-flight exit {exit_id} of {tx_hash} started")
+            format!("in-flight exit {exit_id:#x} of {tx_hash} started")
         }
         H::InFlightLegPaid { exit_id, token, amount } => {
-            format!("in-flight exit {exit_id} paid {} on L1", money(*token, *amount))
+            format!("in-flight exit {exit_id:#x} paid {} on L1", money(*token, *amount))
         }
         other => format!("{other:?}"),
     }

@@ -212,3 +212,25 @@ impl WatcherEvent {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The API's event fields read as docs/watcher.md and every other API name them:
+    /// camelCase, ids and hashes in hex.
+    #[test]
+    fn events_serialize_with_camel_case_fields_and_hex_ids() {
+        let event = WatcherEvent::InvalidExit {
+            exit_id: U256::from(0xabcu64),
+            utxo_pos: U256::from(1_000_000_000u64),
+            spent_in: B256::repeat_byte(1),
+        };
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["kind"], "invalidExit");
+        assert_eq!(json["exitId"], "0xabc");
+        assert_eq!(json["utxoPos"], "0x3b9aca00");
+        assert_eq!(json["spentIn"], B256::repeat_byte(1).to_string());
+        assert!(json.get("exit_id").is_none(), "{json}");
+    }
+}
