@@ -41,7 +41,7 @@ async fn a_batch_answers_each_transfer_in_order_and_seals_the_accepted() {
     assert_eq!(results[4].hash, Some(c_tx.hash()), "{:?}", results[4]);
     let why = |i: usize| results[i].error.clone().unwrap_or_default();
     assert!(results[1].hash.is_none() && why(1).contains("signed by"), "{}", why(1));
-    assert!(why(1).contains(&format!("{b:#018x}")), "the refusal names the coin: {}", why(1));
+    assert!(why(1).contains(&format!("coin {b}:")), "the refusal names the coin: {}", why(1));
     assert!(results[2].hash.is_none() && !why(2).is_empty(), "{:?}", results[2]);
     assert!(results[3].hash.is_none() && why(3).contains("already spent"), "{}", why(3));
 
