@@ -9,7 +9,7 @@ use plasma_contracts::IERC20;
 use plasma_framework::Plasma;
 use plasma_primitives::{Address, B256, PrivateKey, U256, UtxoPos};
 use plasma_rootchain::{RootChain, RpcChain, RpcConfig, TxRequest};
-use plasma_wallet::{Wallet, amount, keystore, keystore::EmptyPassword};
+use plasma_wallet::{Wallet, amount, amount::money, keystore, keystore::EmptyPassword};
 use serde_json::json;
 use std::{
     io::{BufRead, IsTerminal, Write},
@@ -465,15 +465,6 @@ fn describe(entry: &plasma_wallet::HistoryEntry) -> String {
             format!("in-flight exit {exit_id:#x} paid {} on L1", money(*token, *amount))
         }
         other => format!("{other:?}"),
-    }
-}
-
-/// ETH in ether; a token in its base units (the history does not look up decimals).
-fn money(token: Address, value: U256) -> String {
-    if token.is_zero() {
-        format!("{} ETH", amount::format(value, 18))
-    } else {
-        format!("{value} base units of token {token}")
     }
 }
 

@@ -47,6 +47,16 @@ pub fn parse(text: &str, decimals: u8) -> Result<U256, AmountError> {
 /// Formats base units at `decimals`, without trailing zeros (`1.5`, `2`, `0.000001`).
 pub use plasma_primitives::units::format_units as format;
 
+/// `amount` of `token` for a person: ETH in ether, another token in its base units (its
+/// decimals are the token contract's to say).
+pub fn money(token: alloy_primitives::Address, amount: U256) -> String {
+    if token.is_zero() {
+        format!("{} ETH", format(amount, 18))
+    } else {
+        format!("{amount} base units of token {token}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,8 +40,8 @@ pub enum WalletError {
     /// Not enough of a token.
     #[error(
         "insufficient funds: you can spend {}, the payment needs {} (outputs exiting on L1 are not spendable)",
-        money(*token, *have),
-        money(*token, *need)
+        crate::amount::money(*token, *have),
+        crate::amount::money(*token, *need)
     )]
     InsufficientFunds {
         /// The token.
@@ -107,15 +107,6 @@ pub enum WalletError {
     /// The root chain failed or refused.
     #[error(transparent)]
     RootChain(#[from] RootChainError),
-}
-
-/// `amount` of `token` for a person: ETH in ether, another token in its base units.
-fn money(token: Address, amount: U256) -> String {
-    if token.is_zero() {
-        format!("{} ETH", plasma_primitives::units::format_units(amount, 18))
-    } else {
-        format!("{amount} base units of token {token}")
-    }
 }
 
 /// A watcher's answer that is not data: it has not verified what was asked (yet), or it is

@@ -34,6 +34,20 @@ fn wait_until_held(net: &Devnet) {
     panic!("the operator never read the exit");
 }
 
+/// `run`'s output, retried while the watcher has not verified what it needs yet.
+fn retry_while_unverified(run: impl Fn() -> Result<String, String>) -> String {
+    for _ in 0..300 {
+        match run() {
+            Ok(out) => return out,
+            Err(e) if e.contains("the watcher has no verified answer yet") => {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    panic!("the watcher never verified it");
+}
+
 fn line_starting_in<'a>(lines: &'a [String], prefix: &str) -> &'a str {
     lines.iter().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?}"))
 }
@@ -85,7 +99,8 @@ fn the_payment_wallet_says_what_it_sent_and_when_exits_mature() {
     let err = submit_raw(&net, &pos, &bob, net.key(1), None);
     assert!(err.contains("another EIP-712 domain"), "{err}");
 
-    let exit = says(&["exit", &pos]).unwrap();
+    // The exit data comes from the watcher once it has verified the deposit's block.
+    let exit = retry_while_unverified(|| says(&["exit", &pos]));
     let matures = line_starting(&exit, "it matures at ");
     assert!(
         matures.contains(" UTC by the L1 clock, in ")
