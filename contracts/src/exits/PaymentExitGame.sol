@@ -9,6 +9,7 @@ import {PlasmaFramework} from "../PlasmaFramework.sol";
 import {EthVault} from "../vaults/EthVault.sol";
 import {Erc20Vault} from "../vaults/Erc20Vault.sol";
 import {PaymentTransaction} from "../lib/PaymentTransaction.sol";
+import {ChainOutput} from "../lib/ChainOutput.sol";
 import {PaymentEip712} from "../lib/PaymentEip712.sol";
 import {Merkle} from "../lib/Merkle.sol";
 import {Signature} from "../lib/Signature.sol";
@@ -141,8 +142,9 @@ contract PaymentExitGame is PaymentExitBase {
         }
     }
 
-    /// @dev Checks that output `utxoPos` of `txb` exists (block submitted, tx included at
-    /// txindex, output index in range) and belongs to the caller; returns its token, amount and
+    /// @dev Checks that output `utxoPos` of `txb` (a payment, or a fee claim: `ChainOutput`)
+    /// exists (block submitted, tx included at txindex, output index in range) and belongs to
+    /// the caller; returns its token, amount and
     /// the block's timestamp.
     function _verifyOwnedOutput(uint256 utxoPos, bytes memory txb, bytes calldata proof)
         private
@@ -153,10 +155,9 @@ contract PaymentExitGame is PaymentExitBase {
         uint256 word = framework.blockWord(blknum);
         if (word == 0) revert BlockNotFound(blknum);
 
-        PaymentTransaction.Transaction memory t = PaymentTransaction.decode(txb);
+        (PaymentTransaction.Output memory o, uint256 count) = ChainOutput.outputAt(txb, utxoPos);
         uint256 oindex = UtxoPos.outputIndex(utxoPos);
-        if (oindex >= t.outputs.length) revert OutputIndexOutOfRange(oindex, t.outputs.length);
-        PaymentTransaction.Output memory o = t.outputs[oindex];
+        if (oindex >= count) revert OutputIndexOutOfRange(oindex, count);
         if (o.owner != msg.sender) revert NotOutputOwner(o.owner, msg.sender);
         if (o.amount > type(uint160).max) revert AmountTooLarge(o.amount);
 

@@ -8,6 +8,7 @@ import {PlasmaFramework} from "../PlasmaFramework.sol";
 import {EthVault} from "../vaults/EthVault.sol";
 import {Erc20Vault} from "../vaults/Erc20Vault.sol";
 import {PaymentTransaction} from "../lib/PaymentTransaction.sol";
+import {ChainOutput} from "../lib/ChainOutput.sol";
 import {PaymentEip712} from "../lib/PaymentEip712.sol";
 import {Merkle} from "../lib/Merkle.sol";
 import {Signature} from "../lib/Signature.sol";
@@ -132,7 +133,8 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         }
     }
 
-    /// @dev Verifies input `pos` (its tx included, signer = its owner) and records its leg.
+    /// @dev Verifies input `pos` (its tx, a payment or a fee claim, included; signer = its
+    /// owner) and records its leg.
     function _startInput(
         Leg storage leg,
         uint256 pos,
@@ -141,10 +143,9 @@ contract PaymentInFlightExitModule is PaymentExitBase {
         bytes32 digest
     ) private returns (uint256 blockTime) {
         bytes memory itx = a.inputTxs[i];
-        PaymentTransaction.Transaction memory it = PaymentTransaction.decode(itx);
+        (PaymentTransaction.Output memory o, uint256 count) = ChainOutput.outputAt(itx, pos);
         uint256 oindex = UtxoPos.outputIndex(pos);
-        if (oindex >= it.outputs.length) revert OutputIndexOutOfRange(oindex, it.outputs.length);
-        PaymentTransaction.Output memory o = it.outputs[oindex];
+        if (oindex >= count) revert OutputIndexOutOfRange(oindex, count);
         if (o.amount > type(uint160).max) revert AmountTooLarge(o.amount);
         blockTime = _included(
             itx, UtxoPos.blknum(pos), UtxoPos.txIndex(pos), a.inputTxsInclusionProofs[i], pos

@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {PaymentTransaction} from "../lib/PaymentTransaction.sol";
+import {FeeTransaction} from "../lib/FeeTransaction.sol";
+import {ChainOutput} from "../lib/ChainOutput.sol";
 import {PaymentEip712} from "../lib/PaymentEip712.sol";
 import {Merkle} from "../lib/Merkle.sol";
 import {Signature} from "../lib/Signature.sol";
@@ -26,6 +28,30 @@ contract FormatsHarness {
     {
         PaymentTransaction.Transaction memory t = PaymentTransaction.decode(txBytes);
         return (t.txType, t.inputs, t.outputs, t.txData, t.metadata);
+    }
+
+    /// @notice Decodes a fee transaction; reverts with the library's typed error if invalid.
+    function decodeFeeTx(bytes calldata txBytes)
+        external
+        pure
+        returns (PaymentTransaction.Output memory output, bytes32 nonce)
+    {
+        FeeTransaction.Transaction memory f = FeeTransaction.decode(txBytes);
+        return (f.output, f.nonce);
+    }
+
+    /// @notice The nonce of the fee transaction of `token` in block `blknum`.
+    function feeNonce(uint256 blknum, address token) external pure returns (bytes32) {
+        return FeeTransaction.nonceOf(blknum, token);
+    }
+
+    /// @notice Output `utxoPos` of a payment or fee transaction, as the exits read it.
+    function chainOutput(bytes calldata txBytes, uint256 utxoPos)
+        external
+        pure
+        returns (PaymentTransaction.Output memory output, uint256 count)
+    {
+        return ChainOutput.outputAt(txBytes, utxoPos);
     }
 
     function isDeposit(bytes calldata txBytes) external pure returns (bool) {

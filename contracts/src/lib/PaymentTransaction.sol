@@ -59,7 +59,8 @@ library PaymentTransaction {
     error TxTooManyOutputs(uint256 count);
     /// @notice Output number `index` is a list of `count` items; exactly 2 are required.
     error TxOutputWrongFieldCount(uint256 index, uint256 count);
-    /// @notice Output number `index` has type `outputType`; only 1 is supported.
+    /// @notice Output number `index` has type `outputType`; the transaction's type needs
+    /// another (1 in a payment, 2 in a fee claim).
     error TxWrongOutputType(uint256 index, uint256 outputType);
     /// @notice The data of output number `index` is a list of `count` items; exactly 3 are required.
     error TxOutputDataWrongFieldCount(uint256 index, uint256 count);
@@ -115,12 +116,14 @@ library PaymentTransaction {
         if (count > MAX_OUTPUTS) revert TxTooManyOutputs(count);
         outputs = new Output[](count);
         for (uint256 i; i < count; ++i) {
-            outputs[i] = _decodeOutput(items[i], i);
+            outputs[i] = decodeOutput(items[i], i, OUTPUT_TYPE);
         }
     }
 
-    function _decodeOutput(Rlp.Item item, uint256 index)
-        private
+    /// @notice Decodes output number `index`, whose type must be `outputType` (1 in a payment,
+    /// 2 in a fee claim).
+    function decodeOutput(Rlp.Item item, uint256 index, uint256 outputType)
+        internal
         pure
         returns (Output memory output)
     {
@@ -128,7 +131,7 @@ library PaymentTransaction {
         if (fields.length != 2) revert TxOutputWrongFieldCount(index, fields.length);
 
         output.outputType = fields[0].toUint();
-        if (output.outputType != OUTPUT_TYPE) revert TxWrongOutputType(index, output.outputType);
+        if (output.outputType != outputType) revert TxWrongOutputType(index, output.outputType);
 
         Rlp.Item[] memory data = fields[1].toList();
         if (data.length != 3) revert TxOutputDataWrongFieldCount(index, data.length);

@@ -268,7 +268,12 @@ impl TxJson {
         for (index, o) in self.outputs.iter().enumerate() {
             if o.output_type != PAYMENT_OUTPUT_TYPE {
                 let found = U256::from(o.output_type);
-                return Err(TxError::UnsupportedOutputType { index, found }.into());
+                return Err(TxError::UnsupportedOutputType {
+                    index,
+                    expected: PAYMENT_OUTPUT_TYPE,
+                    found,
+                }
+                .into());
             }
             outputs.push(Output { owner: o.owner, token: o.token, amount: o.amount.0 });
         }

@@ -10,6 +10,7 @@ pub mod address;
 pub mod cash;
 pub mod eip712;
 pub mod exits;
+pub mod fee;
 pub mod json;
 pub mod merkle;
 pub mod position;
@@ -23,7 +24,8 @@ pub mod units;
 
 pub use alloy_primitives::{Address, B256, U256, keccak256};
 pub use eip712::Eip712Domain;
+pub use fee::FeeTx;
 pub use merkle::MerkleTree;
 pub use position::UtxoPos;
 pub use signature::{PrivateKey, Signature, SignatureError};
-pub use tx::{AnyTx, Output, PaymentTx, SignedTx, TxError};
+pub use tx::{AnyTx, BlockTx, ChainTx, Output, PaymentTx, SignedTx, TxError};

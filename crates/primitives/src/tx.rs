@@ -7,6 +7,7 @@
 //! signed = [[sig, …], txType, inputs, outputs, txData, metadata], one 65-byte sig per input
 //! ```
 
+use crate::fee::{FEE_TX_TYPE, FeeTx};
 use crate::{
     position::UtxoPos,
     rlp::{self, Item, RlpError},
@@ -35,9 +36,12 @@ pub enum TxError {
         /// What was wrong.
         source: RlpError,
     },
-    /// `txType` is not 1.
-    #[error("txType must be {PAYMENT_TX_TYPE}, found {0}")]
+    /// `txType` is not the one of the form decoded (1 for a payment, 3 for a fee claim).
+    #[error("txType must be {PAYMENT_TX_TYPE} (payment) or {FEE_TX_TYPE} (fee claim), found {0}")]
     UnsupportedTxType(U256),
+    /// A fee transaction without exactly one output.
+    #[error("a fee transaction has exactly one output, found {0}")]
+    FeeOutputCount(usize),
     /// More than four inputs.
     #[error("at most {MAX_INPUTS} inputs are allowed, found {0}")]
     TooManyInputs(usize),
@@ -58,11 +62,13 @@ pub enum TxError {
         /// The repeated position.
         pos: U256,
     },
-    /// An output type other than 1.
-    #[error("outputs[{index}].outputType must be {PAYMENT_OUTPUT_TYPE}, found {found}")]
+    /// An output type other than the transaction's (1 in a payment, 2 in a fee claim).
+    #[error("outputs[{index}].outputType must be {expected}, found {found}")]
     UnsupportedOutputType {
         /// Which output.
         index: usize,
+        /// The type the transaction's outputs have.
+        expected: u8,
         /// The type found.
         found: U256,
     },
@@ -106,7 +112,7 @@ pub struct PaymentTx {
 
 /// Names the field of an RLP error. Only on the error path is the name allocated: decoding
 /// runs once per transaction on the hot path.
-fn rlp_at(field: &'static str) -> impl FnOnce(RlpError) -> TxError {
+pub(crate) fn rlp_at(field: &'static str) -> impl FnOnce(RlpError) -> TxError {
     move |source| TxError::Rlp { field: field.into(), source }
 }
 
@@ -277,11 +283,20 @@ impl PaymentTx {
 }
 
 fn decode_output(index: usize, item: Item<'_>) -> Result<Output, TxError> {
+    decode_output_of_type(index, item, PAYMENT_OUTPUT_TYPE)
+}
+
+/// Decodes output `index`, whose type must be `expected`.
+pub(crate) fn decode_output_of_type(
+    index: usize,
+    item: Item<'_>,
+    expected: u8,
+) -> Result<Output, TxError> {
     let field = |name: &str| format!("outputs[{index}]{name}");
     let [output_type, guard] = item.list_of::<2>().map_err(rlp_at_with(|| field("")))?;
     let output_type = output_type.uint().map_err(rlp_at_with(|| field(".outputType")))?;
-    if output_type != U256::from(PAYMENT_OUTPUT_TYPE) {
-        return Err(TxError::UnsupportedOutputType { index, found: output_type });
+    if output_type != U256::from(expected) {
+        return Err(TxError::UnsupportedOutputType { index, expected, found: output_type });
     }
     let [owner, token, amount] = guard.list_of::<3>().map_err(rlp_at_with(|| field(".data")))?;
     let owner = Address::from(owner.fixed::<20>().map_err(rlp_at_with(|| field(".owner")))?);
@@ -395,6 +410,66 @@ impl AnyTx {
         match self {
             AnyTx::Unsigned(tx) => tx,
             AnyTx::Signed(signed) => signed.tx(),
+        }
+    }
+}
+
+/// A transaction as a block holds it: a signed payment or a fee claim. Blocks store and
+/// serve these bytes; the Merkle leaf is [`BlockTx::unsigned`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockTx {
+    /// A payment with its signatures.
+    Payment(SignedTx),
+    /// A fee claim (no signatures).
+    Fee(FeeTx),
+}
+
+impl BlockTx {
+    /// Decodes a block's transaction bytes, telling the kinds apart by their item count (6 for
+    /// a signed payment, 3 for a fee claim).
+    pub fn decode(bytes: &[u8]) -> Result<Self, TxError> {
+        let items =
+            Item::decode_exact(bytes).and_then(Item::list).map_err(rlp_at("transaction"))?;
+        match items.len() {
+            3 => FeeTx::decode(bytes).map(BlockTx::Fee),
+            _ => SignedTx::decode(bytes).map(BlockTx::Payment),
+        }
+    }
+
+    /// The unsigned bytes: the block's leaf.
+    pub fn unsigned(&self) -> Vec<u8> {
+        match self {
+            BlockTx::Payment(signed) => signed.tx().encode(),
+            BlockTx::Fee(fee) => fee.encode(),
+        }
+    }
+}
+
+/// The unsigned bytes of a block's leaf, of either kind: what an exit shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainTx {
+    /// A payment (or a deposit).
+    Payment(PaymentTx),
+    /// A fee claim.
+    Fee(FeeTx),
+}
+
+impl ChainTx {
+    /// Decodes unsigned bytes, telling the kinds apart by their item count (5 or 3).
+    pub fn decode(bytes: &[u8]) -> Result<Self, TxError> {
+        let items =
+            Item::decode_exact(bytes).and_then(Item::list).map_err(rlp_at("transaction"))?;
+        match items.len() {
+            3 => FeeTx::decode(bytes).map(ChainTx::Fee),
+            _ => PaymentTx::decode(bytes).map(ChainTx::Payment),
+        }
+    }
+
+    /// The outputs, in order (a fee claim has one).
+    pub fn outputs(&self) -> &[Output] {
+        match self {
+            ChainTx::Payment(tx) => tx.outputs(),
+            ChainTx::Fee(fee) => std::slice::from_ref(fee.output()),
         }
     }
 }

@@ -3,3 +3,4 @@
 mod agreement;
 mod cash_agreement;
 mod evm;
+mod fee_agreement;
