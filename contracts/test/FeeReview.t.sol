@@ -247,9 +247,10 @@ contract FeeReviewTest is PlasmaTest {
     /// deposit exit period (now + MEP, no block-age floor) or a utxoPos-keyed outputId.
     function test_feeAtDepositBlockPosition_refused() public {
         bytes memory f = _feeTx(alice, address(0), 1 ether, FeeTransaction.nonceOf(2, address(0)));
+        uint256 dfee = ethVault.depositFee();
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(PaymentTransaction.TxWrongFieldCount.selector, 3));
-        ethVault.deposit{value: 1 ether + ethVault.depositFee()}(f);
+        ethVault.deposit{value: 1 ether + dfee}(f);
 
         // Deposit block 1 exists (Alice's deposit). A fee claim "at" (1, 0, 0) with block 1's
         // nonce passes the nonce check and fails the inclusion proof (the block's only leaf is
@@ -267,13 +268,14 @@ contract FeeReviewTest is PlasmaTest {
             abi.encodeWithSelector(PaymentInFlightExitModule.InvalidInclusionProof.selector, depPos)
         );
         game.startInFlightExit{value: ifeBond}(a);
-        // A fee claim in an operator block never gets the deposit boost, even started late.
-        vm.warp(block.timestamp + 10 * MEP);
+        // The honest claim (operator block) gets the block-age floor, not the deposit period.
+        vm.warp(block.timestamp + 1 days);
         vm.prank(operator);
         game.startStandardExit{value: bond}(feePos, blk[1], _proof(blk, 1), 0);
         (, uint256 exitableAt,,,) = game.standardExit(_feeExitId());
-        assertEq(exitableAt, block.timestamp + MEP, "now + MEP (block age floor passed)");
-        assertEq(ethVault.balance(), 0, "no ETH held by vault? (see next line)");
+        (, uint256 ts) = framework.blocks(1000);
+        assertEq(exitableAt, ts + 2 * MEP, "blockTime + 2 MEP, not now + MEP");
+        assertTrue(exitableAt > block.timestamp + MEP, "later than a deposit exit would be");
     }
 
     // ----------------------------------------------- H6: a fee output at oindex != 0 (in flight)
@@ -351,7 +353,7 @@ contract FeeReviewTest is PlasmaTest {
         for (uint256 i; i < payload.length; ++i) payload[i] = good[i + 2];
         assertEq(uint8(good[0]), 0xf8, "fixture uses a 1-byte long list header");
         vm.expectRevert(abi.encodeWithSelector(Rlp.RlpLeadingZeroInLength.selector));
-        harness.chainOutput(bytes.concat(hex"f900", good[1:2], payload), feePos);
+        harness.chainOutput(bytes.concat(hex"f900", good[1], payload), feePos);
         // A 31-byte nonce, and the output list given as a string.
         bytes memory shortNonce = RlpEncode.list3(
             RlpEncode.uintItem(3), RlpEncode.list1(out2), RlpEncode.str(new bytes(31))
@@ -400,7 +402,11 @@ contract FeeReviewTest is PlasmaTest {
         game.processExits(address(0), 10);
         assertEq(address(ethVault).balance, vaultBefore - FEE, "the fee leaves once");
         assertEq(operator.balance, opBefore, "the operator gets nothing");
-        assertEq(carol.balance, carolBefore + FEE + bond - bounty, "Carol gets T1's output");
+        assertEq(
+            carol.balance,
+            carolBefore + FEE + bond - bounty + ifeBond + chBond,
+            "Carol: T1's output, and the in-flight bond with her challenge bond"
+        );
         // And the operator cannot now exit the fee output either (T1 spends it).
         vm.prank(operator);
         game.startStandardExit{value: bond}(feePos, blk[1], _proof(blk, 1), 0);
@@ -531,24 +537,27 @@ contract FeeReviewTest is PlasmaTest {
         _submit(b);
         uint256 claimPos = _pos(2000, 0, 0);
         uint256 carolPos = _pos(2000, 1, 0);
+        uint256 vaultBefore = address(ethVault).balance;
         vm.prank(operator);
         game.startStandardExit{value: bond}(claimPos, b[0], _proof(b, 0), 0);
-        uint160 claimId = _exitId(b[0], claimPos);
-        // Carol's standard exit of her block-2000 output ties on exitableAt and loses on txPos.
-        _startExit(carol, carolPos, t, _proof(b, 1));
-        assertEq(uint160(game.queueTop(address(0))), claimId, "the claim is ahead of Carol's SE");
+        uint256 claimKey = game.queueTop(address(0));
+        assertEq(uint160(claimKey), _exitId(b[0], claimPos), "the claim is queued");
+        // A standard exit of Carol's block-2000 output would tie on exitableAt and lose on txPos.
+        assertTrue(_keyOf(carolPos, t) > claimKey, "Carol's SE would be behind the claim");
         // Her in-flight exit (input: Bob's block-1000 output) is ahead of the claim.
-        PaymentExitBase.StartInFlightExitArgs memory a =
-            _oneInputArgs(t, BOB_KEY, blk[0], bobPos, _proof(blk, 0));
-        _startIfe(carol, a);
+        _startIfe(carol, _oneInputArgs(t, BOB_KEY, blk[0], bobPos, _proof(blk, 0)));
         uint160 ifeId = game.inFlightExitId(t);
         vm.prank(carol);
-        game.piggybackInFlightExitOnOutput{value: pbBond}(t, 0, game.queueHint(address(0), game.inFlightExitPriorityKey(ifeId)));
+        game.piggybackInFlightExitOnOutput{value: pbBond}(t, 0, 0);
         assertEq(uint160(game.queueTop(address(0))), ifeId, "the in-flight exit is first");
         uint256 carolBefore = carol.balance;
         vm.warp(block.timestamp + 2 * MEP);
         game.processExits(address(0), 1);
-        assertEq(carol.balance, carolBefore + 5 ether - FEE + pbBond - pbBond / 4 + ifeBond, "paid whole, first");
-        assertEq(address(ethVault).balance, FEE, "only the 0.1 left for the overclaim");
+        assertEq(
+            carol.balance,
+            carolBefore + 5 ether - FEE + pbBond - pbBond / 4 + ifeBond,
+            "paid whole, first"
+        );
+        assertEq(vaultBefore - address(ethVault).balance, 5 ether - FEE, "only 0.1 left");
     }
 }
