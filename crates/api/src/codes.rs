@@ -15,3 +15,6 @@ pub const INTERNAL: i32 = -32006;
 /// An input is exiting on the root chain, or has left through an exit (the message names
 /// the exit): it cannot be spent on the child chain while that exit may pay it out.
 pub const EXITING: i32 = -32007;
+/// The transaction leaves less fee than the schedule asks; the message quotes the fee owed
+/// in each accepted token (`plasma_getFees` has the schedule).
+pub const FEE_TOO_LOW: i32 = -32008;

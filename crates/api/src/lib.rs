@@ -24,7 +24,8 @@ pub use operator::OperatorApiClient;
 #[cfg(feature = "server")]
 pub use operator::OperatorApiServer;
 pub use operator::{
-    BlockData, ExitData, Status, SubmitResult, TokenBalance, TxAck, TxData, Utxo, UtxoPage,
+    BlockData, ExitData, FeeQuote, FeeRateInfo, ScheduledRates, Status, SubmitResult, TokenBalance,
+    TxAck, TxData, Utxo, UtxoPage,
 };
 #[cfg(feature = "client")]
 pub use watcher::WatcherApiClient;

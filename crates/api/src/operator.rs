@@ -128,6 +128,67 @@ pub struct Status {
     pub live_exits: (u64, u64),
 }
 
+/// What a transaction owes in one accepted fee token: `base + perInput·inputs +
+/// perOutput·outputs` (all in the token's base unit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeRateInfo {
+    /// The token (zero address: ETH).
+    pub token: Address,
+    /// Owed by every transaction.
+    pub base: U256,
+    /// Owed per input.
+    pub per_input: U256,
+    /// Owed per output.
+    pub per_output: U256,
+}
+
+impl FeeRateInfo {
+    /// The fee of a transaction of `inputs` inputs and `outputs` outputs.
+    pub fn fee_for(&self, inputs: usize, outputs: usize) -> U256 {
+        let per = |rate: U256, n: usize| rate.saturating_mul(U256::from(n));
+        self.base
+            .saturating_add(per(self.per_input, inputs))
+            .saturating_add(per(self.per_output, outputs))
+    }
+}
+
+/// Announced rates and the first block they apply to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduledRates {
+    /// The first operator block that uses them.
+    pub effective_block: u64,
+    /// One entry per accepted fee token.
+    pub rates: Vec<FeeRateInfo>,
+}
+
+/// The fee schedule: what a transaction sent now owes, and what is announced. A transaction
+/// pays the fee of at least one accepted token (what it leaves unspent in that token); an
+/// empty list of rates asks for no fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeQuote {
+    /// The block a transaction sent now goes in.
+    pub pending_block: u64,
+    /// The rates of that block.
+    pub rates: Vec<FeeRateInfo>,
+    /// The next rates, if a change is announced.
+    pub next: Option<ScheduledRates>,
+    /// Who receives the fees (fee-claim outputs after each block's payments), if anyone.
+    pub claimer: Option<Address>,
+}
+
+impl FeeQuote {
+    /// The rates of block `blknum`.
+    pub fn rates_at(&self, blknum: u64) -> &[FeeRateInfo] {
+        match &self.next {
+            Some(next) if blknum >= next.effective_block => &next.rates,
+            _ => &self.rates,
+        }
+    }
+}
+
 /// The operator's API.
 #[cfg_attr(all(feature = "server", feature = "client"), rpc(server, client, namespace = "plasma"))]
 #[cfg_attr(all(feature = "server", not(feature = "client")), rpc(server, namespace = "plasma"))]
@@ -169,4 +230,8 @@ pub trait OperatorApi {
     /// The node's progress.
     #[method(name = "status")]
     async fn status(&self) -> RpcResult<Status>;
+
+    /// The fee schedule: the rates of the block being filled, and the next ones announced.
+    #[method(name = "getFees")]
+    async fn get_fees(&self) -> RpcResult<FeeQuote>;
 }

@@ -9,6 +9,7 @@ mod deployment;
 mod devnet;
 mod keys;
 mod node;
+mod node_fees;
 mod scenario;
 mod tx;
 mod wallet;

@@ -1,12 +1,15 @@
 //! `plasma node`: run the operator against a root chain, configured by flags and/or a TOML file.
 
-use crate::{deployment::Deployment, keys::parse_key};
+use crate::{
+    deployment::Deployment,
+    keys::parse_key,
+    node_fees::{FeeFileWatch, FeeFlags, FeeSection},
+};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use plasma_cash::PlasmaCashContract;
 use plasma_cash::{CashNode, CashNodeConfig};
 use plasma_framework::Plasma;
-use plasma_ledger::FeePolicy;
 use plasma_operator::{OperatorConfig, OperatorNode};
 use plasma_primitives::{Address, U256};
 use plasma_rootchain::{RpcChain, RpcConfig};
@@ -42,9 +45,13 @@ pub(crate) struct NodeArgs {
     /// Longest time between blocks, in milliseconds.
     #[arg(long = "block.interval-ms")]
     block_interval_ms: Option<u64>,
-    /// Minimum fee per transaction, in wei of ETH (0: no fee).
+    /// The ETH fee per transaction, in wei (0: no ETH fee). Other tokens and per-input or
+    /// per-output rates: `[[fee.token]]` in the TOML file (docs/operations.md).
     #[arg(long = "fee.min-wei")]
     fee_min_wei: Option<U256>,
+    /// Who owns the fees each block collects (default: the operator's address).
+    #[arg(long = "fee.claimer")]
+    fee_claimer: Option<Address>,
     /// Smallest ETH output accepted, in wei (0: any). Set it to what exiting an output costs
     /// on L1 (`plasma cost` prints it, "exit of one output"): smaller outputs are not worth
     /// exiting if blocks are withheld.
@@ -107,13 +114,6 @@ struct BlockSection {
     interval_ms: Option<u64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FeeSection {
-    min_wei: Option<U256>,
-    dust_wei: Option<U256>,
-}
-
 pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     let file = match &args.config {
         Some(path) => {
@@ -146,12 +146,12 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
         .unwrap_or_else(|| plasma_rootchain::default_confirmations(deployment.chain_id));
     config.l1_start_block = deployment.deployed_at_block;
     config.expected_chain_id = Some(deployment.chain_id);
-    if let Some(min) = args.fee_min_wei.or(file.fee.min_wei).filter(|m| !m.is_zero()) {
-        config.fees = FeePolicy::flat(Address::ZERO, min);
-    }
-    if let Some(dust) = args.fee_dust_wei.or(file.fee.dust_wei).filter(|d| !d.is_zero()) {
-        config.fees = config.fees.with_dust_limit(Address::ZERO, dust);
-    }
+    let flags = FeeFlags {
+        min_wei: args.fee_min_wei,
+        dust_wei: args.fee_dust_wei,
+        claimer: args.fee_claimer,
+    };
+    config.fees = file.fee.policy(&flags, key.address());
     if let Some(addr) = args.metrics_addr.or(file.metrics.addr) {
         metrics_exporter_prometheus::PrometheusBuilder::new()
             .with_http_listener(addr)
@@ -175,8 +175,21 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     let store = Arc::new(RedbStore::open(data_dir.join("operator.redb"))?);
     let node = OperatorNode::start(config, plasma, operator, store).await?;
     println!("rpc: http://{}", node.rpc_addr());
-
-    shutdown_signal().await?;
+    file.fee.announce(&node)?;
+    let mut fees = args.config.as_deref().map(|path| FeeFileWatch::new(path, file.fee.clone()));
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    let mut every_second = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            r = &mut shutdown => break r?,
+            _ = every_second.tick() => {
+                if let Some(watch) = &mut fees {
+                    watch.poll(&node);
+                }
+            }
+        }
+    }
     tracing::info!("shutting down");
     let failure = node.failure();
     node.stop().await;

@@ -67,13 +67,23 @@ pub enum LedgerError {
         /// Sum of outputs.
         outputs: U256,
     },
-    /// Less fee than the policy asks.
-    #[error("fee too low: the policy asks for {required} of {token}")]
+    /// Less fee than the schedule asks of this transaction in its block.
+    #[error("fee too low for block {blknum}: pay {}", fee_list(accepted))]
     FeeTooLow {
-        /// The fee token the policy names.
-        token: Address,
-        /// The minimum.
-        required: U256,
+        /// The block the transaction would go in.
+        blknum: u64,
+        /// The fee this transaction owes in each accepted token (one of them suffices).
+        accepted: Vec<(Address, U256)>,
+    },
+    /// A fee change announced for a block already being filled, or not an operator block.
+    #[error(
+        "new fees must start at a later operator block (a multiple of 1000 after {pending}), not {effective_block}"
+    )]
+    FeeScheduleTooSoon {
+        /// The block named.
+        effective_block: u64,
+        /// The block being filled.
+        pending: u64,
     },
     /// An output below the operator's dust limit for its token.
     #[error("output {index}: {amount} of {token} is below the dust limit {limit}")]
@@ -100,5 +110,79 @@ pub enum LedgerError {
         blknum: u64,
         /// What was wrong.
         reason: &'static str,
+    },
+}
+
+/// "10 wei of 0x00…00 or 3 of 0xab…": the fees a refusal quotes.
+fn fee_list(accepted: &[(Address, U256)]) -> String {
+    let each: Vec<String> = accepted
+        .iter()
+        .map(|(token, fee)| match token.is_zero() {
+            true => format!("{fee} wei of ETH"),
+            false => format!("{fee} of token {token}"),
+        })
+        .collect();
+    each.join(" or ")
+}
+
+impl ClaimError {
+    /// The index in the block of the claim at fault, if one is.
+    pub fn index(&self) -> Option<usize> {
+        match self {
+            ClaimError::Overclaim { index, .. }
+            | ClaimError::Duplicate { index, .. }
+            | ClaimError::WrongNonce { index, .. } => Some(*index),
+            ClaimError::TooMany { .. } => None,
+        }
+    }
+}
+
+/// Why a block's fee claims are invalid: the watcher's evidence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClaimError {
+    /// A claim of more than the block's payments left in its token.
+    #[error(
+        "block {blknum}, tx {index}: the fee claim takes {claimed} of token {token}, but the block's payments left {collected}"
+    )]
+    Overclaim {
+        /// The block.
+        blknum: u64,
+        /// The claim's index in the block.
+        index: usize,
+        /// The token.
+        token: Address,
+        /// What the claim takes.
+        claimed: U256,
+        /// What the payments left.
+        collected: U256,
+    },
+    /// A second claim of one token.
+    #[error("block {blknum}, tx {index}: a second fee claim of token {token}")]
+    Duplicate {
+        /// The block.
+        blknum: u64,
+        /// The claim's index in the block.
+        index: usize,
+        /// The token.
+        token: Address,
+    },
+    /// A claim whose nonce is not its block's and token's.
+    #[error("block {blknum}, tx {index}: the fee claim of token {token} has another block's nonce")]
+    WrongNonce {
+        /// The block.
+        blknum: u64,
+        /// The claim's index in the block.
+        index: usize,
+        /// The token.
+        token: Address,
+    },
+    /// More transactions than a block holds.
+    #[error("block {blknum}: {count} fee claims overflow the block's 65,536 leaves")]
+    TooMany {
+        /// The block.
+        blknum: u64,
+        /// How many claims.
+        count: usize,
     },
 }

@@ -1,9 +1,12 @@
 //! The UTXO set and the block being built.
 
-use crate::{ExitView, FeePolicy, Hold, LedgerError, VerifiedTx};
+use crate::{ClaimError, ExitView, FeePolicy, Hold, LedgerError, ScheduledFees, VerifiedTx};
 use plasma_primitives::{
-    Address, B256, MerkleTree, Output, PaymentTx, U256, UtxoPos, exits::ExitEvent,
-    merkle::MAX_LEAVES, position::CHILD_BLOCK_INTERVAL,
+    Address, B256, FeeTx, MerkleTree, Output, PaymentTx, U256, UtxoPos,
+    exits::ExitEvent,
+    merkle::{MAX_LEAVES, leaf_hash},
+    position::CHILD_BLOCK_INTERVAL,
+    tx::MAX_INPUTS,
 };
 // foldhash maps (alloy's default): positions are assigned by the chain, and the UTXO set is
 // the sequencer's hottest structure.
@@ -21,13 +24,15 @@ pub struct Applied {
     pub hash: B256,
 }
 
-/// A finished block: its transactions in order and their Merkle root.
+/// A finished block: its payments in order, then its fee claims, and their Merkle root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealedBlock {
     /// Block number (a multiple of 1000).
     pub number: u64,
-    /// The transactions, in order.
+    /// The payments, in order.
     pub txs: Vec<VerifiedTx>,
+    /// The fee claims, after the payments (leaf `txs.len() + i`), one per token.
+    pub claims: Vec<FeeTx>,
     /// The root committed to the root chain.
     pub root: B256,
     /// Fees the block's transactions left, per token.
@@ -186,6 +191,36 @@ impl Ledger {
         self.utxos.len()
     }
 
+    /// Whether the block being filled takes no more transactions: room is kept for its fee
+    /// claims (one per token, and a transaction adds at most four tokens).
+    pub fn is_full(&self) -> bool {
+        let claims = match self.fees.claimer {
+            Some(_) => self.pending_fees.len() + MAX_INPUTS,
+            None => 0,
+        };
+        self.pending.len() + claims >= MAX_LEAVES
+    }
+
+    /// The fee rules, with the announced ones (for a quote).
+    pub fn fee_policy(&self) -> &FeePolicy {
+        &self.fees
+    }
+
+    /// Announces rates for block `next.effective_block` on, replacing any announced before.
+    /// The block being filled keeps the rates it started with: the change must name a later
+    /// operator block.
+    pub fn schedule_fees(&mut self, next: ScheduledFees) -> Result<(), LedgerError> {
+        let at = next.effective_block;
+        if at <= self.block || !at.is_multiple_of(CHILD_BLOCK_INTERVAL) {
+            return Err(LedgerError::FeeScheduleTooSoon {
+                effective_block: at,
+                pending: self.block,
+            });
+        }
+        self.fees.next = Some(next);
+        Ok(())
+    }
+
     /// Checks a verified transaction against the state, without changing it; returns the fee
     /// it leaves per token.
     pub fn check(&self, tx: &VerifiedTx) -> Result<BTreeMap<Address, U256>, LedgerError> {
@@ -227,13 +262,13 @@ impl Ledger {
             .map(|(token, inputs)| (token, inputs - sum_of(&outs, token)))
             .filter(|(_, fee)| !fee.is_zero())
             .collect();
-        self.fees.check(&surplus)?;
+        self.fees.check(self.block, inner.inputs().len(), inner.outputs().len(), &surplus)?;
         Ok(surplus)
     }
 
     /// Checks and applies a transaction to the block being filled.
     pub fn apply(&mut self, tx: VerifiedTx) -> Result<Applied, LedgerError> {
-        if self.pending.len() >= MAX_LEAVES {
+        if self.is_full() {
             return Err(LedgerError::BlockFull(self.block));
         }
         let fees = self.check(&tx)?;
@@ -258,34 +293,78 @@ impl Ledger {
         Ok(applied)
     }
 
-    /// Closes the block being filled: computes its root (on this core) and starts the next one.
+    /// Closes the block being filled, with the claims of the fees it collected for the
+    /// policy's claimer (none without one): computes its root (on this core) and starts the
+    /// next one. The operator's seal.
     pub fn seal(&mut self) -> SealedBlock {
-        self.seal_block(MerkleTree::from_leaf_hashes)
+        let claims = match self.fees.claimer {
+            Some(owner) => self
+                .pending_fees
+                .iter()
+                .filter_map(|(&token, &fee)| FeeTx::claim(self.block, owner, token, fee).ok())
+                .collect(),
+            None => Vec::new(),
+        };
+        self.seal_block(claims, MerkleTree::from_leaf_hashes)
     }
 
-    /// [`Ledger::seal`] with the root computed on all cores: for a caller whose cores are
-    /// otherwise idle (a watcher), not one that shares them with verification (the sequencer).
-    pub fn seal_on_all_cores(&mut self) -> SealedBlock {
-        self.seal_block(MerkleTree::from_leaf_hashes_on_all_cores)
+    /// Closes the block being filled with the fee claims a block holds, checked against what
+    /// its payments left: each token claimed once, with its block's nonce, and no more than
+    /// collected. The root is computed on all cores: for a caller whose cores are otherwise
+    /// idle (a watcher), not one that shares them with verification (the sequencer).
+    pub fn seal_with_claims(&mut self, claims: Vec<FeeTx>) -> Result<SealedBlock, ClaimError> {
+        self.check_claims(&claims)?;
+        Ok(self.seal_block(claims, MerkleTree::from_leaf_hashes_on_all_cores))
+    }
+
+    fn check_claims(&self, claims: &[FeeTx]) -> Result<(), ClaimError> {
+        let (blknum, first) = (self.block, self.pending.len());
+        if first + claims.len() > MAX_LEAVES {
+            return Err(ClaimError::TooMany { blknum, count: claims.len() });
+        }
+        for (i, claim) in claims.iter().enumerate() {
+            let (index, token, claimed) = (first + i, claim.output().token, claim.output().amount);
+            if claims[..i].iter().any(|c| c.output().token == token) {
+                return Err(ClaimError::Duplicate { blknum, index, token });
+            }
+            if !claim.nonce_fits(blknum) {
+                return Err(ClaimError::WrongNonce { blknum, index, token });
+            }
+            let collected = self.pending_fees.get(&token).copied().unwrap_or_default();
+            if claimed > collected {
+                return Err(ClaimError::Overclaim { blknum, index, token, claimed, collected });
+            }
+        }
+        Ok(())
     }
 
     fn seal_block(
         &mut self,
+        claims: Vec<FeeTx>,
         tree: fn(Vec<B256>) -> Result<MerkleTree, plasma_primitives::merkle::MerkleError>,
     ) -> SealedBlock {
         // The next block is sized like this one: no regrowing on the hot path.
         let next = Vec::with_capacity(self.pending.len());
         let txs = std::mem::replace(&mut self.pending, next);
         // The leaves were hashed when the transactions were verified, on all cores.
-        let leaves = txs.iter().map(|t| t.leaf).collect();
-        let root = tree(leaves).expect("apply keeps blocks within 65,536 txs").root();
+        let mut leaves: Vec<B256> = txs.iter().map(|t| t.leaf).collect();
+        for claim in &claims {
+            let pos = UtxoPos::new(self.block, leaves.len() as u16, 0);
+            leaves.push(leaf_hash(&claim.encode()));
+            self.utxos.insert(pos, *claim.output());
+            self.changes.created(pos);
+        }
+        let root =
+            tree(leaves).expect("apply and the claim check keep blocks within 65,536").root();
         let block = SealedBlock {
             number: self.block,
             txs,
+            claims,
             root,
             fees: std::mem::take(&mut self.pending_fees),
         };
         self.block += CHILD_BLOCK_INTERVAL;
+        self.fees.advance_to(self.block);
         block
     }
 

@@ -13,9 +13,9 @@ mod fees;
 mod ledger;
 mod verify;
 
-pub use error::LedgerError;
+pub use error::{ClaimError, LedgerError};
 pub use exits::{ExitView, Hold, Payout};
-pub use fees::FeePolicy;
+pub use fees::{FeePolicy, FeeRate, FeeRates, ScheduledFees};
 pub use ledger::{Applied, Ledger, SealedBlock, UtxoChanges};
 pub use verify::{
     Unverified, VERIFY_CHUNK, VerifiedTx, decode_and_verify_batch, verify, verify_batch,

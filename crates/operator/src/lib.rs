@@ -28,8 +28,8 @@ pub use node::OperatorNode;
 // The API is `plasma-api`'s and the node's errors and limits are the engine's; re-exported so
 // that the node's users (the binary, the harness) name one crate.
 pub use plasma_api::{
-    BlockData, ExitData, OperatorApiClient, OperatorApiServer, Status, SubmitResult, TokenBalance,
-    TxAck, TxData, Utxo, UtxoPage, codes,
+    BlockData, ExitData, FeeQuote, FeeRateInfo, OperatorApiClient, OperatorApiServer,
+    ScheduledRates, Status, SubmitResult, TokenBalance, TxAck, TxData, Utxo, UtxoPage, codes,
 };
 pub use plasma_engine::{
     ApiLimits, MIN_BLOCK_INTERVALS_PER_EXIT_PERIOD, OperatorError, StartupError, serve_api,

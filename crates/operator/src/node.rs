@@ -128,6 +128,17 @@ impl OperatorNode {
         self.api.status_now()
     }
 
+    /// Announces new fee rates from operator block `next.effective_block` on (after the block
+    /// being filled), replacing any announced before. `plasma_getFees` quotes them at once.
+    pub fn schedule_fees(
+        &self,
+        next: plasma_ledger::ScheduledFees,
+    ) -> Result<(), plasma_ledger::LedgerError> {
+        self.shared.ledger_mut().schedule_fees(next)?;
+        tracing::info!(quote = ?crate::rpc::fee_quote(&self.shared.ledger()), "fees announced");
+        Ok(())
+    }
+
     /// Why the node stopped accepting transactions, if it did.
     pub fn failure(&self) -> Option<String> {
         self.shared.failure()

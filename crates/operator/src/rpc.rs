@@ -1,15 +1,15 @@
 //! The API server: thin over the sequencer (writes) and the ledger and store (reads).
 
 use crate::{
-    BlockData, ExitData, OperatorApiServer, Status, SubmitResult, TokenBalance, TxAck, TxData,
-    Utxo, UtxoPage, codes,
+    BlockData, ExitData, FeeQuote, FeeRateInfo, OperatorApiServer, ScheduledRates, Status,
+    SubmitResult, TokenBalance, TxAck, TxData, Utxo, UtxoPage, codes,
     sequencer::{Msg, Refusal, Shared, Verdicts},
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
 use plasma_engine::rpc_error as error;
-use plasma_ledger::{Unverified, decode_and_verify_batch};
-use plasma_primitives::{MerkleTree, SignedTx, UtxoPos};
+use plasma_ledger::{FeeRates, Ledger, Unverified, decode_and_verify_batch};
+use plasma_primitives::{BlockTx, MerkleTree, UtxoPos};
 use std::{
     collections::BTreeMap,
     sync::{Arc, atomic::Ordering, mpsc::SyncSender},
@@ -29,6 +29,7 @@ pub(crate) fn refusal(r: Refusal) -> ErrorObjectOwned {
         Refusal::Malformed(m) => error(codes::MALFORMED_TX, m),
         Refusal::Invalid(m) => error(codes::INVALID_TX, m),
         Refusal::Exiting(m) => error(codes::EXITING, m),
+        Refusal::FeeTooLow(m) => error(codes::FEE_TOO_LOW, m),
     }
 }
 
@@ -101,9 +102,12 @@ impl OperatorApiServer for Api {
             .into_iter()
             .map(|a| match a {
                 Ok(ack) => SubmitResult { ack: Some(ack), error: None },
-                Err(Refusal::Malformed(m) | Refusal::Invalid(m) | Refusal::Exiting(m)) => {
-                    SubmitResult { ack: None, error: Some(m) }
-                }
+                Err(
+                    Refusal::Malformed(m)
+                    | Refusal::Invalid(m)
+                    | Refusal::Exiting(m)
+                    | Refusal::FeeTooLow(m),
+                ) => SubmitResult { ack: None, error: Some(m) },
             })
             .collect())
     }
@@ -177,7 +181,7 @@ impl OperatorApiServer for Api {
         let txindex = u16::try_from(pos.txindex()).map_err(|_| not_found())?;
         let (_, unsigned, proof) = self.proven(blknum, txindex)?;
         let outputs =
-            plasma_primitives::PaymentTx::decode(&unsigned).map_err(internal)?.outputs().len();
+            plasma_primitives::ChainTx::decode(&unsigned).map_err(internal)?.outputs().len();
         if pos.oindex() as usize >= outputs {
             return Err(not_found());
         }
@@ -186,6 +190,35 @@ impl OperatorApiServer for Api {
 
     async fn status(&self) -> RpcResult<Status> {
         Ok(self.status_now())
+    }
+
+    async fn get_fees(&self) -> RpcResult<FeeQuote> {
+        Ok(fee_quote(&self.shared.ledger()))
+    }
+}
+
+/// The ledger's fee schedule, as the API gives it.
+pub(crate) fn fee_quote(ledger: &Ledger) -> FeeQuote {
+    let rates = |rates: &FeeRates| {
+        rates
+            .iter()
+            .map(|(&token, r)| FeeRateInfo {
+                token,
+                base: r.base,
+                per_input: r.per_input,
+                per_output: r.per_output,
+            })
+            .collect()
+    };
+    let policy = ledger.fee_policy();
+    FeeQuote {
+        pending_block: ledger.pending_block(),
+        rates: rates(&policy.rates),
+        next: policy
+            .next
+            .as_ref()
+            .map(|n| ScheduledRates { effective_block: n.effective_block, rates: rates(&n.rates) }),
+        claimer: policy.claimer,
     }
 }
 
@@ -223,7 +256,7 @@ impl Api {
         let leaves = block
             .txs
             .iter()
-            .map(|t| SignedTx::decode(t).map(|s| s.tx().encode()))
+            .map(|t| BlockTx::decode(t).map(|tx| tx.unsigned()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(internal)?;
         let tree = MerkleTree::from_leaves(&leaves).map_err(internal)?;

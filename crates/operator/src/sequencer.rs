@@ -8,7 +8,7 @@
 use plasma_api::TxAck;
 use plasma_engine::encode_block_info;
 use plasma_ledger::{Ledger, LedgerError, VerifiedTx};
-use plasma_primitives::{B256, PaymentTx, SignedTx, UtxoPos, exits::ExitEvent, merkle::MAX_LEAVES};
+use plasma_primitives::{B256, FeeTx, PaymentTx, SignedTx, UtxoPos, exits::ExitEvent};
 use plasma_rootchain::BlockInfo;
 use plasma_storage::{LogEntry, Store, StoreError, StoredBlock};
 use std::{
@@ -33,6 +33,8 @@ pub(crate) enum Refusal {
     Invalid(String),
     /// An input is held by a live exit on the root chain, or left through one.
     Exiting(String),
+    /// Less fee than the schedule asks (the message quotes the fee owed).
+    FeeTooLow(String),
 }
 
 /// A change on the root chain the ledger must follow.
@@ -75,7 +77,7 @@ impl Shared {
         self.ledger.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn ledger_mut(&self) -> std::sync::RwLockWriteGuard<'_, Ledger> {
+    pub(crate) fn ledger_mut(&self) -> std::sync::RwLockWriteGuard<'_, Ledger> {
         self.ledger.write().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -196,7 +198,7 @@ fn apply_one(
     tx: VerifiedTx,
     entries: &mut Vec<LogEntry>,
 ) -> Result<Result<TxAck, Refusal>, StoreError> {
-    if shared.ledger().pending_txs().len() >= MAX_LEAVES {
+    if shared.ledger().is_full() {
         // Make what is applied durable before the seal clears the log.
         shared.store.append_log(entries, &[])?;
         entries.clear();
@@ -213,6 +215,7 @@ fn apply_one(
         Err(e @ (LedgerError::Exiting { .. } | LedgerError::Exited { .. })) => {
             Err(Refusal::Exiting(e.to_string()))
         }
+        Err(e @ LedgerError::FeeTooLow { .. }) => Err(Refusal::FeeTooLow(e.to_string())),
         // Every input gone: perhaps this very transaction, sent again by a client that lost
         // the answer. Same bytes, same position: it gets its acknowledgement again.
         Err(e @ LedgerError::UnknownInput { .. }) if inputs > 0 => {
@@ -325,11 +328,14 @@ fn seal(shared: &Shared) -> Result<(), StoreError> {
     }
     let block = ledger.seal();
     let changes = ledger.take_changes();
-    let hashes: Vec<B256> = block.txs.iter().map(|t| t.hash()).collect();
+    // The payments, then the fee claims (stored and served as their only form).
+    let hashes: Vec<B256> =
+        block.txs.iter().map(|t| t.hash()).chain(block.claims.iter().map(FeeTx::hash)).collect();
+    let claims = block.claims.iter().map(FeeTx::encode);
     let stored = StoredBlock {
         number: block.number,
         root: block.root,
-        txs: block.txs.into_iter().map(VerifiedTx::into_signed_bytes).collect(),
+        txs: block.txs.into_iter().map(VerifiedTx::into_signed_bytes).chain(claims).collect(),
     };
     shared.store.seal_block(&stored, &hashes, &changes, ledger.pending_block())?;
     // Published under the ledger's lock, so a status never shows the block gone from the

@@ -12,7 +12,9 @@ use jsonrpsee::{core::ClientError, http_client::HttpClient};
 use plasma_api::WatcherApiClient;
 use plasma_api::{OperatorApiClient, TxAck, Utxo};
 use plasma_framework::{Plasma, PlasmaEvent};
-use plasma_primitives::{Output, PaymentTx, PrivateKey, SignedTx, UtxoPos, merkle, tx::MAX_INPUTS};
+use plasma_primitives::{
+    ChainTx, Output, PaymentTx, PrivateKey, SignedTx, UtxoPos, merkle, tx::MAX_INPUTS,
+};
 use plasma_rootchain::{RootChain, RootChainError};
 use std::sync::Arc;
 
@@ -331,7 +333,7 @@ impl<C: RootChain> Wallet<C> {
                 (data.tx_bytes, data.proof)
             }
         };
-        let created = PaymentTx::decode(&tx).map_err(|_| WalletError::BadProof(pos.raw()))?;
+        let created = ChainTx::decode(&tx).map_err(|_| WalletError::BadProof(pos.raw()))?;
         match created.outputs().get(pos.oindex() as usize) {
             Some(out) if out.owner == self.address() => {}
             _ => return Err(WalletError::UnknownUtxo(pos.raw())),

@@ -1,7 +1,7 @@
 //! What the watcher reports: each event carries its evidence.
 
 use alloy_primitives::{Address, B256, U256};
-use plasma_ledger::LedgerError;
+use plasma_ledger::{ClaimError, LedgerError};
 use plasma_primitives::TxError;
 use serde::{Serialize, ser::SerializeMap};
 
@@ -33,6 +33,10 @@ pub enum InvalidBlock {
         /// The rule it breaks.
         error: LedgerError,
     },
+    /// The fee claims take what the block's payments did not leave, or break their form:
+    /// the operator minted value.
+    #[error("{0}")]
+    FeeClaim(ClaimError),
     /// The transactions do not hash to the root committed on the root chain.
     #[error("its transactions hash to root {computed}, not the committed {committed}")]
     WrongRoot {
@@ -50,6 +54,8 @@ impl InvalidBlock {
             InvalidBlock::OutOfOrder { .. } => "outOfOrder",
             InvalidBlock::MalformedTx { .. } => "malformedTx",
             InvalidBlock::InvalidTx { .. } => "invalidTx",
+            InvalidBlock::FeeClaim(ClaimError::Overclaim { .. }) => "feeOverclaim",
+            InvalidBlock::FeeClaim(_) => "badFeeClaim",
             InvalidBlock::WrongRoot { .. } => "wrongRoot",
         }
     }
@@ -60,6 +66,7 @@ impl InvalidBlock {
             InvalidBlock::MalformedTx { index, .. } | InvalidBlock::InvalidTx { index, .. } => {
                 Some(*index)
             }
+            InvalidBlock::FeeClaim(error) => error.index(),
             InvalidBlock::OutOfOrder { .. } | InvalidBlock::WrongRoot { .. } => None,
         }
     }

@@ -7,7 +7,9 @@ use crate::{BlockSource, InvalidBlock, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
 use plasma_framework::{Plasma, PlasmaEvent};
 use plasma_ledger::{FeePolicy, Ledger, Unverified, VerifiedTx};
-use plasma_primitives::{MerkleTree, PaymentTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL};
+use plasma_primitives::{
+    FeeTx, MerkleTree, PaymentTx, UtxoPos, merkle, position::CHILD_BLOCK_INTERVAL,
+};
 use plasma_rootchain::{EventCursor, RootChain, RootChainError};
 use plasma_storage::{Store, StoredBlock};
 use std::{
@@ -71,13 +73,13 @@ pub struct VerifiedBlock {
     /// Every input the block spends: the position, the index of the spending transaction, the
     /// input's index in it, and the signature of that input.
     pub spends: Vec<(UtxoPos, usize, u8, [u8; 65])>,
-    /// The transactions' unsigned bytes, in order.
+    /// The transactions' unsigned bytes, in order (payments, then fee claims).
     pub unsigned: Vec<Vec<u8>>,
     /// The transactions' ids, in order.
     pub hashes: Vec<B256>,
 }
 
-/// Checks block `blknum` (signed transactions `txs`) against its committed `root`, and
+/// Checks block `blknum` (signed payments, then fee claims: `txs`) against its committed `root`, and
 /// re-executes it on a copy of `ledger`, signatures checked on all cores. `Err` names the
 /// first thing wrong; `ledger` itself is left as it was either way, since an invalid block's
 /// predecessor state is what users exit from.
@@ -91,8 +93,18 @@ pub fn verify_block(
     if ledger.pending_block() != blknum {
         return Err(InvalidBlock::OutOfOrder { expected: ledger.pending_block(), got: blknum });
     }
+    // The payments, then the fee claims: nothing but claims after the first claim.
+    let split = txs.iter().position(|b| is_fee_claim(b)).unwrap_or(txs.len());
+    let claims = txs[split..]
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            FeeTx::decode(bytes)
+                .map_err(|error| InvalidBlock::MalformedTx { index: split + i, error })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     // Decoding, hashing and signature recovery are independent per transaction: all cores.
-    let verified = plasma_ledger::decode_and_verify_batch(txs.to_vec(), domain)
+    let verified = plasma_ledger::decode_and_verify_batch(txs[..split].to_vec(), domain)
         .into_iter()
         .enumerate()
         .map(|(index, verdict)| {
@@ -112,13 +124,24 @@ pub fn verify_block(
         }
         ledger.apply(tx).map_err(|error| InvalidBlock::InvalidTx { index: i, error })?;
     }
-    let block = ledger.seal_on_all_cores();
+    let block = ledger.seal_with_claims(claims).map_err(InvalidBlock::FeeClaim)?;
     if block.root != root {
         return Err(InvalidBlock::WrongRoot { computed: block.root, committed: root });
     }
-    let hashes = block.txs.iter().map(VerifiedTx::hash).collect();
-    let unsigned = block.txs.into_iter().map(VerifiedTx::into_unsigned).collect();
+    let claim_bytes: Vec<Vec<u8>> = block.claims.iter().map(FeeTx::encode).collect();
+    let hashes = block.txs.iter().map(VerifiedTx::hash).chain(block.claims.iter().map(FeeTx::hash));
+    let hashes = hashes.collect();
+    let unsigned =
+        block.txs.into_iter().map(VerifiedTx::into_unsigned).chain(claim_bytes).collect();
     Ok(VerifiedBlock { ledger, spends, unsigned, hashes })
+}
+
+/// Whether a block's transaction bytes are a fee claim's form (an RLP list of three items),
+/// however malformed inside: the watcher judges them as a claim from there on.
+fn is_fee_claim(bytes: &[u8]) -> bool {
+    plasma_primitives::rlp::Item::decode_exact(bytes)
+        .and_then(plasma_primitives::rlp::Item::list)
+        .is_ok_and(|items| items.len() == 3)
 }
 
 #[derive(Debug, Clone)]

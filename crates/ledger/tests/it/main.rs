@@ -2,6 +2,7 @@
 
 mod conservation;
 mod exits;
+mod fees;
 mod rules;
 
 use plasma_ledger::{FeePolicy, Ledger, LedgerError, VerifiedTx, verify};

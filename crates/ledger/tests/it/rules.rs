@@ -22,7 +22,8 @@ fn an_honest_transfer_moves_outputs_and_lands_in_the_block() {
         transfer(&[UtxoPos::new(1000, 0, 0)], vec![out(&alice, ETH, 60)], &[&bob]).unwrap();
     assert_eq!(ledger.apply(chained).unwrap().txindex, 1);
 
-    let SealedBlock { number, txs, root, fees } = ledger.seal();
+    let SealedBlock { number, txs, root, fees, claims } = ledger.seal();
+    assert!(claims.is_empty(), "no claimer, no claims");
     assert_eq!(number, 1000);
     assert_eq!(ledger.pending_block(), 2000);
     assert_eq!(fees.get(&ETH), Some(&U256::from(1)), "the 1 wei left over is the fee");
@@ -160,7 +161,7 @@ fn the_fee_policy_sets_a_minimum() {
     let stingy = transfer(&pos[..1], vec![out(&alice, ETH, 95)], &[&alice]).unwrap();
     assert_eq!(
         ledger.apply(stingy),
-        Err(LedgerError::FeeTooLow { token: ETH, required: U256::from(10) })
+        Err(LedgerError::FeeTooLow { blknum: 1000, accepted: vec![(ETH, U256::from(10))] })
     );
     let token_only = transfer(&pos[1..], vec![out(&alice, TOKEN, 50)], &[&alice]).unwrap();
     assert!(matches!(ledger.apply(token_only), Err(LedgerError::FeeTooLow { .. })));
