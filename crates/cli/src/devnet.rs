@@ -29,6 +29,9 @@ pub(crate) struct DevnetArgs {
     /// The Plasma Cash operator's API address.
     #[arg(long = "cash.addr", default_value = "127.0.0.1:9547")]
     cash_addr: SocketAddr,
+    /// The ETH fee per payment, in wei (0: free); the fees go to the operator's account.
+    #[arg(long = "fee-wei", default_value_t = plasma_devnet::devnet::DEVNET_FEE_WEI)]
+    fee_wei: u128,
     /// Where to write the deployment file.
     #[arg(long, default_value = "devnet-deployment.json")]
     out: PathBuf,
@@ -44,6 +47,7 @@ pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
         operator_addr: args.operator_addr,
         watcher_addr: args.watcher_addr,
         cash_addr: args.cash_addr,
+        fee_wei: plasma_primitives::U256::from(args.fee_wei),
     };
     let devnet = Devnet::start(config).await?;
     let mut deployment =
@@ -67,6 +71,10 @@ pub(crate) async fn run(args: DevnetArgs) -> Result<()> {
     // Absolute, so that the path printed works from any folder the docs then use it in.
     let out = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
     println!("contracts   {} (framework {})", out.display(), devnet.addresses.framework);
+    println!(
+        "fees        {} ETH per payment, to the operator (`plasma wallet fees` shows the schedule)",
+        plasma_wallet::amount::format(plasma_primitives::U256::from(args.fee_wei), 18)
+    );
     println!("accounts (development keys: public, never use them elsewhere)");
     for (i, key) in dev_keys().iter().enumerate() {
         let role = match i {

@@ -15,6 +15,7 @@ mod tx;
 mod wallet;
 mod wallet_cash;
 mod wallet_exits;
+mod wallet_pay;
 mod watch;
 
 use clap::{Parser, Subcommand};

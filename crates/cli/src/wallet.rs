@@ -1,6 +1,6 @@
 //! `plasma wallet …`: the wallet SDK for people, with human amounts and next steps.
 
-use crate::{deployment::Deployment, keys::parse_key, wallet_exits as exits};
+use crate::{deployment::Deployment, keys::parse_key, wallet_exits as exits, wallet_pay as pay};
 use alloy_sol_types::SolCall;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -89,10 +89,13 @@ enum WalletCommand {
         /// Token contract (default: ETH).
         #[arg(long, value_parser = plasma_primitives::address::parse_address)]
         token: Option<Address>,
-        /// Fee left to the operator, in the same token.
-        #[arg(long, default_value = "0")]
-        fee: String,
+        /// Fee left to the operator, in the payment's token (default: the exact fee the
+        /// operator's schedule asks, in a token the wallet holds).
+        #[arg(long)]
+        fee: Option<String>,
     },
+    /// The operator's fee schedule: what a payment owes now, and what is announced.
+    Fees,
     /// Merge up to four small outputs into one.
     Merge {
         /// Token contract (default: ETH).
@@ -244,8 +247,10 @@ async fn on_chain(
         WalletCommand::Balance => balance(&wallet, &plasma, json).await,
         WalletCommand::Utxos => utxos(&wallet, &plasma, json).await,
         WalletCommand::Send { to, amount: text, token, fee } => {
-            send(&wallet, &plasma, json, to, text, token, fee).await
+            let payment = pay::Payment { to, text, token: token.unwrap_or(Address::ZERO), fee };
+            pay::send(&wallet, &plasma, json, payment).await
         }
+        WalletCommand::Fees => pay::fees(&wallet, &plasma, json).await,
         WalletCommand::Merge { token } => match wallet.merge(token.unwrap_or(Address::ZERO)).await?
         {
             Some(ack) => report(json, json!({"txHash": ack.tx_hash}), || {
@@ -372,35 +377,6 @@ async fn utxos(wallet: &Wallet<RpcChain>, plasma: &Plasma<RpcChain>, json: bool)
     report(json, value, || if lines.is_empty() { "no outputs".into() } else { lines.join("\n") })
 }
 
-/// `plasma wallet send`.
-async fn send(
-    wallet: &Wallet<RpcChain>,
-    plasma: &Plasma<RpcChain>,
-    json: bool,
-    to: Address,
-    text: String,
-    token: Option<Address>,
-    fee: String,
-) -> Result<()> {
-    let token = token.unwrap_or(Address::ZERO);
-    let dec = decimals(plasma.chain().as_ref(), token).await?;
-    let ack = wallet.send(to, token, amount::parse(&text, dec)?, amount::parse(&fee, dec)?).await?;
-    report(
-        json,
-        json!({"txHash": ack.tx_hash, "blknum": ack.blknum, "txindex": ack.txindex}),
-        || {
-            format!(
-                "sent {text} {} to {to}: tx {} (block {}, index {})\nthe recipient can check it with `plasma wallet verify {}`",
-                symbol(token),
-                ack.tx_hash,
-                ack.blknum,
-                ack.txindex,
-                ack.tx_hash
-            )
-        },
-    )
-}
-
 /// `plasma wallet verify`.
 async fn verify(wallet: &Wallet<RpcChain>, json: bool, tx_hash: B256) -> Result<()> {
     let received = wallet.verify_received(tx_hash).await?;
@@ -468,7 +444,7 @@ fn describe(entry: &plasma_wallet::HistoryEntry) -> String {
     }
 }
 
-fn symbol(token: Address) -> String {
+pub(crate) fn symbol(token: Address) -> String {
     if token.is_zero() { "ETH".into() } else { format!("of token {token}") }
 }
 

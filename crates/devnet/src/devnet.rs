@@ -11,8 +11,9 @@ use jsonrpsee::http_client::HttpClientBuilder;
 use plasma_cash::{CashConfig, PlasmaCashContract};
 use plasma_cash::{CashNode, CashNodeConfig};
 use plasma_framework::{FrameworkAddresses, FrameworkConfig, Plasma};
+use plasma_ledger::FeePolicy;
 use plasma_operator::{OperatorConfig, OperatorNode};
-use plasma_primitives::U256;
+use plasma_primitives::{Address, U256};
 use plasma_rootchain::{Anvil, DevChain, RootChain, RpcChain, RpcConfig, dev_keys};
 use plasma_storage::RedbStore;
 use plasma_watcher::{Watcher, WatcherConfig, WatcherService};
@@ -47,7 +48,13 @@ pub struct DevnetConfig {
     pub watcher_addr: SocketAddr,
     /// The Cash operator's API address.
     pub cash_addr: SocketAddr,
+    /// The ETH fee per payment, in wei (0: free); the operator's account claims the fees.
+    pub fee_wei: U256,
 }
+
+/// The devnet's default fee per payment: 0.0001 ETH, small beside the amounts people try,
+/// large enough to see.
+pub const DEVNET_FEE_WEI: u128 = 100_000_000_000_000;
 
 /// A running devnet; dropping it stops anvil.
 pub struct Devnet {
@@ -207,6 +214,7 @@ async fn start_payment_chain(
         l1_start_block,
         l1_confirmations: 0,
         l1_poll_interval: Duration::from_millis(200),
+        fees: devnet_fees(config.fee_wei, operator),
         ..OperatorConfig::default()
     };
     let node =
@@ -224,6 +232,13 @@ async fn start_payment_chain(
             .await
             .map_err(fail)?;
     Ok((plasma, node, watcher))
+}
+
+/// A flat ETH fee (none if zero), claimed by the operator.
+fn devnet_fees(fee_wei: U256, operator: Address) -> FeePolicy {
+    let policy =
+        if fee_wei.is_zero() { FeePolicy::free() } else { FeePolicy::flat(Address::ZERO, fee_wei) };
+    policy.claimed_by(operator)
 }
 
 /// Deploys the Plasma Cash contract (periods scaled to the devnet's exit period) and starts

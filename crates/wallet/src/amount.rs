@@ -57,6 +57,15 @@ pub fn money(token: alloy_primitives::Address, amount: U256) -> String {
     }
 }
 
+/// "ETH or token 0xab…": a list of tokens for a sentence.
+pub fn token_list(tokens: &[alloy_primitives::Address]) -> String {
+    let names: Vec<String> = tokens
+        .iter()
+        .map(|t| if t.is_zero() { "ETH".to_string() } else { format!("token {t}") })
+        .collect();
+    names.join(" or ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

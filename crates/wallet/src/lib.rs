@@ -20,5 +20,5 @@ pub mod keystore;
 mod wallet;
 
 pub use wallet::{
-    HistoryEntry, InFlightExit, Leg, Piggybacked, Processed, Received, Wallet, WalletError,
+    HistoryEntry, InFlightExit, Leg, Paid, Piggybacked, Processed, Received, Wallet, WalletError,
 };

@@ -3,9 +3,11 @@
 
 mod history;
 mod inflight;
+mod pay;
 
 pub use history::HistoryEntry;
 pub use inflight::{InFlightExit, Leg, Piggybacked};
+pub use pay::Paid;
 
 use alloy_primitives::{Address, B256, Bytes, U256};
 use jsonrpsee::{core::ClientError, http_client::HttpClient};
@@ -28,6 +30,18 @@ pub enum WalletError {
     /// The operator refused the request.
     #[error("the operator refused: {0}")]
     Refused(String),
+    /// The payment leaves less fee than the operator's schedule asks (the message quotes it).
+    #[error("the operator refused: {0} (`plasma wallet fees` shows the schedule)")]
+    FeeTooLow(String),
+    /// The schedule accepts fees only in tokens this wallet does not hold.
+    #[error(
+        "the operator takes fees only in {}: this wallet holds none of them",
+        crate::amount::token_list(accepted)
+    )]
+    NoFeeToken {
+        /// The accepted fee tokens.
+        accepted: Vec<Address>,
+    },
     /// The watcher has no verified answer (yet): it checks each block before it serves it.
     #[error(
         "the watcher has no verified answer yet: {0} (it serves only blocks it has verified; retry shortly)"
@@ -122,6 +136,9 @@ fn watcher_error(e: ClientError) -> WalletError {
 
 fn operator_error(e: ClientError) -> WalletError {
     match e {
+        ClientError::Call(e) if e.code() == plasma_api::codes::FEE_TOO_LOW => {
+            WalletError::FeeTooLow(e.message().to_owned())
+        }
         ClientError::Call(e) => WalletError::Refused(e.message().to_owned()),
         other => WalletError::OperatorUnreachable(other.to_string()),
     }

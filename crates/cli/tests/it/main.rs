@@ -4,6 +4,7 @@ mod cash_node;
 mod crash;
 mod demo;
 mod devnet;
+mod fees;
 mod messages;
 mod readme;
 mod tx;

@@ -125,7 +125,7 @@ fn the_payment_wallet_says_what_it_sent_and_when_exits_mature() {
     wait_until_held(&net);
     assert_eq!(
         says(&["send", &bob, "0.1"]).unwrap_err(),
-        "error: insufficient funds: you can spend 0 ETH, the payment needs 0.1 ETH (outputs exiting on L1 are not spendable)"
+        "error: insufficient funds: you can spend 0 ETH, the payment needs 0.1001 ETH (outputs exiting on L1 are not spendable)"
     );
     let framework = deployment_framework(d);
     let err = submit_raw(&net, &pos, &bob, net.key(1), Some(&framework));
