@@ -5,6 +5,7 @@
 mod api_limits;
 mod byzantine;
 mod exits;
+mod fees;
 mod inflight;
 mod restart;
 mod service;
@@ -100,6 +101,15 @@ impl World {
                 .unwrap()
                 .insert(blknum, txs.iter().map(|t| Bytes::from(t.encode())).collect());
         }
+        blknum
+    }
+
+    /// Commits and serves a block of `served` bytes (payments signed, claims as they are),
+    /// whose leaves are `leaves`.
+    pub(crate) async fn commit_bytes(&self, served: Vec<Vec<u8>>, leaves: &[Vec<u8>]) -> u64 {
+        let root = MerkleTree::from_leaves(leaves).unwrap().root();
+        let (blknum, _) = self.plasma.submit_block(addr(OPERATOR), root).await.unwrap();
+        self.served.0.lock().unwrap().insert(blknum, served.into_iter().map(Bytes::from).collect());
         blknum
     }
 
