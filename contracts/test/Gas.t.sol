@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {PlasmaTest} from "./utils/PlasmaTest.sol";
 import {Tree} from "./utils/Tree.sol";
 import {Vm} from "./utils/Vm.sol";
+import {RlpEncode} from "./utils/RlpEncode.sol";
+import {TxEncode} from "./utils/TxEncode.sol";
 import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
 import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
 
@@ -102,6 +104,28 @@ contract GasTest is PlasmaTest {
         _report("gas.tx.startStandardExit", _lastGas(), START_EXIT_TARGET);
         _startExit(alice, depPos, depTx, Tree.depositProof());
         _report("gas.tx.startStandardExit.deposit", _lastGas(), START_EXIT_TARGET);
+    }
+
+    /// The operator's fee: the fee-claim output (tx type 3) after a block's payments.
+    function test_gas_startStandardExit_feeClaim() public {
+        (uint256 depPos,) = _depositEth(alice, 5 ether);
+        bytes32[] memory ins = new bytes32[](1);
+        ins[0] = bytes32(depPos);
+        bytes[] memory txs = new bytes[](2);
+        txs[0] = _tx(ins, _outs2(bob, 3 ether, alice, 2 ether - 1 gwei));
+        PaymentTransaction.Output memory fee = PaymentTransaction.Output(2, operator, address(0), 1 gwei);
+        txs[1] = RlpEncode.list3(
+            RlpEncode.uintItem(3),
+            RlpEncode.list1(TxEncode.output(fee)),
+            RlpEncode.bytes32Item(keccak256(abi.encode(uint256(1000), address(0))))
+        );
+        uint256 blknum = _submit(txs);
+        (, bytes memory proof) = Tree.rootAndProof(txs, 0);
+        _startExit(bob, _pos(blknum, 0, 0), txs[0], proof);
+        (, proof) = Tree.rootAndProof(txs, 1);
+        vm.deal(operator, bond);
+        _startExitHinted(operator, _pos(blknum, 1, 0), txs[1], proof, 0);
+        _report("gas.tx.startStandardExit.feeClaim", _lastGas(), START_EXIT_TARGET);
     }
 
     /// The largest tx: 4 inputs, 4 outputs.

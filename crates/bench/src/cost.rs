@@ -24,6 +24,8 @@ pub struct CostInputs {
     pub eth_usd: f64,
     /// Price ERC20 transfers (instead of ETH).
     pub erc20: bool,
+    /// The fee the operator asks per transfer, in wei of ETH.
+    pub fee_wei: f64,
 }
 
 /// The priced scenario.
@@ -46,6 +48,43 @@ pub struct CostReport {
     pub saving_ratio: f64,
     /// Fewest transfers per deposit-and-exit for Plasma to be cheaper.
     pub break_even_transfers_per_cycle: Option<u64>,
+    /// The operator's economics at this fill and fee.
+    pub operator: OperatorEconomics,
+}
+
+/// What running the chain earns and costs the operator, per block, on L1.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorEconomics {
+    /// Fees of one block: fill × fee per transfer (wei).
+    pub revenue_per_block_wei: f64,
+    /// The block's root submission on L1 (wei).
+    pub submission_per_block_wei: f64,
+    /// Revenue less submission (wei).
+    pub margin_per_block_wei: f64,
+    /// The fee per transfer at which the fees of a block pay its submission (wei).
+    pub break_even_fee_wei: f64,
+    /// The fewest transactions per block at which this fee pays the submission (none if even a
+    /// full block does not).
+    pub break_even_fill: Option<u64>,
+}
+
+/// The operator's economics: `submitBlock`'s gas is its cost per block; `fill × fee` its
+/// revenue. (Exiting the collected fees is one exit per claim it chooses to take out, spread
+/// over as many blocks as it likes: left out here.)
+pub fn operator_economics(gas: &GasFigures, inputs: &CostInputs) -> OperatorEconomics {
+    let wei_per_gas = inputs.gas_price_gwei * 1e9;
+    let submission = gas.submit_block as f64 * wei_per_gas;
+    let fill = inputs.block_fill.max(1) as f64;
+    let revenue = fill * inputs.fee_wei;
+    let needed = (submission / inputs.fee_wei.max(f64::MIN_POSITIVE)).ceil();
+    OperatorEconomics {
+        revenue_per_block_wei: revenue,
+        submission_per_block_wei: submission,
+        margin_per_block_wei: revenue - submission,
+        break_even_fee_wei: submission / fill,
+        break_even_fill: (needed <= 65_536.0).then_some(needed.max(1.0) as u64),
+    }
 }
 
 /// Gas of one user's deposit and exit.
@@ -72,6 +111,7 @@ pub fn price(gas: &GasFigures, inputs: &CostInputs) -> CostReport {
         plasma_usd: plasma * inputs.transfers as f64 * usd_per_gas,
         saving_ratio: direct / plasma,
         break_even_transfers_per_cycle: break_even,
+        operator: operator_economics(gas, inputs),
     }
 }
 
@@ -107,10 +147,22 @@ pub fn plot_svg(gas: &GasFigures, inputs: &CostInputs) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{left}\" y=\"20\" font-size=\"15\">L1 gas per {token} transfer against block fill (log-log)</text>\n"
     );
     svg += &plot_axes(&x, &y, (w, h, left, right, top, bottom));
-    let lines: [(&GasCurve<'_>, &str, String); 3] = [
+    // The fee, in gas at the scenario's price: where it meets the root's share, the
+    // operator's fees pay its submissions.
+    let fee_gas = inputs.fee_wei / (inputs.gas_price_gwei * 1e9);
+    let lines: [(&GasCurve<'_>, &str, String); 4] = [
         (&|_| direct, "#d62728", format!("{token} transfer directly on L1")),
         (&plasma, "#1f77b4", format!("Plasma, 1 deposit+exit per {per_cycle} transfers")),
-        (&|n| submit / n, "#2ca02c", "Plasma, block root only".into()),
+        (
+            &|n| submit / n,
+            "#2ca02c",
+            "Plasma, block root only (the operator's break-even fee)".into(),
+        ),
+        (
+            &|_| fee_gas,
+            "#9467bd",
+            format!("fee per transfer ({} gwei of ETH)", inputs.fee_wei / 1e9),
+        ),
     ];
     // The legend sits low on the left, where every line is far above it.
     let legend_top = h - bottom - 16.0 - 18.0 * lines.len() as f64;
@@ -200,6 +252,7 @@ mod tests {
             gas_price_gwei: 1.0,
             eth_usd: 1.0,
             erc20: false,
+            fee_wei: 0.0,
         };
         let report = price(&figures(), &inputs);
         assert!(report.root_gas_per_transfer < 1.0, "{report:?}");
@@ -214,6 +267,7 @@ mod tests {
             gas_price_gwei: 10.0,
             eth_usd: 3000.0,
             erc20: false,
+            fee_wei: 1e14,
         };
         let report = price(&figures(), &inputs);
         let k = report.break_even_transfers_per_cycle.unwrap();
@@ -226,6 +280,27 @@ mod tests {
     }
 
     #[test]
+    fn the_operator_breaks_even_where_its_fees_pay_the_root() {
+        // 51,000 gas at 10 gwei = 510,000 gwei per block: over 1000 transfers, 510 gwei each.
+        let inputs = CostInputs {
+            transfers: 1,
+            block_fill: 1000,
+            transfers_per_cycle: 1,
+            gas_price_gwei: 10.0,
+            eth_usd: 3000.0,
+            erc20: false,
+            fee_wei: 1e12,
+        };
+        let op = price(&figures(), &inputs).operator;
+        assert_eq!(op.break_even_fee_wei, 510e9);
+        assert_eq!(op.submission_per_block_wei, 510e12);
+        assert_eq!(op.revenue_per_block_wei, 1e15);
+        assert_eq!(op.break_even_fill, Some(510), "1,000 gwei a transfer pays the root from 510");
+        let tiny = operator_economics(&figures(), &CostInputs { fee_wei: 1.0, ..inputs });
+        assert_eq!(tiny.break_even_fill, None, "1 wei a transfer never pays it");
+    }
+
+    #[test]
     fn the_plot_follows_the_token_and_marks_the_fill() {
         let inputs = CostInputs {
             transfers: 1,
@@ -234,11 +309,13 @@ mod tests {
             gas_price_gwei: 20.0,
             eth_usd: 3000.0,
             erc20: true,
+            fee_wei: 1e14,
         };
         let erc20 = plot_svg(&figures(), &inputs);
         let eth = plot_svg(&figures(), &CostInputs { erc20: false, ..inputs });
         assert!(erc20.starts_with("<svg") && erc20.trim_end().ends_with("</svg>"));
-        assert_eq!(erc20.matches("<polyline").count(), 3);
+        assert_eq!(erc20.matches("<polyline").count(), 4);
+        assert!(erc20.contains("fee per transfer (100000 gwei of ETH)"), "{erc20}");
         assert!(erc20.contains("ERC20 transfer directly on L1") && eth.contains("ETH transfer"));
         assert_ne!(erc20, eth, "the token changes the curves");
         let at = price(&figures(), &inputs).plasma_gas_per_transfer;

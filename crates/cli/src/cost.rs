@@ -25,12 +25,24 @@ pub(crate) struct CostArgs {
     /// Price ERC20 transfers instead of ETH.
     #[arg(long)]
     erc20: bool,
+    /// The operator's fee per transfer, in wei of ETH (the devnet's is 0.0001 ETH).
+    #[arg(long = "fee-wei", default_value_t = 1e14, value_parser = non_negative_finite)]
+    fee_wei: f64,
     /// Write an SVG plot of gas per transfer against block fill here.
     #[arg(long)]
     plot: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// A fee: a finite number, zero or more.
+fn non_negative_finite(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(v) => Err(format!("{text:?} is {v}: give a finite number, zero or more")),
+        Err(e) => Err(format!("{text:?} is not a number: {e}")),
+    }
 }
 
 /// A price: a finite number above zero (`1e999` is infinite, not a price).
@@ -58,6 +70,7 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
         gas_price_gwei: args.gas_price_gwei,
         eth_usd: args.eth_usd,
         erc20: args.erc20,
+        fee_wei: args.fee_wei,
     };
     let report = price(&gas, &inputs);
     if let Some(path) = &args.plot {
@@ -102,6 +115,26 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
         Some(k) => println!("  break-even: at least {k} transfers per deposit-and-exit"),
         None => println!(
             "  break-even: never at this block fill (the root alone costs more than a transfer)"
+        ),
+    }
+    let op = &report.operator;
+    let gwei = |wei: f64| wei / 1e9;
+    let eth = |wei: f64| wei / 1e18;
+    println!(
+        "  operator, per block: fees {:.8} ETH, root submission {:.8} ETH, margin {:.8} ETH",
+        eth(op.revenue_per_block_wei),
+        eth(op.submission_per_block_wei),
+        eth(op.margin_per_block_wei)
+    );
+    println!(
+        "  operator break-even fee per transfer      {:>12.3} gwei ({:.0} wei)",
+        gwei(op.break_even_fee_wei),
+        op.break_even_fee_wei
+    );
+    match op.break_even_fill {
+        Some(n) => println!("  operator break-even fill at this fee: {n} transactions per block"),
+        None => println!(
+            "  operator break-even fill: never at this fee (a full block's fees do not pay its root)"
         ),
     }
     if let Some(path) = &args.plot {
