@@ -16,5 +16,6 @@ pub const INTERNAL: i32 = -32006;
 /// the exit): it cannot be spent on the child chain while that exit may pay it out.
 pub const EXITING: i32 = -32007;
 /// The transaction leaves less fee than the schedule asks; the message quotes the fee owed
-/// in each accepted token (`plasma_getFees` has the schedule).
-pub const FEE_TOO_LOW: i32 = -32008;
+/// in each accepted token (`plasma_getFees` has the schedule). Apart from jsonrpsee's own
+/// server codes (-32007 to -32011: request, response and batch limits, busy).
+pub const FEE_TOO_LOW: i32 = -32020;
