@@ -52,30 +52,6 @@ contract FeeReviewTest is PlasmaTest {
 
     // ---------------------------------------------------------------- helpers
 
-    function _feeTx(address owner, address tkn, uint256 amount, bytes32 nonce)
-        internal
-        pure
-        returns (bytes memory)
-    {
-        return _feeTxRaw(3, 2, owner, tkn, amount, nonce);
-    }
-
-    function _feeTxRaw(
-        uint256 txType,
-        uint256 outputType,
-        address owner,
-        address tkn,
-        uint256 amount,
-        bytes32 nonce
-    ) internal pure returns (bytes memory) {
-        PaymentTransaction.Output memory o = PaymentTransaction.Output(outputType, owner, tkn, amount);
-        return RlpEncode.list3(
-            RlpEncode.uintItem(txType),
-            RlpEncode.list1(TxEncode.output(o)),
-            RlpEncode.bytes32Item(nonce)
-        );
-    }
-
     function _proof(bytes[] memory txs, uint256 index) internal pure returns (bytes memory p) {
         (, p) = Tree.rootAndProof(txs, index);
     }

@@ -4,8 +4,6 @@ pragma solidity ^0.8.24;
 import {PlasmaTest} from "./utils/PlasmaTest.sol";
 import {Tree} from "./utils/Tree.sol";
 import {Vm} from "./utils/Vm.sol";
-import {RlpEncode} from "./utils/RlpEncode.sol";
-import {TxEncode} from "./utils/TxEncode.sol";
 import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
 import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
 
@@ -113,12 +111,7 @@ contract GasTest is PlasmaTest {
         ins[0] = bytes32(depPos);
         bytes[] memory txs = new bytes[](2);
         txs[0] = _tx(ins, _outs2(bob, 3 ether, alice, 2 ether - 1 gwei));
-        PaymentTransaction.Output memory fee = PaymentTransaction.Output(2, operator, address(0), 1 gwei);
-        txs[1] = RlpEncode.list3(
-            RlpEncode.uintItem(3),
-            RlpEncode.list1(TxEncode.output(fee)),
-            RlpEncode.bytes32Item(keccak256(abi.encode(uint256(1000), address(0))))
-        );
+        txs[1] = _feeTx(operator, address(0), 1 gwei, keccak256(abi.encode(uint256(1000), address(0))));
         uint256 blknum = _submit(txs);
         (, bytes memory proof) = Tree.rootAndProof(txs, 0);
         _startExit(bob, _pos(blknum, 0, 0), txs[0], proof);

@@ -5,6 +5,7 @@ import {Test} from "./Test.sol";
 import {Deploy} from "./Deploy.sol";
 import {Tree} from "./Tree.sol";
 import {TxEncode} from "./TxEncode.sol";
+import {RlpEncode} from "./RlpEncode.sol";
 import {PlasmaFramework} from "../../src/PlasmaFramework.sol";
 import {EthVault} from "../../src/vaults/EthVault.sol";
 import {Erc20Vault} from "../../src/vaults/Erc20Vault.sol";
@@ -110,6 +111,32 @@ abstract contract PlasmaTest is Test {
         PaymentTransaction.Output[] memory outs = new PaymentTransaction.Output[](1);
         outs[0] = _out(owner, tkn, amount);
         return _tx(ins, outs);
+    }
+
+    /// @dev A fee-claim transaction (type 3, one output of type 2): `RLP([3, [output], nonce])`.
+    function _feeTx(address owner, address tkn, uint256 amount, bytes32 nonce)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return _feeTxRaw(3, 2, owner, tkn, amount, nonce);
+    }
+
+    /// @dev Any type and output type, for the tests of malformed claims.
+    function _feeTxRaw(
+        uint256 txType,
+        uint256 outputType,
+        address owner,
+        address tkn,
+        uint256 amount,
+        bytes32 nonce
+    ) internal pure returns (bytes memory) {
+        PaymentTransaction.Output memory o = PaymentTransaction.Output(outputType, owner, tkn, amount);
+        return RlpEncode.list3(
+            RlpEncode.uintItem(txType),
+            RlpEncode.list1(TxEncode.output(o)),
+            RlpEncode.bytes32Item(nonce)
+        );
     }
 
     function _sign(uint256 key, bytes memory txBytes) internal view returns (bytes memory) {

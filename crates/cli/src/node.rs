@@ -175,7 +175,6 @@ pub(crate) async fn run(args: NodeArgs) -> Result<()> {
     let store = Arc::new(RedbStore::open(data_dir.join("operator.redb"))?);
     let node = OperatorNode::start(config, plasma, operator, store).await?;
     println!("rpc: http://{}", node.rpc_addr());
-    file.fee.announce(&node)?;
     let mut fees = args.config.as_deref().map(|path| FeeFileWatch::new(path, file.fee.clone()));
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);

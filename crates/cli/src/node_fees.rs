@@ -72,10 +72,12 @@ impl NextFees {
 
 impl FeeSection {
     /// The node's fee policy: the file's rates, `--fee.min-wei` over the ETH rate, the dust
-    /// limit, and the claimer (`operator` unless set). `[fee.next]` is announced once the node
-    /// runs ([`FeeSection::announce`]), where the block it names is checked.
+    /// limit, the claimer (`operator` unless set), and `[fee.next]` as the file has it at start
+    /// (already in force if the node resumes past its block). A `[fee.next]` added while the
+    /// node runs is announced by [`FeeFileWatch`], which checks its block.
     pub(crate) fn policy(&self, flags: &FeeFlags, operator: Address) -> FeePolicy {
-        let mut policy = FeePolicy { rates: rates(&self.token), ..FeePolicy::free() };
+        let next = self.next.as_ref().map(NextFees::scheduled);
+        let mut policy = FeePolicy { rates: rates(&self.token), next, ..FeePolicy::free() };
         match flags.min_wei.or(self.min_wei) {
             Some(wei) if !wei.is_zero() => {
                 policy.rates.insert(Address::ZERO, FeeRate::flat(wei));
@@ -92,7 +94,7 @@ impl FeeSection {
     }
 
     /// Announces `[fee.next]` to the running node, if the file has one.
-    pub(crate) fn announce(&self, node: &OperatorNode) -> Result<()> {
+    fn announce(&self, node: &OperatorNode) -> Result<()> {
         if let Some(next) = &self.next {
             node.schedule_fees(next.scheduled()).with_context(|| {
                 format!("[fee.next] effective_block = {}", next.effective_block)

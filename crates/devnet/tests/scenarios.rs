@@ -1,4 +1,5 @@
-//! Every scenario of the suite passes: honest users made whole to the wei, cheaters paid nothing.
+//! Every scenario of the suite passes: honest users made whole to the wei, cheaters paid no
+//! more than the last valid state gives them.
 
 use plasma_devnet::scenario::{self, SCENARIOS};
 
@@ -75,6 +76,24 @@ async fn every_scenario_ends_with_nothing_lost() {
                         report.alarms
                     );
                 }
+            }
+            "fee-overclaim" => {
+                assert!(
+                    report
+                        .alarms
+                        .iter()
+                        .any(|a| a.contains("Overclaim") && a.contains("blknum: 2000")),
+                    "{:?}",
+                    report.alarms
+                );
+                assert!(
+                    report
+                        .story
+                        .iter()
+                        .any(|l| l.contains("cannot be paid") && l.contains("InsufficientFunds")),
+                    "the overclaim's exit is not paid: {:?}",
+                    report.story
+                );
             }
             other => panic!("unchecked scenario {other}"),
         }

@@ -139,6 +139,9 @@ impl Ledger {
         next_block: u64,
         utxos: impl IntoIterator<Item = (UtxoPos, Output)>,
     ) -> Self {
+        let mut fees = fees;
+        // Rates announced for a block the chain has reached are in force.
+        fees.advance_to(next_block);
         Self {
             utxos: utxos.into_iter().collect(),
             changes: ChangeLog::new(true, next_block),

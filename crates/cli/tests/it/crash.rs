@@ -2,7 +2,6 @@
 //! skips nor double-submits a block root. A real node process against a real anvil.
 
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
-use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_operator::OperatorApiClient;
 use plasma_primitives::{Address, B256, Output, PaymentTx, U256, UtxoPos};
 use plasma_rootchain::{RootChain, dev_key};
@@ -67,19 +66,8 @@ async fn wait_for(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_loses_nothing_acknowledged_and_submits_each_root_once() {
     let (anvil, chain) = crate::funded_anvil().await;
-    let operator = chain.accounts()[0];
-    let start = chain.head().await.unwrap().number;
-    let plasma =
-        Plasma::deploy(chain.clone(), operator, &FrameworkConfig::new(operator)).await.unwrap();
+    let (plasma, dir, contracts) = crate::deploy_for_node(&chain).await;
     let domain = plasma.domain_separator().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let contracts = dir.path().join("deployment.json");
-    let a = plasma.addresses();
-    let deployment = serde_json::json!({
-        "chainId": 31337, "deployedAtBlock": start + 1,
-        "framework": a.framework, "ethVault": a.eth_vault, "erc20Vault": a.erc20_vault, "exitGame": a.exit_game,
-    });
-    std::fs::write(&contracts, deployment.to_string()).unwrap();
     for &user in &USERS {
         let owner = chain.accounts()[user];
         let tx = PaymentTx::deposit(owner, Address::ZERO, U256::from(10u64.pow(18))).unwrap();

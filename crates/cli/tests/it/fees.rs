@@ -4,10 +4,9 @@
 
 use crate::wallet::{Devnet, cast_out, start_devnet};
 use jsonrpsee::http_client::HttpClientBuilder;
-use plasma_framework::{FrameworkConfig, Plasma};
 use plasma_operator::OperatorApiClient;
 use plasma_primitives::{Address, B256, Output, PaymentTx, U256, UtxoPos};
-use plasma_rootchain::{RootChain, dev_key};
+use plasma_rootchain::dev_key;
 use serde_json::Value;
 use std::{path::Path, time::Duration};
 
@@ -105,19 +104,8 @@ fn fees_are_quoted_paid_collected_spent_and_exited() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fee_change_starts_at_its_announced_block() {
     let (anvil, chain) = crate::funded_anvil().await;
-    let operator = chain.accounts()[0];
-    let start = chain.head().await.unwrap().number;
-    let plasma =
-        Plasma::deploy(chain.clone(), operator, &FrameworkConfig::new(operator)).await.unwrap();
+    let (plasma, dir, contracts) = crate::deploy_for_node(&chain).await;
     let domain = plasma.domain_separator().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let contracts = dir.path().join("deployment.json");
-    let a = plasma.addresses();
-    let deployment = serde_json::json!({
-        "chainId": 31337, "deployedAtBlock": start + 1,
-        "framework": a.framework, "ethVault": a.eth_vault, "erc20Vault": a.erc20_vault, "exitGame": a.exit_game,
-    });
-    std::fs::write(&contracts, deployment.to_string()).unwrap();
     let alice = dev_key(1);
     let deposit =
         PaymentTx::deposit(alice.address(), Address::ZERO, U256::from(10u64.pow(18))).unwrap();

@@ -52,6 +52,27 @@ pub(crate) async fn funded_anvil()
     (anvil, std::sync::Arc::new(chain))
 }
 
+/// The framework deployed on `chain` by dev key 0, and its deployment file (as `plasma
+/// deploy` writes it) in a new temporary folder: what `plasma node --contracts` reads.
+pub(crate) async fn deploy_for_node(
+    chain: &std::sync::Arc<plasma_rootchain::RpcChain>,
+) -> (plasma_framework::Plasma<plasma_rootchain::RpcChain>, tempfile::TempDir, std::path::PathBuf) {
+    use plasma_rootchain::RootChain;
+    let operator = chain.accounts()[0];
+    let start = chain.head().await.unwrap().number;
+    let config = plasma_framework::FrameworkConfig::new(operator);
+    let plasma = plasma_framework::Plasma::deploy(chain.clone(), operator, &config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("deployment.json");
+    let a = plasma.addresses();
+    let deployment = serde_json::json!({
+        "chainId": 31337, "deployedAtBlock": start + 1,
+        "framework": a.framework, "ethVault": a.eth_vault, "erc20Vault": a.erc20_vault, "exitGame": a.exit_game,
+    });
+    std::fs::write(&contracts, deployment.to_string()).unwrap();
+    (plasma, dir, contracts)
+}
+
 /// Starts `plasma node` (dev key 0 as operator, API on a free port) on the root chain at `url`
 /// with `args` added; returns the process and the API URL it prints.
 pub(crate) fn spawn_node(

@@ -164,3 +164,14 @@ fn a_fee_grows_with_inputs_and_outputs() {
             .unwrap();
     ledger.apply(exact).unwrap();
 }
+
+#[test]
+fn a_node_resuming_past_an_announced_block_uses_the_new_rates() {
+    let rate = |wei: u64| FeeRates::from([(ETH, FeeRate::flat(U256::from(wei)))]);
+    let mut policy = FeePolicy::flat(ETH, U256::from(5));
+    policy.next = Some(ScheduledFees { effective_block: 2000, rates: rate(8) });
+    let before = Ledger::restore(policy.clone(), 1000, std::iter::empty());
+    assert_eq!(before.fee_policy().rates_at(1000), &rate(5), "not yet");
+    let after = Ledger::restore(policy, 3000, std::iter::empty());
+    assert_eq!((&after.fee_policy().rates, &after.fee_policy().next), (&rate(8), &None));
+}
