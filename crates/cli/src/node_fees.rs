@@ -146,6 +146,13 @@ impl FeeFileWatch {
         }
         self.modified = modified;
         match self.reread() {
+            Ok(section) if section.next.is_none() && self.seen.next.is_some() => {
+                eprintln!(
+                    "{}: [fee.next] is gone, but an announced change stays (wallets rely on it): announce other rates to replace it",
+                    self.path.display()
+                );
+                self.seen = section;
+            }
             Ok(section) if section.next != self.seen.next => {
                 if let Err(e) = section.announce(node) {
                     eprintln!("{}: the fee change is refused: {e:#}", self.path.display());

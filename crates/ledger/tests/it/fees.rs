@@ -51,6 +51,9 @@ fn the_operator_claims_each_tokens_fees_after_the_payments() {
             (UtxoPos::new(1000, 3, 0), *expected[1].output())
         ]
     );
+    // The claims are in the changes a store persists, so they survive a restart.
+    let added: Vec<UtxoPos> = ledger.take_changes().added.into_iter().map(|(p, _)| p).collect();
+    assert!(added.contains(&mine[0].0) && added.contains(&mine[1].0), "{added:?}");
     // The claimer spends its fee like any output.
     let spend = transfer(&[mine[0].0], vec![out(&key("carol"), ETH, 10)], &[&op]).unwrap();
     ledger.apply(spend).unwrap();

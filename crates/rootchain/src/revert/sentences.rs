@@ -413,6 +413,16 @@ pub(super) const SENTENCES: &[(&str, &str)] = &[
         "the transaction has {count} fields, but a payment transaction has exactly 5",
     ),
     ("TxWrongType", "the transaction type is {txType}: only 1 (payment) is supported"),
+    (
+        "FeeTxWrongFieldCount",
+        "the transaction has {count} fields, but a fee claim has exactly 3 (type, output, nonce)",
+    ),
+    ("FeeTxWrongType", "the fee claim's type is {txType}: it must be 3"),
+    ("FeeTxWrongOutputCount", "the fee claim has {count} outputs: exactly 1 is required"),
+    (
+        "FeeTxWrongNonce",
+        "the fee claim's nonce {nonce} is not the one of its block and token ({expected}): it belongs to another block or token",
+    ),
     ("TxTooManyInputs", "the transaction has {count} inputs: at most 4 are allowed"),
     ("TxZeroInput", "input {index} of the transaction is zero"),
     ("TxDuplicateInput", "input {index} of the transaction repeats an earlier input ({input})"),
@@ -424,7 +434,7 @@ pub(super) const SENTENCES: &[(&str, &str)] = &[
     ),
     (
         "TxWrongOutputType",
-        "output {index} of the transaction has type {outputType}: only 1 is supported",
+        "output {index} of the transaction has type {outputType}: a payment's outputs have type 1, a fee claim's type 2",
     ),
     (
         "TxOutputDataWrongFieldCount",
