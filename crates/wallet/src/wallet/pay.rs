@@ -56,8 +56,11 @@ pub(crate) fn plan(
     rate: Option<&FeeRateInfo>,
 ) -> Result<Plan, WalletError> {
     let fee_token = rate.map_or(token, |r| r.token);
-    let mut fee = rate.map_or(U256::ZERO, |r| r.fee_for(1, 2));
-    // A few rounds settle it: each changes the input count by a little, and the fee with it.
+    // From the smallest payment (one input, one output) up: each round's inputs and change
+    // set the fee the next round needs. It settles where the fee owed is the fee left; when a
+    // larger fee removes the change output, the fee left may exceed the fee owed by at most
+    // one output's rate (paying less would bring the change output back).
+    let mut fee = rate.map_or(U256::ZERO, |r| r.fee_for(1, 1));
     for _ in 0..8 {
         let mut needs = vec![(token, amount)];
         match needs.iter_mut().find(|(t, _)| *t == fee_token) {
@@ -199,6 +202,19 @@ mod tests {
                 Output { owner: me, token: ETH, amount: U256::from(70) }
             ]
         );
+    }
+
+    #[test]
+    fn an_exact_balance_pays_the_exact_fee_without_change() {
+        let (me, to) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        let rate = FeeRateInfo {
+            token: ETH,
+            base: U256::from(5),
+            per_input: U256::ZERO,
+            per_output: U256::from(1),
+        };
+        let p = plan(&[utxo(0, ETH, 106)], me, (to, ETH, U256::from(100)), Some(&rate)).unwrap();
+        assert_eq!((p.fee, p.outputs.len()), (U256::from(6), 1), "one output: 5 + 1");
     }
 
     #[test]
