@@ -263,7 +263,7 @@ impl<C: RootChain> Wallet<C> {
         amount: U256,
         fee: U256,
     ) -> Result<TxAck, WalletError> {
-        let need = amount + fee;
+        let need = amount.saturating_add(fee);
         let mut mine: Vec<Utxo> =
             self.utxos().await?.into_iter().filter(|u| u.token == token).collect();
         mine.sort_by_key(|u| std::cmp::Reverse(u.amount));

@@ -64,7 +64,7 @@ pub(crate) fn plan(
     for _ in 0..8 {
         let mut needs = vec![(token, amount)];
         match needs.iter_mut().find(|(t, _)| *t == fee_token) {
-            Some((_, need)) => *need += fee,
+            Some((_, need)) => *need = need.saturating_add(fee),
             None if !fee.is_zero() => needs.push((fee_token, fee)),
             None => {}
         }
