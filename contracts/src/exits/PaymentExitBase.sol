@@ -12,6 +12,7 @@ import {PaymentEip712} from "../lib/PaymentEip712.sol";
 import {Merkle} from "../lib/Merkle.sol";
 import {Signature} from "../lib/Signature.sol";
 import {UtxoPos} from "../lib/UtxoPos.sol";
+import {BatchEntries} from "../lib/BatchEntries.sol";
 
 /// @title PaymentExitBase
 /// @notice What the payment exit game and its in-flight module share: the configuration
@@ -353,6 +354,90 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
         uint256[] inputUtxosPos;
         bytes[] inputTxsInclusionProofs;
         bytes[] inFlightTxSigs;
+    }
+
+    // ================================================================ batch exits (mass exit)
+
+    /// @notice Gas the per-entry bond of a batch exit is sized for: its worst-case challenge,
+    /// `challengeBatchEntryInvalid` of an entry in a full batch (10-hash branch) with a
+    /// 4-in/4-out tx (test/Gas.t.sol), rounded up. With the default exit bond: 0.02 ETH.
+    uint256 public constant BATCH_ENTRY_BOND_GAS = 100_000;
+    /// @dev Batch ids: bits 159 and 158 set, bits 32..157 clear, a counter below. In-flight
+    /// ids have bit 159 set and 159 hash bits below it, so one matching this prefix takes ~2^126
+    /// hashing; output exit ids have bit 159 clear.
+    uint160 internal constant BATCH_ID_PREFIX = uint160(3) << 158;
+
+    /// @dev A batch exit, three words. `processed` entries (in list order) are settled;
+    /// `cancelled` counts the challenged entries among the others.
+    struct Batch {
+        address starter;
+        uint32 exitableAt;
+        uint16 count;
+        uint16 processed;
+        uint16 cancelled;
+        bytes32 root;
+        address token;
+        uint96 entryBond;
+    }
+
+    /// @notice An entry of a batch exit as a challenge names it: its index in the list, the
+    /// entry with its owner, and the Merkle branch to the batch's root (lib/BatchEntries.sol).
+    struct EntryProof {
+        uint256 index;
+        BatchEntries.Entry entry;
+        bytes32[] branch;
+    }
+
+    mapping(uint160 => Batch) internal _batches;
+    /// @dev Challenged entries: batch id → bitmap word (index / 256) → bits.
+    mapping(uint160 => mapping(uint256 => uint256)) internal _cancelledEntries;
+    /// @dev Who may start batch exits naming an owner (besides the owner): set by the owner.
+    mapping(address => address) internal _batchExitAgents;
+    /// @dev Batch exits started so far (the low bits of the next batch id).
+    uint32 internal _batchCount;
+
+    /// @notice A batch exit of `count` entries, committed to by `root`; `entries` is the packed
+    /// list (lib/BatchEntries.sol), published here so anyone can challenge or process it.
+    event BatchExitStarted(
+        uint160 indexed exitId,
+        address indexed starter,
+        address indexed token,
+        uint256 count,
+        uint256 exitableAt,
+        bytes32 root,
+        bytes entries
+    );
+    /// @notice Entry `index` of batch `exitId` was challenged: it is never paid, its bond went
+    /// to `challenger`.
+    event BatchEntryChallenged(uint160 indexed exitId, uint256 index, address indexed challenger);
+    /// @notice Entries [from, to) of batch `exitId` were settled: `paid` of them paid out
+    /// (`amount` in all), the others were challenged or their output had another exit.
+    event BatchExitProcessed(
+        uint160 indexed exitId, uint256 from, uint256 to, uint256 paid, uint256 amount
+    );
+    event BatchExitAgentSet(address indexed owner, address indexed agent);
+
+    error BatchNotFound(uint160 exitId);
+    /// @notice `owner` has not made the caller its batch-exit agent.
+    error NotBatchAgent(address owner, address caller);
+    /// @notice A batch is processed only at the head of its token's queue (priority order).
+    error BatchExitNotAtHead(uint160 exitId, uint256 head);
+    error BatchExitNotMature(uint160 exitId, uint256 exitableAt);
+    error BatchDataMismatch(uint160 exitId);
+    /// @notice Entry `index` is already settled (processed) or challenged.
+    error EntrySettled(uint160 exitId, uint256 index);
+    /// @notice The entry matches the chain: the challenge shows nothing wrong.
+    error EntryValid(uint160 exitId, uint256 index);
+
+    /// @notice The bond per entry `startBatchExit` takes now:
+    /// exitBond × BATCH_ENTRY_BOND_GAS / EXIT_BOND_GAS.
+    function batchEntryBond() public view returns (uint256) {
+        return exitBond() * BATCH_ENTRY_BOND_GAS / EXIT_BOND_GAS;
+    }
+
+    /// @dev Whether an exit id (a queue entry) is a batch exit's.
+    function _isBatchId(uint160 id) internal pure returns (bool) {
+        return id >> 32 == BATCH_ID_PREFIX >> 32;
     }
 
     /// @dev An answered canonicity challenge's bond `cbond`: half (rounded up) to the responder

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {NotOperator} from "../common/ChildBlocks.sol";
 import {PaymentExitBase} from "./PaymentExitBase.sol";
 import {PaymentInFlightExitModule} from "./PaymentInFlightExitModule.sol";
+import {PaymentBatchExitModule} from "./PaymentBatchExitModule.sol";
 import {PriorityQueue} from "../utils/PriorityQueue.sol";
 import {PlasmaFramework} from "../PlasmaFramework.sol";
 import {EthVault} from "../vaults/EthVault.sol";
@@ -64,21 +65,35 @@ contract PaymentExitGame is PaymentExitBase {
     /// @notice The in-flight exit code, created by the constructor and run with DELEGATECALL
     /// on this contract's storage (see PaymentInFlightExitModule).
     address public immutable inFlightExitModule;
+    /// @notice The batch exit code (PaymentBatchExitModule), deployed on its own and run with
+    /// DELEGATECALL like the in-flight module.
+    address public immutable batchExitModule;
+
+    /// @notice The batch module given to the constructor is not configured like this game.
+    error BatchModuleMismatch(address module);
 
     /// @param framework_ the PlasmaFramework (minExitPeriod and EIP-712 domain come from it)
     /// @param ethVault_ the vault of address(0) (ETH) outputs
     /// @param erc20Vault_ the vault of every other token
     /// @param exitBond_ the standard exit bond in wei (see docs/contracts.md for the default);
     ///        the in-flight bonds derive from it (`inFlightExitBond`, `piggybackBond`)
+    /// @param batchModule_ a PaymentBatchExitModule built with the same four arguments
     constructor(
         PlasmaFramework framework_,
         EthVault ethVault_,
         Erc20Vault erc20Vault_,
-        uint256 exitBond_
+        uint256 exitBond_,
+        PaymentBatchExitModule batchModule_
     ) PaymentExitBase(framework_, ethVault_, erc20Vault_, exitBond_) {
-        inFlightExitModule = address(
-            new PaymentInFlightExitModule(framework_, ethVault_, erc20Vault_, exitBond_)
-        );
+        inFlightExitModule =
+            address(new PaymentInFlightExitModule(framework_, ethVault_, erc20Vault_, exitBond_));
+        if (
+            address(batchModule_.framework()) != address(framework_)
+                || address(batchModule_.ethVault()) != address(ethVault_)
+                || address(batchModule_.erc20Vault()) != address(erc20Vault_)
+                || batchModule_.minExitBond() != exitBond_
+        ) revert BatchModuleMismatch(address(batchModule_));
+        batchExitModule = address(batchModule_);
     }
 
     // ---------------------------------------------------------------- start
@@ -251,11 +266,14 @@ contract PaymentExitGame is PaymentExitBase {
             uint256 key = q.head;
             uint256 exitableAt = key >> EXITABLE_AT_SHIFT;
             if (exitableAt > block.timestamp) break;
+            uint160 exitId = uint160(key);
+            // A batch needs its list (processBatchExit), unless every entry left is cancelled.
+            if (_isBatchId(exitId) && !_dropCancelledBatch(exitId)) break;
             q.popMin();
             unchecked {
                 ++popped;
             }
-            uint160 exitId = uint160(key);
+            if (_isBatchId(exitId)) continue;
             if (exitId & IN_FLIGHT_FLAG != 0) {
                 bountyTotal += _processInFlightExit(exitId, token, exitableAt);
                 continue;
@@ -276,6 +294,18 @@ contract PaymentExitGame is PaymentExitBase {
             (bool ok,) = msg.sender.call{value: bountyTotal}("");
             if (!ok) revert BondTransferFailed(msg.sender, bountyTotal);
         }
+    }
+
+    /// @dev Whether batch `id` has nothing left to pay (every unsettled entry cancelled); if
+    /// so it is marked settled, for `processExits` to pop.
+    function _dropCancelledBatch(uint160 id) private returns (bool) {
+        Batch storage b = _batches[id];
+        uint256 processed = b.processed;
+        uint256 count = b.count;
+        if (b.cancelled != count - processed) return false;
+        (b.processed, b.cancelled) = (uint16(count), 0);
+        emit BatchExitProcessed(id, processed, count, 0, 0);
+        return true;
     }
 
     /// @notice Withdraws the caller's `bondCredits` (all gas forwarded).
@@ -392,9 +422,32 @@ contract PaymentExitGame is PaymentExitBase {
         _delegate();
     }
 
-    /// @dev Runs the module's function of this call's selector; returns or reverts as it does.
+    // ---------------------------------------------------------------- batch exits
+
+    /// @notice Every other selector runs PaymentBatchExitModule (DELEGATECALL, same calldata,
+    /// its return data returned): `startBatchExit`, `challengeBatchEntrySpent`,
+    /// `challengeBatchEntryInvalid`, `processBatchExit`, `setBatchExitAgent` and the batch
+    /// views. Call them with the module's ABI at this contract's address. The module guards
+    /// its own functions against reentrancy (same transient lock).
+    fallback() external payable {
+        address m = batchExitModule;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), m, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
+    }
+
+    /// @dev Runs the in-flight module's function of this call's selector.
     function _delegate() private {
-        address m = inFlightExitModule;
+        _delegateTo(inFlightExitModule);
+    }
+
+    /// @dev Runs module `m`'s function of this call's selector; returns or reverts as it does.
+    function _delegateTo(address m) private {
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             calldatacopy(ptr, 0, calldatasize())

@@ -5,6 +5,7 @@ import {PlasmaFramework} from "../../src/PlasmaFramework.sol";
 import {EthVault} from "../../src/vaults/EthVault.sol";
 import {Erc20Vault} from "../../src/vaults/Erc20Vault.sol";
 import {PaymentExitGame} from "../../src/exits/PaymentExitGame.sol";
+import {PaymentBatchExitModule} from "../../src/exits/PaymentBatchExitModule.sol";
 
 /// @notice The deployment sequence of docs/contracts.md, used by every test (the Rust deploy
 /// helper replays the same calls from one EOA: four CREATEs, then three owner calls).
@@ -35,9 +36,11 @@ library Deploy {
         // (2), (3) the vaults
         p.ethVault = new EthVault(p.framework);
         p.erc20Vault = new Erc20Vault(p.framework);
-        // (4) the exit game
-        p.exitGame = new PaymentExitGame(p.framework, p.ethVault, p.erc20Vault, exitBond);
-        // (5) registration by the owner, before the first block or deposit (active at once)
+        // (4) the batch exit module, (5) the exit game
+        PaymentBatchExitModule batch =
+            new PaymentBatchExitModule(p.framework, p.ethVault, p.erc20Vault, exitBond);
+        p.exitGame = new PaymentExitGame(p.framework, p.ethVault, p.erc20Vault, exitBond, batch);
+        // (6) registration by the owner, before the first block or deposit (active at once)
         p.framework.registerVault(address(p.ethVault));
         p.framework.registerVault(address(p.erc20Vault));
         p.framework.registerExitGame(address(p.exitGame));

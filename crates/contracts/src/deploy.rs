@@ -1,7 +1,8 @@
-//! The deployment of the whole framework, as plain transactions from one account: four
+//! The deployment of the whole framework, as plain transactions from one account: five
 //! contract creations, then the owner's three registrations (`docs/contracts.md`). Pure:
 //! any root-chain client replays the steps, and the addresses are known before it starts.
 
+use crate::batch::PaymentBatchExitModule;
 use crate::{Erc20Vault, EthVault, PaymentExitGame, PlasmaFramework};
 use alloy_primitives::{Address, B256, Bytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
@@ -78,11 +79,13 @@ pub fn plan_deployment(
     nonce: u64,
     config: &FrameworkConfig,
 ) -> (Vec<DeployStep>, FrameworkAddresses) {
+    // The batch exit module is only the game's code (called at the game's address).
+    let batch_exit_module = deployer.create(nonce + 3);
     let addresses = FrameworkAddresses {
         framework: deployer.create(nonce),
         eth_vault: deployer.create(nonce + 1),
         erc20_vault: deployer.create(nonce + 2),
-        exit_game: deployer.create(nonce + 3),
+        exit_game: deployer.create(nonce + 4),
     };
     let framework_args = PlasmaFramework::constructorCall {
         minExitPeriod_: U256::from(config.min_exit_period),
@@ -92,6 +95,13 @@ pub fn plan_deployment(
         eip712Salt: config.eip712_salt,
     };
     let exit_game_args = PaymentExitGame::constructorCall {
+        framework_: addresses.framework,
+        ethVault_: addresses.eth_vault,
+        erc20Vault_: addresses.erc20_vault,
+        exitBond_: config.exit_bond,
+        batchModule_: batch_exit_module,
+    };
+    let batch_args = PaymentBatchExitModule::constructorCall {
         framework_: addresses.framework,
         ethVault_: addresses.eth_vault,
         erc20Vault_: addresses.erc20_vault,
@@ -110,6 +120,11 @@ pub fn plan_deployment(
             "create Erc20Vault",
             &Erc20Vault::BYTECODE,
             Erc20Vault::constructorCall { framework_: addresses.framework }.abi_encode(),
+        ),
+        create(
+            "create PaymentBatchExitModule",
+            &PaymentBatchExitModule::BYTECODE,
+            batch_args.abi_encode(),
         ),
         create("create PaymentExitGame", &PaymentExitGame::BYTECODE, exit_game_args.abi_encode()),
         register(

@@ -44,11 +44,25 @@ sol!(
 );
 
 sol!(
-    /// Standard exits: start, challenge, process.
+    /// Standard and in-flight exits: start, challenge, process.
     #[derive(Debug, PartialEq, Eq)]
     PaymentExitGame,
     "../../contracts/artifacts/PaymentExitGame.json"
 );
+
+/// The batch exit module's ABI, in its own module: it shares `PaymentExitBase`'s structs
+/// with the exit game's ABI, and `sol!` would define them twice.
+pub mod batch {
+    use alloy_sol_types::sol;
+
+    sol!(
+        /// Batch exits (the mass exit's cheap start): called at the exit game's address, whose
+        /// fallback runs this module.
+        #[derive(Debug, PartialEq, Eq)]
+        PaymentBatchExitModule,
+        "../../contracts/artifacts/PaymentBatchExitModule.json"
+    );
+}
 
 sol!(
     /// A plain ERC20 with public mint, for tests and devnets.
@@ -116,6 +130,10 @@ pub const ARTIFACTS: &[(&str, &str)] = &[
     (
         "PaymentInFlightExitModule",
         include_str!("../../../contracts/artifacts/PaymentInFlightExitModule.json"),
+    ),
+    (
+        "PaymentBatchExitModule",
+        include_str!("../../../contracts/artifacts/PaymentBatchExitModule.json"),
     ),
     ("PlasmaCash", include_str!("../../../contracts/artifacts/PlasmaCash.json")),
     ("PlasmaCashModule", include_str!("../../../contracts/artifacts/PlasmaCashModule.json")),

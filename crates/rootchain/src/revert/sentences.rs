@@ -159,6 +159,43 @@ pub(super) const SENTENCES: &[(&str, &str)] = &[
         "InFlightExitNotFound",
         "there is no live in-flight exit {exitId:hex}: it was never started, or was deleted or finalized",
     ),
+    // ---- batch exits (PaymentBatchExitModule, lib/BatchEntries.sol)
+    ("BatchNotFound", "there is no unfinished batch exit {exitId:hex}"),
+    (
+        "NotBatchAgent",
+        "{owner} has not made {caller} its batch-exit agent: the owner calls setBatchExitAgent first",
+    ),
+    (
+        "BatchExitNotAtHead",
+        "batch exit {exitId:hex} is not at the head of its token's queue ({head:hex} is): process the exits ahead of it first",
+    ),
+    ("BatchExitNotMature", "batch exit {exitId:hex} can be processed only from {exitableAt:time}"),
+    (
+        "BatchDataMismatch",
+        "the entry list given is not the one batch exit {exitId:hex} committed to: take it from its BatchExitStarted event",
+    ),
+    (
+        "EntrySettled",
+        "entry {index} of batch exit {exitId:hex} is already settled (processed or challenged)",
+    ),
+    (
+        "EntryValid",
+        "entry {index} of batch exit {exitId:hex} matches the chain: the challenge shows nothing wrong",
+    ),
+    ("BatchEncoding", "the batch entry list is malformed at byte {offset}"),
+    ("BatchSize", "a batch exit holds 1 to 1024 entries, not {entries}"),
+    (
+        "EntryNotInBatch",
+        "the entry at index {index} and its branch do not lead to the batch's root",
+    ),
+    (
+        "DecodeOutOfGas",
+        "decoding the transaction ran out of gas: send the challenge again with more gas",
+    ),
+    (
+        "BatchModuleMismatch",
+        "the batch exit module {module} is not built with this exit game's framework, vaults and bond",
+    ),
     (
         "PiggybackPeriodOver",
         "the period for piggybacks and canonicity challenges of in-flight exit {exitId:hex} ended at {deadline:time}",

@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {PlasmaTest} from "./utils/PlasmaTest.sol";
+import {Tree} from "./utils/Tree.sol";
+import {Batches} from "./utils/Batches.sol";
+import {PaymentBatchExitModule} from "../src/exits/PaymentBatchExitModule.sol";
+import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
+import {PaymentExitGame} from "../src/exits/PaymentExitGame.sol";
+import {BatchEntries} from "../src/lib/BatchEntries.sol";
+import {Merkle} from "../src/lib/Merkle.sol";
+import {Vault} from "../src/vaults/Vault.sol";
+import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
+
+/// @notice Batch exits (docs/exit-games.md, "Batch exits"): start, every challenge, processing,
+/// and how a batch meets standard and in-flight exits of the same outputs. Each rule has its
+/// honest path and its cheats.
+contract BatchExitTest is PlasmaTest {
+    address internal watcher = address(0x3a7c4e5);
+    address internal thief = address(0x741ef);
+
+    uint256 internal depPos;
+    bytes internal depTx;
+    uint256 internal carolDepPos;
+    bytes internal carolDepTx;
+    bytes[] internal txs;
+    uint256 internal bobPos;
+    uint256 internal alicePos;
+    uint256 internal entryBond;
+
+    function setUp() public override {
+        super.setUp();
+        (depPos, depTx) = _depositEth(alice, 5 ether);
+        (carolDepPos, carolDepTx) = _depositEth(carol, 1 ether);
+        bytes32[] memory ins = new bytes32[](1);
+        ins[0] = bytes32(depPos);
+        txs.push(_tx(ins, _outs2(bob, 3 ether, alice, 2 ether)));
+        txs.push(_depositTx(carol, address(0), 7));
+        _submit(txs);
+        bobPos = _pos(1000, 0, 0);
+        alicePos = _pos(1000, 0, 1);
+        entryBond = batches().batchEntryBond();
+        vm.deal(watcher, 1000 ether);
+        vm.deal(thief, 1000 ether);
+    }
+
+    function batches() internal view returns (PaymentBatchExitModule) {
+        return PaymentBatchExitModule(address(game));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    function _entry(address owner, bytes memory txb, uint256 pos, uint256 amount)
+        internal
+        view
+        returns (BatchEntries.Entry memory)
+    {
+        return BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos));
+    }
+
+    /// @dev Bob's 3 ETH, Alice's 2 ETH, Carol's 1 ETH deposit: all valid.
+    function _honest() internal view returns (BatchEntries.Entry[] memory es) {
+        es = new BatchEntries.Entry[](3);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        es[1] = _entry(alice, txs[0], alicePos, 2 ether);
+        es[2] = _entry(carol, carolDepTx, carolDepPos, 1 ether);
+    }
+
+    function _agents() internal {
+        address[3] memory users = [alice, bob, carol];
+        for (uint256 i; i < users.length; ++i) {
+            vm.prank(users[i]);
+            batches().setBatchExitAgent(watcher);
+        }
+    }
+
+    function _start(address who, BatchEntries.Entry[] memory es) internal returns (uint160 id) {
+        vm.prank(who);
+        batches().startBatchExit{value: entryBond * es.length}(address(0), Batches.encode(es), 0);
+        id = uint160(game.queueTop(address(0)));
+        id = uint160(uint256(3) << 158) | uint160(batches().batchCount());
+    }
+
+    function _proofOf(BatchEntries.Entry[] memory es, uint256 i)
+        internal
+        pure
+        returns (PaymentExitBase.EntryProof memory p)
+    {
+        (, bytes32[] memory branch) = Batches.rootAndBranch(es, i);
+        p = PaymentExitBase.EntryProof(i, es[i], branch);
+    }
+
+    function _challengeInvalid(
+        uint160 id,
+        BatchEntries.Entry[] memory es,
+        uint256 i,
+        bytes memory txb,
+        bytes memory proof
+    ) internal {
+        vm.prank(watcher);
+        batches().challengeBatchEntryInvalid(id, _proofOf(es, i), txb, proof);
+    }
+
+    function _process(uint160 id, BatchEntries.Entry[] memory es) internal {
+        batches().processBatchExit(id, Batches.encode(es), type(uint256).max);
+    }
+
+    function _blockProof(uint256 index) internal view returns (bytes memory proof) {
+        (, proof) = Tree.rootAndProof(txs, index);
+    }
+
+    // ---------------------------------------------------------------- honest path
+
+    function test_batch_honestPathPaysEveryOwnerOnce() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        PaymentExitBase.Batch memory b = batches().batchExit(id);
+        assertEq(b.count, 3, "b.count, 3");
+        assertEq(b.starter, watcher, "b.starter, watcher");
+        // Youngest entry: block 1000 (a deposit is older), no deposit boost.
+        assertEq(b.exitableAt, START_TIME + 2 * MEP, "b.exitableAt, START_TIME + 2 * MEP");
+        uint256[3] memory before = [alice.balance, bob.balance, carol.balance];
+        uint256 watcherBefore = watcher.balance;
+        vm.warp(START_TIME + 2 * MEP);
+        _process(id, es);
+        assertEq(alice.balance - before[0], 2 ether, "alice.balance - before[0], 2 ether");
+        assertEq(bob.balance - before[1], 3 ether, "bob.balance - before[1], 3 ether");
+        assertEq(carol.balance - before[2], 1 ether, "carol.balance - before[2], 1 ether");
+        // The starter gets each bond back minus the bounty; the processor (this test) the bounty.
+        assertEq(
+            watcher.balance - watcherBefore,
+            3 * (entryBond - entryBond / 4),
+            "watcher.balance - watcherBefore, 3 * (entryBond - entryBond "
+        );
+        assertTrue(
+            game.isOutputExited(game.outputId(txs[0], bobPos)),
+            "game.isOutputExited(game.outputId(txs[0], bobPos))"
+        );
+        assertEq(game.queueTop(address(0)), 0, "game.queueTop(address(0)), 0");
+        // Exits are forever: no standard exit, no second batch payout.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                PaymentExitGame.OutputAlreadyExited.selector, _exitId(txs[0], bobPos)
+            )
+        );
+        _startExitHinted(bob, bobPos, txs[0], _blockProof(0), 0);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.BatchNotFound.selector, id));
+        _process(id, es);
+    }
+
+    function test_batch_ownerStartsOwnBatchWithoutAgent() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        uint160 id = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 before = bob.balance;
+        _process(id, es);
+        assertEq(
+            bob.balance - before,
+            3 ether + entryBond - entryBond / 4,
+            "bob.balance - before, 3 ether + entryBond - entryBond / 4"
+        );
+    }
+
+    function test_batch_processInChunks() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 bobBefore = bob.balance;
+        batches().processBatchExit(id, Batches.encode(es), 1);
+        assertEq(bob.balance - bobBefore, 3 ether, "bob.balance - bobBefore, 3 ether");
+        assertEq(batches().batchExit(id).processed, 1, "batches().batchExit(id).processed, 1");
+        // Still at the head: a standard processExits stops at it.
+        assertEq(uint160(game.queueTop(address(0))), id, "uint160(game.queueTop(address(0))), id");
+        assertEq(game.processExits(address(0), 10), 0, "game.processExits(address(0), 10), 0");
+        batches().processBatchExit(id, Batches.encode(es), 5);
+        assertEq(batches().batchExit(id).processed, 3, "batches().batchExit(id).processed, 3");
+        assertEq(game.queueTop(address(0)), 0, "game.queueTop(address(0)), 0");
+    }
+
+    // ---------------------------------------------------------------- start: cheats and errors
+
+    function test_batch_strangerCannotNameOwners() public {
+        BatchEntries.Entry[] memory es = _honest();
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.NotBatchAgent.selector, bob, thief));
+        vm.prank(thief);
+        batches().startBatchExit{value: entryBond * 3}(address(0), Batches.encode(es), 0);
+    }
+
+    function test_batch_agentRevokedCannotStart() public {
+        _agents();
+        vm.prank(bob);
+        batches().setBatchExitAgent(address(0));
+        BatchEntries.Entry[] memory es = _honest();
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentExitBase.NotBatchAgent.selector, bob, watcher)
+        );
+        vm.prank(watcher);
+        batches().startBatchExit{value: entryBond * 3}(address(0), Batches.encode(es), 0);
+    }
+
+    function test_batch_wrongBondReverts() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                PaymentBatchExitModule.WrongBond.selector, entryBond - 1, entryBond
+            )
+        );
+        vm.prank(bob);
+        batches().startBatchExit{value: entryBond - 1}(address(0), Batches.encode(es), 0);
+    }
+
+    function test_batch_malformedListsRevert() public {
+        vm.startPrank(bob);
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.BatchSize.selector, 0));
+        batches().startBatchExit(address(0), "", 0);
+        // A group header cut short.
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.BatchEncoding.selector, 0));
+        batches().startBatchExit(address(0), abi.encodePacked(bob), 0);
+        // A group of zero entries.
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.BatchEncoding.selector, 0));
+        batches().startBatchExit(address(0), abi.encodePacked(bob, uint16(0)), 0);
+        // A group announcing two entries and holding one.
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        bytes memory list = Batches.encode(es);
+        list[21] = bytes1(uint8(2));
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.BatchEncoding.selector, 0));
+        batches().startBatchExit{value: entryBond}(address(0), list, 0);
+        vm.stopPrank();
+    }
+
+    function test_batch_atMost1024Entries() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1025);
+        for (uint256 i; i < es.length; ++i) {
+            es[i] = _entry(bob, txs[0], bobPos, 3 ether);
+        }
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.BatchSize.selector, 1025));
+        vm.prank(bob);
+        batches().startBatchExit{value: entryBond * 1025}(address(0), Batches.encode(es), 0);
+    }
+
+    function test_batch_youngestBlockMustExist() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = BatchEntries.Entry(bob, 1, 1 ether, uint64(_pos(5000, 0, 0)));
+        vm.expectRevert(abi.encodeWithSelector(PaymentBatchExitModule.BlockNotFound.selector, 5000));
+        vm.prank(bob);
+        batches().startBatchExit{value: entryBond}(address(0), Batches.encode(es), 0);
+    }
+
+    function test_batch_moduleRefusesDirectCalls() public {
+        PaymentBatchExitModule m = PaymentBatchExitModule(game.batchExitModule());
+        vm.expectRevert(PaymentBatchExitModule.NotDelegated.selector);
+        m.setBatchExitAgent(watcher);
+    }
+
+    // ---------------------------------------------------------------- priority
+
+    /// @dev A batch's priority is its youngest entry's: an older output's standard exit goes
+    /// first, a younger one after; processExits stops at the batch until its list is given.
+    function test_batch_priorityIsTheYoungestEntrys() public {
+        // Block 2000: alice's 2 ETH goes to carol (younger than block 1000).
+        bytes memory later = _spend(alicePos, carol, address(0), 2 ether);
+        uint256 laterPos = _pos(_submitOne(later), 0, 0);
+        vm.warp(START_TIME + 1 days);
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        uint160 id = _start(bob, es);
+        // Carol's older deposit (a deposit exits at now + MEP) and her younger output.
+        _startExit(carol, carolDepPos, carolDepTx, Tree.depositProof());
+        _startExit(carol, laterPos, later, _proofOne(later));
+        vm.warp(START_TIME + 3 * MEP);
+        // The deposit (exitable at START + 1 day + MEP) is first, then the batch.
+        assertEq(game.processExits(address(0), 10), 1, "game.processExits(address(0), 10), 1");
+        assertEq(uint160(game.queueTop(address(0))), id, "uint160(game.queueTop(address(0))), id");
+        _process(id, es);
+        assertEq(game.processExits(address(0), 10), 1, "game.processExits(address(0), 10), 1");
+        assertTrue(
+            game.isOutputExited(game.outputId(later, laterPos)),
+            "game.isOutputExited(game.outputId(later, laterPos))"
+        );
+    }
+
+    function test_batch_processOnlyAtHeadAndMature() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        uint160 id = _start(bob, es);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                PaymentExitBase.BatchExitNotMature.selector, id, START_TIME + 2 * MEP
+            )
+        );
+        _process(id, es);
+        // An older exit ahead of it.
+        _startExit(carol, carolDepPos, carolDepTx, Tree.depositProof());
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 head = game.queueTop(address(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentExitBase.BatchExitNotAtHead.selector, id, head)
+        );
+        _process(id, es);
+        game.processExits(address(0), 1);
+        // The list must be the one committed to.
+        es[0].amount = 4 ether;
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.BatchDataMismatch.selector, id));
+        _process(id, es);
+    }
+
+    // ---------------------------------------------------------------- challenge: spent
+
+    function test_batch_spentEntryIsCancelledAndPaysItsBond() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        // Bob signed a spend of his output after the batch started (or before).
+        bytes memory spend = _spend(bobPos, carol, address(0), 3 ether);
+        uint256 before = thief.balance;
+        bytes memory sig = _sign(BOB_KEY, spend);
+        vm.prank(thief);
+        batches().challengeBatchEntrySpent(id, _proofOf(es, 0), spend, sig);
+        assertEq(thief.balance - before, entryBond, "thief.balance - before, entryBond");
+        assertTrue(batches().isBatchEntryCancelled(id, 0), "batches().isBatchEntryCancelled(id, 0)");
+        assertEq(batches().batchExit(id).cancelled, 1, "batches().batchExit(id).cancelled, 1");
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 bobBefore = bob.balance;
+        uint256 watcherBefore = watcher.balance;
+        _process(id, es);
+        assertEq(bob.balance, bobBefore, "bob.balance, bobBefore");
+        assertEq(
+            watcher.balance - watcherBefore,
+            2 * (entryBond - entryBond / 4),
+            "watcher.balance - watcherBefore, 2 * (entryBond - entryBond "
+        );
+        assertFalse(
+            game.isOutputExited(game.outputId(txs[0], bobPos)),
+            "game.isOutputExited(game.outputId(txs[0], bobPos))"
+        );
+    }
+
+    function test_batch_spendCheats() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        PaymentExitBase.EntryProof memory p = _proofOf(es, 0);
+        bytes memory spend = _spend(bobPos, carol, address(0), 3 ether);
+        bytes memory bobSig = _sign(BOB_KEY, spend);
+        bytes memory aliceSig = _sign(ALICE_KEY, spend);
+        // Signed by someone else.
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentBatchExitModule.SignerNotOwner.selector, alice, bob)
+        );
+        batches().challengeBatchEntrySpent(id, p, spend, aliceSig);
+        // Not a spend of the entry's position.
+        bytes memory other = _spend(alicePos, carol, address(0), 2 ether);
+        bytes memory otherBobSig = _sign(BOB_KEY, other);
+        bytes memory otherAliceSig = _sign(ALICE_KEY, other);
+        vm.expectRevert(abi.encodeWithSelector(PaymentBatchExitModule.NotASpend.selector, bobPos));
+        batches().challengeBatchEntrySpent(id, p, other, otherBobSig);
+        // An entry that is not in the batch (forged owner), or a wrong branch.
+        PaymentExitBase.EntryProof memory forged = _proofOf(es, 0);
+        forged.entry.owner = alice;
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.EntryNotInBatch.selector, 0));
+        batches().challengeBatchEntrySpent(id, forged, other, otherAliceSig);
+        PaymentExitBase.EntryProof memory wrongIndex = _proofOf(es, 0);
+        wrongIndex.index = 1;
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.EntryNotInBatch.selector, 1));
+        batches().challengeBatchEntrySpent(id, wrongIndex, spend, bobSig);
+        PaymentExitBase.EntryProof memory outOfRange = _proofOf(es, 0);
+        outOfRange.index = 3;
+        vm.expectRevert(abi.encodeWithSelector(BatchEntries.EntryNotInBatch.selector, 3));
+        batches().challengeBatchEntrySpent(id, outOfRange, spend, bobSig);
+    }
+
+    function test_batch_spendTwiceOrAfterProcessing() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        PaymentExitBase.EntryProof memory p = _proofOf(es, 0);
+        bytes memory spend = _spend(bobPos, carol, address(0), 3 ether);
+        bytes memory bobSig = _sign(BOB_KEY, spend);
+        batches().challengeBatchEntrySpent(id, p, spend, bobSig);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 0));
+        batches().challengeBatchEntrySpent(id, p, spend, bobSig);
+        // After processing.
+        vm.warp(START_TIME + 2 * MEP);
+        _process(id, es);
+        PaymentExitBase.EntryProof memory p1 = _proofOf(es, 1);
+        bytes memory aliceSpend = _spend(alicePos, carol, address(0), 2 ether);
+        bytes memory aliceSpendSig = _sign(ALICE_KEY, aliceSpend);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 1));
+        batches().challengeBatchEntrySpent(id, p1, aliceSpend, aliceSpendSig);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.BatchNotFound.selector, 7));
+        batches().challengeBatchEntrySpent(7, p1, aliceSpend, aliceSpendSig);
+    }
+
+    /// @dev The signatures an in-flight exit publishes challenge a batch entry of its inputs.
+    function test_batch_inFlightTxSpendingAnEntryChallengesIt() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        uint160 id = _start(bob, es);
+        bytes memory ife = _spend(bobPos, carol, address(0), 3 ether);
+        bytes[] memory inputTxs = new bytes[](1);
+        inputTxs[0] = txs[0];
+        uint256[] memory positions = new uint256[](1);
+        positions[0] = bobPos;
+        bytes[] memory proofs = new bytes[](1);
+        proofs[0] = _blockProof(0);
+        bytes[] memory sigs = new bytes[](1);
+        sigs[0] = _sign(BOB_KEY, ife);
+        uint256 ifeBond = game.inFlightExitBond();
+        vm.prank(carol);
+        game.startInFlightExit{value: ifeBond}(
+            PaymentExitBase.StartInFlightExitArgs(ife, inputTxs, positions, proofs, sigs)
+        );
+        vm.prank(watcher);
+        batches().challengeBatchEntrySpent(id, _proofOf(es, 0), ife, sigs[0]);
+        assertTrue(batches().isBatchEntryCancelled(id, 0), "batches().isBatchEntryCancelled(id, 0)");
+    }
+
+    // ---------------------------------------------------------------- challenge: invalid
+
+    function _oneEntryBatch(BatchEntries.Entry memory e)
+        internal
+        returns (uint160 id, BatchEntries.Entry[] memory es)
+    {
+        es = new BatchEntries.Entry[](1);
+        es[0] = e;
+        vm.prank(e.owner);
+        batches().startBatchExit{value: entryBond}(address(0), Batches.encode(es), 0);
+        id = uint160(uint256(3) << 158) | uint160(batches().batchCount());
+    }
+
+    function _assertInvalid(BatchEntries.Entry memory e, bytes memory txb, bytes memory proof)
+        internal
+    {
+        (uint160 id, BatchEntries.Entry[] memory es) = _oneEntryBatch(e);
+        uint256 before = watcher.balance;
+        _challengeInvalid(id, es, 0, txb, proof);
+        assertEq(watcher.balance - before, entryBond, "watcher.balance - before, entryBond");
+        assertTrue(batches().isBatchEntryCancelled(id, 0), "batches().isBatchEntryCancelled(id, 0)");
+    }
+
+    function test_batch_validEntryCannotBeCancelled() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntryValid.selector, id, 0));
+        _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntryValid.selector, id, 2));
+        _challengeInvalid(id, es, 2, carolDepTx, Tree.depositProof());
+        // A proof of another leaf, or a forged leaf, fails the inclusion check.
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentBatchExitModule.InvalidInclusionProof.selector, bobPos)
+        );
+        _challengeInvalid(id, es, 0, txs[1], _blockProof(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentBatchExitModule.InvalidInclusionProof.selector, bobPos)
+        );
+        _challengeInvalid(id, es, 0, new bytes(32), _blockProof(0));
+    }
+
+    function test_batch_wrongOwnerIsCancelled() public {
+        // Alice claims Bob's output (she exits for herself: no agent needed).
+        _assertInvalid(_entry(alice, txs[0], bobPos, 3 ether), txs[0], _blockProof(0));
+    }
+
+    function test_batch_wrongAmountIsCancelled() public {
+        _assertInvalid(_entry(alice, txs[0], alicePos, 3 ether), txs[0], _blockProof(0));
+    }
+
+    function test_batch_wrongExitIdIsCancelled() public {
+        // Alice's position with the exit id of Bob's output: processing would mark Bob's
+        // output exited.
+        BatchEntries.Entry memory e = _entry(alice, txs[0], alicePos, 2 ether);
+        e.exitId = _exitId(txs[0], bobPos);
+        _assertInvalid(e, txs[0], _blockProof(0));
+    }
+
+    function test_batch_wrongTokenIsCancelled() public {
+        (uint256 pos, bytes memory t) = _depositErc20(alice, 5);
+        // An ETH batch naming a token output.
+        _assertInvalid(_entry(alice, t, pos, 5), t, Tree.depositProof());
+    }
+
+    function test_batch_outputIndexBeyondTheTxIsCancelled() public {
+        uint256 pos = _pos(1000, 0, 2);
+        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos)), txs[0], _blockProof(0));
+    }
+
+    function test_batch_emptyLeafIsCancelled() public {
+        // Block 1000 has two txs: leaf 5 is empty (32 zero bytes prove it).
+        uint256 pos = _pos(1000, 5, 0);
+        (, bytes memory proof) = Tree.rootAndProof(txs, 5);
+        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos)), new bytes(32), proof);
+    }
+
+    function test_batch_missingBlockIsCancelled() public {
+        // Entry in deposit block 500 (never used), youngest entry in block 1000.
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](2);
+        es[0] = BatchEntries.Entry(alice, 1, 1 ether, uint64(_pos(500, 0, 0)));
+        es[1] = _entry(alice, txs[0], alicePos, 2 ether);
+        vm.prank(alice);
+        batches().startBatchExit{value: 2 * entryBond}(address(0), Batches.encode(es), 0);
+        uint160 id = uint160(uint256(3) << 158) | uint160(batches().batchCount());
+        _challengeInvalid(id, es, 0, "", "");
+        assertTrue(batches().isBatchEntryCancelled(id, 0), "batches().isBatchEntryCancelled(id, 0)");
+    }
+
+    function test_batch_txIndexBeyondAnyBlockIsCancelled() public {
+        uint256 pos = _pos(1000, 70_000, 0);
+        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos)), "", "");
+    }
+
+    function test_batch_garbageLeafIsCancelled() public {
+        // The operator put bytes that are no tx in block 2000; an entry there is invalid.
+        bytes memory garbage = hex"deadbeef";
+        uint256 blk = _submitOne(garbage);
+        _assertInvalid(
+            BatchEntries.Entry(alice, 1, 1 ether, uint64(_pos(blk, 0, 0))),
+            garbage,
+            _proofOne(garbage)
+        );
+    }
+
+    function test_batch_outOfGasDecodeDoesNotCancel() public {
+        (uint160 id, BatchEntries.Entry[] memory es) =
+            _oneEntryBatch(_entry(bob, txs[0], bobPos, 3 ether));
+        PaymentExitBase.EntryProof memory p = _proofOf(es, 0);
+        bytes memory proof = _blockProof(0);
+        bool cancelled;
+        // Whatever gas the caller gives, a valid entry is never cancelled.
+        for (uint256 g = 30_000; g < 200_000; g += 2_000) {
+            (bool ok,) = address(game).call{gas: g}(
+                abi.encodeCall(
+                    PaymentBatchExitModule.challengeBatchEntryInvalid, (id, p, txs[0], proof)
+                )
+            );
+            cancelled = cancelled || ok || batches().isBatchEntryCancelled(id, 0);
+        }
+        assertFalse(cancelled, "cancelled");
+    }
+
+    // ---------------------------------------------------------------- duplicates and other exits
+
+    function test_batch_duplicateInOneBatchPaysOnce() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](2);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        es[1] = es[0];
+        uint160 id = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 before = bob.balance;
+        _process(id, es);
+        assertEq(
+            bob.balance - before,
+            3 ether + 2 * (entryBond - entryBond / 4),
+            "bob.balance - before, 3 ether + 2 * (entryBond - entryBond /"
+        );
+    }
+
+    function test_batch_twoBatchesOfOneOutputPayOnce() public {
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        uint160 first = _start(bob, es);
+        uint160 second = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 vault = address(ethVault).balance;
+        _process(first, es);
+        _process(second, es);
+        assertEq(
+            vault - address(ethVault).balance, 3 ether, "vault - address(ethVault).balance, 3 ether"
+        );
+    }
+
+    function test_batch_liveStandardExitWins() public {
+        _startExit(bob, bobPos, txs[0], _blockProof(0));
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        uint160 id = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 vault = address(ethVault).balance;
+        // Same priority key but for the id: whichever goes first, 3 ETH leave once.
+        while (game.queueTop(address(0)) != 0) {
+            if (uint160(game.queueTop(address(0))) == id) _process(id, es);
+            else game.processExits(address(0), 1);
+        }
+        assertEq(vault - address(ethVault).balance, 3 ether, "3 ETH left once");
+        assertEq(batches().batchExit(id).processed, 1, "batches().batchExit(id).processed, 1");
+    }
+
+    function test_batch_exitedOutputIsNotPaidAgain() public {
+        _startExit(carol, carolDepPos, carolDepTx, Tree.depositProof());
+        vm.warp(START_TIME + MEP);
+        game.processExits(address(0), 1);
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(carol, carolDepTx, carolDepPos, 1 ether);
+        uint160 id = _start(carol, es);
+        vm.warp(block.timestamp + MEP);
+        uint256 before = carol.balance;
+        _process(id, es);
+        assertEq(
+            carol.balance - before,
+            entryBond - entryBond / 4,
+            "carol.balance - before, entryBond - entryBond / 4"
+        );
+    }
+
+    function test_batch_piggybackedOutputIsNotPaid() public {
+        // Bob's output is an input of an in-flight tx he signed and piggybacked.
+        bytes memory ife = _spend(bobPos, carol, address(0), 3 ether);
+        _startIfe(ife);
+        uint256 pbond = game.piggybackBond();
+        vm.prank(bob);
+        game.piggybackInFlightExitOnInput{value: pbond}(ife, 0, 0);
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
+        uint160 id = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 vault = address(ethVault).balance;
+        while (game.queueTop(address(0)) != 0) {
+            if (uint160(game.queueTop(address(0))) == id) _process(id, es);
+            else game.processExits(address(0), 1);
+        }
+        // The in-flight tx is canonical: Bob's input is not paid, and neither is his entry.
+        assertEq(address(ethVault).balance, vault, "address(ethVault).balance, vault");
+        assertTrue(
+            game.isOutputExited(game.outputId(txs[0], bobPos)),
+            "game.isOutputExited(game.outputId(txs[0], bobPos))"
+        );
+    }
+
+    function test_batch_entryOfATxWhoseInputsLeftInFlightIsCancelled() public {
+        // Block 2000: t spends Carol's deposit into Bob 1 ETH (included).
+        bytes memory t = _spend(carolDepPos, bob, address(0), 1 ether);
+        uint256 tPos = _pos(_submitOne(t), 0, 0);
+        bytes memory tProof = _proofOne(t);
+        // An in-flight exit of t, falsely challenged and never answered: its input is paid.
+        _startIfeOf(t, carolDepTx, carolDepPos, Tree.depositProof(), CAROL_KEY);
+        uint256 pbond = game.piggybackBond();
+        vm.prank(carol);
+        game.piggybackInFlightExitOnInput{value: pbond}(t, 0, 0);
+        bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
+        uint256 cbond = game.canonicityChallengeBond();
+        bytes memory rivalSig = _sign(CAROL_KEY, rival);
+        vm.prank(carol);
+        game.challengeInFlightExitNotCanonical{value: cbond}(
+            PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
+        );
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(bob, t, tPos, 1 ether);
+        uint160 id = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP + 1);
+        game.processExits(address(0), 1);
+        // Now t's value left through its input: Bob's entry is invalid.
+        _challengeInvalid(id, es, 0, t, tProof);
+        assertTrue(batches().isBatchEntryCancelled(id, 0), "batches().isBatchEntryCancelled(id, 0)");
+    }
+
+    function test_batch_inFlightIdNeverPaid() public {
+        BatchEntries.Entry memory e = _entry(bob, txs[0], bobPos, 3 ether);
+        e.exitId |= uint160(1) << 159;
+        (uint160 id, BatchEntries.Entry[] memory es) = _oneEntryBatch(e);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 vault = address(ethVault).balance;
+        _process(id, es);
+        assertEq(address(ethVault).balance, vault, "address(ethVault).balance, vault");
+    }
+
+    function test_batch_allCancelledIsDroppedByProcessExits() public {
+        (uint160 id, BatchEntries.Entry[] memory es) =
+            _oneEntryBatch(_entry(alice, txs[0], bobPos, 3 ether));
+        _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
+        _startExit(bob, bobPos, txs[0], _blockProof(0));
+        vm.warp(START_TIME + 2 * MEP);
+        // Nothing to pay in the batch: processExits pops it and goes on.
+        assertEq(game.processExits(address(0), 10), 2, "game.processExits(address(0), 10), 2");
+        assertEq(batches().batchExit(id).processed, 1, "batches().batchExit(id).processed, 1");
+        assertTrue(
+            game.isOutputExited(game.outputId(txs[0], bobPos)),
+            "game.isOutputExited(game.outputId(txs[0], bobPos))"
+        );
+    }
+
+    function test_batch_erc20Batch() public {
+        (uint256 pos, bytes memory t) = _depositErc20(alice, 5e18);
+        BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
+        es[0] = _entry(alice, t, pos, 5e18);
+        vm.prank(alice);
+        batches().startBatchExit{value: entryBond}(address(token), Batches.encode(es), 0);
+        uint160 id = uint160(uint256(3) << 158) | uint160(batches().batchCount());
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntryValid.selector, id, 0));
+        _challengeInvalid(id, es, 0, t, Tree.depositProof());
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 before = token.balanceOf(alice);
+        _process(id, es);
+        assertEq(token.balanceOf(alice) - before, 5e18, "token.balanceOf(alice) - before, 5e18");
+    }
+
+    // ---------------------------------------------------------------- in-flight helpers
+
+    function _startIfe(bytes memory ife) internal {
+        _startIfeOf(ife, txs[0], bobPos, _blockProof(0), BOB_KEY);
+    }
+
+    function _startIfeOf(
+        bytes memory ife,
+        bytes memory inputTx,
+        uint256 inputPos,
+        bytes memory inputProof,
+        uint256 key
+    ) internal {
+        bytes[] memory inputTxs = new bytes[](1);
+        inputTxs[0] = inputTx;
+        uint256[] memory positions = new uint256[](1);
+        positions[0] = inputPos;
+        bytes[] memory proofs = new bytes[](1);
+        proofs[0] = inputProof;
+        bytes[] memory sigs = new bytes[](1);
+        sigs[0] = _sign(key, ife);
+        uint256 ifeBond = game.inFlightExitBond();
+        vm.prank(carol);
+        game.startInFlightExit{value: ifeBond}(
+            PaymentExitBase.StartInFlightExitArgs(ife, inputTxs, positions, proofs, sigs)
+        );
+    }
+}
