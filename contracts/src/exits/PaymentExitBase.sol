@@ -360,8 +360,9 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
 
     /// @notice Gas the per-entry bond of a batch exit is sized for: its worst-case challenge,
     /// `challengeBatchEntryInvalid` of an entry in a full batch (10-hash branch) with a
-    /// 4-in/4-out tx (test/Gas.t.sol), rounded up. With the default exit bond: 0.02 ETH.
-    uint256 public constant BATCH_ENTRY_BOND_GAS = 100_000;
+    /// 4-in/4-out tx (140,879 gas, test/BatchGas.t.sol), rounded up. With the default exit
+    /// bond: 0.029 ETH.
+    uint256 public constant BATCH_ENTRY_BOND_GAS = 145_000;
     /// @dev Batch ids: bits 159 and 158 set, bits 32..157 clear, a counter below. In-flight
     /// ids have bit 159 set and 159 hash bits below it, so one matching this prefix takes ~2^126
     /// hashing; output exit ids have bit 159 clear.

@@ -8,15 +8,28 @@ import {BatchEntries} from "../../src/lib/BatchEntries.sol";
 /// branches, computed level by level.
 library Batches {
     function encode(BatchEntries.Entry[] memory es) internal pure returns (bytes memory out) {
+        uint256 groups;
+        for (uint256 i; i < es.length; ++i) {
+            if (i == 0 || es[i].owner != es[i - 1].owner) ++groups;
+        }
+        out = new bytes(groups * 22 + es.length * 40);
+        uint256 at;
         uint256 i;
         while (i < es.length) {
             uint256 j = i;
             while (j < es.length && es[j].owner == es[i].owner) ++j;
-            out = bytes.concat(out, abi.encodePacked(es[i].owner, uint16(j - i)));
+            at = _put(out, at, abi.encodePacked(es[i].owner, uint16(j - i)));
             for (; i < j; ++i) {
-                out = bytes.concat(out, abi.encodePacked(es[i].exitId, es[i].amount, es[i].utxoPos));
+                at = _put(out, at, abi.encodePacked(es[i].exitId, es[i].amount, es[i].utxoPos));
             }
         }
+    }
+
+    function _put(bytes memory out, uint256 at, bytes memory part) private pure returns (uint256) {
+        for (uint256 k; k < part.length; ++k) {
+            out[at + k] = part[k];
+        }
+        return at + part.length;
     }
 
     function leaf(BatchEntries.Entry memory e) internal pure returns (bytes32) {

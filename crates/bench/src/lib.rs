@@ -11,6 +11,7 @@
 pub mod cash;
 pub mod cost;
 pub mod gas;
+pub mod mass_exit;
 pub mod node;
 pub mod watcher;
 

@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use plasma_bench::cost::{CostInputs, entry_exit_gas, plot_svg, price};
+use plasma_bench::mass_exit::{L1_BLOCK_SECS, MassExitInputs, size};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -34,6 +35,26 @@ pub(crate) struct CostArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Size a mass exit of this many outputs instead (batch exits; no gas is measured: the
+    /// per-output figures below default to forge's, docs/gas.md).
+    #[arg(long = "mass-exit")]
+    mass_exit: Option<u64>,
+    /// Mass exit: gas to start one output's exit (default: a watcher's 1,024-entry batch for
+    /// owners of 8 outputs, test/BatchGas.t.sol).
+    #[arg(long = "start-gas", default_value_t = 1_639)]
+    start_gas: u64,
+    /// Mass exit: gas to pay one output out.
+    #[arg(long = "process-gas", default_value_t = 25_693)]
+    process_gas: u64,
+    /// Mass exit: the bond per output, in ETH (batchEntryBond() of the default deployment).
+    #[arg(long = "bond-eth", default_value_t = 0.029, value_parser = non_negative_finite)]
+    bond_eth: f64,
+    /// Mass exit: the exit period (minExitPeriod), in days.
+    #[arg(long = "exit-period-days", default_value_t = 7.0, value_parser = positive_finite)]
+    exit_period_days: f64,
+    /// Mass exit: the share of each L1 block the exits get (0 to 1).
+    #[arg(long = "l1-share", default_value_t = 0.1, value_parser = positive_finite)]
+    l1_share: f64,
 }
 
 /// A fee: a finite number, zero or more.
@@ -55,6 +76,9 @@ fn positive_finite(text: &str) -> Result<f64, String> {
 }
 
 pub(crate) async fn run(args: CostArgs) -> Result<()> {
+    if let Some(outputs) = args.mass_exit {
+        return mass_exit(&args, outputs);
+    }
     anyhow::ensure!(
         (1..=65_536).contains(&args.fill),
         "--fill must be 1 to 65536, got {}",
@@ -140,5 +164,64 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
     if let Some(path) = &args.plot {
         println!("  plot written to {}", path.display());
     }
+    Ok(())
+}
+
+/// `plasma cost --mass-exit N`: the capacity model of a mass exit by batch exits.
+fn mass_exit(args: &CostArgs, outputs: u64) -> Result<()> {
+    anyhow::ensure!(args.l1_share <= 1.0, "--l1-share must be at most 1, got {}", args.l1_share);
+    anyhow::ensure!(args.start_gas > 0 && args.process_gas > 0, "gas per output must be positive");
+    let inputs = MassExitInputs {
+        outputs,
+        start_gas_per_output: args.start_gas,
+        process_gas_per_output: args.process_gas,
+        bond_wei_per_output: args.bond_eth * 1e18,
+        gas_price_gwei: args.gas_price_gwei,
+        exit_period_secs: (args.exit_period_days * 86_400.0) as u64,
+        l1_share: args.l1_share,
+    };
+    let r = size(&inputs);
+    if args.json {
+        let out = serde_json::json!({ "inputs": inputs, "report": r });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let hours = |secs: u64| secs as f64 / 3600.0;
+    println!(
+        "mass exit of {outputs} outputs by batch exits, {} gwei, exit period {} days, {:.0}% of each L1 block",
+        args.gas_price_gwei,
+        args.exit_period_days,
+        args.l1_share * 100.0
+    );
+    println!(
+        "  exits per 30M-gas L1 block: {} (start, {} gas each)",
+        r.starts_per_l1_block, args.start_gas
+    );
+    println!(
+        "  payouts per 30M-gas L1 block: {} ({} gas each)",
+        r.payouts_per_l1_block, args.process_gas
+    );
+    println!(
+        "  starting every exit: {} L1 blocks, {:.1} h ({}), {:.2} ETH of gas",
+        r.start_blocks,
+        hours(r.start_secs),
+        if r.fits_half_period {
+            "within half the exit period"
+        } else {
+            "MORE than half the exit period"
+        },
+        r.start_eth
+    );
+    println!(
+        "  paying every output: {} L1 blocks, {:.1} h (no deadline), {:.2} ETH of gas",
+        r.process_blocks,
+        hours(r.process_blocks * L1_BLOCK_SECS),
+        r.process_eth
+    );
+    println!("  bonds locked until paid: {:.1} ETH", r.bonds_eth);
+    println!(
+        "  largest chain whose exits all start within half the exit period: {} outputs",
+        r.max_outputs_in_half_period
+    );
     Ok(())
 }
