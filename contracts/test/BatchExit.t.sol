@@ -55,7 +55,8 @@ contract BatchExitTest is PlasmaTest {
         view
         returns (BatchEntries.Entry memory)
     {
-        return BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos));
+        return
+            BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos), _ifeId(txb));
     }
 
     /// @dev Bob's 3 ETH, Alice's 2 ETH, Carol's 1 ETH deposit: all valid.
@@ -245,7 +246,7 @@ contract BatchExitTest is PlasmaTest {
 
     function test_batch_youngestBlockMustExist() public {
         BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
-        es[0] = BatchEntries.Entry(bob, 1, 1 ether, uint64(_pos(5000, 0, 0)));
+        es[0] = BatchEntries.Entry(bob, 1, 1 ether, uint64(_pos(5000, 0, 0)), 0);
         vm.expectRevert(abi.encodeWithSelector(PaymentBatchExitModule.BlockNotFound.selector, 5000));
         vm.prank(bob);
         batches().startBatchExit{value: entryBond}(address(0), Batches.encode(es), 0);
@@ -487,20 +488,22 @@ contract BatchExitTest is PlasmaTest {
 
     function test_batch_outputIndexBeyondTheTxIsCancelled() public {
         uint256 pos = _pos(1000, 0, 2);
-        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos)), txs[0], _blockProof(0));
+        _assertInvalid(
+            BatchEntries.Entry(alice, 1, 1 ether, uint64(pos), 0), txs[0], _blockProof(0)
+        );
     }
 
     function test_batch_emptyLeafIsCancelled() public {
         // Block 1000 has two txs: leaf 5 is empty (32 zero bytes prove it).
         uint256 pos = _pos(1000, 5, 0);
         (, bytes memory proof) = Tree.rootAndProof(txs, 5);
-        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos)), new bytes(32), proof);
+        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos), 0), new bytes(32), proof);
     }
 
     function test_batch_missingBlockIsCancelled() public {
         // Entry in deposit block 500 (never used), youngest entry in block 1000.
         BatchEntries.Entry[] memory es = new BatchEntries.Entry[](2);
-        es[0] = BatchEntries.Entry(alice, 1, 1 ether, uint64(_pos(500, 0, 0)));
+        es[0] = BatchEntries.Entry(alice, 1, 1 ether, uint64(_pos(500, 0, 0)), 0);
         es[1] = _entry(alice, txs[0], alicePos, 2 ether);
         vm.prank(alice);
         batches().startBatchExit{value: 2 * entryBond}(address(0), Batches.encode(es), 0);
@@ -511,7 +514,7 @@ contract BatchExitTest is PlasmaTest {
 
     function test_batch_txIndexBeyondAnyBlockIsCancelled() public {
         uint256 pos = _pos(1000, 70_000, 0);
-        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos)), "", "");
+        _assertInvalid(BatchEntries.Entry(alice, 1, 1 ether, uint64(pos), 0), "", "");
     }
 
     function test_batch_garbageLeafIsCancelled() public {
@@ -519,7 +522,7 @@ contract BatchExitTest is PlasmaTest {
         bytes memory garbage = hex"deadbeef";
         uint256 blk = _submitOne(garbage);
         _assertInvalid(
-            BatchEntries.Entry(alice, 1, 1 ether, uint64(_pos(blk, 0, 0))),
+            BatchEntries.Entry(alice, 1, 1 ether, uint64(_pos(blk, 0, 0)), 0),
             garbage,
             _proofOne(garbage)
         );
@@ -696,6 +699,242 @@ contract BatchExitTest is PlasmaTest {
         uint256 before = token.balanceOf(alice);
         _process(id, es);
         assertEq(token.balanceOf(alice) - before, 5e18, "token.balanceOf(alice) - before, 5e18");
+    }
+
+    // ---------------------------------------------------------------- the in-flight id
+
+    function test_batch_wrongInFlightIdIsCancelled() public {
+        // Right output, but the in-flight id of another tx: processing would look at the
+        // wrong in-flight exit.
+        BatchEntries.Entry memory e = _entry(bob, txs[0], bobPos, 3 ether);
+        e.inFlightId = _ifeId(carolDepTx);
+        _assertInvalid(e, txs[0], _blockProof(0));
+    }
+
+    /// @dev t (block 2000) spends Carol's deposit into Bob 0.4 ETH and Carol 0.6 ETH.
+    function _splitCarolsDeposit() internal returns (bytes memory t, uint256 tPos) {
+        bytes32[] memory ins = new bytes32[](1);
+        ins[0] = bytes32(carolDepPos);
+        t = _tx(ins, _outs2(bob, 0.4 ether, carol, 0.6 ether));
+        tPos = _pos(_submitOne(t), 0, 0);
+    }
+
+    function test_batch_entrySkippedWhileItsTxExitsInFlight() public {
+        (bytes memory t, uint256 tPos) = _splitCarolsDeposit();
+        BatchEntries.Entry[] memory es = _one(_entry(bob, t, tPos, 0.4 ether));
+        uint160 id = _start(bob, es);
+        // A later in-flight exit of t, live when the batch is processed.
+        vm.warp(START_TIME + MEP + 1);
+        _startIfeOf(t, carolDepTx, carolDepPos, Tree.depositProof(), CAROL_KEY);
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 vault = address(ethVault).balance;
+        uint256 bob0 = bob.balance;
+        _process(id, es);
+        assertEq(address(ethVault).balance, vault, "nothing paid while t is in flight");
+        assertEq(bob.balance - bob0, entryBond - entryBond / 4, "the starter's bond is back");
+        assertFalse(game.isOutputExited(game.outputId(t, tPos)), "the output can exit later");
+        // Bob's standard exit of it proves t included (it also answers any canonicity
+        // challenge of the in-flight exit).
+        _startExit(bob, tPos, t, _proofOne(t));
+    }
+
+    function test_batch_entryPaidOnceItsTxsInFlightExitFinalizedCanonical() public {
+        (bytes memory t, uint256 tPos) = _splitCarolsDeposit();
+        _startIfeOf(t, carolDepTx, carolDepPos, Tree.depositProof(), CAROL_KEY);
+        uint256 pbond = game.piggybackBond();
+        vm.prank(carol);
+        game.piggybackInFlightExitOnOutput{value: pbond}(t, 1, 0);
+        // Started later: the in-flight exit is ahead of the batch.
+        vm.warp(START_TIME + MEP + 1);
+        BatchEntries.Entry[] memory es = _one(_entry(bob, t, tPos, 0.4 ether));
+        uint160 id = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP + 1);
+        game.processExits(address(0), 1);
+        assertEq(uint160(game.queueTop(address(0))), id, "the in-flight exit went first");
+        uint256 bob0 = bob.balance;
+        _process(id, es);
+        assertEq(bob.balance - bob0, 0.4 ether + entryBond - entryBond / 4, "bob paid");
+    }
+
+    function test_batch_entryOfATxWhoseInputsLeftInFlightIsSkippedUnchallenged() public {
+        (bytes memory t, uint256 tPos) = _splitCarolsDeposit();
+        _startIfeOf(t, carolDepTx, carolDepPos, Tree.depositProof(), CAROL_KEY);
+        _falselyChallengeAndPiggybackCarolsInput(t);
+        vm.warp(START_TIME + MEP + 1);
+        BatchEntries.Entry[] memory es = _one(_entry(bob, t, tPos, 0.4 ether));
+        uint160 id = _start(bob, es);
+        vm.warp(START_TIME + 2 * MEP + 1);
+        uint256 vault = address(ethVault).balance;
+        game.processExits(address(0), 1);
+        _process(id, es);
+        // Nobody challenged Bob's entry, yet only Carol's 1 ETH input left.
+        assertEq(vault - address(ethVault).balance, 1 ether, "1 ETH out for 1 ETH of value");
+    }
+
+    function _falselyChallengeAndPiggybackCarolsInput(bytes memory t) internal {
+        uint256 pbond = game.piggybackBond();
+        vm.prank(carol);
+        game.piggybackInFlightExitOnInput{value: pbond}(t, 0, 0);
+        bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
+        uint256 cbond = game.canonicityChallengeBond();
+        bytes memory rivalSig = _sign(CAROL_KEY, rival);
+        vm.prank(carol);
+        game.challengeInFlightExitNotCanonical{value: cbond}(
+            PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
+        );
+    }
+
+    // ---------------------------------------------------------------- proof requests
+
+    function _one(BatchEntries.Entry memory e)
+        internal
+        pure
+        returns (BatchEntries.Entry[] memory es)
+    {
+        es = new BatchEntries.Entry[](1);
+        es[0] = e;
+    }
+
+    function _request(address who, uint160 id, BatchEntries.Entry[] memory es, uint256 i) internal {
+        vm.prank(who);
+        batches().requestBatchEntryProof{value: entryBond}(id, _proofOf(es, i));
+    }
+
+    function test_batch_answeredProofRequestPaysTheResponderAndTheEntry() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        _request(thief, id, es, 0);
+        assertEq(batches().batchEntryProofRequester(id, 0), thief, "thief asked");
+        uint256 answerer0 = carol.balance;
+        vm.prank(carol);
+        batches().answerBatchEntryProof(id, _proofOf(es, 0), txs[0], _blockProof(0));
+        assertEq(carol.balance - answerer0, entryBond, "the responder took the request's bond");
+        assertEq(batches().batchEntryProofRequester(id, 0), address(0), "answered");
+        // The answered entry is paid as any other.
+        vm.warp(START_TIME + 2 * MEP);
+        uint256 bob0 = bob.balance;
+        _process(id, es);
+        assertEq(bob.balance - bob0, 3 ether, "bob paid");
+    }
+
+    function test_batch_answerOfADepositEntry() public {
+        BatchEntries.Entry[] memory es = _one(_entry(carol, carolDepTx, carolDepPos, 1 ether));
+        uint160 id = _start(carol, es);
+        _request(thief, id, es, 0);
+        vm.prank(watcher);
+        batches().answerBatchEntryProof(id, _proofOf(es, 0), carolDepTx, Tree.depositProof());
+        assertEq(batches().batchEntryProofRequester(id, 0), address(0), "answered");
+    }
+
+    function test_batch_unansweredProofRequestCancelsTheEntryAtProcessing() public {
+        _agents();
+        BatchEntries.Entry[] memory es = _honest();
+        uint160 id = _start(watcher, es);
+        _request(thief, id, es, 1); // Alice's entry: valid, but nobody answers
+        vm.warp(START_TIME + 2 * MEP);
+        uint256[3] memory before = [alice.balance, bob.balance, thief.balance];
+        uint256 watcher0 = watcher.balance;
+        uint256 processor0 = address(this).balance;
+        _process(id, es);
+        assertEq(alice.balance, before[0], "alice not paid");
+        assertEq(bob.balance - before[1], 3 ether, "bob paid");
+        assertEq(thief.balance - before[2], 2 * entryBond, "the requester took both bonds");
+        assertEq(watcher.balance - watcher0, 2 * (entryBond - entryBond / 4), "two bonds back");
+        assertEq(address(this).balance - processor0, 2 * (entryBond / 4), "two bounties");
+        assertFalse(game.isOutputExited(game.outputId(txs[0], alicePos)), "alice can exit later");
+        assertEq(batches().batchEntryProofRequester(id, 1), address(0), "request settled");
+    }
+
+    function test_batch_proofRequestRules() public {
+        BatchEntries.Entry[] memory es = _one(_entry(bob, txs[0], bobPos, 3 ether));
+        uint160 id = _start(bob, es);
+        PaymentExitBase.EntryProof memory p = _proofOf(es, 0);
+        // The bond is the entry's.
+        vm.prank(thief);
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentBatchExitModule.WrongBond.selector, 1, entryBond)
+        );
+        batches().requestBatchEntryProof{value: 1}(id, p);
+        // An answer needs a request.
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.ProofNotRequested.selector, id, 0));
+        batches().answerBatchEntryProof(id, p, txs[0], _blockProof(0));
+        _request(thief, id, es, 0);
+        // One request at a time.
+        vm.prank(watcher);
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentExitBase.ProofAlreadyRequested.selector, id, 0)
+        );
+        batches().requestBatchEntryProof{value: entryBond}(id, p);
+        // An answer must show the tx at the position, included.
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentBatchExitModule.InvalidInclusionProof.selector, bobPos)
+        );
+        batches().answerBatchEntryProof(id, p, txs[1], _blockProof(0));
+        // Too late: MEP/2 before the batch matures.
+        vm.prank(bob);
+        batches().answerBatchEntryProof(id, p, txs[0], _blockProof(0));
+        uint256 deadline = START_TIME + 2 * MEP - MEP / 2;
+        vm.warp(deadline + 1);
+        vm.prank(watcher);
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentExitBase.ProofRequestTooLate.selector, id, deadline)
+        );
+        batches().requestBatchEntryProof{value: entryBond}(id, p);
+        // Nothing after processing.
+        vm.warp(START_TIME + 2 * MEP);
+        _process(id, es);
+        vm.prank(watcher);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 0));
+        batches().requestBatchEntryProof{value: entryBond}(id, p);
+    }
+
+    function test_batch_wrongEntryCannotBeAnswered() public {
+        // Alice claims 3 ETH at her 2 ETH position; the true tx does not match.
+        BatchEntries.Entry[] memory es = _one(_entry(alice, txs[0], alicePos, 3 ether));
+        uint160 id = _start(alice, es);
+        _request(watcher, id, es, 0);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntryNotShown.selector, id, 0));
+        batches().answerBatchEntryProof(id, _proofOf(es, 0), txs[0], _blockProof(0));
+        // Nor an entry in a block that does not exist (no proof is possible).
+        BatchEntries.Entry[] memory far = _one(_entry(bob, txs[0], bobPos, 3 ether));
+        far[0].utxoPos = uint64(_pos(500, 0, 0));
+        far = _withYoungest(far);
+        uint160 id2 = _start(bob, far);
+        _request(watcher, id2, far, 0);
+        PaymentExitBase.EntryProof memory p = _proofOf(far, 0);
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntryNotShown.selector, id2, 0));
+        batches().answerBatchEntryProof(id2, p, "", "");
+    }
+
+    /// @dev `es` and Bob's valid entry at block 1000 as the youngest (a batch's youngest block
+    /// must exist).
+    function _withYoungest(BatchEntries.Entry[] memory es)
+        internal
+        view
+        returns (BatchEntries.Entry[] memory out)
+    {
+        out = new BatchEntries.Entry[](es.length + 1);
+        for (uint256 i; i < es.length; ++i) {
+            out[i] = es[i];
+        }
+        out[es.length] = _entry(bob, txs[0], bobPos, 3 ether);
+    }
+
+    function test_batch_challengeVoidsAPendingRequest() public {
+        BatchEntries.Entry[] memory es = _one(_entry(alice, txs[0], bobPos, 3 ether));
+        uint160 id = _start(alice, es);
+        _request(thief, id, es, 0);
+        uint256 thief0 = thief.balance;
+        uint256 watcher0 = watcher.balance;
+        _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
+        assertEq(watcher.balance - watcher0, entryBond, "the challenger took the entry's bond");
+        assertEq(thief.balance - thief0, entryBond, "the requester's bond is back");
+        assertEq(batches().batchEntryProofRequester(id, 0), address(0), "request void");
+        // The settled entry cannot be answered.
+        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 0));
+        batches().answerBatchEntryProof(id, _proofOf(es, 0), txs[0], _blockProof(0));
     }
 
     // ---------------------------------------------------------------- in-flight helpers

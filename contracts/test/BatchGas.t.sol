@@ -64,13 +64,14 @@ contract BatchGasTest is PlasmaTest {
         es = new BatchEntries.Entry[](n);
         for (uint256 i; i < n; ++i) {
             address owner = owners == 1 ? bob : address(uint160(0x10000 + i * owners / n));
-            es[i] = BatchEntries.Entry(owner, uint160(i + 1), 1 ether, uint64(_pos(1000, 0, 0)));
+            es[i] = BatchEntries.Entry(owner, uint160(i + 1), 1 ether, uint64(_pos(1000, 0, 0)), 0);
         }
         es[0] = BatchEntries.Entry(
             es[0].owner,
             game.exitIdOf(game.outputId(txs[0], _pos(1000, 0, 0))),
             1 ether,
-            es[0].utxoPos
+            es[0].utxoPos,
+            _ifeId(txs[0])
         );
     }
 
@@ -100,7 +101,7 @@ contract BatchGasTest is PlasmaTest {
         address starter = owners == 1 ? bob : alice;
         // A first batch, so the queue's head slot and the counter exist (as on a live chain).
         BatchEntries.Entry[] memory one = new BatchEntries.Entry[](1);
-        one[0] = BatchEntries.Entry(bob, 7, 1, uint64(_pos(1000, 0, 1)));
+        one[0] = BatchEntries.Entry(bob, 7, 1, uint64(_pos(1000, 0, 1)), 0);
         _start(bob, one);
         uint160 id = _start(starter, es);
         uint256 startGas = lastStartGas;

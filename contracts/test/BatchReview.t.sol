@@ -38,8 +38,8 @@ contract ReenteringOwner {
     }
 }
 
-/// @notice Attacker's review of the batch exit path: one test per hypothesis. Tests named
-/// `FINDING` assert the bad outcome (the attack works); the others assert the defence.
+/// @notice Attacker's review of the batch exit path: one test per hypothesis.
+/// Each asserts the defence; h1 and h2 were found working and are fixed (their tests show how).
 contract BatchReviewTest is PlasmaTest {
     address internal watcher = address(0x3a7c4e5);
     address internal thief = address(0x741ef);
@@ -80,7 +80,8 @@ contract BatchReviewTest is PlasmaTest {
         view
         returns (BatchEntries.Entry memory)
     {
-        return BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos));
+        return
+            BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos), _ifeId(txb));
     }
 
     function _one(BatchEntries.Entry memory e)
@@ -166,15 +167,16 @@ contract BatchReviewTest is PlasmaTest {
         );
     }
 
-    // ================================================================ h1
+    // ================================================================ h1 (fixed)
     /// @dev Pay twice: Carol's 1 ETH deposit is spent by t (included, block published) into
     /// Bob's 1 ETH. Bob batch-exits t's output; Carol in-flight exits t, piggybacks her input
     /// and "challenges" canonicity with her own unincluded double spend. A standard exit of
-    /// Bob's output would have proven t included (answering the challenge, or reverting with
-    /// InputsExitedInFlight); the batch entry proves nothing and cannot be challenged until
-    /// the in-flight exit's first pass. Batch first (earlier key), then the in-flight exit pays
-    /// the input: 2 ETH leave for 1 ETH deposited, unless a third party answers the challenge.
-    function test_h1_FINDING_inFlightInputAndBatchOutputBothPaid() public {
+    /// Bob's output would have proven t included; the batch entry proves nothing. Found: the
+    /// batch paid Bob and the in-flight exit paid Carol, 2 ETH for 1. Fixed: the entry names
+    /// t's in-flight exit id, and processing skips it while that exit is live, so the 1 ETH
+    /// leaves once (to Carol, as for any false challenge nobody answers: the MoreVP watcher
+    /// assumption; Bob keeps his output unexited).
+    function test_h1_inFlightInputAndBatchOutputPayOnce() public {
         bytes memory t = _spend(carolDepPos, bob, address(0), 1 ether);
         uint256 tPos = _pos(_submitOne(t), 0, 0);
         bytes memory tProof = _proofOne(t);
@@ -195,7 +197,7 @@ contract BatchReviewTest is PlasmaTest {
             PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
         );
 
-        // Watchers cannot cancel Bob's entry: it matches the chain (F_INPUTS_PAID not yet set).
+        // The entry matches the chain: it cannot be cancelled...
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntryValid.selector, id, 0));
         _challengeInvalid(id, es, 0, t, tProof);
 
@@ -203,31 +205,32 @@ contract BatchReviewTest is PlasmaTest {
         assertEq(uint160(game.queueTop(address(0))), id, "the batch is ahead of the IFE");
         uint256 vault0 = address(ethVault).balance;
         _process(id, es);
-        assertTrue(game.isOutputExited(game.outputId(t, tPos)), "bob's output paid by the batch");
+        // ...but it is not paid while t is in flight.
+        assertFalse(game.isOutputExited(game.outputId(t, tPos)), "bob's output not paid");
 
         vm.warp(START_TIME + 2 * MEP + 1);
         game.processExits(address(0), 10);
         assertTrue(
-            game.isOutputExited(game.outputId(carolDepTx, carolDepPos)), "carol's input paid too"
+            game.isOutputExited(game.outputId(carolDepTx, carolDepPos)), "carol's input paid"
         );
-        // BAD: the 1 ETH deposit left the vault twice.
-        assertEq(vault0 - address(ethVault).balance, 2 ether, "2 ETH out for 1 ETH of value");
+        assertEq(vault0 - address(ethVault).balance, 1 ether, "1 ETH out for 1 ETH of value");
     }
 
-    // ================================================================ h2
+    // ================================================================ h2 (fixed)
     /// @dev Steal with no data: block 2000's root is submitted but its contents are never
     /// published (withheld, or lost). Any user (not the operator) lists an entry of arbitrary
     /// amount at a position in it: the invalid challenge needs the tx and its proof against
     /// that root, which nobody has, and "nothing" is only accepted when the block does not
-    /// exist. The entry is paid at block 2000's priority (after timely exits, but ahead of
-    /// every later exit), out of other users' deposits.
-    function test_h2_FINDING_entryInWithheldBlockIsUnchallengeable() public {
+    /// exist. Found: the entry was paid at block 2000's priority, out of other users' deposits.
+    /// Fixed: a watcher asks for the entry's proof (`requestBatchEntryProof`); nobody can
+    /// answer it, so processing cancels the entry and pays the watcher both bonds.
+    function test_h2_entryInWithheldBlockIsCancelledByAProofRequest() public {
         uint256 blk = framework.nextChildBlock();
         vm.prank(operator);
         framework.submitBlock(keccak256("a block whose data nobody has"));
         uint256 pos = _pos(blk, 0, 0);
         BatchEntries.Entry[] memory es =
-            _one(BatchEntries.Entry(thief, uint160(0xbadbad), 4 ether, uint64(pos)));
+            _one(BatchEntries.Entry(thief, uint160(0xbadbad), 4 ether, uint64(pos), 0));
         uint160 id = _start(thief, es);
 
         // No challenge can succeed: no proof, or any proof, fails against the unknown root.
@@ -239,13 +242,25 @@ contract BatchReviewTest is PlasmaTest {
         );
         _challengeInvalid(id, es, 0, new bytes(32), emptyProof);
 
+        // The proof request: the thief cannot answer it either.
+        uint256 bond = batches().batchEntryBond();
+        PaymentExitBase.EntryProof memory p = _proofOf(es, 0);
+        vm.prank(watcher);
+        batches().requestBatchEntryProof{value: bond}(id, p);
+        vm.prank(thief);
+        vm.expectRevert(
+            abi.encodeWithSelector(PaymentBatchExitModule.InvalidInclusionProof.selector, pos)
+        );
+        batches().answerBatchEntryProof(id, p, new bytes(32), emptyProof);
+
         vm.warp(START_TIME + 2 * MEP);
         uint256 vault0 = address(ethVault).balance;
         uint256 thief0 = thief.balance;
+        uint256 watcher0 = watcher.balance;
         _process(id, es);
-        // BAD: 4 ETH the thief never owned, out of Alice's and Carol's deposits.
-        assertEq(vault0 - address(ethVault).balance, 4 ether, "4 ETH left the vault");
-        assertTrue(thief.balance - thief0 >= 4 ether, "to the thief");
+        assertEq(address(ethVault).balance, vault0, "nothing left the vault");
+        assertEq(thief.balance, thief0, "the thief got nothing, not even his bond");
+        assertEq(watcher.balance - watcher0, 2 * bond, "the watcher took both bonds");
     }
 
     // ================================================================ h3
@@ -298,7 +313,7 @@ contract BatchReviewTest is PlasmaTest {
     function test_h5_reentrantProcessFromPayoutIsRefused() public {
         ReenteringOwner o = new ReenteringOwner(batches());
         BatchEntries.Entry[] memory es =
-            _one(BatchEntries.Entry(address(o), uint160(777), 1 ether, uint64(bobPos)));
+            _one(BatchEntries.Entry(address(o), uint160(777), 1 ether, uint64(bobPos), 0));
         bytes memory list = Batches.encode(es);
         o.start{value: entryBond}(list);
         uint160 id = o.id();
@@ -322,7 +337,7 @@ contract BatchReviewTest is PlasmaTest {
     function test_h6_unpayableBatchBlocksOnlyUntilChallenged() public {
         uint256 pos = _pos(1000, 5, 0); // an empty leaf of block 1000
         BatchEntries.Entry[] memory es =
-            _one(BatchEntries.Entry(thief, uint160(1), type(uint96).max, uint64(pos)));
+            _one(BatchEntries.Entry(thief, uint160(1), type(uint96).max, uint64(pos), 0));
         uint160 id = _start(thief, es);
         // Alice's deposit exit, started later: queued behind the batch.
         vm.warp(START_TIME + MEP + 1);
@@ -378,7 +393,7 @@ contract BatchReviewTest is PlasmaTest {
         es[0] = _entry(bob, txs[0], bobPos, 3 ether);
         for (uint256 i = 1; i < n; ++i) {
             // Block 500 never existed: all older than bobPos (the youngest, which exists).
-            es[i] = BatchEntries.Entry(alice, uint160(1000 + i), 1, uint64(_pos(500, i, 0)));
+            es[i] = BatchEntries.Entry(alice, uint160(1000 + i), 1, uint64(_pos(500, i, 0)), 0);
         }
         bytes memory list = Batches.encode(es);
         uint256 value = entryBond * n;
@@ -468,7 +483,7 @@ contract BatchReviewTest is PlasmaTest {
         uint160 id = _start(watcher, es);
         (, bytes32[] memory branch2) = Batches.rootAndBranch(es, 2);
         PaymentExitBase.EntryProof memory pad =
-            PaymentExitBase.EntryProof(3, BatchEntries.Entry(address(0), 0, 0, 0), branch2);
+            PaymentExitBase.EntryProof(3, BatchEntries.Entry(address(0), 0, 0, 0, 0), branch2);
         vm.expectRevert(abi.encodeWithSelector(BatchEntries.EntryNotInBatch.selector, 3));
         vm.prank(thief);
         batches().challengeBatchEntryInvalid(id, pad, "", "");
@@ -477,7 +492,7 @@ contract BatchReviewTest is PlasmaTest {
         bytes32[] memory short_ = new bytes32[](1);
         short_[0] = branch0[1];
         PaymentExitBase.EntryProof memory shortP =
-            PaymentExitBase.EntryProof(0, BatchEntries.Entry(thief, 1, 1, 1), short_);
+            PaymentExitBase.EntryProof(0, BatchEntries.Entry(thief, 1, 1, 1, 0), short_);
         vm.expectRevert(abi.encodeWithSelector(BatchEntries.EntryNotInBatch.selector, 0));
         vm.prank(thief);
         batches().challengeBatchEntryInvalid(id, shortP, "", "");
@@ -497,7 +512,7 @@ contract BatchReviewTest is PlasmaTest {
     function test_h12_selfChallengeRefundsFakeEntryBond() public {
         uint256 pos = _pos(1000, 5, 0);
         BatchEntries.Entry[] memory es =
-            _one(BatchEntries.Entry(thief, uint160(1), 1 ether, uint64(pos)));
+            _one(BatchEntries.Entry(thief, uint160(1), 1 ether, uint64(pos), 0));
         uint256 thief0 = thief.balance;
         uint160 id = _start(thief, es);
         (, bytes memory emptyProof) = Tree.rootAndProof(txs, 5);
@@ -520,7 +535,9 @@ contract BatchReviewTest is PlasmaTest {
         uint160 id = _start(bob, es);
         bytes memory regrouped = bytes.concat(
             abi.encodePacked(bob, uint16(1), es[0].exitId, es[0].amount, es[0].utxoPos),
-            abi.encodePacked(bob, uint16(1), es[1].exitId, es[1].amount, es[1].utxoPos)
+            abi.encodePacked(es[0].inFlightId),
+            abi.encodePacked(bob, uint16(1), es[1].exitId, es[1].amount, es[1].utxoPos),
+            abi.encodePacked(es[1].inFlightId)
         );
         assertTrue(keccak256(regrouped) != keccak256(Batches.encode(es)), "a different list");
         vm.warp(START_TIME + 2 * MEP);

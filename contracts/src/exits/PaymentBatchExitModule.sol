@@ -91,6 +91,15 @@ contract PaymentBatchExitModule is PaymentExitBase {
         return _isCancelled(exitId, index);
     }
 
+    /// @notice Who asked for entry `index`'s proof and awaits an answer (address(0): nobody).
+    function batchEntryProofRequester(uint160 exitId, uint256 index)
+        external
+        view
+        returns (address)
+    {
+        return _proofRequesters[_requestKey(exitId, index)];
+    }
+
     /// @notice Starts a batch exit of `token` outputs. `entries` is the packed list of
     /// lib/BatchEntries.sol; each group's owner must be the caller or have made it its agent.
     /// Takes `batchEntryBond()` per entry. Priority: the youngest entry's, with exitableAt =
@@ -178,17 +187,71 @@ contract PaymentBatchExitModule is PaymentExitBase {
         bytes calldata inclusionProof
     ) external onlyDelegated nonReentrant {
         Batch storage b = _unsettledEntry(id, p);
-        uint256 utxoPos = p.entry.utxoPos;
-        uint256 blknum = UtxoPos.blknum(utxoPos);
-        uint256 word = framework.blockWord(blknum);
-        uint256 txIndex = UtxoPos.txIndex(utxoPos);
-        if (word != 0 && txIndex < Merkle.MAX_LEAVES) {
-            bytes memory txb = txBytes;
-            bytes32 root = Merkle.computeRoot(Merkle.leafHash(txb), txIndex, inclusionProof);
-            if ((uint256(root) ^ word) >> 32 != 0) revert InvalidInclusionProof(utxoPos);
-            if (_matches(p.entry, b.token, txb, utxoPos)) revert EntryValid(id, p.index);
+        if (_shownByChain(p.entry, b.token, txBytes, inclusionProof)) {
+            revert EntryValid(id, p.index);
         }
         _cancel(b, id, p.index);
+    }
+
+    /// @notice Asks for the proof of entry `p.index` of batch `id` (an entry nobody can show
+    /// wrong because the data of its block is withheld): takes a bond equal to the entry's.
+    /// Anyone may answer (`answerBatchEntryProof`) and take this bond; unanswered when the
+    /// entry is processed, the entry is cancelled and the caller gets both bonds. Allowed until
+    /// MEP/2 before the batch matures.
+    function requestBatchEntryProof(uint160 id, EntryProof calldata p)
+        external
+        payable
+        onlyDelegated
+        nonReentrant
+    {
+        Batch storage b = _unsettledEntry(id, p);
+        uint256 deadline = uint256(b.exitableAt) - minExitPeriod / 2;
+        if (block.timestamp > deadline) revert ProofRequestTooLate(id, deadline);
+        if (msg.value != b.entryBond) revert WrongBond(msg.value, b.entryBond);
+        uint256 index = p.index;
+        if (_isRequested(id, index)) revert ProofAlreadyRequested(id, index);
+        _proofRequests[id][index >> 8] |= 1 << (index & 255);
+        _proofRequesters[_requestKey(id, index)] = msg.sender;
+        emit BatchEntryProofRequested(id, index, msg.sender);
+    }
+
+    /// @notice Answers the proof request of entry `p.index` of batch `id` with the tx at its
+    /// position and its inclusion proof, which must have the entry's output; the request's
+    /// bond goes to the caller.
+    function answerBatchEntryProof(
+        uint160 id,
+        EntryProof calldata p,
+        bytes calldata txBytes,
+        bytes calldata inclusionProof
+    ) external onlyDelegated nonReentrant {
+        Batch storage b = _unsettledEntry(id, p);
+        if (!_isRequested(id, p.index)) revert ProofNotRequested(id, p.index);
+        if (!_shownByChain(p.entry, b.token, txBytes, inclusionProof)) {
+            revert EntryNotShown(id, p.index);
+        }
+        _takeRequest(id, p.index);
+        emit BatchEntryProofAnswered(id, p.index, msg.sender);
+        _refund(msg.sender, b.entryBond);
+    }
+
+    /// @dev Whether `txBytes`, proven by `inclusionProof` to be what the chain holds at entry
+    /// `e`'s position, has exactly its output (`_matches`). False when the position is in no
+    /// block (the block does not exist, or the tx index is ≥ 65,536); a proof that does not
+    /// lead to the block's root reverts.
+    function _shownByChain(
+        BatchEntries.Entry calldata e,
+        address token,
+        bytes calldata txBytes,
+        bytes calldata inclusionProof
+    ) private view returns (bool) {
+        uint256 utxoPos = e.utxoPos;
+        uint256 word = framework.blockWord(UtxoPos.blknum(utxoPos));
+        uint256 txIndex = UtxoPos.txIndex(utxoPos);
+        if (word == 0 || txIndex >= Merkle.MAX_LEAVES) return false;
+        bytes memory txb = txBytes;
+        bytes32 root = Merkle.computeRoot(Merkle.leafHash(txb), txIndex, inclusionProof);
+        if ((uint256(root) ^ word) >> 32 != 0) revert InvalidInclusionProof(utxoPos);
+        return _matches(e, token, txb, utxoPos);
     }
 
     /// @dev Whether `txb` at `utxoPos` has exactly entry `e`'s output, still exitable.
@@ -208,6 +271,7 @@ contract PaymentBatchExitModule is PaymentExitBase {
             return false;
         }
         if (exitIdOf(outputId(txb, pos)) != e.exitId) return false;
+        if (inFlightExitId(txb) != e.inFlightId) return false;
         if (isDepositBlock(UtxoPos.blknum(pos))) return true;
         return _ifes[inFlightExitId(txb)].h.flags & F_INPUTS_PAID == 0;
     }
@@ -244,18 +308,40 @@ contract PaymentBatchExitModule is PaymentExitBase {
         return _cancelledEntries[id][index >> 8] & (1 << (index & 255)) != 0;
     }
 
-    /// @dev Marks the entry cancelled and pays its bond to the challenger.
+    function _isRequested(uint160 id, uint256 index) private view returns (bool) {
+        return _proofRequests[id][index >> 8] & (1 << (index & 255)) != 0;
+    }
+
+    function _requestKey(uint160 id, uint256 index) private pure returns (uint256) {
+        return uint256(id) << 16 | index;
+    }
+
+    /// @dev Clears entry `index`'s proof request; returns its requester (address(0): none).
+    function _takeRequest(uint160 id, uint256 index) private returns (address requester) {
+        if (!_isRequested(id, index)) return address(0);
+        _proofRequests[id][index >> 8] &= ~(1 << (index & 255));
+        uint256 key = _requestKey(id, index);
+        requester = _proofRequesters[key];
+        delete _proofRequesters[key];
+    }
+
+    /// @dev Marks the entry cancelled and pays its bond to the challenger; a pending proof
+    /// request is void, its bond returned.
     function _cancel(Batch storage b, uint160 id, uint256 index) private {
         _cancelledEntries[id][index >> 8] |= 1 << (index & 255);
         b.cancelled += 1;
         emit BatchEntryChallenged(id, index, msg.sender);
+        address requester = _takeRequest(id, index);
         _refund(msg.sender, b.entryBond);
+        _refund(requester, requester == address(0) ? 0 : b.entryBond);
     }
 
     /// @notice Settles up to `maxEntries` more entries of batch `id`, which must be at the head
     /// of its token's queue and mature; `entries` is its list (from `BatchExitStarted`). An
-    /// entry not cancelled is paid if its output has no exit record (no live standard exit, no
-    /// piggyback, not exited) and its exit id is an output's; its output is then marked exited.
+    /// entry with an unanswered proof request is cancelled (both bonds to the requester). Any
+    /// other entry not cancelled is paid if its output has no exit record (no live standard
+    /// exit, no piggyback, not exited), its exit id is an output's and its tx has no in-flight
+    /// exit but one finalized without paying its inputs; its output is then marked exited.
     /// Each owner's entries are paid in one transfer. A quarter of each settled entry's bond
     /// goes to the caller, the rest to the starter. The last call pops the batch off the queue.
     function processBatchExit(uint160 id, bytes calldata entries, uint256 maxEntries)
@@ -272,6 +358,7 @@ contract PaymentBatchExitModule is PaymentExitBase {
         if (root != b.root || count != b.count) revert BatchDataMismatch(id);
 
         Settlement memory s;
+        s.bond = b.entryBond;
         s.from = b.processed;
         s.to = count - s.from > maxEntries ? s.from + maxEntries : count;
         _settle(id, b.token, entries, s);
@@ -280,7 +367,7 @@ contract PaymentBatchExitModule is PaymentExitBase {
         _batches[id] = b;
         if (s.to == count) _queues[b.token].popMin();
         emit BatchExitProcessed(id, s.from, s.to, s.paid, s.total);
-        uint256 settled = s.to - s.from - s.cancelled;
+        uint256 settled = s.to - s.from - s.cancelled - s.unanswered;
         uint256 bounty = processBounty(b.entryBond) * settled;
         _refund(b.starter, b.entryBond * settled - bounty);
         _refund(msg.sender, bounty);
@@ -293,6 +380,8 @@ contract PaymentBatchExitModule is PaymentExitBase {
         uint256 paid;
         uint256 total;
         uint256 cancelled;
+        uint256 unanswered;
+        uint256 bond;
     }
 
     /// @dev Pays entries [s.from, s.to) of the list, one transfer per owner group.
@@ -331,10 +420,14 @@ contract PaymentBatchExitModule is PaymentExitBase {
             if (index >= s.from) {
                 if (_isCancelled(id, index)) {
                     ++s.cancelled;
+                } else if (_isRequested(id, index)) {
+                    ++s.unanswered;
+                    _refund(_takeRequest(id, index), 2 * s.bond);
                 } else {
-                    (uint160 exitId, uint96 value,) = BatchEntries.entryAt(entries, offset);
+                    (uint160 exitId, uint96 value,, uint160 ife) =
+                        BatchEntries.entryAt(entries, offset);
                     Record storage r = _records[exitId];
-                    if (exitId & IN_FLIGHT_FLAG == 0 && r.head == 0) {
+                    if (exitId & IN_FLIGHT_FLAG == 0 && r.head == 0 && _notInFlight(ife)) {
                         r.head = EXITED;
                         sum += value;
                         ++s.paid;
@@ -344,5 +437,13 @@ contract PaymentBatchExitModule is PaymentExitBase {
             offset += BatchEntries.ENTRY;
         }
         next = index;
+    }
+
+    /// @dev Whether in-flight exit `ife` cannot pay the inputs of the entry's tx: never
+    /// started (or deleted), or finalized without paying them. A live one may still pay them
+    /// (a canonicity challenge that a batch entry, unlike a standard exit, does not answer).
+    function _notInFlight(uint160 ife) private view returns (bool) {
+        Header storage h = _ifes[ife].h;
+        return h.startedAt == 0 || h.flags & (F_FINALIZED | F_INPUTS_PAID) == F_FINALIZED;
     }
 }

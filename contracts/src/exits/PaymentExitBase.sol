@@ -396,6 +396,10 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     mapping(address => address) internal _batchExitAgents;
     /// @dev Batch exits started so far (the low bits of the next batch id).
     uint32 internal _batchCount;
+    /// @dev Entries with an unanswered proof request: batch id → bitmap word → bits.
+    mapping(uint160 => mapping(uint256 => uint256)) internal _proofRequests;
+    /// @dev Who asked for an entry's proof: (batch id << 16 | index) → requester.
+    mapping(uint256 => address) internal _proofRequesters;
 
     /// @notice A batch exit of `count` entries, committed to by `root`; `entries` is the packed
     /// list (lib/BatchEntries.sol), published here so anyone can challenge or process it.
@@ -417,6 +421,13 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
         uint160 indexed exitId, uint256 from, uint256 to, uint256 paid, uint256 amount
     );
     event BatchExitAgentSet(address indexed owner, address indexed agent);
+    /// @notice `requester` asked for entry `index`'s tx and inclusion proof; unanswered by
+    /// processing, the entry is cancelled and its bond goes to `requester`.
+    event BatchEntryProofRequested(
+        uint160 indexed exitId, uint256 index, address indexed requester
+    );
+    /// @notice `responder` showed entry `index`'s tx included: it took the request's bond.
+    event BatchEntryProofAnswered(uint160 indexed exitId, uint256 index, address indexed responder);
 
     error BatchNotFound(uint160 exitId);
     /// @notice `owner` has not made the caller its batch-exit agent.
@@ -429,6 +440,15 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     error EntrySettled(uint160 exitId, uint256 index);
     /// @notice The entry matches the chain: the challenge shows nothing wrong.
     error EntryValid(uint160 exitId, uint256 index);
+    /// @notice Entry `index`'s proof was already asked for and is not answered yet.
+    error ProofAlreadyRequested(uint160 exitId, uint256 index);
+    /// @notice The tx shown is not at the entry's position or lacks its output.
+    error EntryNotShown(uint160 exitId, uint256 index);
+    /// @notice Entry `index` has no unanswered proof request.
+    error ProofNotRequested(uint160 exitId, uint256 index);
+    /// @notice Proofs are asked for until MEP/2 before the batch matures (`deadline`), so an
+    /// answer has at least MEP/2.
+    error ProofRequestTooLate(uint160 exitId, uint256 deadline);
 
     /// @notice The bond per entry `startBatchExit` takes now:
     /// exitBond × BATCH_ENTRY_BOND_GAS / EXIT_BOND_GAS.

@@ -5,14 +5,16 @@ pragma solidity ^0.8.24;
 /// @notice The packed entry list of a batch exit (docs/exit-games.md, "Batch exits") and its
 /// Merkle commitment. The list is groups, one per owner:
 ///   owner (20 bytes) ‖ n (2 bytes, ≥ 1) ‖ n × entry
-///   entry = exitId (20 bytes) ‖ amount (12 bytes) ‖ utxoPos (8 bytes)
-/// Leaf i (entries counted across groups) = keccak256(owner ‖ entry) (60 bytes); node =
+///   entry = exitId (20 bytes) ‖ amount (12 bytes) ‖ utxoPos (8 bytes) ‖ inFlightId (20 bytes)
+/// `inFlightId` is the in-flight exit id of the output's tx: processing skips the entry while
+/// that tx is exiting in flight (so a batch never pays an output whose inputs may be paid).
+/// Leaf i (entries counted across groups) = keccak256(owner ‖ entry) (80 bytes); node =
 /// keccak256(left ‖ right) (64 bytes: never a leaf's length); the leaves are padded with zero
 /// words to the next power of two. Nothing in an entry is checked when the batch starts: a
 /// wrong entry is challenged with its leaf and branch (`verify`).
 library BatchEntries {
     uint256 internal constant GROUP_HEADER = 22;
-    uint256 internal constant ENTRY = 40;
+    uint256 internal constant ENTRY = 60;
     /// @notice Most entries a batch may hold: 2^10, so a branch has at most 10 hashes and the
     /// whole batch can be processed in one L1 transaction.
     uint256 internal constant MAX_ENTRIES = 1024;
@@ -23,6 +25,7 @@ library BatchEntries {
         uint160 exitId;
         uint96 amount;
         uint64 utxoPos;
+        uint160 inFlightId;
     }
 
     /// @notice The list is malformed at byte `offset` (a group header or entry cut short, or a
@@ -35,7 +38,7 @@ library BatchEntries {
 
     /// @notice The leaf of an entry.
     function leaf(Entry memory e) internal pure returns (bytes32 h) {
-        bytes memory packed = abi.encodePacked(e.owner, e.exitId, e.amount, e.utxoPos);
+        bytes memory packed = abi.encodePacked(e.owner, e.exitId, e.amount, e.utxoPos, e.inFlightId);
         h = keccak256(packed);
     }
 
@@ -61,7 +64,7 @@ library BatchEntries {
     function entryAt(bytes calldata list, uint256 p)
         internal
         pure
-        returns (uint160 exitId, uint96 amount, uint64 utxoPos)
+        returns (uint160 exitId, uint96 amount, uint64 utxoPos, uint160 inFlightId)
     {
         uint256 w0;
         uint256 w1;
@@ -73,6 +76,7 @@ library BatchEntries {
         exitId = uint160(w0 >> 96);
         amount = uint96(w0);
         utxoPos = uint64(w1 >> 192);
+        inFlightId = uint160(w1 >> 32);
     }
 
     /// @notice The root of `list`, its entry count and its largest utxoPos (the youngest entry).
@@ -133,11 +137,11 @@ library BatchEntries {
             let src := add(list.offset, p)
             let dst := add(add(nodes, 32), shl(5, first))
             for { let j := 0 } lt(j, n) { j := add(j, 1) } {
-                calldatacopy(add(scratch, 20), src, 40)
-                mstore(dst, keccak256(scratch, 60))
+                calldatacopy(add(scratch, 20), src, 60)
+                mstore(dst, keccak256(scratch, 80))
                 let pos := shr(192, calldataload(add(src, 32)))
                 if gt(pos, youngest) { youngest := pos }
-                src := add(src, 40)
+                src := add(src, 60)
                 dst := add(dst, 32)
             }
         }

@@ -12,7 +12,7 @@ library Batches {
         for (uint256 i; i < es.length; ++i) {
             if (i == 0 || es[i].owner != es[i - 1].owner) ++groups;
         }
-        out = new bytes(groups * 22 + es.length * 40);
+        out = new bytes(groups * 22 + es.length * 60);
         uint256 at;
         uint256 i;
         while (i < es.length) {
@@ -20,7 +20,11 @@ library Batches {
             while (j < es.length && es[j].owner == es[i].owner) ++j;
             at = _put(out, at, abi.encodePacked(es[i].owner, uint16(j - i)));
             for (; i < j; ++i) {
-                at = _put(out, at, abi.encodePacked(es[i].exitId, es[i].amount, es[i].utxoPos));
+                at = _put(
+                    out,
+                    at,
+                    abi.encodePacked(es[i].exitId, es[i].amount, es[i].utxoPos, es[i].inFlightId)
+                );
             }
         }
     }
@@ -33,7 +37,7 @@ library Batches {
     }
 
     function leaf(BatchEntries.Entry memory e) internal pure returns (bytes32) {
-        return keccak256(abi.encodePacked(e.owner, e.exitId, e.amount, e.utxoPos));
+        return keccak256(abi.encodePacked(e.owner, e.exitId, e.amount, e.utxoPos, e.inFlightId));
     }
 
     /// @dev The root of the list and the branch of entry `index`.

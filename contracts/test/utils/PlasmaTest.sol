@@ -131,7 +131,8 @@ abstract contract PlasmaTest is Test {
         uint256 amount,
         bytes32 nonce
     ) internal pure returns (bytes memory) {
-        PaymentTransaction.Output memory o = PaymentTransaction.Output(outputType, owner, tkn, amount);
+        PaymentTransaction.Output memory o =
+            PaymentTransaction.Output(outputType, owner, tkn, amount);
         return RlpEncode.list3(
             RlpEncode.uintItem(txType),
             RlpEncode.list1(TxEncode.output(o)),
@@ -236,6 +237,12 @@ abstract contract PlasmaTest is Test {
 
     function _exitId(bytes memory txBytes, uint256 utxoPos) internal view returns (uint160) {
         return game.exitIdOf(game.outputId(txBytes, utxoPos));
+    }
+
+    /// @dev The in-flight exit id of a tx, computed here (SPEC: low 160 bits of its hash, bit 159
+    /// set) so that it does not consume a pending vm.prank.
+    function _ifeId(bytes memory txBytes) internal pure returns (uint160) {
+        return uint160(uint256(keccak256(txBytes))) | (uint160(1) << 159);
     }
 
     function _exitOwner(bytes memory txBytes, uint256 utxoPos)

@@ -182,6 +182,22 @@ pub(super) const SENTENCES: &[(&str, &str)] = &[
         "EntryValid",
         "entry {index} of batch exit {exitId:hex} matches the chain: the challenge shows nothing wrong",
     ),
+    (
+        "EntryNotShown",
+        "the transaction shown is not at entry {index}'s position of batch exit {exitId:hex}, or lacks its output: the entry cannot be answered",
+    ),
+    (
+        "ProofAlreadyRequested",
+        "the proof of entry {index} of batch exit {exitId:hex} is already asked for and not answered yet",
+    ),
+    (
+        "ProofNotRequested",
+        "entry {index} of batch exit {exitId:hex} has no proof request to answer",
+    ),
+    (
+        "ProofRequestTooLate",
+        "proofs of batch exit {exitId:hex}'s entries can be asked for only until {deadline:time} (half an exit period before it matures)",
+    ),
     ("BatchEncoding", "the batch entry list is malformed at byte {offset}"),
     ("BatchSize", "a batch exit holds 1 to 1024 entries, not {entries}"),
     (
