@@ -13,6 +13,7 @@ mod crash;
 mod exit_then_spend;
 mod fees;
 mod in_flight;
+mod mass_exit;
 
 use alloy_primitives::Bytes;
 use plasma_framework::{FrameworkConfig, Plasma, PlasmaEvent};
@@ -45,9 +46,6 @@ pub const SCENARIOS: [&str; 14] = [
     "cash-forged-checkpoint",
 ];
 
-/// Users in the mass-exit scenario.
-const MASS_EXIT_USERS: usize = 8;
-
 const MEP: u64 = 24 * 3600;
 const OPERATOR: usize = 0;
 const WATCHER: usize = 9;
@@ -56,7 +54,7 @@ const WATCHER: usize = 9;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// Name in the scenario.
-    pub name: &'static str,
+    pub name: String,
     /// Whether the scenario treats them as honest.
     pub honest: bool,
     /// Value owned on the child chain in the last valid state.
@@ -158,7 +156,12 @@ pub(crate) fn addr(i: usize) -> Address {
 
 impl World {
     async fn new() -> Result<Self, ScenarioError> {
-        let chain = Arc::new(EmbeddedChain::new());
+        Self::on(EmbeddedChain::new()).await
+    }
+
+    /// A world on `chain` (one configured with more accounts than the default).
+    async fn on(chain: EmbeddedChain) -> Result<Self, ScenarioError> {
+        let chain = Arc::new(chain);
         let mut config = FrameworkConfig::new(addr(OPERATOR));
         config.min_exit_period = MEP;
         let start = chain.head().await.map_err(fail)?.number;
@@ -279,7 +282,7 @@ impl World {
         let accounts = users
             .iter()
             .map(|&(n, i, honest)| Account {
-                name: n,
+                name: n.to_string(),
                 honest,
                 owned: owned.get(&i).copied().unwrap_or_default(),
                 paid_out: paid.get(&addr(i)).copied().unwrap_or_default(),
@@ -364,7 +367,7 @@ pub async fn run(name: &str) -> Result<ScenarioReport, ScenarioError> {
         "cash-checkpoint" => cash::checkpoint().await,
         "cash-forged-checkpoint" => cash::forged_checkpoint().await,
         "invalid-exit" => invalid_exit().await,
-        "mass-exit" => mass_exit().await,
+        "mass-exit" => mass_exit::mass_exit().await,
         "fee-overclaim" => fees::fee_overclaim().await,
         other => Err(fail(format!("no scenario {other:?}; there are: {}", SCENARIOS.join(", ")))),
     }
@@ -440,64 +443,3 @@ async fn invalid_exit() -> Result<ScenarioReport, ScenarioError> {
     let owned = BTreeMap::from([(2, ether(5))]);
     w.settle("invalid-exit", &mut watcher, &[("bob", 2, true), ("carol", 4, false)], owned).await
 }
-
-/// Eight users trade in one block, then the operator stops for good (it serves nothing more
-/// and commits nothing). Every user exits everything from verified history.
-async fn mass_exit() -> Result<ScenarioReport, ScenarioError> {
-    let mut w = World::new().await?;
-    let users: Vec<usize> = (1..=MASS_EXIT_USERS).collect();
-    let mut watcher = w.watcher(vec![]).await?;
-    let mut deposits = Vec::new();
-    for &u in &users {
-        deposits.push(w.deposit(u, ether(u as u64)).await?.0);
-    }
-    // Each user pays the next half of their deposit, in one block.
-    let mut txs = Vec::new();
-    let mut owned: BTreeMap<usize, U256> = BTreeMap::new();
-    for (i, &u) in users.iter().enumerate() {
-        let next = users[(i + 1) % users.len()];
-        let half = ether(u as u64) / U256::from(2);
-        txs.push(w.pay(u, deposits[i], &[(next, half), (u, ether(u as u64) - half)])?);
-        *owned.entry(next).or_default() += half;
-        *owned.entry(u).or_default() += ether(u as u64) - half;
-    }
-    w.commit(&txs, false).await?;
-    watcher.step().await.map_err(fail)?;
-    w.say(format!("{} users trade in block 1000; then the operator stops for good", users.len()));
-    let mut gas = 0u64;
-    let mut exits = 0u64;
-    for (i, &u) in users.iter().enumerate() {
-        for pos in [UtxoPos::new(1000, i as u16, 1)] {
-            let (tx, proof) =
-                watcher.exit_data(pos).ok_or_else(|| fail(format!("no exit data for {pos}")))?;
-            gas += w
-                .plasma
-                .start_standard_exit(addr(u), pos, &tx, &proof)
-                .await
-                .map_err(fail)?
-                .gas_used;
-            exits += 1;
-        }
-        let received = UtxoPos::new(1000, ((i + users.len() - 1) % users.len()) as u16, 0);
-        let (tx, proof) = watcher
-            .exit_data(received)
-            .ok_or_else(|| fail(format!("no exit data for {received}")))?;
-        gas += w
-            .plasma
-            .start_standard_exit(addr(u), received, &tx, &proof)
-            .await
-            .map_err(fail)?
-            .gas_used;
-        exits += 1;
-    }
-    let per_block = 30_000_000 / (gas / exits).max(1);
-    w.say(format!("{exits} exits started from the watcher's verified data, {} gas each on average: {per_block} fit in a 30M-gas L1 block", gas / exits));
-    let names: Vec<(&'static str, usize, bool)> =
-        users.iter().map(|&u| (USER_NAMES[u - 1], u, true)).collect();
-    let mut report = w.settle("mass-exit", &mut watcher, &names, owned).await?;
-    report.exits_per_l1_block = Some(per_block);
-    Ok(report)
-}
-
-const USER_NAMES: [&str; MASS_EXIT_USERS] =
-    ["user1", "user2", "user3", "user4", "user5", "user6", "user7", "user8"];

@@ -38,10 +38,14 @@ async fn every_scenario_ends_with_nothing_lost() {
                 );
             }
             "mass-exit" => {
-                assert!(report.alarms.is_empty(), "{:?}", report.alarms);
-                assert_eq!(report.accounts.len(), 8);
+                assert!(
+                    report.alarms.iter().all(|a| a.contains("BlockWithheld")),
+                    "only the withheld block: {:?}",
+                    report.alarms
+                );
+                assert_eq!(report.accounts.len(), 1000, "every owner accounted");
                 let per_block = report.exits_per_l1_block.unwrap();
-                assert!((150..=300).contains(&per_block), "{per_block} exits per L1 block");
+                assert!(per_block >= 10_000, "{per_block} exits per L1 block");
             }
             "in-flight" => {
                 for alarm in ["BlockWithheld", "NonCanonicalInFlightExit", "InvalidPiggyback"] {

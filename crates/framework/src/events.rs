@@ -7,7 +7,8 @@ use alloy_sol_types::{SolEvent, SolEventInterface};
 use plasma_contracts::{EthVault, FrameworkAddresses, PaymentExitGame, PlasmaFramework};
 use plasma_primitives::{
     PaymentTx, UtxoPos,
-    exits::{ExitEvent, Leg, OUTPUT_LEG},
+    batch::decode_batch,
+    exits::{BatchClaim, ExitEvent, Leg, OUTPUT_LEG},
 };
 use plasma_rootchain::{ChainLog, narrow};
 
@@ -139,6 +140,59 @@ pub enum PlasmaEvent {
         /// Whether it settled as canonical; `None` if it was deleted.
         canonical: Option<bool>,
     },
+    /// A batch exit started; `entries` is its packed list (`plasma_primitives::batch`).
+    BatchExitStarted {
+        /// Batch id.
+        exit_id: U256,
+        /// Who started it.
+        starter: Address,
+        /// The token of every entry.
+        token: Address,
+        /// When it can be processed.
+        exitable_at: u64,
+        /// The packed entry list.
+        entries: Bytes,
+    },
+    /// An entry of a batch exit was challenged: it is never paid.
+    BatchEntryChallenged {
+        /// Batch id.
+        exit_id: U256,
+        /// The entry's index.
+        index: u16,
+        /// The challenger (who got the entry's bond).
+        challenger: Address,
+    },
+    /// Someone asked for the proof of a batch entry.
+    BatchEntryProofRequested {
+        /// Batch id.
+        exit_id: U256,
+        /// The entry's index.
+        index: u16,
+        /// The requester.
+        requester: Address,
+    },
+    /// A proof request was answered: the entry is shown included.
+    BatchEntryProofAnswered {
+        /// Batch id.
+        exit_id: U256,
+        /// The entry's index.
+        index: u16,
+        /// The responder.
+        responder: Address,
+    },
+    /// Entries `[from, to)` of a batch exit were settled.
+    BatchExitProcessed {
+        /// Batch id.
+        exit_id: U256,
+        /// First entry settled.
+        from: u16,
+        /// One past the last.
+        to: u16,
+        /// How many were paid.
+        paid: u16,
+        /// The value paid, in all.
+        amount: U256,
+    },
 }
 
 impl PlasmaEvent {
@@ -181,6 +235,33 @@ impl PlasmaEvent {
             // already cover every input and piggybacked leg meanwhile.
             Self::InFlightExitChallenged { .. } | Self::InFlightExitChallengeResponded { .. } => {
                 None
+            }
+            Self::BatchExitStarted { exit_id, token, entries, .. } => {
+                // The contract hashed the list, so it decodes; if not, nothing can exit.
+                let entries = decode_batch(entries).ok()?;
+                let claims = entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| BatchClaim {
+                        index: i as u16,
+                        pos: e.pos,
+                        owner: e.owner,
+                        amount: e.amount,
+                    })
+                    .collect();
+                Some(ExitEvent::BatchStarted { exit_id: *exit_id, token: *token, claims })
+            }
+            Self::BatchEntryChallenged { exit_id, index, .. } => {
+                Some(ExitEvent::BatchEntryCancelled { exit_id: *exit_id, index: *index })
+            }
+            Self::BatchEntryProofRequested { exit_id, index, .. } => {
+                Some(ExitEvent::BatchProofRequested { exit_id: *exit_id, index: *index })
+            }
+            Self::BatchEntryProofAnswered { exit_id, index, .. } => {
+                Some(ExitEvent::BatchProofAnswered { exit_id: *exit_id, index: *index })
+            }
+            Self::BatchExitProcessed { exit_id, from, to, .. } => {
+                Some(ExitEvent::BatchProcessed { exit_id: *exit_id, from: *from, to: *to })
             }
         }
     }
@@ -230,6 +311,35 @@ pub(crate) fn decode_payment_event(
             exit_id: U256::from(e.exitId),
             owner: e.owner,
             token: e.token,
+            amount: e.amount,
+        },
+        E::BatchExitStarted(e) => PlasmaEvent::BatchExitStarted {
+            exit_id: U256::from(e.exitId),
+            starter: e.starter,
+            token: e.token,
+            exitable_at: narrow(e.exitableAt, "exitableAt").ok()?,
+            entries: e.entries,
+        },
+        E::BatchEntryChallenged(e) => PlasmaEvent::BatchEntryChallenged {
+            exit_id: U256::from(e.exitId),
+            index: narrow(e.index, "index").ok()?,
+            challenger: e.challenger,
+        },
+        E::BatchEntryProofRequested(e) => PlasmaEvent::BatchEntryProofRequested {
+            exit_id: U256::from(e.exitId),
+            index: narrow(e.index, "index").ok()?,
+            requester: e.requester,
+        },
+        E::BatchEntryProofAnswered(e) => PlasmaEvent::BatchEntryProofAnswered {
+            exit_id: U256::from(e.exitId),
+            index: narrow(e.index, "index").ok()?,
+            responder: e.responder,
+        },
+        E::BatchExitProcessed(e) => PlasmaEvent::BatchExitProcessed {
+            exit_id: U256::from(e.exitId),
+            from: narrow(e.from, "from").ok()?,
+            to: narrow(e.to, "to").ok()?,
+            paid: narrow(e.paid, "paid").ok()?,
             amount: e.amount,
         },
         other => return in_flight_event(other),

@@ -3,7 +3,7 @@
 //! The rules are the contracts' (docs/exit-games.md); this is only their client.
 
 use crate::Plasma;
-use alloy_primitives::{Address, Bytes, U256, keccak256};
+use alloy_primitives::{Address, Bytes, U256};
 use plasma_contracts::{PaymentExitBase, PaymentExitGame};
 use plasma_primitives::UtxoPos;
 use plasma_rootchain::{Receipt, Result, RootChain, exit_id_160};
@@ -55,11 +55,7 @@ pub struct SpendingTx {
     pub signature: Vec<u8>,
 }
 
-/// The id of the in-flight exit of `tx` (unsigned bytes): the low 160 bits of its hash with
-/// bit 159 set (output exit ids have it clear).
-pub fn in_flight_exit_id(tx: &[u8]) -> U256 {
-    U256::from_be_slice(&keccak256(tx)[12..]) | (U256::from(1) << 159)
-}
+pub use plasma_primitives::batch::in_flight_exit_id;
 
 /// The contract's position number of the transaction at `pos`: `blknum·10⁵ + txindex`.
 fn tx_pos(inclusion: Option<&(UtxoPos, Vec<u8>)>) -> U256 {

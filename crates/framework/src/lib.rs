@@ -4,10 +4,12 @@
 //! payment family, as `plasma_cash::PlasmaCashContract` is Plasma Cash's; the transport is
 //! `plasma-rootchain`'s.
 
+mod batch;
 mod events;
 mod inflight;
 mod plasma;
 
+pub use batch::{BatchCallError, BatchExitState, batch_exit_id};
 pub use events::PlasmaEvent;
 pub use inflight::{
     Competitor, InFlightExitArgs, NOT_INCLUDED, OUTPUT_LEG, SpendingTx, in_flight_exit_id,

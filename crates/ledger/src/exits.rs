@@ -13,7 +13,7 @@ use plasma_primitives::{
 };
 use serde::{Deserialize, Serialize};
 use std::{
-    collections::{BTreeMap, VecDeque},
+    collections::{BTreeMap, BTreeSet, VecDeque},
     fmt,
 };
 
@@ -37,6 +37,11 @@ pub enum Hold {
         /// The in-flight exit's id.
         exit_id: U256,
     },
+    /// An entry of a batch exit claims the output (its owner, token and amount match).
+    BatchEntry {
+        /// The batch's id.
+        exit_id: U256,
+    },
 }
 
 impl Hold {
@@ -44,7 +49,7 @@ impl Hold {
     fn rank(&self) -> u8 {
         match self {
             Self::Piggybacked { .. } => 0,
-            Self::StandardExit { .. } => 1,
+            Self::StandardExit { .. } | Self::BatchEntry { .. } => 1,
             Self::InFlightInput { .. } => 2,
         }
     }
@@ -58,6 +63,7 @@ impl fmt::Display for Hold {
                 write!(f, "in-flight exit {exit_id:#x}, input of the exiting transaction")
             }
             Self::Piggybacked { exit_id } => write!(f, "in-flight exit {exit_id:#x}, piggybacked"),
+            Self::BatchEntry { exit_id } => write!(f, "batch exit {exit_id:#x}"),
         }
     }
 }
@@ -81,6 +87,11 @@ pub enum Payout {
         /// The in-flight exit's id.
         exit_id: U256,
     },
+    /// A batch exit settled its entry (paid, or skipped for another exit of the output).
+    BatchExit {
+        /// The batch's id.
+        exit_id: U256,
+    },
 }
 
 impl fmt::Display for Payout {
@@ -91,6 +102,7 @@ impl fmt::Display for Payout {
             Self::CanonicalInput { exit_id } => {
                 write!(f, "spent by the canonical in-flight exit {exit_id:#x}")
             }
+            Self::BatchExit { exit_id } => write!(f, "batch exit {exit_id:#x}, settled"),
         }
     }
 }
@@ -124,6 +136,14 @@ impl InFlight {
     }
 }
 
+/// A live batch exit as the child chain holds it: its entries that claim one of the chain's
+/// outputs exactly, and which of them await an answer to a proof request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Batch {
+    entries: BTreeMap<u16, UtxoPos>,
+    requested: BTreeSet<u16>,
+}
+
 /// What following one event did to the ledger.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ExitEffects {
@@ -142,6 +162,11 @@ pub struct ExitView {
     paid: BTreeMap<UtxoPos, Payout>,
     /// The same outputs, oldest first: which to forget first.
     paid_order: VecDeque<UtxoPos>,
+    #[serde(default)]
+    batches: BTreeMap<U256, Batch>,
+    /// Every held batch entry by output: (output, batch id, index).
+    #[serde(default)]
+    batch_claims: BTreeSet<(UtxoPos, U256, u16)>,
 }
 
 impl ExitView {
@@ -211,12 +236,71 @@ impl ExitView {
                     fx.touched.extend(r.piggybacked.iter().filter_map(|&leg| r.position(leg)));
                 }
             }
+            ExitEvent::BatchStarted { .. }
+            | ExitEvent::BatchEntryCancelled { .. }
+            | ExitEvent::BatchProofRequested { .. }
+            | ExitEvent::BatchProofAnswered { .. }
+            | ExitEvent::BatchProcessed { .. } => self.follow_batch(event, &mut fx),
         }
         // A removed output can be held by nothing: forget exits that can no longer pay it.
         if !fx.removed.is_empty() {
             self.standard.retain(|_, pos| !fx.removed.iter().any(|(gone, _)| gone == pos));
         }
         fx
+    }
+
+    /// The batch events of [`Self::follow`]. A batch's claims are held as given (the ledger
+    /// keeps only those matching its outputs); a settled entry leaves the chain unless it was
+    /// cancelled or its proof was never answered. (An entry the root chain skips because its
+    /// output's tx is in flight leaves too: its owner exits it there, never loses it.)
+    fn follow_batch(&mut self, event: &ExitEvent, fx: &mut ExitEffects) {
+        match event {
+            ExitEvent::BatchStarted { exit_id, claims, .. } => {
+                let batch = self.batches.entry(*exit_id).or_default();
+                for c in claims {
+                    batch.entries.insert(c.index, c.pos);
+                    self.batch_claims.insert((c.pos, *exit_id, c.index));
+                    fx.touched.push(c.pos);
+                }
+            }
+            ExitEvent::BatchEntryCancelled { exit_id, index } => {
+                if let Some(b) = self.batches.get_mut(exit_id) {
+                    b.requested.remove(index);
+                    if let Some(pos) = b.entries.remove(index) {
+                        self.batch_claims.remove(&(pos, *exit_id, *index));
+                        fx.touched.push(pos);
+                    }
+                }
+            }
+            ExitEvent::BatchProofRequested { exit_id, index } => {
+                if let Some(b) = self.batches.get_mut(exit_id) {
+                    b.requested.insert(*index);
+                }
+            }
+            ExitEvent::BatchProofAnswered { exit_id, index } => {
+                if let Some(b) = self.batches.get_mut(exit_id) {
+                    b.requested.remove(index);
+                }
+            }
+            ExitEvent::BatchProcessed { exit_id, from, to } => {
+                let Some(b) = self.batches.get_mut(exit_id) else { return };
+                let settled: Vec<(u16, UtxoPos)> =
+                    b.entries.range(*from..*to).map(|(&i, &pos)| (i, pos)).collect();
+                for (index, pos) in settled {
+                    b.entries.remove(&index);
+                    self.batch_claims.remove(&(pos, *exit_id, index));
+                    if b.requested.remove(&index) {
+                        fx.touched.push(pos);
+                    } else {
+                        fx.removed.push((pos, Payout::BatchExit { exit_id: *exit_id }));
+                    }
+                }
+                if b.entries.is_empty() {
+                    self.batches.remove(exit_id);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Remembers that `pos`, unspent on the child chain, left through `payout`.
@@ -252,7 +336,11 @@ impl ExitView {
             let input = r.inputs.contains(&pos).then_some(Hold::InFlightInput { exit_id });
             piggybacked.into_iter().chain(input)
         });
-        standard.chain(in_flight).min_by_key(Hold::rank)
+        let batch = self
+            .batch_claims
+            .range((pos, U256::ZERO, 0)..=(pos, U256::MAX, u16::MAX))
+            .map(|&(_, exit_id, _)| Hold::BatchEntry { exit_id });
+        standard.chain(in_flight).chain(batch).min_by_key(Hold::rank)
     }
 
     /// Every output some live exit names: where holds may apply.
@@ -262,6 +350,7 @@ impl ExitView {
             all.extend(&r.inputs);
             all.extend(r.piggybacked.iter().filter_map(|&leg| r.position(leg)));
         }
+        all.extend(self.batch_claims.iter().map(|&(pos, _, _)| pos));
         all.sort();
         all.dedup();
         all

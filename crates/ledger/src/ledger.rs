@@ -3,7 +3,7 @@
 use crate::{ClaimError, ExitView, FeePolicy, Hold, LedgerError, ScheduledFees, VerifiedTx};
 use plasma_primitives::{
     Address, B256, FeeTx, MerkleTree, Output, PaymentTx, U256, UtxoPos,
-    exits::ExitEvent,
+    exits::{BatchClaim, ExitEvent},
     merkle::{MAX_LEAVES, leaf_hash},
     position::CHILD_BLOCK_INTERVAL,
     tx::MAX_INPUTS,
@@ -423,6 +423,18 @@ impl Ledger {
             let index = pending.iter().position(|t| t.hash == hash);
             index.map(|i| UtxoPos::new(block, i as u16, 0)).or_else(|| locate(hash))
         };
+        let matching;
+        let event = match event {
+            ExitEvent::BatchStarted { exit_id, token, claims } => {
+                matching = ExitEvent::BatchStarted {
+                    exit_id: *exit_id,
+                    token: *token,
+                    claims: self.matching_claims(*token, claims),
+                };
+                &matching
+            }
+            other => other,
+        };
         let effects = self.exits.follow(event, &mut find);
         let mut removed = Vec::new();
         for (pos, payout) in effects.removed {
@@ -433,6 +445,18 @@ impl Ledger {
         }
         self.refresh_holds(effects.touched);
         removed
+    }
+
+    /// The claims of a batch that name one of this ledger's outputs exactly (owner, token,
+    /// amount): only those are held. Any other claim names no output of the chain, or names
+    /// another owner's, and is the watchers' to challenge; holding it would let anyone freeze
+    /// outputs that are not theirs.
+    fn matching_claims(&self, token: Address, claims: &[BatchClaim]) -> Vec<BatchClaim> {
+        let matches = |c: &&BatchClaim| {
+            self.utxo(c.pos)
+                .is_some_and(|o| o.owner == c.owner && o.token == token && o.amount == c.amount)
+        };
+        claims.iter().filter(matches).copied().collect()
     }
 
     /// The live exits, as followed so far (to persist them).

@@ -3,7 +3,7 @@
 //! client turns contract logs into these (every log is classified there, so a new exit path
 //! cannot be forgotten); the operator and the watcher follow them with the same code.
 
-use crate::{B256, PaymentTx, U256, UtxoPos};
+use crate::{Address, B256, PaymentTx, U256, UtxoPos};
 
 /// Legs `0..4` of an in-flight exit are the transaction's inputs, `4..8` its outputs.
 pub const OUTPUT_LEG: u8 = 4;
@@ -34,6 +34,20 @@ impl Leg {
             Self::Output(n) => OUTPUT_LEG + n,
         }
     }
+}
+
+/// What a batch exit's entry claims (its exit id and in-flight id are the contract's business:
+/// the child chain matches owner, amount and position against its own outputs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchClaim {
+    /// The entry's index in its batch.
+    pub index: u16,
+    /// The output it claims.
+    pub pos: UtxoPos,
+    /// Who it pays.
+    pub owner: Address,
+    /// How much.
+    pub amount: U256,
 }
 
 /// A step of the exit game that changes which child-chain outputs may still be spent.
@@ -93,6 +107,46 @@ pub enum ExitEvent {
         exit_id: U256,
         /// How it ended.
         canonical: Option<bool>,
+    },
+    /// A batch exit started, claiming these outputs.
+    BatchStarted {
+        /// The batch's id.
+        exit_id: U256,
+        /// The token of every entry.
+        token: Address,
+        /// Its entries.
+        claims: Vec<BatchClaim>,
+    },
+    /// A batch entry was challenged: it is never paid.
+    BatchEntryCancelled {
+        /// The batch's id.
+        exit_id: U256,
+        /// The entry.
+        index: u16,
+    },
+    /// A batch entry's proof was asked for: unanswered at processing, it is not paid.
+    BatchProofRequested {
+        /// The batch's id.
+        exit_id: U256,
+        /// The entry.
+        index: u16,
+    },
+    /// The proof request of a batch entry was answered.
+    BatchProofAnswered {
+        /// The batch's id.
+        exit_id: U256,
+        /// The entry.
+        index: u16,
+    },
+    /// Entries `[from, to)` of a batch exit were settled: each one not cancelled and without
+    /// an unanswered request was paid, unless another exit of its output decided it.
+    BatchProcessed {
+        /// The batch's id.
+        exit_id: U256,
+        /// First entry settled.
+        from: u16,
+        /// One past the last.
+        to: u16,
     },
 }
 

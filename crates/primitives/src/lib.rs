@@ -7,6 +7,7 @@
 //! `crates/contracts` checks that both sides agree byte for byte.
 
 pub mod address;
+pub mod batch;
 pub mod cash;
 pub mod eip712;
 pub mod exits;

@@ -1,5 +1,6 @@
 //! What the watcher reports: each event carries its evidence.
 
+use crate::BatchAction;
 use alloy_primitives::{Address, B256, U256};
 use plasma_ledger::{ClaimError, LedgerError};
 use plasma_primitives::TxError;
@@ -190,6 +191,50 @@ pub enum WatcherEvent {
         /// The root-chain transaction.
         tx_hash: B256,
     },
+    /// A batch exit's entry that verified history shows wrong, or cannot show right.
+    InvalidBatchEntry {
+        /// Batch id.
+        exit_id: U256,
+        /// The entry's index.
+        index: u16,
+        /// The output it names.
+        utxo_pos: U256,
+        /// What is wrong.
+        reason: String,
+    },
+    /// This watcher acted on a batch entry.
+    BatchEntryActed {
+        /// Batch id.
+        exit_id: U256,
+        /// The entry's index.
+        index: u16,
+        /// What it did.
+        action: BatchAction,
+        /// The root-chain transaction.
+        tx_hash: B256,
+    },
+    /// The watcher started a batch exit for owners who made it their agent (mass-exit mode).
+    BatchExitStartedFor {
+        /// Batch id.
+        exit_id: U256,
+        /// Owners in it.
+        owners: usize,
+        /// Outputs in it.
+        outputs: usize,
+        /// Its L1 gas.
+        gas_used: u64,
+    },
+    /// How far the mass exit is.
+    MassExitProgress {
+        /// Outputs whose exit the watcher started.
+        outputs_covered: usize,
+        /// Provable outputs of watched owners not covered yet.
+        outputs_left: usize,
+        /// L1 gas of the exits started so far.
+        gas_spent: u64,
+        /// Seconds left in the exit period counted from the break.
+        secs_left: u64,
+    },
 }
 
 /// What the watcher does about an in-flight exit.
@@ -216,6 +261,9 @@ impl WatcherEvent {
                 | WatcherEvent::ExitChallenged { .. }
                 | WatcherEvent::ExitStartedFor { .. }
                 | WatcherEvent::InFlightExitActed { .. }
+                | WatcherEvent::BatchEntryActed { .. }
+                | WatcherEvent::BatchExitStartedFor { .. }
+                | WatcherEvent::MassExitProgress { .. }
         )
     }
 }

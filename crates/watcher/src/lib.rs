@@ -25,4 +25,6 @@ pub use plasma_api::{
     WatcherExitData, WatcherStatus,
 };
 pub use source::BlockSource;
-pub use watcher::{Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block};
+pub use watcher::{
+    BatchAction, Spend, VerifiedBlock, Watcher, WatcherConfig, WatcherError, verify_block,
+};

@@ -1,7 +1,10 @@
 //! The watcher's state and its one loop step: read the root chain, verify blocks in order,
 //! judge exits, and act.
 
+mod batch;
 mod inflight;
+
+pub use batch::BatchAction;
 
 use crate::{BlockSource, InvalidBlock, WatcherEvent};
 use alloy_primitives::{Address, B256, Bytes, U256};
@@ -187,6 +190,16 @@ pub struct Watcher<C, S> {
     events: Vec<WatcherEvent>,
     /// Where verified blocks are kept, so that a restart replays them without the operator.
     store: Option<Arc<dyn Store>>,
+    batches: HashMap<U256, batch::BatchRecord>,
+    /// Wrong batch entries already reported.
+    reported_batch_entries: HashSet<(U256, u16)>,
+    /// Whether each watched owner made the watcher its batch-exit agent.
+    agent_of: HashMap<Address, bool>,
+    /// Gas of the exits the watcher started in mass-exit mode.
+    mass_exit_gas: u64,
+    /// When the exit period from the break ends (set at the first mass-exit step).
+    mass_exit_deadline: Option<u64>,
+    min_exit_period: Option<u64>,
 }
 
 impl<C: RootChain, S: BlockSource> Watcher<C, S> {
@@ -219,6 +232,12 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             last_verified: 0,
             events: Vec::new(),
             store: None,
+            batches: HashMap::new(),
+            reported_batch_entries: HashSet::new(),
+            agent_of: HashMap::new(),
+            mass_exit_gas: 0,
+            mass_exit_deadline: None,
+            min_exit_period: None,
         })
     }
 
@@ -367,6 +386,11 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             PlasmaEvent::ExitFinalized { exit_id, .. } => {
                 self.exits.remove(&exit_id);
             }
+            PlasmaEvent::BatchExitStarted { .. }
+            | PlasmaEvent::BatchEntryChallenged { .. }
+            | PlasmaEvent::BatchEntryProofRequested { .. }
+            | PlasmaEvent::BatchEntryProofAnswered { .. }
+            | PlasmaEvent::BatchExitProcessed { .. } => self.follow_batch(&event),
             other => self.follow_in_flight(other),
         }
         Ok(true)
@@ -481,8 +505,9 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             }
         }
         self.judge_in_flight().await;
+        self.judge_batches(now).await;
         if self.byzantine.is_some() {
-            self.mass_exit().await;
+            self.mass_exit(now).await;
         }
         Ok(())
     }
@@ -510,11 +535,14 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         }
     }
 
-    /// Starts standard exits of the watched owners' outputs that are provable from verified
-    /// history, oldest first, within the per-step budget.
-    async fn mass_exit(&mut self) {
-        let mut budget = self.config.max_exits_per_step;
-        for owner in self.config.mass_exit_owners.clone() {
+    /// Starts the exits of the watched owners' outputs that are provable from verified
+    /// history, within the per-step budget of L1 transactions: batch exits for the owners who
+    /// made the watcher their agent, standard exits (oldest first) for the others.
+    async fn mass_exit(&mut self, now: u64) {
+        let owners = self.config.mass_exit_owners.clone();
+        let (standard, mut budget) =
+            self.batch_mass_exit(owners, self.config.max_exits_per_step, now).await;
+        for owner in standard {
             for (pos, _) in self.ledger.utxos_of(owner) {
                 if budget == 0 {
                     return;

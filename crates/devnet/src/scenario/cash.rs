@@ -183,7 +183,7 @@ impl CashWorld {
         let accounts = users
             .iter()
             .map(|&(name, who, honest, owned)| Account {
-                name,
+                name: name.to_string(),
                 honest,
                 owned,
                 paid_out: paid.get(&addr(who)).copied().unwrap_or_default(),
