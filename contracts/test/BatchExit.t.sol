@@ -839,9 +839,13 @@ contract BatchExitTest is PlasmaTest {
         _process(id, es);
         assertEq(alice.balance, before[0], "alice not paid");
         assertEq(bob.balance - before[1], 3 ether, "bob paid");
-        assertEq(thief.balance - before[2], 2 * entryBond, "the requester took both bonds");
+        assertEq(thief.balance, before[2], "nothing pushed to the requester...");
+        assertEq(game.bondCredits(thief), 2 * entryBond - entryBond / 4, "...both bonds credited");
         assertEq(watcher.balance - watcher0, 2 * (entryBond - entryBond / 4), "two bonds back");
-        assertEq(address(this).balance - processor0, 2 * (entryBond / 4), "two bounties");
+        assertEq(address(this).balance - processor0, 3 * (entryBond / 4), "three bounties");
+        vm.prank(thief);
+        game.withdrawBondCredit();
+        assertEq(thief.balance - before[2], 2 * entryBond - entryBond / 4, "pulled");
         assertFalse(game.isOutputExited(game.outputId(txs[0], alicePos)), "alice can exit later");
         assertEq(batches().batchEntryProofRequester(id, 1), address(0), "request settled");
     }
@@ -856,9 +860,10 @@ contract BatchExitTest is PlasmaTest {
             abi.encodeWithSelector(PaymentBatchExitModule.WrongBond.selector, 1, entryBond)
         );
         batches().requestBatchEntryProof{value: 1}(id, p);
-        // An answer needs a request.
-        vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.ProofNotRequested.selector, id, 0));
+        // An answer without a request proves the entry, and pays nobody.
+        uint256 game0 = address(game).balance;
         batches().answerBatchEntryProof(id, p, txs[0], _blockProof(0));
+        assertEq(address(game).balance, game0, "no bond moved");
         _request(thief, id, es, 0);
         // One request at a time.
         vm.prank(watcher);
@@ -922,15 +927,16 @@ contract BatchExitTest is PlasmaTest {
         out[es.length] = _entry(bob, txs[0], bobPos, 3 ether);
     }
 
-    function test_batch_challengeVoidsAPendingRequest() public {
+    function test_batch_challengeOfARequestedEntryPaysTheRequester() public {
         BatchEntries.Entry[] memory es = _one(_entry(alice, txs[0], bobPos, 3 ether));
         uint160 id = _start(alice, es);
         _request(thief, id, es, 0);
         uint256 thief0 = thief.balance;
         uint256 watcher0 = watcher.balance;
         _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
-        assertEq(watcher.balance - watcher0, entryBond, "the challenger took the entry's bond");
-        assertEq(thief.balance - thief0, entryBond, "the requester's bond is back");
+        // The request came first: the requester takes both bonds, the challenger nothing.
+        assertEq(watcher.balance, watcher0, "the challenger gets nothing");
+        assertEq(thief.balance - thief0, 2 * entryBond, "the requester took both bonds");
         assertEq(batches().batchEntryProofRequester(id, 0), address(0), "request void");
         // The settled entry cannot be answered.
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 0));

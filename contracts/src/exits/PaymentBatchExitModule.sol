@@ -215,9 +215,11 @@ contract PaymentBatchExitModule is PaymentExitBase {
         emit BatchEntryProofRequested(id, index, msg.sender);
     }
 
-    /// @notice Answers the proof request of entry `p.index` of batch `id` with the tx at its
-    /// position and its inclusion proof, which must have the entry's output; the request's
-    /// bond goes to the caller.
+    /// @notice Shows entry `p.index` of batch `id` right: the tx at its position and its
+    /// inclusion proof, which must have the entry's output. Answers a pending proof request
+    /// (its bond goes to the caller), and proves the tx included, as a standard exit does: it
+    /// answers a canonicity challenge of the tx's in-flight exit (`_noteIncluded`), and a
+    /// proven entry is paid even while that exit is live, unless a challenge stands again.
     function answerBatchEntryProof(
         uint160 id,
         EntryProof calldata p,
@@ -225,13 +227,16 @@ contract PaymentBatchExitModule is PaymentExitBase {
         bytes calldata inclusionProof
     ) external onlyDelegated nonReentrant {
         Batch storage b = _unsettledEntry(id, p);
-        if (!_isRequested(id, p.index)) revert ProofNotRequested(id, p.index);
         if (!_shownByChain(p.entry, b.token, txBytes, inclusionProof)) {
             revert EntryNotShown(id, p.index);
         }
-        _takeRequest(id, p.index);
-        emit BatchEntryProofAnswered(id, p.index, msg.sender);
-        _refund(msg.sender, b.entryBond);
+        uint256 index = p.index;
+        _provenEntries[id][index >> 8] |= 1 << (index & 255);
+        address requester = _takeRequest(id, index);
+        emit BatchEntryProofAnswered(id, index, msg.sender);
+        _refund(msg.sender, requester == address(0) ? 0 : b.entryBond);
+        uint256 pos = p.entry.utxoPos;
+        if (!isDepositBlock(UtxoPos.blknum(pos))) _noteIncluded(txBytes, pos);
     }
 
     /// @dev Whether `txBytes`, proven by `inclusionProof` to be what the chain holds at entry
@@ -325,23 +330,30 @@ contract PaymentBatchExitModule is PaymentExitBase {
         delete _proofRequesters[key];
     }
 
-    /// @dev Marks the entry cancelled and pays its bond to the challenger; a pending proof
-    /// request is void, its bond returned.
+    /// @dev Marks the entry cancelled and pays its bond to the challenger, or, if its proof
+    /// was asked for first, to the requester with its own bond back (an entry cancelled while
+    /// its proof is pending was unbacked: its starter cannot dodge the request by challenging
+    /// it himself).
     function _cancel(Batch storage b, uint160 id, uint256 index) private {
         _cancelledEntries[id][index >> 8] |= 1 << (index & 255);
         b.cancelled += 1;
         emit BatchEntryChallenged(id, index, msg.sender);
         address requester = _takeRequest(id, index);
-        _refund(msg.sender, b.entryBond);
-        _refund(requester, requester == address(0) ? 0 : b.entryBond);
+        if (requester == address(0)) _refund(msg.sender, b.entryBond);
+        else _refund(requester, 2 * b.entryBond);
+    }
+
+    function _isProven(uint160 id, uint256 index) private view returns (bool) {
+        return _provenEntries[id][index >> 8] & (1 << (index & 255)) != 0;
     }
 
     /// @notice Settles up to `maxEntries` more entries of batch `id`, which must be at the head
     /// of its token's queue and mature; `entries` is its list (from `BatchExitStarted`). An
-    /// entry with an unanswered proof request is cancelled (both bonds to the requester). Any
-    /// other entry not cancelled is paid if its output has no exit record (no live standard
-    /// exit, no piggyback, not exited), its exit id is an output's and its tx has no in-flight
-    /// exit but one finalized without paying its inputs; its output is then marked exited.
+    /// entry with an unanswered proof request is cancelled (both bonds, less the processing
+    /// bounty, credited to the requester: `bondCredits`). Any other entry not cancelled is
+    /// paid if its output has no exit record (no live standard exit, no piggyback, not
+    /// exited), its exit id is an output's and its tx's in-flight exit cannot pay the tx's
+    /// inputs instead (`_clearOfInFlight`); its output is then marked exited.
     /// Each owner's entries are paid in one transfer. A quarter of each settled entry's bond
     /// goes to the caller, the rest to the starter. The last call pops the batch off the queue.
     function processBatchExit(uint160 id, bytes calldata entries, uint256 maxEntries)
@@ -359,6 +371,7 @@ contract PaymentBatchExitModule is PaymentExitBase {
 
         Settlement memory s;
         s.bond = b.entryBond;
+        s.exitableAt = b.exitableAt;
         s.from = b.processed;
         s.to = count - s.from > maxEntries ? s.from + maxEntries : count;
         _settle(id, b.token, entries, s);
@@ -368,9 +381,10 @@ contract PaymentBatchExitModule is PaymentExitBase {
         if (s.to == count) _queues[b.token].popMin();
         emit BatchExitProcessed(id, s.from, s.to, s.paid, s.total);
         uint256 settled = s.to - s.from - s.cancelled - s.unanswered;
-        uint256 bounty = processBounty(b.entryBond) * settled;
-        _refund(b.starter, b.entryBond * settled - bounty);
-        _refund(msg.sender, bounty);
+        uint256 bounty = processBounty(b.entryBond);
+        _refund(b.starter, (b.entryBond - bounty) * settled);
+        // The bounty of an unanswered entry comes out of its requester's credit.
+        _refund(msg.sender, bounty * (settled + s.unanswered));
     }
 
     /// @dev One processing call: entries [from, to) and what became of them.
@@ -382,6 +396,7 @@ contract PaymentBatchExitModule is PaymentExitBase {
         uint256 cancelled;
         uint256 unanswered;
         uint256 bond;
+        uint256 exitableAt;
     }
 
     /// @dev Pays entries [s.from, s.to) of the list, one transfer per owner group.
@@ -422,12 +437,15 @@ contract PaymentBatchExitModule is PaymentExitBase {
                     ++s.cancelled;
                 } else if (_isRequested(id, index)) {
                     ++s.unanswered;
-                    _refund(_takeRequest(id, index), 2 * s.bond);
+                    _creditRequester(_takeRequest(id, index), 2 * s.bond - processBounty(s.bond));
                 } else {
                     (uint160 exitId, uint96 value,, uint160 ife) =
                         BatchEntries.entryAt(entries, offset);
                     Record storage r = _records[exitId];
-                    if (exitId & IN_FLIGHT_FLAG == 0 && r.head == 0 && _notInFlight(ife)) {
+                    if (
+                        exitId & IN_FLIGHT_FLAG == 0 && r.head == 0
+                            && _clearOfInFlight(id, index, ife, s.exitableAt)
+                    ) {
                         r.head = EXITED;
                         sum += value;
                         ++s.paid;
@@ -439,11 +457,31 @@ contract PaymentBatchExitModule is PaymentExitBase {
         next = index;
     }
 
-    /// @dev Whether in-flight exit `ife` cannot pay the inputs of the entry's tx: never
-    /// started (or deleted), or finalized without paying them. A live one may still pay them
-    /// (a canonicity challenge that a batch entry, unlike a standard exit, does not answer).
-    function _notInFlight(uint160 ife) private view returns (bool) {
+    /// @dev Whether entry `index` may be paid despite its tx's in-flight exit `ife`: none
+    /// (never started, or deleted); finalized without paying the tx's inputs; started less
+    /// than MEP/2 before the batch matured (too late for anyone to prove the entry; the exit's
+    /// own period is left to answer a false canonicity challenge, as after a paid standard
+    /// exit); or the entry was proven (`answerBatchEntryProof`, an answer to canonicity
+    /// challenges) and no challenge stands again. Never once the inputs are paid.
+    function _clearOfInFlight(uint160 id, uint256 index, uint160 ife, uint256 exitableAt)
+        private
+        view
+        returns (bool)
+    {
         Header storage h = _ifes[ife].h;
-        return h.startedAt == 0 || h.flags & (F_FINALIZED | F_INPUTS_PAID) == F_FINALIZED;
+        uint256 startedAt = h.startedAt;
+        if (startedAt == 0) return true;
+        uint8 flags = h.flags;
+        if (flags & F_INPUTS_PAID != 0) return false;
+        if (flags & F_FINALIZED != 0) return true;
+        if (startedAt + minExitPeriod / 2 > exitableAt) return true;
+        return flags & F_NON_CANONICAL == 0 && _isProven(id, index);
+    }
+
+    /// @dev Credits `value` to a proof requester (pulled with `withdrawBondCredit`): a push in
+    /// the processing loop would let a requester that burns its stipend make processing dear.
+    function _creditRequester(address requester, uint256 value) private {
+        bondCredits[requester] += value;
+        emit BondCredited(requester, value);
     }
 }

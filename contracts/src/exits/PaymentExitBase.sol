@@ -356,6 +356,35 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
         bytes[] inFlightTxSigs;
     }
 
+    /// @dev A standard exit of an output (or a batch entry's answer) proves its tx included at `txPos`. If the tx has an
+    /// in-flight exit: refuse if that exit pays an input (F_INPUTS_PAID, decided at its first
+    /// processing pass over every token: the tx's value leaves through its inputs); before
+    /// processing, count the inclusion as a response to canonicity challenges (exactly as
+    /// `respondToNonCanonicalChallenge`: it wins against competitors included later or never,
+    /// and a later challenge needs one included before it). Returns the challenge bond the
+    /// exiter earns by answering a standing challenge: half of it paid to the exiter, half
+    /// burnt (`_payAnswer`), last.
+    function _noteIncluded(bytes memory txb, uint256 utxoPos) internal {
+        uint256 txPos = UtxoPos.txPos(utxoPos);
+        uint160 id = inFlightExitId(txb);
+        InFlightExit storage e = _ifes[id];
+        Header storage h = e.h;
+        uint8 flags = h.flags;
+        if (h.startedAt == 0) return;
+        if (flags & F_INPUTS_PAID != 0) revert InputsExitedInFlight(id);
+        if (flags & F_PROCESSING != 0) return;
+        uint256 cp = h.competitorPos;
+        if ((cp != 0 && txPos >= cp) || txPos <= h.youngestTxPos) return;
+        h.competitorPos = uint64(txPos);
+        if (flags & F_NON_CANONICAL != 0) {
+            h.flags = flags & ~F_NON_CANONICAL;
+            uint256 reward = e.challenge >> 160;
+            e.challenge = 0;
+            emit InFlightExitChallengeResponded(id, msg.sender, txPos);
+            _payAnswer(reward);
+        }
+    }
+
     // ================================================================ batch exits (mass exit)
 
     /// @notice Gas the per-entry bond of a batch exit is sized for: its worst-case challenge,
@@ -400,6 +429,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     mapping(uint160 => mapping(uint256 => uint256)) internal _proofRequests;
     /// @dev Who asked for an entry's proof: (batch id << 16 | index) → requester.
     mapping(uint256 => address) internal _proofRequesters;
+    /// @dev Entries shown included (`answerBatchEntryProof`): batch id → bitmap word → bits.
+    mapping(uint160 => mapping(uint256 => uint256)) internal _provenEntries;
 
     /// @notice A batch exit of `count` entries, committed to by `root`; `entries` is the packed
     /// list (lib/BatchEntries.sol), published here so anyone can challenge or process it.
@@ -426,7 +457,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     event BatchEntryProofRequested(
         uint160 indexed exitId, uint256 index, address indexed requester
     );
-    /// @notice `responder` showed entry `index`'s tx included: it took the request's bond.
+    /// @notice `responder` showed entry `index`'s tx included (taking the bond of a pending
+    /// request, if any).
     event BatchEntryProofAnswered(uint160 indexed exitId, uint256 index, address indexed responder);
 
     error BatchNotFound(uint160 exitId);
@@ -444,8 +476,6 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     error ProofAlreadyRequested(uint160 exitId, uint256 index);
     /// @notice The tx shown is not at the entry's position or lacks its output.
     error EntryNotShown(uint160 exitId, uint256 index);
-    /// @notice Entry `index` has no unanswered proof request.
-    error ProofNotRequested(uint160 exitId, uint256 index);
     /// @notice Proofs are asked for until MEP/2 before the batch matures (`deadline`), so an
     /// answer has at least MEP/2.
     error ProofRequestTooLate(uint160 exitId, uint256 deadline);

@@ -128,35 +128,6 @@ contract PaymentExitGame is PaymentExitBase {
         if (!isDepositBlock(UtxoPos.blknum(utxoPos))) _noteIncluded(txb, utxoPos);
     }
 
-    /// @dev A standard exit of an output proves its tx included at `txPos`. If the tx has an
-    /// in-flight exit: refuse if that exit pays an input (F_INPUTS_PAID, decided at its first
-    /// processing pass over every token: the tx's value leaves through its inputs); before
-    /// processing, count the inclusion as a response to canonicity challenges (exactly as
-    /// `respondToNonCanonicalChallenge`: it wins against competitors included later or never,
-    /// and a later challenge needs one included before it). Returns the challenge bond the
-    /// exiter earns by answering a standing challenge: half of it paid to the exiter, half
-    /// burnt (`_payAnswer`), last.
-    function _noteIncluded(bytes memory txb, uint256 utxoPos) private {
-        uint256 txPos = UtxoPos.txPos(utxoPos);
-        uint160 id = inFlightExitId(txb);
-        InFlightExit storage e = _ifes[id];
-        Header storage h = e.h;
-        uint8 flags = h.flags;
-        if (h.startedAt == 0) return;
-        if (flags & F_INPUTS_PAID != 0) revert InputsExitedInFlight(id);
-        if (flags & F_PROCESSING != 0) return;
-        uint256 cp = h.competitorPos;
-        if ((cp != 0 && txPos >= cp) || txPos <= h.youngestTxPos) return;
-        h.competitorPos = uint64(txPos);
-        if (flags & F_NON_CANONICAL != 0) {
-            h.flags = flags & ~F_NON_CANONICAL;
-            uint256 reward = e.challenge >> 160;
-            e.challenge = 0;
-            emit InFlightExitChallengeResponded(id, msg.sender, txPos);
-            _payAnswer(reward);
-        }
-    }
-
     /// @dev Checks that output `utxoPos` of `txb` (a payment, or a fee claim: `ChainOutput`)
     /// exists (block submitted, tx included at txindex, output index in range) and belongs to
     /// the caller; returns its token, amount and

@@ -102,10 +102,25 @@ enum WalletCommand {
         #[arg(long, value_parser = plasma_primitives::address::parse_address)]
         token: Option<Address>,
     },
-    /// Start the standard exit of an output (its position, from `utxos`).
+    /// Start the standard exit of an output (its position, from `utxos`), or with --all batch
+    /// exits of every output of a token.
     Exit {
         /// The output's position.
-        utxo_pos: U256,
+        #[arg(required_unless_present = "all")]
+        utxo_pos: Option<U256>,
+        /// Exit every output of the token instead, in batch exits of up to 1,024 outputs per
+        /// L1 transaction.
+        #[arg(long, conflicts_with = "utxo_pos")]
+        all: bool,
+        /// With --all: the token (default: ETH).
+        #[arg(long, requires = "all", value_parser = plasma_primitives::address::parse_address)]
+        token: Option<Address>,
+    },
+    /// Let a watcher's L1 account batch-exit your outputs when the chain breaks (0x0 revokes).
+    BatchAgent {
+        /// The watcher's account.
+        #[arg(value_parser = plasma_primitives::address::parse_address)]
+        agent: Address,
     },
     /// Process mature exits of a token (anyone may; the caller earns the bounties).
     Process {
@@ -258,7 +273,13 @@ async fn on_chain(
             }),
             None => report(json, json!({"txHash": null}), || "nothing to merge".into()),
         },
-        WalletCommand::Exit { utxo_pos } => exits::exit(&wallet, json, utxo_pos).await,
+        WalletCommand::Exit { utxo_pos: Some(utxo_pos), .. } => {
+            exits::exit(&wallet, json, utxo_pos).await
+        }
+        WalletCommand::Exit { utxo_pos: None, token, .. } => {
+            exits::exit_all(&wallet, json, token.unwrap_or(Address::ZERO)).await
+        }
+        WalletCommand::BatchAgent { agent } => exits::batch_agent(&wallet, json, agent).await,
         WalletCommand::Process { token, max } => {
             exits::process(&wallet, json, token.unwrap_or(Address::ZERO), max).await
         }

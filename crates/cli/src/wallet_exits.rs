@@ -61,6 +61,48 @@ pub(crate) async fn exit(wallet: &Wallet<RpcChain>, json: bool, utxo_pos: U256) 
     })
 }
 
+/// `plasma wallet exit --all`.
+pub(crate) async fn exit_all(wallet: &Wallet<RpcChain>, json: bool, token: Address) -> Result<()> {
+    eprintln!("starting batch exits on L1 (a bond per output is sent with them)…");
+    let batches = wallet.exit_all(token).await?;
+    let now = l1_now(wallet.plasma().chain().as_ref()).await?;
+    let rows: Vec<_> = batches
+        .iter()
+        .map(|b| {
+            json!({"exitId": b.exit_id, "outputs": b.outputs, "exitableAt": b.exitable_at, "l1Tx": b.l1_tx})
+        })
+        .collect();
+    report(json, json!({ "batches": rows }), || {
+        let mut out = String::new();
+        for b in &batches {
+            out += &format!(
+                "batch exit {:#x}: {} outputs (L1 tx {}), matures {}\n",
+                b.exit_id,
+                b.outputs,
+                b.l1_tx,
+                by_l1_clock(b.exitable_at, now)
+            );
+        }
+        out + "anyone may process a batch at the head of the queue; a watcher does"
+    })
+}
+
+/// `plasma wallet batch-agent`.
+pub(crate) async fn batch_agent(
+    wallet: &Wallet<RpcChain>,
+    json: bool,
+    agent: Address,
+) -> Result<()> {
+    let l1_tx = wallet.set_batch_exit_agent(agent).await?;
+    report(json, json!({"agent": agent, "l1Tx": l1_tx}), || {
+        if agent == Address::ZERO {
+            format!("nobody but you may batch-exit your outputs now (L1 tx {l1_tx})")
+        } else {
+            format!("{agent} may now batch-exit your outputs when the chain breaks (L1 tx {l1_tx})")
+        }
+    })
+}
+
 /// `plasma wallet process`: sends nothing when nothing is mature.
 pub(crate) async fn process(
     wallet: &Wallet<RpcChain>,

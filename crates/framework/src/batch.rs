@@ -209,8 +209,10 @@ impl<C: RootChain> Plasma<C> {
         Ok(self.send(requester, self.addresses().exit_game, call, bond).await?)
     }
 
-    /// Answers the proof request of entry `index` of batch `id` with the transaction at its
-    /// position and its inclusion proof; the request's bond goes to `responder`.
+    /// Proves entry `index` of batch `id` with the transaction at its position and its
+    /// inclusion proof: answers a pending proof request (its bond goes to `responder`) and
+    /// counts as the transaction's inclusion against canonicity challenges of its in-flight
+    /// exit, so the entry is paid even while that exit is live.
     pub async fn answer_batch_entry_proof(
         &self,
         responder: Address,
@@ -227,6 +229,18 @@ impl<C: RootChain> Plasma<C> {
             inclusionProof: inclusion_proof.to_vec().into(),
         };
         Ok(self.send(responder, self.addresses().exit_game, call, U256::ZERO).await?)
+    }
+
+    /// Wei credited to `who` (unanswered proof requests, replaced canonicity challenges),
+    /// to pull with [`Self::withdraw_bond_credit`].
+    pub async fn bond_credit(&self, who: Address) -> Result<U256> {
+        Ok(self.view(self.addresses().exit_game, M::bondCreditsCall(who)).await?)
+    }
+
+    /// Pays `who` its bond credit.
+    pub async fn withdraw_bond_credit(&self, who: Address) -> Result<Receipt> {
+        let call = plasma_contracts::PaymentExitGame::withdrawBondCreditCall {};
+        Ok(self.send(who, self.addresses().exit_game, call, U256::ZERO).await?)
     }
 
     /// Who awaits an answer to the proof request of entry `index` of batch `id`, if anyone.

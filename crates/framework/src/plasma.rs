@@ -129,6 +129,15 @@ impl<C: RootChain> Plasma<C> {
         narrow(key >> 224usize, "exitableAt").map(Some)
     }
 
+    /// The exit id of the first entry in `token`'s queue (a standard, in-flight or batch
+    /// exit), `None` if none is queued.
+    pub async fn queue_top_id(&self, token: Address) -> Result<Option<U256>> {
+        let key =
+            self.view(self.addresses.exit_game, PaymentExitGame::queueTopCall { token }).await?;
+        let id = key & ((U256::from(1) << 160) - U256::from(1));
+        Ok((!key.is_zero()).then_some(id))
+    }
+
     /// The bond a standard exit must post now.
     pub async fn exit_bond(&self) -> Result<U256> {
         self.view(self.addresses.exit_game, PaymentExitGame::exitBondCall {}).await

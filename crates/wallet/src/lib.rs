@@ -20,5 +20,6 @@ pub mod keystore;
 mod wallet;
 
 pub use wallet::{
-    HistoryEntry, InFlightExit, Leg, Paid, Piggybacked, Processed, Received, Wallet, WalletError,
+    BatchStarted, HistoryEntry, InFlightExit, Leg, Paid, Piggybacked, Processed, Received, Wallet,
+    WalletError,
 };

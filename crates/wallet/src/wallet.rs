@@ -1,10 +1,12 @@
 //! The wallet: one key, the chain's contracts, the operator (untrusted) and optionally a
 //! watcher.
 
+mod batch;
 mod history;
 mod inflight;
 mod pay;
 
+pub use batch::BatchStarted;
 pub use history::HistoryEntry;
 pub use inflight::{InFlightExit, Leg, Piggybacked};
 pub use pay::Paid;
@@ -332,6 +334,28 @@ impl<C: RootChain> Wallet<C> {
     /// one (else the operator), checked against the root on L1 first. Returns when it can be
     /// processed (Unix time).
     pub async fn exit(&self, pos: UtxoPos) -> Result<u64, WalletError> {
+        let (tx, proof) = self.checked_exit_data(pos).await?;
+        let receipt = match self.plasma.start_standard_exit(self.address(), pos, &tx, &proof).await
+        {
+            Err(e) if e.reverted_with("ExitAlreadyStarted") => {
+                return Err(WalletError::AlreadyExiting(pos.raw()));
+            }
+            other => other?,
+        };
+        let exitable_at = receipt.logs.iter().find_map(|l| match self.plasma.decode(l) {
+            Some(PlasmaEvent::ExitStarted { exitable_at, .. }) => Some(exitable_at),
+            _ => None,
+        });
+        exitable_at.ok_or(WalletError::RootChain(RootChainError::MissingEvent {
+            call: "startStandardExit",
+            event: "ExitStarted",
+        }))
+    }
+
+    /// The transaction that created this wallet's output `pos` and its inclusion proof, from
+    /// the watcher if there is one (else the operator), checked against the root on L1; refused
+    /// if the watcher has seen the output spent.
+    async fn checked_exit_data(&self, pos: UtxoPos) -> Result<(Vec<u8>, Vec<u8>), WalletError> {
         if let Some(watcher) = &self.watcher
             && let Ok(spend) = watcher.challenge_data(pos.raw()).await
         {
@@ -356,21 +380,7 @@ impl<C: RootChain> Wallet<C> {
             _ => return Err(WalletError::UnknownUtxo(pos.raw())),
         }
         self.check_proof(pos, &tx, &proof).await?;
-        let receipt = match self.plasma.start_standard_exit(self.address(), pos, &tx, &proof).await
-        {
-            Err(e) if e.reverted_with("ExitAlreadyStarted") => {
-                return Err(WalletError::AlreadyExiting(pos.raw()));
-            }
-            other => other?,
-        };
-        let exitable_at = receipt.logs.iter().find_map(|l| match self.plasma.decode(l) {
-            Some(PlasmaEvent::ExitStarted { exitable_at, .. }) => Some(exitable_at),
-            _ => None,
-        });
-        exitable_at.ok_or(WalletError::RootChain(RootChainError::MissingEvent {
-            call: "startStandardExit",
-            event: "ExitStarted",
-        }))
+        Ok((tx.to_vec(), proof.to_vec()))
     }
 
     /// Processes up to `max` mature exits of `token` (anyone may; the caller earns bounties).

@@ -506,6 +506,8 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         }
         self.judge_in_flight().await;
         self.judge_batches(now).await;
+        self.process_mature_batches(now).await;
+        self.withdraw_credits().await;
         if self.byzantine.is_some() {
             self.mass_exit(now).await;
         }

@@ -286,3 +286,54 @@ async fn in_flight_exit_piggybacks_challenge_and_history() {
     service.stop().await;
     node.stop().await;
 }
+
+#[tokio::test]
+async fn a_batch_exit_of_every_output_is_held_by_the_operator_and_paid_once() {
+    let (chain, plasma, node, service) = network().await;
+    let alice = Wallet::new(
+        dev_key(1),
+        plasma.clone(),
+        client(node.rpc_addr()),
+        Some(client(service.rpc_addr())),
+    )
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        alice.deposit(Address::ZERO, milli_ether(300)).await.unwrap();
+    }
+    eventually(|| async {
+        let n = alice.utxos().await?.len();
+        if n == 2 { Ok(()) } else { Err(WalletError::UnknownUtxo(U256::from(n))) }
+    })
+    .await;
+    // The exit data comes from the watcher, which must have followed both deposits.
+    let batches = eventually(|| alice.exit_all(Address::ZERO)).await;
+    assert_eq!(batches.len(), 1, "two outputs, one L1 transaction");
+    assert_eq!(batches[0].outputs, 2);
+
+    // The operator follows the batch: the outputs are held, so nothing is left to spend.
+    eventually(|| async {
+        let n = alice.utxos().await?.len();
+        if n == 0 { Ok(()) } else { Err(WalletError::UnknownUtxo(U256::from(n))) }
+    })
+    .await;
+    let refused = alice
+        .send(dev_key(2).address(), Address::ZERO, milli_ether(100), U256::ZERO)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, WalletError::InsufficientFunds { .. }), "{refused}");
+    let again = alice.exit_all(Address::ZERO).await.unwrap_err();
+    assert!(matches!(again, WalletError::Invalid(_)), "nothing left to exit: {again}");
+
+    let before = chain.balance(alice.address()).await.unwrap();
+    chain.advance_time(2 * MEP + 1).await.unwrap();
+    let b = &batches[0];
+    plasma.process_batch_exit(alice.address(), b.exit_id, &b.entries, 1024).await.unwrap();
+    let after = chain.balance(alice.address()).await.unwrap();
+    assert!(after > before + milli_ether(600), "both outputs (and the bonds) are back on L1");
+    let twice = plasma.process_batch_exit(alice.address(), b.exit_id, &b.entries, 1024).await;
+    assert!(twice.is_err(), "a processed batch cannot be processed again");
+
+    service.stop().await;
+    node.stop().await;
+}

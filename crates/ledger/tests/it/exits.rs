@@ -6,7 +6,7 @@ use crate::{ETH, funded, key, out, transfer};
 use plasma_ledger::{ExitView, FeePolicy, Hold, Ledger, LedgerError, Payout};
 use plasma_primitives::{
     B256, PaymentTx, U256, UtxoPos,
-    exits::{ExitEvent, Leg},
+    exits::{BatchClaim, ExitEvent, Leg},
 };
 
 fn id(n: u64) -> U256 {
@@ -172,4 +172,65 @@ fn the_exit_view_survives_a_round_trip_and_restores_its_holds() {
     fresh.restore_exit_view(view);
     assert_eq!(fresh.held(deps[1]), Some(Hold::StandardExit { exit_id: id(2) }));
     assert_eq!(fresh.held(deps[0]), None);
+}
+
+fn claim(index: u16, pos: UtxoPos, owner: plasma_primitives::Address, amount: u64) -> BatchClaim {
+    BatchClaim { index, pos, owner, amount: U256::from(amount) }
+}
+
+#[test]
+fn a_batch_holds_only_the_entries_that_match_the_ledger_and_settles_them() {
+    let (mut ledger, deps) = operator();
+    let (alice, mallory) = (key("alice").address(), key("mallory").address());
+    let start = ExitEvent::BatchStarted {
+        exit_id: id(90),
+        token: ETH,
+        claims: vec![
+            claim(0, deps[0], alice, 5),
+            claim(1, deps[1], mallory, 1), // another owner's output: not held
+            claim(2, deps[1], alice, 2),   // wrong amount: not held
+        ],
+    };
+    ledger.follow_exit(&start, nowhere);
+    let hold = Hold::BatchEntry { exit_id: id(90) };
+    assert_eq!(refusal(&ledger, deps[0]), LedgerError::Exiting { index: 0, pos: deps[0], hold });
+    assert_eq!(ledger.held(deps[1]), None, "a claim that matches nothing freezes nothing");
+
+    // A challenge releases the entry.
+    ledger.follow_exit(&ExitEvent::BatchEntryCancelled { exit_id: id(90), index: 0 }, nowhere);
+    assert_eq!(ledger.held(deps[0]), None, "a cancelled entry releases its output");
+
+    // A second batch: processing removes its settled entry, but not one whose proof request
+    // was never answered (the root chain cancels it).
+    let again = ExitEvent::BatchStarted {
+        exit_id: id(91),
+        token: ETH,
+        claims: vec![claim(0, deps[0], alice, 5), claim(1, deps[1], alice, 1)],
+    };
+    ledger.follow_exit(&again, nowhere);
+    let ask = ExitEvent::BatchProofRequested { exit_id: id(91), index: 1 };
+    ledger.follow_exit(&ask, nowhere);
+    let processed = ExitEvent::BatchProcessed { exit_id: id(91), from: 0, to: 2 };
+    assert_eq!(ledger.follow_exit(&processed, nowhere), vec![deps[0]]);
+    let payout = Payout::BatchExit { exit_id: id(91) };
+    assert_eq!(refusal(&ledger, deps[0]), LedgerError::Exited { index: 0, pos: deps[0], payout });
+    assert_eq!(ledger.held(deps[1]), None, "the unanswered entry is released, not removed");
+    assert!(ledger.utxo(deps[1]).is_some());
+}
+
+#[test]
+fn an_answered_proof_request_leaves_the_entry_to_be_paid() {
+    let (mut ledger, deps) = operator();
+    let alice = key("alice").address();
+    let start = ExitEvent::BatchStarted {
+        exit_id: id(92),
+        token: ETH,
+        claims: vec![claim(0, deps[0], alice, 5)],
+    };
+    ledger.follow_exit(&start, nowhere);
+    ledger.follow_exit(&ExitEvent::BatchProofRequested { exit_id: id(92), index: 0 }, nowhere);
+    ledger.follow_exit(&ExitEvent::BatchProofAnswered { exit_id: id(92), index: 0 }, nowhere);
+    let processed = ExitEvent::BatchProcessed { exit_id: id(92), from: 0, to: 1 };
+    assert_eq!(ledger.follow_exit(&processed, nowhere), vec![deps[0]]);
+    assert_eq!(ledger.exit_view().named_outputs(), Vec::<UtxoPos>::new(), "nothing left held");
 }

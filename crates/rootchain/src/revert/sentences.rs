@@ -191,10 +191,6 @@ pub(super) const SENTENCES: &[(&str, &str)] = &[
         "the proof of entry {index} of batch exit {exitId:hex} is already asked for and not answered yet",
     ),
     (
-        "ProofNotRequested",
-        "entry {index} of batch exit {exitId:hex} has no proof request to answer",
-    ),
-    (
         "ProofRequestTooLate",
         "proofs of batch exit {exitId:hex}'s entries can be asked for only until {deadline:time} (half an exit period before it matures)",
     ),

@@ -28,7 +28,8 @@ pub enum BatchAction {
     ChallengedSpent,
     /// Asked for the entry's proof, which nobody can give from the data the watcher has.
     RequestedProof,
-    /// Answered a proof request with the entry's transaction and inclusion proof.
+    /// Proved the entry with its transaction and inclusion proof: against a proof request,
+    /// or against an in-flight exit of its transaction.
     AnsweredProof,
 }
 
@@ -42,6 +43,8 @@ pub(crate) struct BatchRecord {
     done: BTreeSet<u16>,
     /// Entries with a proof request waiting for an answer.
     requested: BTreeSet<u16>,
+    /// Entries the watcher proved (against an in-flight exit of their transaction).
+    proven: BTreeSet<u16>,
 }
 
 /// The watcher's judgement of one entry.
@@ -69,6 +72,7 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                     exitable_at: *exitable_at,
                     done: BTreeSet::new(),
                     requested: BTreeSet::new(),
+                    proven: BTreeSet::new(),
                 };
                 self.batches.insert(*exit_id, record);
             }
@@ -150,9 +154,12 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                 if b.done.contains(&index) {
                     continue;
                 }
-                let requested = b.requested.contains(&index);
+                // A valid entry is proven when asked, or when its transaction is exiting in
+                // flight (unproven, the entry would not be paid while that exit is live).
+                let prove = b.requested.contains(&index)
+                    || (self.in_flight.contains_key(&e.in_flight_id) && !b.proven.contains(&index));
                 match self.judge_entry(token, e) {
-                    Verdict::Valid { tx, proof } if requested => {
+                    Verdict::Valid { tx, proof } if prove => {
                         let answer = self
                             .plasma
                             .answer_batch_entry_proof(
@@ -164,12 +171,12 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                                 &proof,
                             )
                             .await;
-                        self.acted(
-                            id,
-                            index,
-                            BatchAction::AnsweredProof,
-                            answer.map(|r| r.tx_hash),
-                        );
+                        if answer.is_ok()
+                            && let Some(b) = self.batches.get_mut(&id)
+                        {
+                            b.proven.insert(index);
+                        }
+                        self.report_answer(id, index, answer.map(|r| r.tx_hash));
                     }
                     Verdict::Valid { .. } => {}
                     verdict => {
@@ -177,6 +184,31 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                             .await;
                     }
                 }
+            }
+        }
+    }
+
+    /// Processes the batch at the head of its token's queue once it is mature (the watcher
+    /// has its list; `processExits` stops at a batch, so standard exits behind it wait for
+    /// this). Earns the processing bounty.
+    pub(super) async fn process_mature_batches(&mut self, now: u64) {
+        if self.config.challenger.is_none() {
+            return;
+        }
+        let mature: Vec<(U256, Address, Vec<BatchEntry>)> = self
+            .batches
+            .iter()
+            .filter(|(_, b)| b.exitable_at <= now)
+            .map(|(id, b)| (*id, b.token, b.entries.clone()))
+            .collect();
+        for (id, token, entries) in mature {
+            if self.plasma.queue_top_id(token).await.ok().flatten() != Some(id) {
+                continue;
+            }
+            let max = MAX_BATCH_ENTRIES as u64;
+            let result = self.plasma.process_batch_exit(self.actor(), id, &entries, max).await;
+            if let Err(e) = result {
+                tracing::warn!(%e, %id, "processing a batch exit failed");
             }
         }
     }
@@ -238,6 +270,34 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
             Verdict::Valid { .. } => return,
         };
         self.acted(id, index, action, result.map(|r| r.tx_hash));
+    }
+
+    /// Reports a proof the watcher gave (the entry stays live: it may be asked again).
+    fn report_answer(
+        &mut self,
+        id: U256,
+        index: u16,
+        result: Result<B256, plasma_framework::BatchCallError>,
+    ) {
+        match result {
+            Ok(tx_hash) => self.report(WatcherEvent::BatchEntryActed {
+                exit_id: id,
+                index,
+                action: BatchAction::AnsweredProof,
+                tx_hash,
+            }),
+            Err(e) => tracing::warn!(%e, %id, index, "proving a batch entry failed"),
+        }
+    }
+
+    /// Pulls the bonds credited to the watcher's account (unanswered proof requests).
+    pub(super) async fn withdraw_credits(&mut self) {
+        let Some(me) = self.config.challenger else { return };
+        if self.plasma.bond_credit(me).await.is_ok_and(|c| !c.is_zero())
+            && let Err(e) = self.plasma.withdraw_bond_credit(me).await
+        {
+            tracing::warn!(%e, "withdrawing bond credits failed");
+        }
     }
 
     /// Records an action on entry `index` of batch `id`: done once it landed.

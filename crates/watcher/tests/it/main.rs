@@ -3,6 +3,7 @@
 //! whatever blocks it likes.
 
 mod api_limits;
+mod batch;
 mod byzantine;
 mod exits;
 mod fees;
