@@ -41,6 +41,10 @@ pub(crate) struct WatchArgs {
         value_delimiter = ','
     )]
     exit_keys: Vec<String>,
+    /// Owners who made the challenger their batch-exit agent (`plasma wallet batch-agent`):
+    /// exited in batches from the challenger's account when the chain breaks, no key needed.
+    #[arg(long = "batch-owners", value_delimiter = ',', value_parser = plasma_primitives::address::parse_address)]
+    batch_owners: Vec<plasma_primitives::Address>,
     /// Root-chain seconds a committed block may stay unserved before it counts as withheld.
     #[arg(long = "withholding-secs", default_value_t = 3600)]
     withholding_secs: u64,
@@ -120,7 +124,11 @@ pub(crate) async fn run(args: WatchArgs) -> Result<()> {
         confirmations,
         withholding_secs: args.withholding_secs,
         challenger: challenger.map(|k| k.address()),
-        mass_exit_owners: exiters.iter().map(|k| k.address()).collect(),
+        mass_exit_owners: exiters
+            .iter()
+            .map(|k| k.address())
+            .chain(args.batch_owners.clone())
+            .collect(),
         max_exits_per_step: args.max_exits,
         ..WatcherConfig::default()
     };
