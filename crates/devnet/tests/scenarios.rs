@@ -39,8 +39,11 @@ async fn every_scenario_ends_with_nothing_lost() {
             }
             "mass-exit" => {
                 assert!(
-                    report.alarms.iter().all(|a| a.contains("BlockWithheld")),
-                    "only the withheld block: {:?}",
+                    report
+                        .alarms
+                        .iter()
+                        .all(|a| a.contains("BlockWithheld") || a.contains("ExitNow")),
+                    "only the withheld block and its exit now: {:?}",
                     report.alarms
                 );
                 assert_eq!(report.accounts.len(), 1000, "every owner accounted");
