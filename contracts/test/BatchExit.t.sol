@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {PlasmaTest} from "./utils/PlasmaTest.sol";
+import {BatchTest} from "./utils/BatchTest.sol";
 import {Tree} from "./utils/Tree.sol";
 import {Batches} from "./utils/Batches.sol";
 import {PaymentBatchExitModule} from "../src/exits/PaymentBatchExitModule.sol";
@@ -15,100 +15,8 @@ import {PaymentTransaction} from "../src/lib/PaymentTransaction.sol";
 /// @notice Batch exits (docs/exit-games.md, "Batch exits"): start, every challenge, processing,
 /// and how a batch meets standard and in-flight exits of the same outputs. Each rule has its
 /// honest path and its cheats.
-contract BatchExitTest is PlasmaTest {
-    address internal watcher = address(0x3a7c4e5);
-    address internal thief = address(0x741ef);
-
-    uint256 internal depPos;
-    bytes internal depTx;
-    uint256 internal carolDepPos;
-    bytes internal carolDepTx;
-    bytes[] internal txs;
-    uint256 internal bobPos;
-    uint256 internal alicePos;
-    uint256 internal entryBond;
-
-    function setUp() public override {
-        super.setUp();
-        (depPos, depTx) = _depositEth(alice, 5 ether);
-        (carolDepPos, carolDepTx) = _depositEth(carol, 1 ether);
-        bytes32[] memory ins = new bytes32[](1);
-        ins[0] = bytes32(depPos);
-        txs.push(_tx(ins, _outs2(bob, 3 ether, alice, 2 ether)));
-        txs.push(_depositTx(carol, address(0), 7));
-        _submit(txs);
-        bobPos = _pos(1000, 0, 0);
-        alicePos = _pos(1000, 0, 1);
-        entryBond = batches().batchEntryBond();
-        vm.deal(watcher, 1000 ether);
-        vm.deal(thief, 1000 ether);
-    }
-
-    function batches() internal view returns (PaymentBatchExitModule) {
-        return PaymentBatchExitModule(address(game));
-    }
-
+contract BatchExitTest is BatchTest {
     // ---------------------------------------------------------------- helpers
-
-    function _entry(address owner, bytes memory txb, uint256 pos, uint256 amount)
-        internal
-        view
-        returns (BatchEntries.Entry memory)
-    {
-        return
-            BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos), _ifeId(txb));
-    }
-
-    /// @dev Bob's 3 ETH, Alice's 2 ETH, Carol's 1 ETH deposit: all valid.
-    function _honest() internal view returns (BatchEntries.Entry[] memory es) {
-        es = new BatchEntries.Entry[](3);
-        es[0] = _entry(bob, txs[0], bobPos, 3 ether);
-        es[1] = _entry(alice, txs[0], alicePos, 2 ether);
-        es[2] = _entry(carol, carolDepTx, carolDepPos, 1 ether);
-    }
-
-    function _agents() internal {
-        address[3] memory users = [alice, bob, carol];
-        for (uint256 i; i < users.length; ++i) {
-            vm.prank(users[i]);
-            batches().setBatchExitAgent(watcher);
-        }
-    }
-
-    function _start(address who, BatchEntries.Entry[] memory es) internal returns (uint160 id) {
-        vm.prank(who);
-        batches().startBatchExit{value: entryBond * es.length}(address(0), Batches.encode(es), 0);
-        id = uint160(game.queueTop(address(0)));
-        id = uint160(uint256(3) << 158) | uint160(batches().batchCount());
-    }
-
-    function _proofOf(BatchEntries.Entry[] memory es, uint256 i)
-        internal
-        pure
-        returns (PaymentExitBase.EntryProof memory p)
-    {
-        (, bytes32[] memory branch) = Batches.rootAndBranch(es, i);
-        p = PaymentExitBase.EntryProof(i, es[i], branch);
-    }
-
-    function _challengeInvalid(
-        uint160 id,
-        BatchEntries.Entry[] memory es,
-        uint256 i,
-        bytes memory txb,
-        bytes memory proof
-    ) internal {
-        vm.prank(watcher);
-        batches().challengeBatchEntryInvalid(id, _proofOf(es, i), txb, proof);
-    }
-
-    function _process(uint160 id, BatchEntries.Entry[] memory es) internal {
-        batches().processBatchExit(id, Batches.encode(es), type(uint256).max);
-    }
-
-    function _blockProof(uint256 index) internal view returns (bytes memory proof) {
-        (, proof) = Tree.rootAndProof(txs, index);
-    }
 
     // ---------------------------------------------------------------- honest path
 
@@ -322,7 +230,7 @@ contract BatchExitTest is PlasmaTest {
         bytes memory sig = _sign(BOB_KEY, spend);
         vm.prank(thief);
         batches().challengeBatchEntrySpent(id, _proofOf(es, 0), spend, sig);
-        assertEq(thief.balance - before, entryBond, "thief.balance - before, entryBond");
+        assertEq(thief.balance - before, _share(), "the challenger gets half the entry bond");
         assertTrue(batches().isBatchEntryCancelled(id, 0), "batches().isBatchEntryCancelled(id, 0)");
         assertEq(batches().batchExit(id).cancelled, 1, "batches().batchExit(id).cancelled, 1");
         vm.warp(START_TIME + 2 * MEP);
@@ -440,7 +348,7 @@ contract BatchExitTest is PlasmaTest {
         (uint160 id, BatchEntries.Entry[] memory es) = _oneEntryBatch(e);
         uint256 before = watcher.balance;
         _challengeInvalid(id, es, 0, txb, proof);
-        assertEq(watcher.balance - before, entryBond, "watcher.balance - before, entryBond");
+        assertEq(watcher.balance - before, _share(), "the challenger gets half the entry bond");
         assertTrue(batches().isBatchEntryCancelled(id, 0), "batches().isBatchEntryCancelled(id, 0)");
     }
 
@@ -771,34 +679,7 @@ contract BatchExitTest is PlasmaTest {
         assertEq(vault - address(ethVault).balance, 1 ether, "1 ETH out for 1 ETH of value");
     }
 
-    function _falselyChallengeAndPiggybackCarolsInput(bytes memory t) internal {
-        uint256 pbond = game.piggybackBond();
-        vm.prank(carol);
-        game.piggybackInFlightExitOnInput{value: pbond}(t, 0, 0);
-        bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
-        uint256 cbond = game.canonicityChallengeBond();
-        bytes memory rivalSig = _sign(CAROL_KEY, rival);
-        vm.prank(carol);
-        game.challengeInFlightExitNotCanonical{value: cbond}(
-            PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
-        );
-    }
-
     // ---------------------------------------------------------------- proof requests
-
-    function _one(BatchEntries.Entry memory e)
-        internal
-        pure
-        returns (BatchEntries.Entry[] memory es)
-    {
-        es = new BatchEntries.Entry[](1);
-        es[0] = e;
-    }
-
-    function _request(address who, uint160 id, BatchEntries.Entry[] memory es, uint256 i) internal {
-        vm.prank(who);
-        batches().requestBatchEntryProof{value: entryBond}(id, _proofOf(es, i));
-    }
 
     function test_batch_answeredProofRequestPaysTheResponderAndTheEntry() public {
         _agents();
@@ -840,12 +721,12 @@ contract BatchExitTest is PlasmaTest {
         assertEq(alice.balance, before[0], "alice not paid");
         assertEq(bob.balance - before[1], 3 ether, "bob paid");
         assertEq(thief.balance, before[2], "nothing pushed to the requester...");
-        assertEq(game.bondCredits(thief), 2 * entryBond - entryBond / 4, "...both bonds credited");
+        assertEq(game.bondCredits(thief), _unansweredCredit(), "...both bonds credited");
         assertEq(watcher.balance - watcher0, 2 * (entryBond - entryBond / 4), "two bonds back");
         assertEq(address(this).balance - processor0, 3 * (entryBond / 4), "three bounties");
         vm.prank(thief);
         game.withdrawBondCredit();
-        assertEq(thief.balance - before[2], 2 * entryBond - entryBond / 4, "pulled");
+        assertEq(thief.balance - before[2], _unansweredCredit(), "pulled");
         assertFalse(game.isOutputExited(game.outputId(txs[0], alicePos)), "alice can exit later");
         assertEq(batches().batchEntryProofRequester(id, 1), address(0), "request settled");
     }
@@ -934,9 +815,10 @@ contract BatchExitTest is PlasmaTest {
         uint256 thief0 = thief.balance;
         uint256 watcher0 = watcher.balance;
         _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
-        // The request came first: the requester takes both bonds, the challenger nothing.
+        // The request came first: the requester takes its bond back and the entry's share,
+        // the challenger nothing; the other half is burnt.
         assertEq(watcher.balance, watcher0, "the challenger gets nothing");
-        assertEq(thief.balance - thief0, 2 * entryBond, "the requester took both bonds");
+        assertEq(thief.balance - thief0, entryBond + _share(), "the requester's bond and share");
         assertEq(batches().batchEntryProofRequester(id, 0), address(0), "request void");
         // The settled entry cannot be answered.
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 0));
@@ -949,25 +831,4 @@ contract BatchExitTest is PlasmaTest {
         _startIfeOf(ife, txs[0], bobPos, _blockProof(0), BOB_KEY);
     }
 
-    function _startIfeOf(
-        bytes memory ife,
-        bytes memory inputTx,
-        uint256 inputPos,
-        bytes memory inputProof,
-        uint256 key
-    ) internal {
-        bytes[] memory inputTxs = new bytes[](1);
-        inputTxs[0] = inputTx;
-        uint256[] memory positions = new uint256[](1);
-        positions[0] = inputPos;
-        bytes[] memory proofs = new bytes[](1);
-        proofs[0] = inputProof;
-        bytes[] memory sigs = new bytes[](1);
-        sigs[0] = _sign(key, ife);
-        uint256 ifeBond = game.inFlightExitBond();
-        vm.prank(carol);
-        game.startInFlightExit{value: ifeBond}(
-            PaymentExitBase.StartInFlightExitArgs(ife, inputTxs, positions, proofs, sigs)
-        );
-    }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {PlasmaTest} from "./utils/PlasmaTest.sol";
+import {BatchTest} from "./utils/BatchTest.sol";
 import {Tree} from "./utils/Tree.sol";
 import {Batches} from "./utils/Batches.sol";
 import {PaymentBatchExitModule} from "../src/exits/PaymentBatchExitModule.sol";
@@ -144,182 +144,16 @@ contract ReenteringAnswerer {
 /// request that answer canonicity challenges, `_clearOfInFlight`, 2x to the requester on a
 /// challenge, credits for unanswered requests): h1-h15 as updated, h16-h26 new. One test per
 /// hypothesis: `test_hN_...` asserts the defence, `test_hN_FINDING_...` a working attack.
-contract BatchFixReviewTest is PlasmaTest {
-    uint256 internal constant THIEF_KEY = 0x7e1f;
-
-    address internal watcher = address(0x3a7c4e5);
-    address internal thief;
-
-    uint256 internal depPos;
-    bytes internal depTx;
-    uint256 internal carolDepPos;
-    bytes internal carolDepTx;
-    bytes[] internal txs;
-    uint256 internal bobPos;
-    uint256 internal alicePos;
-    uint256 internal carolTxPos;
-    uint256 internal entryBond;
-
-    function setUp() public override {
-        super.setUp();
-        thief = vm.addr(THIEF_KEY);
-        (depPos, depTx) = _depositEth(alice, 5 ether);
-        (carolDepPos, carolDepTx) = _depositEth(carol, 1 ether);
-        bytes32[] memory ins = new bytes32[](1);
-        ins[0] = bytes32(depPos);
-        txs.push(_tx(ins, _outs2(bob, 3 ether, alice, 2 ether)));
-        txs.push(_depositTx(carol, address(0), 7));
-        _submit(txs);
-        bobPos = _pos(1000, 0, 0);
-        alicePos = _pos(1000, 0, 1);
-        carolTxPos = _pos(1000, 1, 0);
-        entryBond = batches().batchEntryBond();
-        vm.deal(watcher, 1000 ether);
-        vm.deal(thief, 1000 ether);
-    }
-
-    function batches() internal view returns (PaymentBatchExitModule) {
-        return PaymentBatchExitModule(address(game));
-    }
-
+contract BatchFixReviewTest is BatchTest {
     // ---------------------------------------------------------------- helpers
-
-    function _entry(address owner, bytes memory txb, uint256 pos, uint256 amount)
-        internal
-        view
-        returns (BatchEntries.Entry memory)
-    {
-        return
-            BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos), _ifeId(txb));
-    }
-
-    function _one(BatchEntries.Entry memory e)
-        internal
-        pure
-        returns (BatchEntries.Entry[] memory es)
-    {
-        es = new BatchEntries.Entry[](1);
-        es[0] = e;
-    }
-
-    function _start(address who, BatchEntries.Entry[] memory es) internal returns (uint160 id) {
-        uint256 value = entryBond * es.length;
-        bytes memory list = Batches.encode(es);
-        vm.prank(who);
-        batches().startBatchExit{value: value}(address(0), list, 0);
-        id = uint160(uint256(3) << 158) | uint160(batches().batchCount());
-    }
-
-    function _agents() internal {
-        address[3] memory users = [alice, bob, carol];
-        for (uint256 i; i < users.length; ++i) {
-            vm.prank(users[i]);
-            batches().setBatchExitAgent(watcher);
-        }
-    }
-
-    function _proofOf(BatchEntries.Entry[] memory es, uint256 i)
-        internal
-        pure
-        returns (PaymentExitBase.EntryProof memory p)
-    {
-        (, bytes32[] memory branch) = Batches.rootAndBranch(es, i);
-        p = PaymentExitBase.EntryProof(i, es[i], branch);
-    }
-
-    function _challengeInvalid(
-        uint160 id,
-        BatchEntries.Entry[] memory es,
-        uint256 i,
-        bytes memory txb,
-        bytes memory proof
-    ) internal {
-        PaymentExitBase.EntryProof memory p = _proofOf(es, i);
-        vm.prank(watcher);
-        batches().challengeBatchEntryInvalid(id, p, txb, proof);
-    }
-
-    function _request(address who, uint160 id, BatchEntries.Entry[] memory es, uint256 i)
-        internal
-    {
-        PaymentExitBase.EntryProof memory p = _proofOf(es, i);
-        vm.prank(who);
-        batches().requestBatchEntryProof{value: entryBond}(id, p);
-    }
-
-    function _answer(
-        address who,
-        uint160 id,
-        BatchEntries.Entry[] memory es,
-        uint256 i,
-        bytes memory txb,
-        bytes memory proof
-    ) internal {
-        PaymentExitBase.EntryProof memory p = _proofOf(es, i);
-        vm.prank(who);
-        batches().answerBatchEntryProof(id, p, txb, proof);
-    }
-
-    function _process(uint160 id, BatchEntries.Entry[] memory es) internal {
-        bytes memory list = Batches.encode(es);
-        batches().processBatchExit(id, list, type(uint256).max);
-    }
-
-    function _blockProof(uint256 index) internal view returns (bytes memory proof) {
-        (, proof) = Tree.rootAndProof(txs, index);
-    }
-
-    function _startIfeAs(
-        address starter,
-        bytes memory ife,
-        bytes memory inputTx,
-        uint256 inputPos,
-        bytes memory inputProof,
-        uint256 key
-    ) internal {
-        bytes[] memory inputTxs = new bytes[](1);
-        inputTxs[0] = inputTx;
-        uint256[] memory positions = new uint256[](1);
-        positions[0] = inputPos;
-        bytes[] memory proofs = new bytes[](1);
-        proofs[0] = inputProof;
-        bytes[] memory sigs = new bytes[](1);
-        sigs[0] = _sign(key, ife);
-        uint256 ifeBond = game.inFlightExitBond();
-        vm.prank(starter);
-        game.startInFlightExit{value: ifeBond}(
-            PaymentExitBase.StartInFlightExitArgs(ife, inputTxs, positions, proofs, sigs)
-        );
-    }
-
-    /// @dev Carol piggybacks her input of `t` and challenges t's canonicity with her own
-    /// unincluded double spend (a false challenge, answerable by anyone with t's proof).
-    function _falselyChallengeAndPiggybackCarolsInput(bytes memory t) internal {
-        uint256 pbond = game.piggybackBond();
-        vm.prank(carol);
-        game.piggybackInFlightExitOnInput{value: pbond}(t, 0, 0);
-        bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
-        uint256 cbond = game.canonicityChallengeBond();
-        bytes memory rivalSig = _sign(CAROL_KEY, rival);
-        vm.prank(carol);
-        game.challengeInFlightExitNotCanonical{value: cbond}(
-            PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
-        );
-    }
-
-    /// @dev A block whose root is on L1 but whose data nobody (but the operator) has.
-    function _withheldBlock() internal returns (uint256 blk) {
-        blk = framework.nextChildBlock();
-        vm.prank(operator);
-        framework.submitBlock(keccak256("a block whose data nobody has"));
-    }
 
     // ================================================================ h1
     /// @dev Bond accounting under requests + challenges + chunked processing: entry 0 requested
-    /// and answered, entry 1 requested then challenged (both bonds to the requester, nothing to
-    /// the challenger), entry 2 requested and unanswered (credited 2x less the bounty), entry 3
-    /// plain; processed one entry per call. Every wei of bond leaves the game exactly once, to
-    /// the right party (the credit once pulled); the vault pays only the two settled entries.
+    /// and answered, entry 1 requested then challenged (the request's bond and half the
+    /// entry's to the requester, nothing to the challenger, half burnt), entry 2 requested and
+    /// unanswered (credited the same, half to the bounty and the burn), entry 3 plain;
+    /// processed one entry per call. Every wei of bond leaves the game exactly once, to the
+    /// right party (the credit once pulled); the vault pays only the two settled entries.
     function test_h1_bondAccountingRequestsChallengesChunks() public {
         _agents();
         BatchEntries.Entry[] memory es = new BatchEntries.Entry[](4);
@@ -349,11 +183,16 @@ contract BatchFixReviewTest is PlasmaTest {
         }
         assertEq(batches().batchExit(id).processed, 4, "all settled");
         assertEq(game.queueTop(address(0)), 0, "popped");
-        uint256 credit = 2 * entryBond - entryBond / 4;
-        assertEq(game.bondCredits(thief), credit, "e2 unanswered: 2x less the bounty, credited");
+        uint256 credit = _unansweredCredit();
+        assertEq(game.bondCredits(thief), credit, "e2 unanswered: its bond + the entry's share");
         assertEq(address(game).balance, game0 + credit, "only the credit is left in the game");
         assertEq(vault0 - address(ethVault).balance, 3 ether + 7, "vault paid only e0 and e3");
-        assertEq(thief.balance + entryBond, thief0, "requester: -3 bonds, +2 (e1 challenged)");
+        assertEq(
+            thief.balance + 2 * entryBond, thief0 + _share(), "requester: -3 bonds, +1 and a share"
+        );
+        assertEq(
+            address(0).balance, entryBond / 2 + _unansweredBurn(), "e1's half, e2's less the bounty"
+        );
         assertEq(carol.balance - carol0, entryBond + 7, "answerer's bond + e3 paid");
         assertEq(bob.balance - bob0, 3 ether, "bob paid");
         assertEq(
@@ -366,9 +205,9 @@ contract BatchFixReviewTest is PlasmaTest {
         game.withdrawBondCredit();
         assertEq(address(game).balance, game0, "no bond left in the game");
         assertEq(
-            thief.balance - thief0,
-            entryBond - entryBond / 4,
-            "requester: -e0's bond (answered), +e1's, +e2's less the bounty"
+            thief.balance + entryBond,
+            thief0 + 2 * _share(),
+            "requester: -e0's bond (answered), +e1's share, +e2's share"
         );
         assertEq(game.bondCredits(thief), 0, "credit pulled once");
         vm.prank(thief);
@@ -472,7 +311,7 @@ contract BatchFixReviewTest is PlasmaTest {
         uint256 vault0 = address(ethVault).balance;
         uint256 alice0 = alice.balance;
         _process(id, es);
-        uint256 credit = 2 * entryBond - entryBond / 4;
+        uint256 credit = _unansweredCredit();
         assertEq(r.seen(), 1, "no call to a requester inside the processing loop");
         assertEq(game.bondCredits(address(r)), credit, "reentering requester credited");
         assertEq(game.bondCredits(address(rv)), credit, "refusing requester credited");
@@ -568,7 +407,7 @@ contract BatchFixReviewTest is PlasmaTest {
         _process(idB, b);
         assertEq(watcher.balance, watcher0, "no push to B1's requester");
         assertEq(
-            game.bondCredits(watcher), 2 * entryBond - entryBond / 4, "B1's requester credited"
+            game.bondCredits(watcher), _unansweredCredit(), "B1's requester credited"
         );
         assertEq(carol.balance - carol0, 1 ether + entryBond - entryBond / 4, "B0 paid only");
     }
@@ -622,7 +461,7 @@ contract BatchFixReviewTest is PlasmaTest {
         assertEq(thief.balance, thief0, "no push to the requester");
         assertEq(
             game.bondCredits(thief),
-            2 * entryBond - entryBond / 4,
+            _unansweredCredit(),
             "256 unanswered: 2x less the bounty credited to the requester"
         );
         assertEq(alice.balance - alice0, 58, "entries 200..258 but 256 paid 1 wei each");
@@ -667,7 +506,7 @@ contract BatchFixReviewTest is PlasmaTest {
         _process(id2, bad);
         assertEq(thief.balance, thief0, "no push");
         assertEq(
-            game.bondCredits(thief), 2 * entryBond - entryBond / 4, "wrong in-flight id: cancelled"
+            game.bondCredits(thief), _unansweredCredit(), "wrong in-flight id: cancelled"
         );
         assertEq(address(ethVault).balance, vault0, "paid once");
     }
@@ -785,7 +624,7 @@ contract BatchFixReviewTest is PlasmaTest {
 
     // ================================================================ h10
     /// @dev `_dropCancelledBatch` with a requested entry: entry 0 cancelled, entry 1 requested
-    /// (not cancelled): processExits must not drop the batch (the requester's 2x and the
+    /// (not cancelled): processExits must not drop the batch (the requester's credit and the
     /// request would be lost); processBatchExit settles it.
     function test_h10_dropCancelledBatchKeepsRequestedEntries() public {
         _agents();
@@ -803,15 +642,19 @@ contract BatchFixReviewTest is PlasmaTest {
         _process(id, es);
         assertEq(thief.balance, thief0, "no push");
         assertEq(
-            game.bondCredits(thief), 2 * entryBond - entryBond / 4, "requester credited 2x - bounty"
+            game.bondCredits(thief), _unansweredCredit(), "requester credited bond + share"
         );
-        assertEq(game0 - address(game).balance, entryBond / 4, "only the bounty left the game");
+        assertEq(
+            game0 - address(game).balance,
+            entryBond / 2,
+            "only the other half left the game (the bounty and the burn)"
+        );
         assertEq(game.queueTop(address(0)), 0, "popped");
     }
 
-    /// @dev The other case: a requested entry then challenged (both bonds to the requester, none
-    /// to the challenger) makes every entry cancelled; processExits drops the batch with no
-    /// bond stuck.
+    /// @dev The other case: a requested entry then challenged (the request's bond and the
+    /// entry's share to the requester, none to the challenger) makes every entry cancelled;
+    /// processExits drops the batch with no bond stuck.
     function test_h10b_voidedRequestThenDroppedLeavesNoBond() public {
         _agents();
         BatchEntries.Entry[] memory es = new BatchEntries.Entry[](2);
@@ -823,7 +666,7 @@ contract BatchFixReviewTest is PlasmaTest {
         _request(thief, id, es, 1);
         _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
         _challengeInvalid(id, es, 1, txs[0], _blockProof(0));
-        assertEq(thief.balance - thief0, entryBond, "requested then challenged: 2x to the requester");
+        assertEq(thief.balance - thief0, _share(), "requested then challenged: bond + share back");
         vm.warp(START_TIME + 2 * MEP);
         assertEq(game.processExits(address(0), 10), 1, "dropped");
         assertEq(address(game).balance, game0, "no bond stuck");
@@ -860,7 +703,7 @@ contract BatchFixReviewTest is PlasmaTest {
         assertFalse(game.isOutputExited(game.outputId(t, tPos)), "thief's output not paid");
         assertEq(watcher.balance, watcher0, "no push");
         assertEq(
-            game.bondCredits(watcher), 2 * entryBond - entryBond / 4, "watcher credited both bonds"
+            game.bondCredits(watcher), _unansweredCredit(), "watcher credited bond + share"
         );
     }
 
@@ -868,10 +711,10 @@ contract BatchFixReviewTest is PlasmaTest {
     /// @dev Dodging the request penalty by self-challenge (h12, was a FINDING): a thief's fake
     /// entry in a withheld block is requested by a watcher; the thief then cancels his own
     /// entry with challengeBatchEntrySpent and a "spend" he signs himself. Defence: a challenge
-    /// of an entry whose proof is pending pays both bonds to the requester and nothing to the
-    /// challenger, so the thief loses his entry bond and the watcher earns it, exactly as if
-    /// the request had gone unanswered (and without waiting for processing). (Front-running
-    /// the watcher's request with the same self-challenge still works: h23.)
+    /// of an entry whose proof is pending pays the requester its bond back and the entry's
+    /// share (half; the other half is burnt) and nothing to the challenger, so the thief loses
+    /// his entry bond and the watcher earns half of it, as if the request had gone unanswered
+    /// (and without waiting for processing). (Front-running the request: h23.)
     function test_h12_selfChallengeAfterRequestPaysTheRequester() public {
         uint256 pos = _pos(_withheldBlock(), 0, 0);
         BatchEntries.Entry[] memory es =
@@ -887,7 +730,7 @@ contract BatchFixReviewTest is PlasmaTest {
         batches().challengeBatchEntrySpent(id, p, spend, sig);
         assertTrue(batches().isBatchEntryCancelled(id, 0), "fake entry dead");
         assertEq(thief0 - thief.balance, entryBond, "the thief lost his entry bond");
-        assertEq(watcher.balance - watcher0, entryBond, "the requester earned it");
+        assertEq(watcher.balance - watcher0, _share(), "the requester earned its share");
         assertEq(batches().batchEntryProofRequester(id, 0), address(0), "request settled");
     }
 
@@ -895,10 +738,10 @@ contract BatchFixReviewTest is PlasmaTest {
     /// @dev Self-request from a gas-burning requester (h13, was a FINDING: the 2x push inside
     /// the processing loop burnt > 100k gas per unanswered entry, the processor got no bounty,
     /// the thief recovered every bond). Defence: an unanswered request is credited
-    /// (`bondCredits`, 2x less the bounty), no call in the loop, so processing is cheap
-    /// whatever the requester does, and the processor earns the bounty of every unanswered
-    /// entry. The burner pulls its credit itself (all gas forwarded, its own cost). The thief
-    /// now loses a bounty per self-requested entry, unless he processes himself (h24).
+    /// (`bondCredits`, its bond and the entry's share), no call in the loop, so processing is
+    /// cheap whatever the requester does, and the processor earns the bounty of every
+    /// unanswered entry (out of the entry's other half). The burner pulls its credit itself
+    /// (all gas forwarded, its own cost). The thief loses half a bond per self-requested entry.
     function test_h13_selfRequestCreditedProcessingCheapAndPaid() public {
         uint256 blk = _withheldBlock();
         uint256 n = 8;
@@ -932,11 +775,15 @@ contract BatchFixReviewTest is PlasmaTest {
         assertEq(address(this).balance - processor0, n * (entryBond / 4), "a bounty per entry");
         assertEq(address(ethVault).balance, vault0, "nothing through the vault");
         assertEq(
-            game.bondCredits(address(burner)), n * (2 * entryBond - entryBond / 4), "credited"
+            game.bondCredits(address(burner)), n * _unansweredCredit(), "credited"
         );
         vm.prank(thief);
         burner.withdraw(payable(thief));
-        assertEq(thief0 - thief.balance, n * (entryBond / 4), "the thief lost the bounties");
+        assertEq(
+            thief0 - thief.balance,
+            n * (entryBond - _share()),
+            "the thief lost half of each entry's bond"
+        );
     }
 
     // ================================================================ h14
@@ -980,7 +827,7 @@ contract BatchFixReviewTest is PlasmaTest {
         _process(id, es);
         assertEq(thief.balance, thief0, "no push");
         assertEq(
-            game.bondCredits(thief), 2 * entryBond - entryBond / 4, "2x the snapshot bond, credited"
+            game.bondCredits(thief), _unansweredCredit(), "2x the snapshot bond, credited"
         );
         assertEq(bob.balance - bob0, 3 ether, "answered entry paid");
     }
@@ -1196,7 +1043,7 @@ contract BatchFixReviewTest is PlasmaTest {
         uint256 watcher0 = watcher.balance;
         _challengeInvalid(id, es, 0, t, tProof);
         assertTrue(batches().isBatchEntryCancelled(id, 0), "cancelled");
-        assertEq(watcher.balance - watcher0, entryBond, "challenger paid");
+        assertEq(watcher.balance - watcher0, _share(), "challenger paid its share");
     }
 
     // ================================================================ h20
@@ -1224,7 +1071,7 @@ contract BatchFixReviewTest is PlasmaTest {
         _process(id, es);
         assertEq(bob.balance - bob0, 3 ether, "answered: paid");
         assertEq(alice.balance, alice0, "unanswered: cancelled despite the earlier proof");
-        assertEq(game.bondCredits(thief), 2 * entryBond - entryBond / 4, "requester credited");
+        assertEq(game.bondCredits(thief), _unansweredCredit(), "requester credited");
     }
 
     // ================================================================ h21
@@ -1248,7 +1095,7 @@ contract BatchFixReviewTest is PlasmaTest {
         _request(thief, id, es, 4);
         vm.warp(START_TIME + 2 * MEP);
         bytes memory list = Batches.encode(es);
-        uint256 credit = 2 * entryBond - entryBond / 4;
+        uint256 credit = _unansweredCredit();
         uint256 b4 = entryBond / 4;
         uint256 p0 = address(this).balance;
         batches().processBatchExit(id, list, 2);
@@ -1297,19 +1144,15 @@ contract BatchFixReviewTest is PlasmaTest {
         assertEq(game.inFlightExit(_ifeId(t)).flags & 1, 0, "answered");
     }
 
-    // ================================================================ h23 (FINDING)
+    // ================================================================ h23 (defended)
     /// @dev Front-running a request with a self-challenge (h12's dodge, reordered): the thief's
     /// fake entry sits in a withheld block, so a request is the only defence. The thief sees
     /// the watcher's request in the mempool and front-runs it with challengeBatchEntrySpent
-    /// and a spend he signs himself: no request is pending yet, so he is the challenger and
-    /// takes his own entry bond back; the watcher's request reverts EntrySettled. The fake
-    /// entry is dead (no theft), but the attempt cost the thief nothing: any fake entry is a
-    /// free option (paid if nobody reacts, refunded if someone does).
-    /// Fix: whoever cancels an entry (challenger or requester) may be its starter, so the
-    /// cancelled entry's bond should not all go to one actor: pay half to the challenger /
-    /// requester and burn the other half (as `_payAnswer` does for canonicity challenges), with
-    /// BATCH_ENTRY_BOND_GAS doubled so that half still pays the worst-case challenge.
-    function test_h23_FINDING_frontRunSelfChallengeDodgesTheRequest() public {
+    /// and a spend he signs himself: no request is pending yet, so he is the challenger; the
+    /// watcher's request reverts EntrySettled. Found: he took his whole entry bond back, so a
+    /// fake entry was a free option (paid if nobody reacts, refunded if someone does). Fixed:
+    /// a canceller gets half the bond, the other half is burnt: the dodge costs him half.
+    function test_h23_frontRunSelfChallengeCostsHalfTheBond() public {
         uint256 pos = _pos(_withheldBlock(), 0, 0);
         BatchEntries.Entry[] memory es =
             _one(BatchEntries.Entry(thief, uint160(0xbadbad), 4 ether, uint64(pos), 0));
@@ -1325,18 +1168,20 @@ contract BatchFixReviewTest is PlasmaTest {
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 0));
         batches().requestBatchEntryProof{value: entryBond}(id, p);
         assertTrue(batches().isBatchEntryCancelled(id, 0), "fake entry dead");
-        assertEq(thief.balance, thief0, "FINDING: the thief lost nothing");
-        assertEq(watcher.balance, watcher0, "FINDING: the watcher earned nothing");
+        assertEq(thief0 - thief.balance, entryBond / 2, "the dodge cost the thief half his bond");
+        assertEq(address(0).balance, entryBond / 2, "burnt, not paid to any party");
+        assertEq(watcher.balance, watcher0, "the watcher's request reverted: it paid nothing");
     }
 
-    // ================================================================ h24 (FINDING)
+    // ================================================================ h24 (defended)
     /// @dev Front-running a request with a self-request, then processing oneself: the thief's
     /// fake entry (withheld block); the watcher's request is front-run by the thief's own
     /// (the watcher's reverts ProofAlreadyRequested). Unanswered, the entry is cancelled at
-    /// processing and its requester credited 2x less the bounty; the thief processes his own
-    /// batch and takes that bounty too. Net cost 0 (h13's bounty is his if he is first to
-    /// process, which he can arrange at maturity). Same root cause and fix as h23.
-    function test_h24_FINDING_frontRunSelfRequestAndSelfProcessIsFree() public {
+    /// processing; the thief processes his own batch and takes the bounty too. Found: his net
+    /// cost was 0. Fixed: half the entry's bond is not his as requester: it pays the bounty
+    /// (back to him as processor) and the rest is burnt, so he loses a quarter of the bond even
+    /// as requester, processor and starter at once.
+    function test_h24_frontRunSelfRequestAndSelfProcessCostsAQuarterBond() public {
         uint256 pos = _pos(_withheldBlock(), 0, 0);
         BatchEntries.Entry[] memory es =
             _one(BatchEntries.Entry(thief, uint160(0xbadbad), 4 ether, uint64(pos), 0));
@@ -1351,23 +1196,27 @@ contract BatchFixReviewTest is PlasmaTest {
         batches().requestBatchEntryProof{value: entryBond}(id, p);
         vm.warp(START_TIME + 2 * MEP);
         bytes memory list = Batches.encode(es);
+        uint256 vault0 = address(ethVault).balance;
         vm.prank(thief);
         batches().processBatchExit(id, list, 1);
         vm.prank(thief);
         game.withdrawBondCredit();
-        assertEq(game.queueTop(address(0)), 0, "batch settled, nothing paid");
-        assertEq(thief.balance, thief0, "FINDING: the thief lost nothing");
+        assertEq(game.queueTop(address(0)), 0, "batch settled");
+        assertEq(address(ethVault).balance, vault0, "nothing paid");
+        assertEq(thief0 - thief.balance, _unansweredBurn(), "the thief lost the burnt quarter");
+        assertEq(address(0).balance, _unansweredBurn(), "burnt");
     }
 
-    // ================================================================ h25 (FINDING)
+    // ================================================================ h25 (defended)
     /// @dev Front-running a challenge with a self-request: the thief's fake entry in a visible
     /// block (Bob's output named with the thief as owner). The watcher's invalid challenge is
-    /// front-run by the thief's request: the challenge still cancels the entry, but pays both
-    /// bonds to the requester (the thief) and nothing to the challenger. The thief loses
-    /// nothing. Mitigation for watchers: challenge after the request deadline (MEP/2 before
-    /// maturity), when no request can be made; shown with a second fake entry, whose
-    /// challenger is paid. Fix as h23.
-    function test_h25_FINDING_frontRunSelfRequestVoidsTheChallengeReward() public {
+    /// front-run by the thief's request: the challenge still cancels the entry, and pays the
+    /// requester (the thief) his request's bond and the entry's share, the challenger nothing.
+    /// Found: the thief lost nothing. Fixed: the other half of the entry's bond is burnt, so he
+    /// loses half; the watcher loses only its challenge's gas. Mitigation for watchers (kept):
+    /// challenge after the request deadline (MEP/2 before maturity), when no request can be
+    /// made; shown with a second fake entry, whose challenger is paid its share.
+    function test_h25_frontRunSelfRequestStillCostsHalfTheBond() public {
         BatchEntries.Entry memory fake = _entry(thief, txs[0], bobPos, 3 ether);
         BatchEntries.Entry[] memory es = new BatchEntries.Entry[](2);
         es[0] = fake;
@@ -1378,8 +1227,13 @@ contract BatchFixReviewTest is PlasmaTest {
         _request(thief, id, es, 0); // the front-run
         _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
         assertTrue(batches().isBatchEntryCancelled(id, 0), "fake entry dead");
-        assertEq(thief0 - thief.balance, entryBond, "FINDING: entry 0 cost the thief nothing");
-        assertEq(watcher.balance, watcher0, "FINDING: the challenger earned nothing");
+        assertEq(
+            thief0 - thief.balance,
+            entryBond + entryBond / 2,
+            "entry 0 cost the thief half a bond (entry 1's is held)"
+        );
+        assertEq(watcher.balance, watcher0, "the challenger earned nothing (its gas only)");
+        assertEq(address(0).balance, entryBond / 2, "entry 0's half burnt");
 
         vm.warp(START_TIME + 2 * MEP - MEP / 2 + 1);
         PaymentExitBase.EntryProof memory p1 = _proofOf(es, 1);
@@ -1391,8 +1245,10 @@ contract BatchFixReviewTest is PlasmaTest {
         );
         batches().requestBatchEntryProof{value: entryBond}(id, p1);
         _challengeInvalid(id, es, 1, txs[0], _blockProof(0));
-        assertEq(watcher.balance - watcher0, entryBond, "after the deadline: challenger paid");
-        assertEq(thief0 - thief.balance, entryBond, "the thief lost entry 1's bond");
+        assertEq(watcher.balance - watcher0, _share(), "after the deadline: challenger paid");
+        assertEq(
+            thief0 - thief.balance, 2 * entryBond - _share(), "entry 1's bond lost, entry 0's half"
+        );
     }
 
     // ================================================================ h26

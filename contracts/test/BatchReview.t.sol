@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {PlasmaTest} from "./utils/PlasmaTest.sol";
+import {BatchTest} from "./utils/BatchTest.sol";
 import {Tree} from "./utils/Tree.sol";
 import {Batches} from "./utils/Batches.sol";
 import {PaymentBatchExitModule} from "../src/exits/PaymentBatchExitModule.sol";
@@ -40,132 +40,8 @@ contract ReenteringOwner {
 
 /// @notice Attacker's review of the batch exit path: one test per hypothesis.
 /// Each asserts the defence; h1 and h2 were found working and are fixed (their tests show how).
-contract BatchReviewTest is PlasmaTest {
-    address internal watcher = address(0x3a7c4e5);
-    address internal thief = address(0x741ef);
-
-    uint256 internal depPos;
-    bytes internal depTx;
-    uint256 internal carolDepPos;
-    bytes internal carolDepTx;
-    bytes[] internal txs;
-    uint256 internal bobPos;
-    uint256 internal alicePos;
-    uint256 internal entryBond;
-
-    function setUp() public override {
-        super.setUp();
-        (depPos, depTx) = _depositEth(alice, 5 ether);
-        (carolDepPos, carolDepTx) = _depositEth(carol, 1 ether);
-        bytes32[] memory ins = new bytes32[](1);
-        ins[0] = bytes32(depPos);
-        txs.push(_tx(ins, _outs2(bob, 3 ether, alice, 2 ether)));
-        txs.push(_depositTx(carol, address(0), 7));
-        _submit(txs);
-        bobPos = _pos(1000, 0, 0);
-        alicePos = _pos(1000, 0, 1);
-        entryBond = batches().batchEntryBond();
-        vm.deal(watcher, 1000 ether);
-        vm.deal(thief, 1000 ether);
-    }
-
-    function batches() internal view returns (PaymentBatchExitModule) {
-        return PaymentBatchExitModule(address(game));
-    }
-
+contract BatchReviewTest is BatchTest {
     // ---------------------------------------------------------------- helpers
-
-    function _entry(address owner, bytes memory txb, uint256 pos, uint256 amount)
-        internal
-        view
-        returns (BatchEntries.Entry memory)
-    {
-        return
-            BatchEntries.Entry(owner, _exitId(txb, pos), uint96(amount), uint64(pos), _ifeId(txb));
-    }
-
-    function _one(BatchEntries.Entry memory e)
-        internal
-        pure
-        returns (BatchEntries.Entry[] memory es)
-    {
-        es = new BatchEntries.Entry[](1);
-        es[0] = e;
-    }
-
-    function _startAs(address who, address tkn, BatchEntries.Entry[] memory es)
-        internal
-        returns (uint160 id)
-    {
-        uint256 value = entryBond * es.length;
-        bytes memory list = Batches.encode(es);
-        vm.prank(who);
-        batches().startBatchExit{value: value}(tkn, list, 0);
-        id = uint160(uint256(3) << 158) | uint160(batches().batchCount());
-    }
-
-    function _start(address who, BatchEntries.Entry[] memory es) internal returns (uint160) {
-        return _startAs(who, address(0), es);
-    }
-
-    function _agents() internal {
-        address[3] memory users = [alice, bob, carol];
-        for (uint256 i; i < users.length; ++i) {
-            vm.prank(users[i]);
-            batches().setBatchExitAgent(watcher);
-        }
-    }
-
-    function _proofOf(BatchEntries.Entry[] memory es, uint256 i)
-        internal
-        pure
-        returns (PaymentExitBase.EntryProof memory p)
-    {
-        (, bytes32[] memory branch) = Batches.rootAndBranch(es, i);
-        p = PaymentExitBase.EntryProof(i, es[i], branch);
-    }
-
-    function _challengeInvalid(
-        uint160 id,
-        BatchEntries.Entry[] memory es,
-        uint256 i,
-        bytes memory txb,
-        bytes memory proof
-    ) internal {
-        PaymentExitBase.EntryProof memory p = _proofOf(es, i);
-        vm.prank(watcher);
-        batches().challengeBatchEntryInvalid(id, p, txb, proof);
-    }
-
-    function _process(uint160 id, BatchEntries.Entry[] memory es) internal {
-        batches().processBatchExit(id, Batches.encode(es), type(uint256).max);
-    }
-
-    function _blockProof(uint256 index) internal view returns (bytes memory proof) {
-        (, proof) = Tree.rootAndProof(txs, index);
-    }
-
-    function _startIfeOf(
-        bytes memory ife,
-        bytes memory inputTx,
-        uint256 inputPos,
-        bytes memory inputProof,
-        uint256 key
-    ) internal {
-        bytes[] memory inputTxs = new bytes[](1);
-        inputTxs[0] = inputTx;
-        uint256[] memory positions = new uint256[](1);
-        positions[0] = inputPos;
-        bytes[] memory proofs = new bytes[](1);
-        proofs[0] = inputProof;
-        bytes[] memory sigs = new bytes[](1);
-        sigs[0] = _sign(key, ife);
-        uint256 ifeBond = game.inFlightExitBond();
-        vm.prank(carol);
-        game.startInFlightExit{value: ifeBond}(
-            PaymentExitBase.StartInFlightExitArgs(ife, inputTxs, positions, proofs, sigs)
-        );
-    }
 
     // ================================================================ h1 (fixed)
     /// @dev Pay twice: Carol's 1 ETH deposit is spent by t (included, block published) into
@@ -262,7 +138,7 @@ contract BatchReviewTest is PlasmaTest {
         assertEq(address(ethVault).balance, vault0, "nothing left the vault");
         assertEq(thief.balance, thief0, "the thief got nothing, not even his bond");
         assertEq(watcher.balance, watcher0, "credited, not pushed");
-        assertEq(game.bondCredits(watcher), 2 * bond - bond / 4, "both bonds less the bounty");
+        assertEq(game.bondCredits(watcher), _unansweredCredit(), "its bond and the entry's share");
     }
 
     // ================================================================ h3
@@ -282,7 +158,7 @@ contract BatchReviewTest is PlasmaTest {
         uint256 before = watcher.balance;
         _challengeInvalid(id, es, 0, txs[0], _blockProof(0));
         assertTrue(batches().isBatchEntryCancelled(id, 0), "jumping entry cancelled");
-        assertEq(watcher.balance - before, entryBond, "challenger takes the bond");
+        assertEq(watcher.balance - before, _share(), "the challenger takes half the bond");
         vm.warp(START_TIME + 2 * MEP);
         assertEq(game.processExits(address(0), 5), 1, "dropped, nothing paid");
         assertFalse(game.isOutputExited(game.outputId(t, tPos)), "thief's output still unexited");
@@ -509,9 +385,10 @@ contract BatchReviewTest is PlasmaTest {
 
     // ================================================================ h12
     /// @dev Risk-free fake entries: the starter of a false entry challenges it himself (e.g.
-    /// front-running a watcher) and gets its bond back; the watcher's challenge reverts. No
-    /// funds are stolen (the entry is cancelled), but the bond deters nothing.
-    function test_h12_selfChallengeRefundsFakeEntryBond() public {
+    /// front-running a watcher); the watcher's challenge reverts. Found: he got its whole bond
+    /// back, so the bond deterred nothing. Fixed: a canceller gets half the bond, the other
+    /// half is burnt, so the self-challenge costs the thief half his bond.
+    function test_h12_selfChallengeCostsHalfTheFakeEntryBond() public {
         uint256 pos = _pos(1000, 5, 0);
         BatchEntries.Entry[] memory es =
             _one(BatchEntries.Entry(thief, uint160(1), 1 ether, uint64(pos), 0));
@@ -521,7 +398,8 @@ contract BatchReviewTest is PlasmaTest {
         PaymentExitBase.EntryProof memory p = _proofOf(es, 0);
         vm.prank(thief);
         batches().challengeBatchEntryInvalid(id, p, new bytes(32), emptyProof);
-        assertEq(thief.balance, thief0, "the thief lost nothing");
+        assertEq(thief0 - thief.balance, entryBond / 2, "the thief lost the burnt half");
+        assertEq(address(0).balance, entryBond / 2, "burnt");
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntrySettled.selector, id, 0));
         _challengeInvalid(id, es, 0, new bytes(32), emptyProof);
         assertTrue(batches().isBatchEntryCancelled(id, 0), "but the fake entry is dead");

@@ -155,7 +155,7 @@ contract PaymentBatchExitModule is PaymentExitBase {
     }
 
     /// @notice Cancels entry `p.index` of batch `id`: a tx spending its utxoPos, signed by the
-    /// entry's owner. The entry's bond goes to the caller.
+    /// entry's owner. Half the entry's bond goes to the caller, half is burnt.
     function challengeBatchEntrySpent(
         uint160 id,
         EntryProof calldata p,
@@ -196,8 +196,9 @@ contract PaymentBatchExitModule is PaymentExitBase {
     /// @notice Asks for the proof of entry `p.index` of batch `id` (an entry nobody can show
     /// wrong because the data of its block is withheld): takes a bond equal to the entry's.
     /// Anyone may answer (`answerBatchEntryProof`) and take this bond; unanswered when the
-    /// entry is processed, the entry is cancelled and the caller gets both bonds. Allowed until
-    /// MEP/2 before the batch matures.
+    /// entry is processed, the entry is cancelled and the caller is credited this bond and half
+    /// the entry's (the other half pays the processor's bounty, the rest is burnt). Allowed
+    /// until MEP/2 before the batch matures.
     function requestBatchEntryProof(uint160 id, EntryProof calldata p)
         external
         payable
@@ -330,17 +331,29 @@ contract PaymentBatchExitModule is PaymentExitBase {
         delete _proofRequesters[key];
     }
 
-    /// @dev Marks the entry cancelled and pays its bond to the challenger, or, if its proof
-    /// was asked for first, to the requester with its own bond back (an entry cancelled while
-    /// its proof is pending was unbacked: its starter cannot dodge the request by challenging
-    /// it himself).
+    /// @dev Marks the entry cancelled; half of its bond is burnt (`_cancelledShare`), the
+    /// other half goes to the challenger or, if its proof was asked for first, to the
+    /// requester with its own bond back (an entry cancelled while its proof is pending was
+    /// unbacked: its starter cannot dodge the request by challenging it himself).
     function _cancel(Batch storage b, uint160 id, uint256 index) private {
         _cancelledEntries[id][index >> 8] |= 1 << (index & 255);
         b.cancelled += 1;
         emit BatchEntryChallenged(id, index, msg.sender);
         address requester = _takeRequest(id, index);
-        if (requester == address(0)) _refund(msg.sender, b.entryBond);
-        else _refund(requester, 2 * b.entryBond);
+        uint256 share = _cancelledShare(b.entryBond);
+        if (requester == address(0)) _refund(msg.sender, share);
+        else _refund(requester, b.entryBond + share);
+    }
+
+    /// @dev Burns half (rounded down) of a cancelled entry's bond `bond` and returns the rest,
+    /// the canceller's share. The starter may cancel his own fake entry (a self-challenge, or
+    /// a self-request left unanswered) before anyone else can; the burnt half makes that cost
+    /// him, so a fake entry is never a free option. BATCH_ENTRY_BOND_GAS is sized so the
+    /// share still pays the worst-case challenge.
+    function _cancelledShare(uint256 bond) private returns (uint256 share) {
+        uint256 burnt = bond / 2;
+        _refund(address(0), burnt);
+        return bond - burnt;
     }
 
     function _isProven(uint160 id, uint256 index) private view returns (bool) {
@@ -349,11 +362,12 @@ contract PaymentBatchExitModule is PaymentExitBase {
 
     /// @notice Settles up to `maxEntries` more entries of batch `id`, which must be at the head
     /// of its token's queue and mature; `entries` is its list (from `BatchExitStarted`). An
-    /// entry with an unanswered proof request is cancelled (both bonds, less the processing
-    /// bounty, credited to the requester: `bondCredits`). Any other entry not cancelled is
-    /// paid if its output has no exit record (no live standard exit, no piggyback, not
-    /// exited), its exit id is an output's and its tx's in-flight exit cannot pay the tx's
-    /// inputs instead (`_clearOfInFlight`); its output is then marked exited.
+    /// entry with an unanswered proof request is cancelled: its requester is credited its own
+    /// bond and half the entry's (`bondCredits`), the other half pays the processing bounty
+    /// and the rest is burnt. Any other entry not cancelled is paid if its output has no exit
+    /// record (no live standard exit, no piggyback, not exited), its exit id is an output's
+    /// and its tx's in-flight exit cannot pay the tx's inputs instead (`_clearOfInFlight`);
+    /// its output is then marked exited.
     /// Each owner's entries are paid in one transfer. A quarter of each settled entry's bond
     /// goes to the caller, the rest to the starter. The last call pops the batch off the queue.
     function processBatchExit(uint160 id, bytes calldata entries, uint256 maxEntries)
@@ -383,8 +397,10 @@ contract PaymentBatchExitModule is PaymentExitBase {
         uint256 settled = s.to - s.from - s.cancelled - s.unanswered;
         uint256 bounty = processBounty(b.entryBond);
         _refund(b.starter, (b.entryBond - bounty) * settled);
-        // The bounty of an unanswered entry comes out of its requester's credit.
+        // An unanswered entry is cancelled: half its bond is burnt (`_cancelledShare`), less
+        // the bounty, so that a lone request still pays its requester's gas.
         _refund(msg.sender, bounty * (settled + s.unanswered));
+        _refund(address(0), (b.entryBond / 2 - bounty) * s.unanswered);
     }
 
     /// @dev One processing call: entries [from, to) and what became of them.
@@ -437,7 +453,8 @@ contract PaymentBatchExitModule is PaymentExitBase {
                     ++s.cancelled;
                 } else if (_isRequested(id, index)) {
                     ++s.unanswered;
-                    _creditRequester(_takeRequest(id, index), 2 * s.bond - processBounty(s.bond));
+                    // Its bond and the entry's share; the bounty comes out of the burnt half.
+                    _creditRequester(_takeRequest(id, index), s.bond + s.bond - s.bond / 2);
                 } else {
                     (uint160 exitId, uint96 value,, uint160 ife) =
                         BatchEntries.entryAt(entries, offset);

@@ -387,11 +387,12 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
 
     // ================================================================ batch exits (mass exit)
 
-    /// @notice Gas the per-entry bond of a batch exit is sized for: its worst-case challenge,
-    /// `challengeBatchEntryInvalid` of an entry in a full batch (10-hash branch) with a
-    /// 4-in/4-out tx (140,879 gas, test/BatchGas.t.sol), rounded up. With the default exit
-    /// bond: 0.029 ETH.
-    uint256 public constant BATCH_ENTRY_BOND_GAS = 145_000;
+    /// @notice Gas the per-entry bond of a batch exit is sized for: twice its worst-case
+    /// challenge, `challengeBatchEntryInvalid` of an entry in a full batch (10-hash branch)
+    /// with a 4-in/4-out tx (175,792 gas with the first burn on a chain, test/BatchGas.t.sol),
+    /// rounded up, because a cancelled entry's canceller gets only half its bond (the other
+    /// half is burnt). With the default exit bond: 0.071 ETH.
+    uint256 public constant BATCH_ENTRY_BOND_GAS = 355_000;
     /// @dev Batch ids: bits 159 and 158 set, bits 32..157 clear, a counter below. In-flight
     /// ids have bit 159 set and 159 hash bits below it, so one matching this prefix takes ~2^126
     /// hashing; output exit ids have bit 159 clear.
@@ -443,8 +444,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
         bytes32 root,
         bytes entries
     );
-    /// @notice Entry `index` of batch `exitId` was challenged: it is never paid, its bond went
-    /// to `challenger`.
+    /// @notice Entry `index` of batch `exitId` was challenged: it is never paid; half its bond
+    /// went to `challenger` (or to a pending proof request's requester), half was burnt.
     event BatchEntryChallenged(uint160 indexed exitId, uint256 index, address indexed challenger);
     /// @notice Entries [from, to) of batch `exitId` were settled: `paid` of them paid out
     /// (`amount` in all), the others were challenged or their output had another exit.
@@ -453,7 +454,8 @@ abstract contract PaymentExitBase is ExitBookkeeping, ExitBonds {
     );
     event BatchExitAgentSet(address indexed owner, address indexed agent);
     /// @notice `requester` asked for entry `index`'s tx and inclusion proof; unanswered by
-    /// processing, the entry is cancelled and its bond goes to `requester`.
+    /// processing, the entry is cancelled and `requester` is credited its bond and half the
+    /// entry's.
     event BatchEntryProofRequested(
         uint160 indexed exitId, uint256 index, address indexed requester
     );

@@ -245,6 +245,12 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
         if self.config.challenger.is_none() {
             return;
         }
+        // A requested entry the chain shows wrong can never be answered, so processing cancels
+        // it anyway; a challenge would pay its requester (maybe its starter), not the watcher.
+        let requested = self.batches.get(&id).is_some_and(|b| b.requested.contains(&index));
+        if requested && matches!(verdict, Verdict::Invalid { .. }) {
+            return;
+        }
         let (from, i) = (self.actor(), usize::from(index));
         let (action, result) = match verdict {
             Verdict::Invalid { tx, proof, .. } => {

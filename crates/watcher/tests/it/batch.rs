@@ -65,6 +65,34 @@ async fn an_entry_naming_another_owners_output_is_challenged_and_never_paid() {
 }
 
 #[tokio::test]
+async fn a_wrong_entry_someone_asked_to_prove_is_left_to_processing() {
+    let w = World::new().await;
+    let mut watcher = w.watcher(challenger()).await;
+    let (dep, dep_tx) = w.deposit(ALICE, 1000).await;
+    watcher.step().await.unwrap();
+    let entries =
+        [BatchEntry::of_output(addr(MALLORY), &dep_tx.encode(), dep, milli_ether(1000)).unwrap()];
+    let id = start(&w, MALLORY, &entries).await;
+    // Mallory asks for her own entry's proof first: a challenge would now pay her.
+    let bond = w.plasma.batch_entry_bond().await.unwrap();
+    w.plasma.request_batch_entry_proof(addr(MALLORY), id, &entries, 0, bond).await.unwrap();
+    let watcher0 = w.balance(WATCHER).await;
+    let events = watcher.step().await.unwrap();
+    assert!(
+        has(&events, |e| matches!(e, WatcherEvent::InvalidBatchEntry { index: 0, .. })),
+        "still reported: {events:#?}"
+    );
+    assert!(!acted(&events, BatchAction::ChallengedInvalid), "not challenged: {events:#?}");
+    assert_eq!(w.balance(WATCHER).await, watcher0, "no gas spent on it");
+    let (mallory0, alice0) = (w.balance(MALLORY).await, w.balance(ALICE).await);
+    process(&w, id, &entries).await;
+    assert_eq!(w.balance(MALLORY).await, mallory0, "unanswered: cancelled, nothing paid");
+    assert_eq!(w.balance(ALICE).await, alice0, "nothing left for the wrong owner's claim");
+    let credit = w.plasma.bond_credit(addr(MALLORY)).await.unwrap();
+    assert_eq!(credit, bond + bond - bond / U256::from(2), "her request back, half her entry's");
+}
+
+#[tokio::test]
 async fn an_entry_of_a_spent_output_is_challenged_with_the_spend() {
     let w = World::new().await;
     let mut watcher = w.watcher(challenger()).await;
@@ -107,7 +135,8 @@ async fn an_entry_in_a_withheld_block_gets_a_proof_request_and_is_never_paid() {
     process(&w, id, &entries).await;
     assert_eq!(w.balance(MALLORY).await, mallory0, "nothing for the claim nobody proved");
     let credit = w.plasma.bond_credit(addr(WATCHER)).await.unwrap();
-    assert_eq!(credit, bond * U256::from(2) - bond / U256::from(4), "both bonds less the bounty");
+    let share = bond - bond / U256::from(2);
+    assert_eq!(credit, bond + share, "its bond and half the entry's");
     // The watcher pulls its credit at its next step.
     watcher.step().await.unwrap();
     assert!(w.plasma.bond_credit(addr(WATCHER)).await.unwrap().is_zero(), "withdrawn");
