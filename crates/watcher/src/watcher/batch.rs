@@ -171,7 +171,11 @@ impl<C: RootChain, S: BlockSource> Watcher<C, S> {
                                 &proof,
                             )
                             .await;
+                        // A proof counts against the tx's in-flight exit only once that exit
+                        // exists (it records the tx's inclusion there): an earlier one, given
+                        // on a request, is given again when the exit starts.
                         if answer.is_ok()
+                            && self.in_flight.contains_key(&e.in_flight_id)
                             && let Some(b) = self.batches.get_mut(&id)
                         {
                             b.proven.insert(index);

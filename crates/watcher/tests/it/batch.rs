@@ -190,3 +190,27 @@ async fn an_entry_whose_transaction_is_exited_in_flight_is_proven_and_paid_in_it
     process(&w, id, &entries).await;
     assert!(w.balance(BOB).await - bob0 >= milli_ether(1000), "bob is paid while it is live");
 }
+
+#[tokio::test]
+async fn an_entry_proven_before_its_transaction_exits_in_flight_is_proven_again() {
+    let w = World::new().await;
+    let mut watcher = w.watcher(challenger()).await;
+    let (dep, _) = w.deposit(ALICE, 1000).await;
+    let to_bob = w.transfer(ALICE, vec![dep], vec![(BOB, 1000)]);
+    let blknum = w.commit(std::slice::from_ref(&to_bob), false).await;
+    watcher.step().await.unwrap();
+    let pos = UtxoPos::new(blknum, 0, 0);
+    let tx = to_bob.tx().encode();
+    let entries = [BatchEntry::of_output(addr(BOB), &tx, pos, milli_ether(1000)).unwrap()];
+    let id = start(&w, BOB, &entries).await;
+    // A false request is answered while no in-flight exit exists: that proof records nothing
+    // an in-flight exit started later could use against a false canonicity challenge.
+    let bond = w.plasma.batch_entry_bond().await.unwrap();
+    w.plasma.request_batch_entry_proof(addr(MALLORY), id, &entries, 0, bond).await.unwrap();
+    assert!(acted(&watcher.step().await.unwrap(), BatchAction::AnsweredProof), "answered");
+    let args = watcher.in_flight_exit_data(&to_bob).unwrap();
+    w.plasma.start_in_flight_exit(addr(MALLORY), &args).await.unwrap();
+    let events = watcher.step().await.unwrap();
+    assert!(acted(&events, BatchAction::AnsweredProof), "proven again: {events:#?}");
+    assert!(!acted(&watcher.step().await.unwrap(), BatchAction::AnsweredProof), "only once");
+}
