@@ -8,6 +8,7 @@ import {PaymentBatchExitModule} from "../src/exits/PaymentBatchExitModule.sol";
 import {PaymentExitBase} from "../src/exits/PaymentExitBase.sol";
 import {PaymentExitGame} from "../src/exits/PaymentExitGame.sol";
 import {BatchEntries} from "../src/lib/BatchEntries.sol";
+import {GasBurner} from "./BatchFixReview.t.sol";
 
 /// @dev A proof requester / challenger under the thief's control: it can refuse every payment
 /// (`refuse`), and on each payment it receives it tries to re-enter the game (process, pull a
@@ -80,24 +81,6 @@ contract HostileActor {
                 r2 = uint256(uint32(bytes4(e)));
             }
         }
-    }
-}
-
-/// @dev A requester that burns every stipend it is given (the requester of an entry someone
-/// else then challenges: `_cancel` pushes it its bond and share with the 50k stipend).
-contract StipendBurner {
-    PaymentBatchExitModule internal immutable g;
-
-    constructor(PaymentBatchExitModule g_) {
-        g = g_;
-    }
-
-    function request(uint160 id_, PaymentExitBase.EntryProof calldata p) external payable {
-        g.requestBatchEntryProof{value: msg.value}(id_, p);
-    }
-
-    receive() external payable {
-        while (true) {}
     }
 }
 
@@ -363,7 +346,7 @@ contract BatchBurnReviewTest is BatchTest {
     function _burnerRequestedThenChallenged(uint160 id, BatchEntries.Entry[] memory es)
         internal
     {
-        StipendBurner burner = new StipendBurner(batches());
+        GasBurner burner = new GasBurner(batches(), ethVault);
         PaymentExitBase.EntryProof memory p2 = _proofOf(es, 2);
         vm.prank(watcher);
         burner.request{value: entryBond}(id, p2);

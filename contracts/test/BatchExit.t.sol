@@ -549,16 +549,7 @@ contract BatchExitTest is BatchTest {
         bytes memory tProof = _proofOne(t);
         // An in-flight exit of t, falsely challenged and never answered: its input is paid.
         _startIfeOf(t, carolDepTx, carolDepPos, Tree.depositProof(), CAROL_KEY);
-        uint256 pbond = game.piggybackBond();
-        vm.prank(carol);
-        game.piggybackInFlightExitOnInput{value: pbond}(t, 0, 0);
-        bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
-        uint256 cbond = game.canonicityChallengeBond();
-        bytes memory rivalSig = _sign(CAROL_KEY, rival);
-        vm.prank(carol);
-        game.challengeInFlightExitNotCanonical{value: cbond}(
-            PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
-        );
+        _falselyChallengeAndPiggybackCarolsInput(t);
         BatchEntries.Entry[] memory es = new BatchEntries.Entry[](1);
         es[0] = _entry(bob, t, tPos, 1 ether);
         uint160 id = _start(bob, es);

@@ -863,17 +863,6 @@ contract BatchFixReviewTest is BatchTest {
 
     // ================================================================ new rules: helpers
 
-    /// @dev Carol challenges t's canonicity with her own unincluded double spend (false).
-    function _carolFalseChallenge(bytes memory t) internal {
-        bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
-        uint256 cbond = game.canonicityChallengeBond();
-        bytes memory rivalSig = _sign(CAROL_KEY, rival);
-        vm.prank(carol);
-        game.challengeInFlightExitNotCanonical{value: cbond}(
-            PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
-        );
-    }
-
     /// @dev Carol's false challenge of t (unincluded competitor) reverts: t's inclusion at
     /// `tPos` is recorded as the exit's competitor position.
     function _expectFalseChallengeBlocked(bytes memory t, uint256 tPos) internal {

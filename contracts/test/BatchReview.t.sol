@@ -62,16 +62,7 @@ contract BatchReviewTest is BatchTest {
         // Later: the in-flight exit of t (exitableAt after the batch's).
         vm.warp(START_TIME + MEP + 1);
         _startIfeOf(t, carolDepTx, carolDepPos, Tree.depositProof(), CAROL_KEY);
-        uint256 pbond = game.piggybackBond();
-        vm.prank(carol);
-        game.piggybackInFlightExitOnInput{value: pbond}(t, 0, 0);
-        bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
-        uint256 cbond = game.canonicityChallengeBond();
-        bytes memory rivalSig = _sign(CAROL_KEY, rival);
-        vm.prank(carol);
-        game.challengeInFlightExitNotCanonical{value: cbond}(
-            PaymentExitBase.CanonicityChallenge(t, 0, rival, 0, 0, "", rivalSig)
-        );
+        _falselyChallengeAndPiggybackCarolsInput(t);
 
         // The entry matches the chain: it cannot be cancelled...
         vm.expectRevert(abi.encodeWithSelector(PaymentExitBase.EntryValid.selector, id, 0));

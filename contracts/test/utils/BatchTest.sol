@@ -222,6 +222,11 @@ abstract contract BatchTest is PlasmaTest {
         uint256 pbond = game.piggybackBond();
         vm.prank(carol);
         game.piggybackInFlightExitOnInput{value: pbond}(t, 0, 0);
+        _carolFalseChallenge(t);
+    }
+
+    /// @dev Carol challenges t's canonicity with her own unincluded double spend (false).
+    function _carolFalseChallenge(bytes memory t) internal {
         bytes memory rival = _spend(carolDepPos, carol, address(0), 1 ether);
         uint256 cbond = game.canonicityChallengeBond();
         bytes memory rivalSig = _sign(CAROL_KEY, rival);

@@ -28,6 +28,23 @@ async fn start(w: &World, who: usize, entries: &[BatchEntry]) -> U256 {
     id
 }
 
+/// Alice pays Bob 1000 milli-ether in a published block, and Bob batch-exits that output:
+/// the payment, the batch's list and its id.
+async fn bob_batches_a_payment(
+    w: &World,
+    watcher: &mut Watcher<EmbeddedChain, Served>,
+) -> (SignedTx, [BatchEntry; 1], U256) {
+    let (dep, _) = w.deposit(ALICE, 1000).await;
+    let to_bob = w.transfer(ALICE, vec![dep], vec![(BOB, 1000)]);
+    let blknum = w.commit(std::slice::from_ref(&to_bob), false).await;
+    watcher.step().await.unwrap();
+    let pos = UtxoPos::new(blknum, 0, 0);
+    let tx = to_bob.tx().encode();
+    let entries = [BatchEntry::of_output(addr(BOB), &tx, pos, milli_ether(1000)).unwrap()];
+    let id = start(w, BOB, &entries).await;
+    (to_bob, entries, id)
+}
+
 async fn process(w: &World, id: U256, entries: &[BatchEntry]) {
     w.advance(2 * MEP + 1).await;
     w.plasma.process_batch_exit(addr(OPERATOR), id, entries, 1024).await.unwrap();
@@ -172,14 +189,7 @@ async fn a_false_proof_request_against_a_valid_entry_is_answered() {
 async fn an_entry_whose_transaction_is_exited_in_flight_is_proven_and_paid_in_its_turn() {
     let w = World::new().await;
     let mut watcher = w.watcher(challenger()).await;
-    let (dep, _) = w.deposit(ALICE, 1000).await;
-    let to_bob = w.transfer(ALICE, vec![dep], vec![(BOB, 1000)]);
-    let blknum = w.commit(std::slice::from_ref(&to_bob), false).await;
-    watcher.step().await.unwrap();
-    let pos = UtxoPos::new(blknum, 0, 0);
-    let tx = to_bob.tx().encode();
-    let entries = [BatchEntry::of_output(addr(BOB), &tx, pos, milli_ether(1000)).unwrap()];
-    let id = start(&w, BOB, &entries).await;
+    let (to_bob, entries, id) = bob_batches_a_payment(&w, &mut watcher).await;
     // Anyone holding the payment's signatures exits it in flight: unproven, Bob's entry would
     // be skipped while that exit is live, and lose its place in the queue.
     let args = watcher.in_flight_exit_data(&to_bob).unwrap();
@@ -195,14 +205,7 @@ async fn an_entry_whose_transaction_is_exited_in_flight_is_proven_and_paid_in_it
 async fn an_entry_proven_before_its_transaction_exits_in_flight_is_proven_again() {
     let w = World::new().await;
     let mut watcher = w.watcher(challenger()).await;
-    let (dep, _) = w.deposit(ALICE, 1000).await;
-    let to_bob = w.transfer(ALICE, vec![dep], vec![(BOB, 1000)]);
-    let blknum = w.commit(std::slice::from_ref(&to_bob), false).await;
-    watcher.step().await.unwrap();
-    let pos = UtxoPos::new(blknum, 0, 0);
-    let tx = to_bob.tx().encode();
-    let entries = [BatchEntry::of_output(addr(BOB), &tx, pos, milli_ether(1000)).unwrap()];
-    let id = start(&w, BOB, &entries).await;
+    let (to_bob, entries, id) = bob_batches_a_payment(&w, &mut watcher).await;
     // A false request is answered while no in-flight exit exists: that proof records nothing
     // an in-flight exit started later could use against a false canonicity challenge.
     let bond = w.plasma.batch_entry_bond().await.unwrap();
