@@ -93,7 +93,7 @@ mod tests {
             outputs,
             start_gas_per_output: 1_500,
             process_gas_per_output: 25_000,
-            bond_wei_per_output: 0.029e18,
+            bond_wei_per_output: 0.071e18,
             gas_price_gwei: 20.0,
             exit_period_secs: 7 * 86_400,
             l1_share: 0.1,
@@ -111,7 +111,7 @@ mod tests {
         assert!(r.fits_half_period);
         assert_eq!(r.process_blocks, 8_334);
         assert!((r.start_eth - 30.0).abs() < 1e-9, "{}", r.start_eth);
-        assert!((r.bonds_eth - 29_000.0).abs() < 1e-6, "{}", r.bonds_eth);
+        assert!((r.bonds_eth - 71_000.0).abs() < 1e-6, "{}", r.bonds_eth);
         // Half of 7 days is 25,200 blocks of 3M gas: 50.4M outputs at 1,500 gas.
         assert_eq!(r.max_outputs_in_half_period, 50_400_000);
     }

@@ -41,13 +41,13 @@ pub(crate) struct CostArgs {
     mass_exit: Option<u64>,
     /// Mass exit: gas to start one output's exit (default: a watcher's 1,024-entry batch for
     /// owners of 8 outputs, test/BatchGas.t.sol).
-    #[arg(long = "start-gas", default_value_t = 1_639)]
+    #[arg(long = "start-gas", default_value_t = 1_906)]
     start_gas: u64,
     /// Mass exit: gas to pay one output out.
-    #[arg(long = "process-gas", default_value_t = 25_693)]
+    #[arg(long = "process-gas", default_value_t = 26_469)]
     process_gas: u64,
     /// Mass exit: the bond per output, in ETH (batchEntryBond() of the default deployment).
-    #[arg(long = "bond-eth", default_value_t = 0.029, value_parser = non_negative_finite)]
+    #[arg(long = "bond-eth", default_value_t = 0.071, value_parser = non_negative_finite)]
     bond_eth: f64,
     /// Mass exit: the exit period (minExitPeriod), in days.
     #[arg(long = "exit-period-days", default_value_t = 7.0, value_parser = positive_finite)]
