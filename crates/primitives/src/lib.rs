@@ -9,6 +9,8 @@
 pub mod address;
 pub mod batch;
 pub mod cash;
+pub mod coin_blocks;
+pub mod debit;
 pub mod eip712;
 pub mod exits;
 pub mod fee;

@@ -2,6 +2,7 @@
 
 use crate::{
     Address, B256, U256,
+    debit::{DebitTx, DepositTx, PayTx, TransferTx},
     position::UtxoPos,
     signature::PrivateKey,
     tx::{MAX_INPUTS, MAX_OUTPUTS, Output, PaymentTx},
@@ -53,6 +54,37 @@ pub fn arb_tx() -> impl Strategy<Value = PaymentTx> {
             inputs.dedup();
             PaymentTx::new(inputs, outputs, metadata).expect("strategy builds valid transactions")
         })
+}
+
+/// Any Plasma Debit transaction of the three kinds, fields anywhere in their ranges.
+pub fn arb_debit_tx() -> impl Strategy<Value = DebitTx> {
+    let address = any::<[u8; 20]>().prop_map(Address::from);
+    prop_oneof![
+        (any::<u64>(), address.clone(), arb_u256()).prop_map(|(slot, owner, balance)| {
+            DebitTx::Deposit(DepositTx { slot, owner, balance })
+        }),
+        (any::<u64>(), arb_u256(), address.clone(), arb_u256()).prop_map(
+            |(slot, prev_block, new_owner, balance)| {
+                DebitTx::Transfer(TransferTx { slot, prev_block, new_owner, balance })
+            }
+        ),
+        (
+            (any::<u64>(), arb_u256(), address.clone(), arb_u256()),
+            (any::<u64>(), address, arb_u256())
+        )
+            .prop_map(|((from_slot, from_prev_block, from_owner, from_balance), to)| {
+                let (to_slot, to_owner, amount) = to;
+                DebitTx::Pay(PayTx {
+                    from_slot,
+                    from_prev_block,
+                    from_owner,
+                    from_balance,
+                    to_slot,
+                    to_owner,
+                    amount,
+                })
+            }),
+    ]
 }
 
 /// A private key from a random seed.

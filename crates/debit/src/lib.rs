@@ -1,0 +1,12 @@
+#![doc = include_str!("../README.md")]
+
+pub mod chain;
+pub mod history;
+pub mod rules;
+
+pub use chain::{ChainError, CoinStatus, DebitBlock, DebitChain, DebitCoin, Recovered};
+pub use history::{
+    BlockEntry, DebitFacts, DebitHistory, DepositRecord, HistoryError, IncludedTx, SignedTx,
+    VerifiedCoin,
+};
+pub use rules::{CoinState, RuleError};
