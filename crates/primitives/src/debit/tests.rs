@@ -31,7 +31,7 @@ fn each_kind_has_its_bytes_and_the_deposit_hashes_its_slot_only() {
     assert_eq!(deposit.encode(), expected);
     assert_eq!(deposit.hash(), keccak256(7u64.to_be_bytes()));
     let p = pay();
-    assert_eq!(p.encode()[..3], [0xf8, 0x32, 0x02]);
+    assert_eq!(p.encode()[..3], [0xf2, 0x02, 0x07]);
     assert_eq!(p.hash(), keccak256(p.encode()));
     assert_eq!(p.payee_slot(), Some(9));
     let own = p.own_state();
