@@ -100,25 +100,39 @@ pub struct IncludedTx {
     pub peer_proof: Vec<u8>,
 }
 
-/// A coin's history that verified (up to where it did): its state and what an exit shows.
+/// A coin's history that verified (up to where it did): its state and every transaction an
+/// exit, a challenge or an answer shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedCoin {
     /// The state: holder, balance (credits included), latest own block.
     pub state: CoinState,
     /// The capacity, as the root chain says.
     pub capacity: U256,
-    /// The latest own transaction (the exit's `exiting`).
-    pub latest: IncludedTx,
-    /// The own transaction before it (the exit's `parent`); `None` while the latest is the
-    /// deposit.
-    pub parent: Option<IncludedTx>,
-    /// The credits after the latest own transaction (each an `addCredit` of the exit), as
-    /// pays with their proofs: `proof` at this coin, `peer_proof` at the payer's.
+    /// Every own transaction in order, the deposit first: each spends the one before it.
+    pub own: Vec<IncludedTx>,
+    /// Every credit in order, as pays with their proofs: `proof` at this coin, `peer_proof`
+    /// at the payer's.
     pub credits: Vec<IncludedTx>,
 }
 
 impl VerifiedCoin {
-    /// What an exit of this state pays the holder: the balance, at most the capacity.
+    /// The latest own transaction (an exit's `exiting`).
+    pub fn latest(&self) -> &IncludedTx {
+        self.own.last().expect("a history starts with its deposit")
+    }
+
+    /// The own transaction before the latest (an exit's `parent`); `None` while the latest is
+    /// the deposit.
+    pub fn parent(&self) -> Option<&IncludedTx> {
+        self.own.len().checked_sub(2).map(|i| &self.own[i])
+    }
+
+    /// The credits after block `block` (those an exit of a state at `block` adds).
+    pub fn credits_after(&self, block: u64) -> impl Iterator<Item = &IncludedTx> {
+        self.credits.iter().filter(move |c| c.block > block)
+    }
+
+    /// What an exit of the latest state pays the holder: the balance, at most the capacity.
     pub fn exit_payout(&self) -> U256 {
         self.state.balance.min(self.capacity)
     }
@@ -263,8 +277,7 @@ impl DebitHistory {
         let coin = VerifiedCoin {
             state: deposit.state(),
             capacity: facts.capacity,
-            latest,
-            parent: None,
+            own: vec![latest],
             credits: Vec::new(),
         };
         let mut walk = Walk { coin, pays: HashMap::new() };
@@ -331,8 +344,7 @@ impl DebitHistory {
                     check_new_pay(&walk.pays, hash, block)?;
                 }
                 coin.state = coin.state.apply_own(&tx, signer, block).map_err(rule)?;
-                coin.parent = Some(std::mem::replace(&mut coin.latest, included));
-                coin.credits.clear();
+                coin.own.push(included);
             }
             _ => return Err(HistoryError::NotThisCoin { block }),
         }

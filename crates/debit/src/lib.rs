@@ -2,6 +2,7 @@
 
 pub mod chain;
 pub mod history;
+pub mod judge;
 pub mod rules;
 
 pub use chain::{ChainError, CoinStatus, DebitBlock, DebitChain, DebitCoin, Recovered};
@@ -9,4 +10,5 @@ pub use history::{
     BlockEntry, DebitFacts, DebitHistory, DepositRecord, HistoryError, IncludedTx, SignedTx,
     VerifiedCoin,
 };
+pub use judge::{Answer, ExitOnL1, answer_challenge_before, answer_exit};
 pub use rules::{CoinState, RuleError};

@@ -37,7 +37,7 @@ fn check_every_coin(chain: &DebitChain, slots: &[u64]) {
         let verified = verified.unwrap_or_else(|e| panic!("coin {slot}: {e}"));
         assert_eq!(verified.state, coin.state, "coin {slot}");
         assert!(verified.state.balance <= verified.capacity, "coin {slot} over its capacity");
-        assert_eq!(verified.latest.block, coin.state.own_block, "coin {slot}");
+        assert_eq!(verified.latest().block, coin.state.own_block, "coin {slot}");
     }
 }
 
