@@ -95,6 +95,24 @@ sol!(
 );
 
 sol!(
+    /// Exposes the Plasma Debit transaction library (three kinds, their hash rule) for the
+    /// Rust ↔ Solidity agreement test.
+    #[derive(Debug, PartialEq, Eq)]
+    DebitFormatsHarness,
+    "../../contracts/artifacts/DebitFormatsHarness.json"
+);
+
+sol!(
+    /// The Plasma Debit chain: coins with a capacity and a holder's balance, top-ups, blocks,
+    /// exits with credits and the payee's guard, the challenges and answers, payouts. (Its
+    /// `ExitStarted` event has nine fields: the generated constructor takes them all.)
+    #[allow(clippy::too_many_arguments)]
+    #[derive(Debug, PartialEq, Eq)]
+    PlasmaDebit,
+    "../../contracts/artifacts/PlasmaDebit.json"
+);
+
+sol!(
     /// A plain ERC721 with public mint, for tests and devnets.
     #[derive(Debug, PartialEq, Eq)]
     TestNft,
@@ -137,8 +155,10 @@ pub const ARTIFACTS: &[(&str, &str)] = &[
     ),
     ("PlasmaCash", include_str!("../../../contracts/artifacts/PlasmaCash.json")),
     ("PlasmaCashModule", include_str!("../../../contracts/artifacts/PlasmaCashModule.json")),
+    ("PlasmaDebit", include_str!("../../../contracts/artifacts/PlasmaDebit.json")),
     ("FormatsHarness", include_str!("../../../contracts/artifacts/FormatsHarness.json")),
     ("CashFormatsHarness", include_str!("../../../contracts/artifacts/CashFormatsHarness.json")),
+    ("DebitFormatsHarness", include_str!("../../../contracts/artifacts/DebitFormatsHarness.json")),
     ("TestToken", include_str!("../../../contracts/artifacts/TestToken.json")),
     ("TestNft", include_str!("../../../contracts/artifacts/TestNft.json")),
     ("FeeOnTransferToken", include_str!("../../../contracts/artifacts/FeeOnTransferToken.json")),
@@ -157,5 +177,7 @@ pub fn describe_error(data: &[u8]) -> Option<String> {
         .or_else(|| named::<TestToken::TestTokenErrors>(data))
         .or_else(|| named::<PlasmaCash::PlasmaCashErrors>(data))
         .or_else(|| named::<CashFormatsHarness::CashFormatsHarnessErrors>(data))
+        .or_else(|| named::<PlasmaDebit::PlasmaDebitErrors>(data))
+        .or_else(|| named::<DebitFormatsHarness::DebitFormatsHarnessErrors>(data))
         .or_else(|| named::<TestNft::TestNftErrors>(data))
 }

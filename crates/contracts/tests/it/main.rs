@@ -2,5 +2,6 @@
 
 mod agreement;
 mod cash_agreement;
+mod debit_agreement;
 mod evm;
 mod fee_agreement;
