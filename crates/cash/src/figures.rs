@@ -5,6 +5,7 @@
 //! which then gives the yearly figures for block sizes too large to build here.
 
 use alloy_primitives::{Address, B256, U256, keccak256};
+pub use plasma_primitives::cash::expected_proof_bytes;
 use plasma_primitives::cash::{CashTx, SparseMerkleTree};
 use serde::Serialize;
 use std::{collections::BTreeMap, fmt::Write};
@@ -14,21 +15,6 @@ pub const YEAR_SECS: u64 = 365 * 24 * 3600;
 
 /// Bytes of a stored signature (mode byte + r ‖ s ‖ v).
 pub const SIGNATURE_BYTES: u64 = 66;
-
-/// The expected proof size, in bytes, for a slot when the tree holds `others` other coins at
-/// uniformly random slots: the 8-byte bitmap plus 32 bytes per non-empty sibling, the sibling
-/// at height `64 - j` being non-empty with probability `1 - (1 - 2^-j)^others`. About
-/// `8 + 32·(log2(others) + 1.33)` for large trees.
-pub fn expected_proof_bytes(others: u64) -> f64 {
-    let n = others as f64;
-    let siblings: f64 = (1..=64)
-        .map(|j| {
-            let p = 0.5f64.powi(j);
-            1.0 - (n * (-p).ln_1p()).exp()
-        })
-        .sum();
-    8.0 + 32.0 * siblings
-}
 
 /// The simple estimate `8 + 32·log2(n)` (0 siblings for n ≤ 1).
 pub fn log2_estimate_bytes(n: u64) -> f64 {

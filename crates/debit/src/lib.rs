@@ -5,6 +5,7 @@ pub mod chain;
 pub mod contract;
 #[cfg(feature = "l1")]
 pub mod events;
+pub mod figures;
 pub mod history;
 pub mod judge;
 pub mod rules;

@@ -378,5 +378,20 @@ pub fn compute_root(leaf: &B256, slot: u64, proof: &[u8]) -> Result<B256, CashEr
     Ok(node)
 }
 
+/// The expected proof size, in bytes, for a slot when the tree holds `others` other coins at
+/// uniformly random slots: the 8-byte bitmap plus 32 bytes per non-empty sibling, the sibling
+/// at height `64 - j` being non-empty with probability `1 - (1 - 2^-j)^others`. About
+/// `8 + 32·(log2(others) + 1.33)` for large trees.
+pub fn expected_proof_bytes(others: u64) -> f64 {
+    let n = others as f64;
+    let siblings: f64 = (1..=64)
+        .map(|j| {
+            let p = 0.5f64.powi(j);
+            1.0 - (n * (-p).ln_1p()).exp()
+        })
+        .sum();
+    8.0 + 32.0 * siblings
+}
+
 #[cfg(test)]
 mod tests;
