@@ -10,6 +10,7 @@
 
 pub mod cash;
 pub mod cost;
+pub mod debit_gas;
 pub mod gas;
 pub mod mass_exit;
 pub mod node;

@@ -87,6 +87,8 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
     anyhow::ensure!(args.per_cycle > 0, "--per-cycle must be positive");
     eprintln!("measuring gas on the embedded chain");
     let gas = plasma_bench::gas::measure().await?;
+    let debit_gas = plasma_bench::debit_gas::measure().await?;
+    let debit = plasma_bench::debit_gas::per_payment(&debit_gas, args.fill, args.per_cycle);
     let inputs = CostInputs {
         transfers: args.transfers,
         block_fill: args.fill,
@@ -102,7 +104,12 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if args.json {
-        let out = serde_json::json!({ "gas": gas, "inputs": inputs, "report": report });
+        let out = serde_json::json!({
+            "gas": gas,
+            "inputs": inputs,
+            "report": report,
+            "debit": { "gas": debit_gas, "cost": debit },
+        });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
@@ -161,6 +168,18 @@ pub(crate) async fn run(args: CostArgs) -> Result<()> {
             "  operator break-even fill: never at this fee (a full block's fees do not pay its root)"
         ),
     }
+    println!(
+        "  Plasma Debit (any amount, ETH), gas per payment: root {:.3}, deposit+exit+credit+payout amortized {:.1}, total {:.1}",
+        debit.root_gas_per_payment, debit.entry_exit_gas_per_payment, debit.total_gas_per_payment
+    );
+    println!(
+        "    (deposit {}, topUp {}, startExit after a pay {}, addCredit {}, finalizeExit {} gas)",
+        debit_gas.deposit,
+        debit_gas.top_up,
+        debit_gas.start_exit_after_pay,
+        debit_gas.add_credit,
+        debit_gas.finalize_exit
+    );
     if let Some(path) = &args.plot {
         println!("  plot written to {}", path.display());
     }
