@@ -103,16 +103,6 @@ pub fn default_scenarios() -> Vec<PaymentScenario> {
     out
 }
 
-/// `bytes` with a decimal unit.
-fn human_bytes(bytes: f64) -> String {
-    match bytes {
-        b if b >= 1e9 => format!("{:.2} GB", b / 1e9),
-        b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
-        b if b >= 1e3 => format!("{:.1} kB", b / 1e3),
-        b => format!("{b:.0} B"),
-    }
-}
-
 /// The figures as a markdown table.
 pub fn render_markdown(rows: &[HolderData]) -> String {
     let mut out = String::from(
@@ -123,11 +113,11 @@ pub fn render_markdown(rows: &[HolderData]) -> String {
         let s = &r.scenario;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {:.1}× |",
+            "| {} | {} | {:.1} MB | {:.1} MB | {:.1}× |",
             s.payments_per_block,
             s.cash_denominations,
-            human_bytes(r.debit_bytes_per_year),
-            human_bytes(r.cash_bytes_per_year),
+            r.debit_bytes_per_year / 1e6,
+            r.cash_bytes_per_year / 1e6,
             r.ratio()
         );
     }
