@@ -7,7 +7,9 @@ use crate::events::{CashEvent, decode_cash_event};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_contracts::{IERC20, IERC721, PlasmaCash};
-use plasma_rootchain::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest, narrow};
+use plasma_rootchain::{
+    BoundContract, ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest, narrow,
+};
 use std::sync::Arc;
 
 /// The contract's constructor arguments.
@@ -88,8 +90,7 @@ pub struct IncludedTx {
 
 /// The deployed Plasma Cash contract, driven through a root-chain client.
 pub struct PlasmaCashContract<C> {
-    chain: Arc<C>,
-    address: Address,
+    bound: BoundContract<C>,
 }
 
 impl<C: RootChain> PlasmaCashContract<C> {
@@ -103,38 +104,30 @@ impl<C: RootChain> PlasmaCashContract<C> {
             checkpointWindow_: U256::from(config.checkpoint_window),
         };
         let code = [PlasmaCash::BYTECODE.as_ref(), &args.abi_encode()].concat();
-        let receipt = chain.send(TxRequest::create(deployer, code)).await?;
-        let address = receipt
-            .contract_address
-            .ok_or_else(|| RootChainError::NoContractCreated("PlasmaCash".into()))?;
-        Self::attach(chain, address).await
+        Ok(Self { bound: BoundContract::deploy(chain, deployer, code, "PlasmaCash").await? })
     }
 
     /// Uses an existing deployment, after checking the address holds code.
     pub async fn attach(chain: Arc<C>, address: Address) -> Result<Self> {
-        chain.ensure_code(address).await?;
-        Ok(Self { chain, address })
+        Ok(Self { bound: BoundContract::attach(chain, address).await? })
     }
 
     /// The contract's address.
     pub fn address(&self) -> Address {
-        self.address
+        self.bound.address()
     }
 
     /// The root-chain client.
     pub fn chain(&self) -> &Arc<C> {
-        &self.chain
+        self.bound.chain()
     }
 
     async fn view<T: SolCall>(&self, call: T) -> Result<T::Return> {
-        let out = self.chain.call(TxRequest::call(Address::ZERO, self.address, call.abi_encode()));
-        T::abi_decode_returns(&out.await?)
-            .map_err(|e| RootChainError::BadReturn { call: T::SIGNATURE, reason: e.to_string() })
+        self.bound.view(call).await
     }
 
     async fn send<T: SolCall>(&self, from: Address, call: T, value: U256) -> Result<Receipt> {
-        let tx = TxRequest::call(from, self.address, call.abi_encode()).with_value(value);
-        self.chain.send(tx).await
+        self.bound.send(from, call, value).await
     }
 
     /// Sends `call` from `from` with the bond attached (exits, `challengeBefore`, disputes).
@@ -229,8 +222,8 @@ impl<C: RootChain> PlasmaCashContract<C> {
         token: Address,
         amount: U256,
     ) -> Result<(u64, u64)> {
-        let approve = IERC20::approveCall { spender: self.address, value: amount };
-        self.chain.send(TxRequest::call(owner, token, approve.abi_encode())).await?;
+        let approve = IERC20::approveCall { spender: self.address(), value: amount };
+        self.chain().send(TxRequest::call(owner, token, approve.abi_encode())).await?;
         let receipt = self.send(owner, PlasmaCash::depositErc20Call { token, amount }, U256::ZERO);
         self.deposited(&receipt.await?)
     }
@@ -244,8 +237,8 @@ impl<C: RootChain> PlasmaCashContract<C> {
         token_id: U256,
     ) -> Result<(u64, u64)> {
         let call =
-            IERC721::safeTransferFromCall { from: owner, to: self.address, tokenId: token_id };
-        let receipt = self.chain.send(TxRequest::call(owner, token, call.abi_encode())).await?;
+            IERC721::safeTransferFromCall { from: owner, to: self.address(), tokenId: token_id };
+        let receipt = self.chain().send(TxRequest::call(owner, token, call.abi_encode())).await?;
         self.deposited(&receipt)
     }
 
@@ -523,6 +516,6 @@ impl<C: RootChain> PlasmaCashContract<C> {
 
     /// Decodes a log of the contract; `None` for other logs and events not decoded here.
     pub fn decode(&self, log: &ChainLog) -> Option<CashEvent> {
-        (log.log.address == self.address).then(|| decode_cash_event(log)).flatten()
+        (log.log.address == self.address()).then(|| decode_cash_event(log)).flatten()
     }
 }

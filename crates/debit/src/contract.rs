@@ -11,7 +11,9 @@ use crate::{
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use plasma_contracts::PlasmaDebit;
-use plasma_rootchain::{ChainLog, Receipt, Result, RootChain, RootChainError, TxRequest, narrow};
+use plasma_rootchain::{
+    BoundContract, ChainLog, Receipt, Result, RootChain, RootChainError, narrow,
+};
 use std::sync::Arc;
 
 /// The contract's constructor arguments.
@@ -125,8 +127,7 @@ fn shown(t: Option<&IncludedTx>) -> PlasmaDebit::TxProof {
 
 /// The deployed Plasma Debit contract, driven through a root-chain client.
 pub struct PlasmaDebitContract<C> {
-    chain: Arc<C>,
-    address: Address,
+    bound: BoundContract<C>,
 }
 
 impl<C: RootChain> PlasmaDebitContract<C> {
@@ -139,38 +140,30 @@ impl<C: RootChain> PlasmaDebitContract<C> {
             responsePeriod_: U256::from(config.response_period),
         };
         let code = [PlasmaDebit::BYTECODE.as_ref(), &args.abi_encode()].concat();
-        let receipt = chain.send(TxRequest::create(deployer, code)).await?;
-        let address = receipt
-            .contract_address
-            .ok_or_else(|| RootChainError::NoContractCreated("PlasmaDebit".into()))?;
-        Self::attach(chain, address).await
+        Ok(Self { bound: BoundContract::deploy(chain, deployer, code, "PlasmaDebit").await? })
     }
 
     /// Uses an existing deployment, after checking the address holds code.
     pub async fn attach(chain: Arc<C>, address: Address) -> Result<Self> {
-        chain.ensure_code(address).await?;
-        Ok(Self { chain, address })
+        Ok(Self { bound: BoundContract::attach(chain, address).await? })
     }
 
     /// The contract's address.
     pub fn address(&self) -> Address {
-        self.address
+        self.bound.address()
     }
 
     /// The root-chain client.
     pub fn chain(&self) -> &Arc<C> {
-        &self.chain
+        self.bound.chain()
     }
 
     async fn view<T: SolCall>(&self, call: T) -> Result<T::Return> {
-        let out = self.chain.call(TxRequest::call(Address::ZERO, self.address, call.abi_encode()));
-        T::abi_decode_returns(&out.await?)
-            .map_err(|e| RootChainError::BadReturn { call: T::SIGNATURE, reason: e.to_string() })
+        self.bound.view(call).await
     }
 
     async fn send<T: SolCall>(&self, from: Address, call: T, value: U256) -> Result<Receipt> {
-        let tx = TxRequest::call(from, self.address, call.abi_encode()).with_value(value);
-        self.chain.send(tx).await
+        self.bound.send(from, call, value).await
     }
 
     async fn send_bonded<T: SolCall>(&self, from: Address, call: T) -> Result<Receipt> {
@@ -392,6 +385,6 @@ impl<C: RootChain> PlasmaDebitContract<C> {
 
     /// Decodes a log of the contract; `None` for other logs and events not decoded here.
     pub fn decode(&self, log: &ChainLog) -> Option<DebitEvent> {
-        (log.log.address == self.address).then(|| decode_debit_event(log)).flatten()
+        (log.log.address == self.address()).then(|| decode_debit_event(log)).flatten()
     }
 }

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod anvil;
+mod bound;
 mod chain;
 mod embedded;
 mod error;
@@ -22,6 +23,7 @@ mod rpc;
 
 pub use accounts::{DEV_ACCOUNTS, dev_key, dev_keys};
 pub use anvil::Anvil;
+pub use bound::BoundContract;
 pub use chain::{BlockInfo, ChainLog, DevChain, Receipt, Result, RootChain, TxRequest};
 pub use embedded::{EmbeddedChain, EmbeddedConfig, MiningMode};
 pub use error::{RootChainError, exit_id_160, narrow};
