@@ -4,6 +4,7 @@
 
 use crate::history::{IncludedTx, VerifiedCoin};
 use alloy_primitives::{Address, B256};
+use plasma_primitives::debit::DebitTx;
 
 /// A live exit as the contract records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub fn answer_exit(coin: &VerifiedCoin, exit: &ExitOnL1) -> Option<Answer> {
                 let missing: Vec<IncludedTx> = coin
                     .credits_after(exit.exit_block)
                     .filter(|c| !exit.claimed.contains(&c.tx.hash()))
-                    .filter(|c| matches!(c.tx, plasma_primitives::debit::DebitTx::Pay(p) if p.to_owner == exit.owner))
+                    .filter(|c| matches!(c.tx, DebitTx::Pay(p) if p.to_owner == exit.owner))
                     .cloned()
                     .collect();
                 (!missing.is_empty()).then_some(Answer::AddCredits(missing))
