@@ -38,7 +38,9 @@ import {SparseMerkle} from "../lib/SparseMerkle.sol";
 ///   pay's: accepted. B exiting an earlier state of toOwner: accepted and the credit added to
 ///   that exit at once (once per exit). B exiting an earlier state of someone else, or paid
 ///   out at an earlier state without this credit: refused (`PayeeNotCredited`), so the pay
-///   counts for neither side. Every accepted pay emits `PayShown` for the payee's client.
+///   counts for neither side, unless the payer went on from it (`acknowledgePay`: a later own
+///   tx of her coin naming the pay's block, signed by her), which she cannot take back.
+///   Every accepted pay emits `PayShown` for the payee's client.
 /// - `startExit(slot, parent, exiting)` (`bond`; by the exiting state's owner or the
 ///   operator): E is an own tx of the coin included at its block; unless E is the deposit, E
 ///   spends its parent P (E.prevBlock = P's block, P included there, the spend rule without a
@@ -61,15 +63,15 @@ import {SparseMerkle} from "../lib/SparseMerkle.sol";
 ///   `min(balance + credits, v)`, the operator the rest of `v`, the exiter its bond. The coin
 ///   never exits again. Payouts and bonds are one ledger, `owed`, pulled with `withdraw`.
 contract PlasmaDebit is ReentrancyGuardTransient {
-    uint256 public constant CHILD_BLOCK_INTERVAL = OPERATOR_BLOCK_INTERVAL;
+    uint256 internal constant CHILD_BLOCK_INTERVAL = OPERATOR_BLOCK_INTERVAL;
 
     /// @notice Why an exit was cancelled.
-    uint8 public constant CANCEL_AFTER = 1;
-    uint8 public constant CANCEL_BETWEEN = 2;
-    uint8 public constant CANCEL_UNANSWERED_BEFORE = 3;
+    uint8 internal constant CANCEL_AFTER = 1;
+    uint8 internal constant CANCEL_BETWEEN = 2;
+    uint8 internal constant CANCEL_UNANSWERED_BEFORE = 3;
     /// @notice During a priority window, an exit of an earlier tx took the coin's exit; the
     /// displaced exiter was credited its bond back.
-    uint8 public constant CANCEL_DISPLACED = 4;
+    uint8 internal constant CANCEL_DISPLACED = 4;
 
     /// @dev NONE: no coin in this slot. DEPOSITED: on the child chain. EXITING: one live exit.
     /// EXITED: paid out (forever).
@@ -102,8 +104,9 @@ contract PlasmaDebit is ReentrancyGuardTransient {
     struct Exit {
         // slot 1
         address owner;
-        uint64 exitBlock;
-        uint32 exitableAt;
+        /// @dev Block numbers stay below 2^48; times in 48 bits do not wrap (32 would in 2106).
+        uint48 exitBlock;
+        uint48 exitableAt;
         // slot 2
         /// @dev Who started the exit and posted its bond (the owner or the operator).
         address starter;
@@ -180,6 +183,9 @@ contract PlasmaDebit is ReentrancyGuardTransient {
     /// @notice slot → tx hash → the tx was proven spent by a challengeAfter: it never exits
     /// again.
     mapping(uint64 => mapping(bytes32 => bool)) public provenInvalid;
+    /// @notice pay hash → its payer built on it (`acknowledgePay`): the payee's guard never
+    /// refuses it again.
+    mapping(bytes32 => bool) public payAcknowledged;
     /// @notice payee slot → pay hash → the number of the payee coin's exit that the pay's
     /// credit was added to last (0: none).
     mapping(uint64 => mapping(bytes32 => uint256)) public creditClaimed;
@@ -268,6 +274,8 @@ contract PlasmaDebit is ReentrancyGuardTransient {
         uint64 indexed slot, address indexed owner, uint256 ownerAmount, uint256 operatorAmount
     );
     event Withdrawn(address indexed to, uint256 amount);
+    /// @notice The payer's coin `fromSlot` went on from the pay `txHash` at `blockNumber`.
+    event PayAcknowledged(uint64 indexed fromSlot, bytes32 indexed txHash, uint256 blockNumber);
 
     error ZeroOperator();
     error ZeroBond();
@@ -494,6 +502,33 @@ contract PlasmaDebit is ReentrancyGuardTransient {
         _credit(slot, c, x, nonce, t, blockNumber);
     }
 
+    /// @notice Records that the payer went on from the pay `payTx` (included at its fromSlot in
+    /// operator block `payBlock` by `payProof`): `next` is an own tx of the payer's coin naming
+    /// `payBlock`, included after it, signed by the pay's fromOwner. From then on the payee's
+    /// guard never refuses the pay, so a pay its payer built on cannot be voided later (by the
+    /// payee coin's exit of an earlier state), which would revive the payer's state before it
+    /// against whoever holds the coin since. Anyone may call.
+    function acknowledgePay(
+        bytes calldata payTx,
+        uint256 payBlock,
+        bytes calldata payProof,
+        TxProof calldata next
+    ) external {
+        DebitTransaction.Tx memory t = DebitTransaction.decode(payTx);
+        if (t.kind != DebitTransaction.PAY) revert NotAPay(t.kind);
+        Coin storage c = _coin(t.slot);
+        _checkHashIncluded(c, t.slot, t.hash, payBlock, payProof);
+        DebitTransaction.Tx memory n = _decodeFor(t.slot, next.txBytes);
+        if (n.kind == DebitTransaction.DEPOSIT || n.prevBlock != payBlock) {
+            revert NotASpend(n.prevBlock, payBlock);
+        }
+        _checkIncluded(c, n, next.blockNumber, next.proof);
+        address signer = CashSignature.recover(n.hash, next.signature);
+        if (signer != t.owner) revert WrongSigner(signer, t.owner);
+        payAcknowledged[t.hash] = true;
+        emit PayAcknowledged(t.slot, t.hash, payBlock);
+    }
+
     // ---------------------------------------------------------------- challenges
 
     /// @notice Cancels the exit of `slot` with `spend`, a spend of the exiting state (signed by
@@ -568,7 +603,7 @@ contract PlasmaDebit is ReentrancyGuardTransient {
         uint256 least = block.timestamp + responsePeriod;
         if (least > exitableAt) {
             exitableAt = least;
-            x.exitableAt = uint32(least);
+            x.exitableAt = uint48(least);
         }
         emit ChallengedBefore(slot, t.hash, msg.sender, nonce, txBlock, t.owner, exitableAt);
     }
@@ -895,10 +930,11 @@ contract PlasmaDebit is ReentrancyGuardTransient {
             Exit storage x = _exits[to];
             uint32 nonce = b.exitNonce;
             if (x.exitBlock < m && creditClaimed[to][t.hash] != nonce) {
-                if (s == CoinState.EXITED || x.owner != t.toOwner) {
+                if (s == CoinState.EXITING && x.owner == t.toOwner) {
+                    _credit(to, b, x, nonce, t, m);
+                } else if (!payAcknowledged[t.hash]) {
                     revert PayeeNotCredited(to, t.hash);
                 }
-                _credit(to, b, x, nonce, t, m);
             }
         }
         emit PayShown(to, t.slot, m, t.hash, t.toOwner, t.amount);
@@ -957,8 +993,8 @@ contract PlasmaDebit is ReentrancyGuardTransient {
         uint256 exitableAt = block.timestamp + maturityPeriod;
         _exits[slot] = Exit(
             e.owner,
-            uint64(exitBlock),
-            uint32(exitableAt),
+            uint48(exitBlock),
+            uint48(exitableAt),
             msg.sender,
             uint64(parentBlock),
             0,

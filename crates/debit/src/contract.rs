@@ -310,6 +310,24 @@ impl<C: RootChain> PlasmaDebitContract<C> {
         self.send(from, call, U256::ZERO).await
     }
 
+    /// Shows that the payer went on from `pay` (proof at its payer's slot): `next` is her
+    /// coin's own tx naming the pay's block. The payee's guard never refuses the pay again, so
+    /// a holder whose history runs through it can always use it (docs/debit.md).
+    pub async fn acknowledge_pay(
+        &self,
+        from: Address,
+        pay: &IncludedTx,
+        next: &IncludedTx,
+    ) -> Result<Receipt> {
+        let call = PlasmaDebit::acknowledgePayCall {
+            payTx: pay.tx.encode().into(),
+            payBlock: U256::from(pay.block),
+            payProof: pay.proof.clone().into(),
+            next: shown(Some(next)),
+        };
+        self.send(from, call, U256::ZERO).await
+    }
+
     /// Cancels the exit of `slot` with `spend`, a spend of the exiting state (`copy_proof`:
     /// the exiting tx at the block the spend names, when that is another block; else empty).
     pub async fn challenge_after(

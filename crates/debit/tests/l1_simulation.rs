@@ -105,6 +105,15 @@ impl Sim {
         }
     }
 
+    /// Seals what is pending and commits its root on L1.
+    async fn seal_and_commit(&mut self) {
+        let (number, root) = {
+            let block = self.ledger.seal().unwrap();
+            (block.number, block.root)
+        };
+        assert_eq!(self.l1.submit_block(self.operator.address(), root).await.unwrap(), number);
+    }
+
     /// Random pays and transfers (some with a fee) between coins on the chain, then the seal
     /// and its root on L1.
     async fn transactions_and_block(&mut self) {
@@ -147,11 +156,7 @@ impl Sim {
                 Err(e) => panic!("the chain refused a valid transaction: {e}"),
             }
         }
-        let (number, root) = {
-            let block = self.ledger.seal().unwrap();
-            (block.number, block.root)
-        };
-        assert_eq!(self.l1.submit_block(self.operator.address(), root).await.unwrap(), number);
+        self.seal_and_commit().await;
     }
 
     /// Some coins start exiting: honest exits by the holder or the operator, and exits of an
@@ -316,4 +321,62 @@ async fn the_chain_and_the_exit_game_agree_on_every_payout() {
     );
     let [stale, paid, pays, credits] = totals;
     assert!(stale >= 10 && paid >= 20 && pays >= 60 && credits >= 3, "{totals:?}: too few to tell");
+}
+
+/// The review's h11 on the real bytecode: Alice pays Carol, then sells her coin to Bob; Carol's
+/// coin is paid out before the pay. The guard refuses the pay against Alice's exit of her
+/// deposit until Bob shows her sale naming the pay's block (`acknowledge_pay`); then Bob's
+/// challenge cancels it.
+#[tokio::test]
+async fn a_pay_its_payer_built_on_cannot_be_voided() {
+    let mut sim = Sim::new(7).await;
+    let (alice, bob, carol) =
+        (sim.holders[0].clone(), sim.holders[1].clone(), sim.holders[2].clone());
+    let coin = |owner: Address| {
+        let l1 = &sim.l1;
+        async move { l1.deposit_eth(owner, U256::from(1_000u64)).await.unwrap() }
+    };
+    let (a, a_block) = coin(alice.address()).await;
+    let (c, c_block) = coin(carol.address()).await;
+    let ledger = &mut sim.ledger;
+    for (slot, block, owner) in [(a, a_block, alice.address()), (c, c_block, carol.address())] {
+        ledger.deposit(DepositRecord { slot, block, owner, amount: U256::from(1_000u64) }).unwrap();
+    }
+    sim.l1.top_up(sim.operator.address(), c, U256::from(500u64)).await.unwrap();
+    sim.ledger.top_up(c, U256::from(500u64)).unwrap();
+    let pay = DebitTx::Pay(PayTx {
+        from_slot: a,
+        from_prev_block: U256::from(a_block),
+        from_owner: alice.address(),
+        from_balance: U256::from(900u64),
+        to_slot: c,
+        to_owner: carol.address(),
+        amount: U256::from(100u64),
+    });
+    sim.ledger.submit(pay, pay.sign(&alice)).unwrap();
+    sim.seal_and_commit().await;
+    let sale = DebitTx::Transfer(TransferTx {
+        slot: a,
+        prev_block: U256::from(sim.ledger.coin(a).unwrap().state.own_block),
+        new_owner: bob.address(),
+        balance: U256::from(900u64),
+    });
+    sim.ledger.submit(sale, sale.sign(&alice)).unwrap();
+    sim.seal_and_commit().await;
+    // Carol's coin exits its deposit, without the credit, and is paid out.
+    let carols = sim.verified(c);
+    sim.l1.start_exit(carol.address(), c, None, &carols.own[0]).await.unwrap();
+    sim.l1.chain().advance_time(MATURITY + 1).await.unwrap();
+    sim.l1.finalize_exit(carol.address(), c).await.unwrap();
+    // Alice exits her deposit, spent by the pay.
+    let coin_a = sim.verified(a);
+    sim.l1.start_exit(alice.address(), a, None, &coin_a.own[0]).await.unwrap();
+    let refused = sim.l1.challenge_after(bob.address(), a, &coin_a.own[1], &[]).await;
+    let refused = refused.map(drop);
+    assert!(matches!(&refused, Err(e) if e.reverted_with("PayeeNotCredited")), "{refused:?}");
+    sim.l1.acknowledge_pay(bob.address(), &coin_a.own[1], &coin_a.own[2]).await.unwrap();
+    sim.l1.challenge_after(bob.address(), a, &coin_a.own[1], &[]).await.unwrap();
+    let record = sim.l1.exit_of(a).await.unwrap();
+    assert_eq!(sim.l1.coin(a).await.unwrap().unwrap().state, plasma_debit::CoinOnL1State::OnChain);
+    assert_eq!(record.owner, alice.address(), "the cancelled exit was Alice's");
 }

@@ -293,7 +293,7 @@ pub(super) const SENTENCES: &[(&str, &str)] = &[
     ),
     (
         "DepositTxMismatch",
-        "the deposit transaction (owner {owner}, denomination {denomination}) does not match the coin's depositor and denomination",
+        "the deposit transaction (owner {owner}) does not match the coin's deposit: its depositor and amount",
     ),
     (
         "NotAnOperatorBlock",
@@ -589,6 +589,50 @@ pub(super) const SENTENCES: &[(&str, &str)] = &[
         "ERC721InvalidOperator",
         "the address {operator} cannot be made an operator (the zero address)",
     ),
+    // ---- PlasmaDebit (and DebitTransaction)
+    (
+        "DebitTxNoKind",
+        "the Debit transaction is an empty list: its first item must be its kind (0 deposit, 1 transfer, 2 pay)",
+    ),
+    (
+        "DebitTxUnknownKind",
+        "the Debit transaction's kind is {kind}: it must be 0 (deposit), 1 (transfer) or 2 (pay)",
+    ),
+    (
+        "DebitTxWrongFieldCount",
+        "a Debit transaction of kind {kind} has {expected} fields, and this one has {found}",
+    ),
+    (
+        "DebitTxSlotTooLarge",
+        "field {field} of the Debit transaction, a slot, is {slot}: slots are below 2^64",
+    ),
+    (
+        "NotAPay",
+        "the transaction is of kind {kind}, not a pay (2): only a pay can be a credit or be acknowledged",
+    ),
+    ("PayToSelf", "the pay is from coin {slot} to itself: a pay moves value between two coins"),
+    (
+        "PeerNotIncluded",
+        "the pay's other leg is not shown at coin {slot} in block {blockNumber}: a pay counts only when the same transaction is at both of its coins in the same block",
+    ),
+    (
+        "PayeeNotCredited",
+        "the pay {txHash:hex} cannot count against its payer: the payee's coin {toSlot} exits an earlier state of someone else, or was paid out without this credit; if the payer went on from the pay, show that first (acknowledgePay)",
+    ),
+    (
+        "WrongPayer",
+        "the pay's fromOwner is {fromOwner}, but the state it spends is owned by {owner}",
+    ),
+    (
+        "WrongPayee",
+        "the pay credits {toOwner}, but the exit pays {owner}: a credit is added only to its payee's exit",
+    ),
+    (
+        "CreditNotAfterExit",
+        "the pay at block {blockNumber} is not after the exiting state's block {exitBlock}: the exiting state already holds it",
+    ),
+    ("CreditAlreadyAdded", "the pay {txHash:hex} was already added to this exit"),
+    ("ZeroTopUp", "a top-up of zero wei: send the ETH to add to the coin's capacity"),
 ];
 
 /// Names of the values of the `uint8 state` of a Plasma Cash coin, by number (for `{state:coin}`):
