@@ -101,5 +101,14 @@ pub fn answer_challenge_before(
     Some((spend.clone(), copy_proof))
 }
 
+/// The evidence that the holder's coin went on from `pay` (one of its own pays): the own
+/// transaction after it, which names its block. Shown with `acknowledgePay` when the payee's
+/// guard refuses the pay (docs/debit.md); `None` when the pay is the coin's latest state.
+pub fn acknowledgment<'a>(coin: &'a VerifiedCoin, pay: &IncludedTx) -> Option<&'a IncludedTx> {
+    let own = &coin.own;
+    let i = own.iter().position(|t| t.block == pay.block && t.tx.hash() == pay.tx.hash())?;
+    own.get(i + 1)
+}
+
 #[cfg(test)]
 mod tests;

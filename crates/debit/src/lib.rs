@@ -19,5 +19,5 @@ pub use history::{
     BlockEntry, DebitFacts, DebitHistory, DepositRecord, HistoryError, IncludedTx, SignedTx,
     VerifiedCoin,
 };
-pub use judge::{Answer, ExitOnL1, answer_challenge_before, answer_exit};
+pub use judge::{Answer, ExitOnL1, acknowledgment, answer_challenge_before, answer_exit};
 pub use rules::{CoinState, RuleError};

@@ -374,7 +374,8 @@ async fn a_pay_its_payer_built_on_cannot_be_voided() {
     let refused = sim.l1.challenge_after(bob.address(), a, &coin_a.own[1], &[]).await;
     let refused = refused.map(drop);
     assert!(matches!(&refused, Err(e) if e.reverted_with("PayeeNotCredited")), "{refused:?}");
-    sim.l1.acknowledge_pay(bob.address(), &coin_a.own[1], &coin_a.own[2]).await.unwrap();
+    let next = plasma_debit::acknowledgment(&coin_a, &coin_a.own[1]).unwrap();
+    sim.l1.acknowledge_pay(bob.address(), &coin_a.own[1], next).await.unwrap();
     sim.l1.challenge_after(bob.address(), a, &coin_a.own[1], &[]).await.unwrap();
     let record = sim.l1.exit_of(a).await.unwrap();
     assert_eq!(sim.l1.coin(a).await.unwrap().unwrap().state, plasma_debit::CoinOnL1State::OnChain);

@@ -150,3 +150,12 @@ fn a_forged_exit_is_answered_between_or_before() {
     );
     assert_eq!(answer_challenge_before(&coin, coin.latest().tx.hash(), 4000, 4000), None);
 }
+
+#[test]
+fn a_pay_the_coin_went_on_from_is_acknowledged_by_the_next_own_tx() {
+    let chain = story();
+    let coin = verified(&chain, 7);
+    assert_eq!(acknowledgment(&coin, &coin.own[1]), Some(&coin.own[2]));
+    assert_eq!(acknowledgment(&coin, &coin.own[2]), Some(&coin.own[3]));
+    assert_eq!(acknowledgment(&coin, coin.latest()), None);
+}
